@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Installs every tool ws-chat needs, idempotently: each step is skipped when the right
+# version is already there. Works offline apart from the package registries.
+# See README "Setup" for what each tool is for.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TRUNK_VERSION=0.22.0-beta.1      # 0.22.1 needs rustc >= 1.96.1
+WASM_PACK_VERSION=0.15.1
+BINARYEN_VERSION=132             # Debian's binaryen 108 rejects current rustc output
+export PATH="$HOME/.cargo/bin:$PATH"
+
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+
+# The wasm-bindgen CLI must match the library version in Cargo.lock exactly.
+wasm_bindgen_version() {
+  if [ ! -f Cargo.lock ]; then cargo generate-lockfile >/dev/null 2>&1; fi
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+ensure_target() {
+  if rustup target list --installed | grep -qx wasm32-unknown-unknown; then return; fi
+  say "adding rust target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+}
+
+# has_version CMD WANT: true when `CMD --version` mentions WANT
+has_version() { command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | grep -qF -- "$2"; }
+
+ensure_cargo_tool() { # bin version crate [extra cargo-install args...]
+  local bin=$1 version=$2 crate=$3; shift 3
+  if has_version "$bin" "$version"; then return; fi
+  say "installing $crate $version (cargo install; this takes minutes)"
+  cargo install "$crate" --version "=$version" "$@"
+}
+
+ensure_wasm_opt() {
+  if has_version wasm-opt "version $BINARYEN_VERSION"; then return; fi
+  say "installing binaryen $BINARYEN_VERSION (wasm-opt) from npm"
+  npm install -g "binaryen@$BINARYEN_VERSION" >/dev/null
+}
+
+ensure_browser() {
+  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then return; fi
+  say "installing chromium and chromedriver from Debian"
+  local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
+}
+
+ensure_target
+ensure_browser
+ensure_wasm_opt
+ensure_cargo_tool wasm-bindgen "$(wasm_bindgen_version)" wasm-bindgen-cli
+ensure_cargo_tool wasm-pack "$WASM_PACK_VERSION" wasm-pack --locked
+ensure_cargo_tool trunk "$TRUNK_VERSION" trunk --locked
+say "tools ready"

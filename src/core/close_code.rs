@@ -1,0 +1,98 @@
+//! Which close codes are worth a reconnect.
+//!
+//! A server that closes with 1001/1012/1013 is restarting or busy and wants the client back; one
+//! that closes with 1008 or an application code (4000–4999) has said no, and retrying would only
+//! hammer it and hide the reason from the user.
+
+use std::ops::RangeInclusive;
+
+/// What to do after the server (or the network) closed the connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CloseAction {
+    Reconnect,
+    Stop,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClosePolicy {
+    /// Codes that stop reconnecting. Every other code reconnects.
+    pub stop: Vec<RangeInclusive<u16>>,
+}
+
+impl Default for ClosePolicy {
+    fn default() -> Self {
+        Self {
+            // 1002 protocol error, 1003 unsupported data, 1007 invalid payload, 1008 policy
+            // violation, 1009 message too big, 1010 missing extension; 4xxx: the application's own.
+            stop: vec![1002..=1003, 1007..=1010, 4000..=4999],
+        }
+    }
+}
+
+impl ClosePolicy {
+    pub fn action(&self, code: u16) -> CloseAction {
+        if self.stop.iter().any(|r| r.contains(&code)) {
+            CloseAction::Stop
+        } else {
+            CloseAction::Reconnect
+        }
+    }
+}
+
+/// The RFC 6455 name of a close code, for people reading the status line.
+pub fn describe(code: u16) -> &'static str {
+    match code {
+        1000 => "normal closure",
+        1001 => "going away",
+        1002 => "protocol error",
+        1003 => "unsupported data",
+        1005 => "no status",
+        1006 => "connection lost",
+        1007 => "invalid payload",
+        1008 => "policy violation",
+        1009 => "message too big",
+        1010 => "missing extension",
+        1011 => "server error",
+        1012 => "service restart",
+        1013 => "try again later",
+        1014 => "bad gateway",
+        1015 => "TLS failure",
+        3000..=3999 => "registered code",
+        4000..=4999 => "application code",
+        _ => "unknown code",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_policy_table() {
+        let p = ClosePolicy::default();
+        let reconnect = [1000, 1001, 1005, 1006, 1011, 1012, 1013, 1014, 3000];
+        let stop = [1002, 1003, 1007, 1008, 1009, 1010, 4000, 4404, 4999];
+        for code in reconnect {
+            assert_eq!(p.action(code), CloseAction::Reconnect, "{code}");
+        }
+        for code in stop {
+            assert_eq!(p.action(code), CloseAction::Stop, "{code}");
+        }
+    }
+
+    #[test]
+    fn policy_is_configurable() {
+        let p = ClosePolicy {
+            stop: vec![1001..=1001],
+        };
+        assert_eq!(p.action(1001), CloseAction::Stop);
+        assert_eq!(p.action(1008), CloseAction::Reconnect);
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(describe(1008), "policy violation");
+        assert_eq!(describe(4001), "application code");
+        assert_eq!(describe(2000), "unknown code");
+    }
+}

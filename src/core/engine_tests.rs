@@ -1,0 +1,280 @@
+//! The engine driven the way the browser glue drives it, with the chat state it feeds.
+
+use super::*;
+use crate::core::backoff::Backoff;
+use crate::core::chat_state::{ChatState, Entry, OutStatus};
+use ws_chat_protocol::{ClientFrame, ServerFrame, SUBPROTOCOL};
+
+fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+/// An engine plus what a browser would hold: the chat state, the frames sent, the stored outbox.
+struct Harness {
+    engine: Engine,
+    state: ChatState,
+    sent: Vec<String>,
+    saved: Vec<StoredMessage>,
+    connects: usize,
+    closes: Vec<u16>,
+    now: Duration,
+}
+
+impl Harness {
+    fn new(restored: Vec<StoredMessage>) -> Self {
+        let config = EngineConfig {
+            reconnect: ReconnectConfig {
+                backoff: Backoff::fixed(ms(1_000)),
+                ..ReconnectConfig::default()
+            },
+            delivery: DeliveryConfig {
+                outbox_capacity: 3,
+                max_message_bytes: 10,
+                ..DeliveryConfig::default()
+            },
+        };
+        let mut h = Self {
+            engine: Engine::new(config, 1, restored),
+            state: ChatState::default(),
+            sent: Vec::new(),
+            saved: Vec::new(),
+            connects: 0,
+            closes: Vec::new(),
+            now: ms(0),
+        };
+        h.drain();
+        h
+    }
+
+    fn at(&mut self, t: u64, event: Event) -> &mut Self {
+        self.now = ms(t);
+        self.engine.handle(event, self.now);
+        self.drain();
+        self
+    }
+
+    fn tick(&mut self, t: u64) -> &mut Self {
+        self.now = ms(t);
+        self.engine.handle_timeout(self.now);
+        self.drain();
+        self
+    }
+
+    fn drain(&mut self) {
+        while let Some(effect) = self.engine.poll_effect() {
+            match effect {
+                Effect::Connect { protocols } => {
+                    assert_eq!(protocols, [SUBPROTOCOL]);
+                    self.connects += 1;
+                }
+                Effect::Close { code, .. } => self.closes.push(code),
+                Effect::Send(frame) => self.sent.push(frame),
+                Effect::Ui(action) => self.state.apply(action),
+                Effect::SaveOutbox(snapshot) => self.saved = snapshot,
+            }
+        }
+    }
+
+    fn open(&mut self, t: u64, protocol: &str) -> &mut Self {
+        self.at(t, Event::Opened { protocol: protocol.into(), extensions: String::new() })
+    }
+
+    fn server(&mut self, t: u64, frame: ServerFrame) -> &mut Self {
+        self.at(t, Event::Text(frame.encode()))
+    }
+
+    fn take_sent(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.sent)
+    }
+
+    /// Client frames sent since the last call, decoded.
+    fn take_frames(&mut self) -> Vec<ClientFrame> {
+        self.take_sent()
+            .iter()
+            .map(|f| ClientFrame::decode(f).expect("client sends valid envelopes"))
+            .collect()
+    }
+
+    fn shown(&self) -> Vec<String> {
+        self.state
+            .entries
+            .iter()
+            .map(|e| match e {
+                Entry::Out { text, status, .. } => format!("{text}:{}", status.as_str()),
+                Entry::In { text, .. } => format!("<{text}"),
+                Entry::Notice { kind, .. } => format!("[{}]", kind.as_str()),
+            })
+            .collect()
+    }
+}
+
+fn send(text: &str) -> Event {
+    Event::UserSend(text.into())
+}
+
+fn id_of(frame: &ClientFrame) -> String {
+    match frame {
+        ClientFrame::Send { id, .. } => id.clone(),
+        other => panic!("not a send: {other:?}"),
+    }
+}
+
+#[test]
+fn plain_server_gets_plain_text_and_queued_messages_go_first_in_order() {
+    let mut h = Harness::new(vec![]);
+    h.at(0, Event::UserConnect).at(1, send("early")).at(2, send("")).at(3, send("second"));
+    assert_eq!(h.shown(), ["early:queued", "second:queued"]);
+    assert!(h.take_sent().is_empty());
+    h.open(10, "");
+    assert_eq!(h.take_sent(), ["early", "second"]);
+    h.at(11, send("<b>new</b>"));
+    assert_eq!(h.take_sent(), ["<b>new</b>"]);
+    h.at(12, Event::Text("data received".into()));
+    assert_eq!(h.shown(), ["early:sent", "second:sent", "<b>new</b>:sent", "<data received"]);
+    assert!(h.saved.is_empty(), "plain peers confirm nothing: nothing left to keep");
+    assert_eq!(h.state.details.as_ref().map(|d| d.protocol.as_str()), Some(""));
+}
+
+#[test]
+fn envelopes_ack_resend_and_dedupe_across_a_drop() {
+    let mut h = Harness::new(vec![]);
+    h.at(0, Event::UserConnect).open(5, SUBPROTOCOL);
+    assert_eq!(h.take_frames(), [ClientFrame::Hello { after: None }]);
+    h.server(6, ServerFrame::Synced { head: 10, gap: false });
+    h.at(7, send("a")).at(8, send("b"));
+    let frames = h.take_frames();
+    let (a, b) = (id_of(&frames[0]), id_of(&frames[1]));
+    assert_ne!(a, b);
+    h.server(9, ServerFrame::Ack { id: a.clone(), seq: 11 });
+    assert_eq!(h.shown(), ["a:delivered", "b:sent"]);
+    // The socket dies before b's ack: b waits again, and goes out again after the reconnect.
+    h.at(10, Event::Closed { code: 1006, reason: String::new() });
+    assert_eq!(h.shown(), ["a:delivered", "b:queued"]);
+    h.tick(1_010).open(1_020, SUBPROTOCOL);
+    assert_eq!(h.connects, 2);
+    let frames = h.take_frames();
+    assert_eq!(frames[0], ClientFrame::Hello { after: Some(11) });
+    assert_eq!(id_of(&frames[1]), b);
+    // Catch-up: someone else's 12, our b already taken as 13 (its ack was lost), then a re-ack.
+    h.server(1_021, ServerFrame::Msg { seq: 12, id: Some("other-1".into()), text: "x".into() });
+    h.server(1_022, ServerFrame::Msg { seq: 13, id: Some(b.clone()), text: "b".into() });
+    h.server(1_023, ServerFrame::Synced { head: 13, gap: false });
+    h.server(1_024, ServerFrame::Ack { id: b.clone(), seq: 13 });
+    h.server(1_025, ServerFrame::Msg { seq: 12, id: Some("other-1".into()), text: "x".into() });
+    assert_eq!(h.shown(), ["a:delivered", "<x", "b:delivered"]);
+    assert_eq!(h.state.stats.delivered, 2);
+    assert_eq!(h.state.stats.duplicates, 2);
+    assert_eq!(h.state.stats.sent, 3);
+    assert!(h.saved.is_empty());
+}
+
+#[test]
+fn a_gap_in_history_is_marked() {
+    let mut h = Harness::new(vec![]);
+    h.at(0, Event::UserConnect).open(1, SUBPROTOCOL);
+    h.server(2, ServerFrame::Synced { head: 5, gap: false });
+    h.at(3, Event::Closed { code: 1001, reason: String::new() }).tick(1_003).open(1_004, SUBPROTOCOL);
+    assert_eq!(h.take_frames().last(), Some(&ClientFrame::Hello { after: Some(5) }));
+    h.server(1_005, ServerFrame::Msg { seq: 900, id: None, text: "late".into() });
+    h.server(1_006, ServerFrame::Synced { head: 900, gap: true });
+    assert_eq!(h.shown(), ["<late", "[gap]"]);
+    assert_eq!(h.state.stats.gaps, 1);
+}
+
+#[test]
+fn bad_input_is_shown_and_loses_nothing() {
+    let mut h = Harness::new(vec![]);
+    h.at(0, Event::UserConnect).open(1, SUBPROTOCOL);
+    h.take_sent();
+    h.at(2, Event::Text("{not json".into()))
+        .at(3, Event::Text(r#"{"type":"teleport"}"#.into()))
+        .at(4, Event::Binary { len: 3 })
+        .at(5, send("0123456789x"));
+    assert_eq!(h.shown(), ["[error]", "[error]", "[error]", "0123456789x:failed"]);
+    assert_eq!(h.engine.phase(), &Phase::Open, "bad frames never drop the connection");
+    assert!(h.take_sent().is_empty(), "a too-large message is not sent");
+    h.at(6, send("ok"));
+    let id = id_of(&h.take_frames()[0]);
+    h.server(7, ServerFrame::Reject { id, reason: "nope".into() });
+    let failed: Vec<_> = h
+        .state
+        .entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Out { status: OutStatus::Failed(reason), .. } => Some(reason.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(failed, ["too large: 11 bytes, the limit is 10", "rejected by the server: nope"]);
+}
+
+#[test]
+fn outbox_overflow_fails_visibly() {
+    let mut h = Harness::new(vec![]);
+    for (t, text) in ["1", "2", "3", "4"].iter().enumerate() {
+        h.at(t as u64, send(text));
+    }
+    assert_eq!(h.shown(), ["1:queued", "2:queued", "3:queued", "4:failed"]);
+    assert_eq!(h.saved.len(), 3);
+}
+
+#[test]
+fn restored_outbox_is_shown_queued_and_sent_on_open() {
+    let restored = vec![
+        StoredMessage { id: "old-1".into(), text: "one".into() },
+        StoredMessage { id: "old-2".into(), text: "two".into() },
+    ];
+    let mut h = Harness::new(restored.clone());
+    assert_eq!(h.shown(), ["one:queued", "two:queued"]);
+    h.at(0, Event::UserConnect).open(1, SUBPROTOCOL);
+    let frames = h.take_frames();
+    assert_eq!(frames[1], ClientFrame::Send { id: "old-1".into(), text: "one".into() });
+    assert_eq!(frames[2], ClientFrame::Send { id: "old-2".into(), text: "two".into() });
+    h.server(2, ServerFrame::Ack { id: "old-1".into(), seq: 1 });
+    assert_eq!(h.saved, restored[1..]);
+}
+
+#[test]
+fn heartbeat_pings_when_idle_and_a_missing_pong_reconnects() {
+    let mut h = Harness::new(vec![]);
+    h.at(0, Event::UserConnect).open(0, SUBPROTOCOL);
+    h.take_sent();
+    h.tick(14_999);
+    assert!(h.take_sent().is_empty());
+    h.tick(15_000);
+    assert_eq!(h.take_frames(), [ClientFrame::Ping]);
+    h.server(15_100, ServerFrame::Pong);
+    assert_eq!(h.engine.poll_timeout(), Some(ms(30_100)));
+    h.tick(30_100);
+    assert_eq!(h.take_frames(), [ClientFrame::Ping]);
+    h.tick(40_099);
+    assert_eq!(h.engine.phase(), &Phase::Open);
+    h.tick(40_100);
+    assert_eq!(h.closes, [crate::core::reconnect::ABANDONED]);
+    assert!(matches!(h.engine.phase(), Phase::Waiting { attempt: 1, .. }));
+    h.tick(41_100);
+    assert_eq!(h.connects, 2);
+}
+
+#[test]
+fn plain_servers_get_no_heartbeat() {
+    let mut h = Harness::new(vec![]);
+    h.at(0, Event::UserConnect).open(0, "");
+    h.tick(100_000);
+    assert!(h.take_sent().is_empty());
+    assert_eq!(h.engine.phase(), &Phase::Open);
+}
+
+#[test]
+fn phase_changes_reach_the_state() {
+    let mut h = Harness::new(vec![]);
+    assert!(matches!(h.state.phase, Phase::Stopped(_)));
+    h.at(0, Event::UserConnect);
+    assert_eq!(h.state.phase, Phase::Connecting { attempt: 0 });
+    h.open(1, "");
+    assert_eq!(h.state.phase, Phase::Open);
+    h.at(2, Event::UserDisconnect);
+    assert_eq!(h.closes, [1000]);
+    assert!(matches!(h.state.phase, Phase::Stopped(_)));
+    assert_eq!(h.state.details, None);
+}

@@ -1,0 +1,14 @@
+//! The sans-IO core: plain Rust, no web-sys, time and randomness passed in. Everything that
+//! decides something lives here and is tested natively with `cargo test`.
+
+pub mod backoff;
+pub mod chat_state;
+pub mod close_code;
+pub mod delivery;
+pub mod engine;
+pub mod outbox;
+pub mod reconnect;
+pub mod rng;
+pub mod ws_url;
+
+pub use engine::{Effect, Engine, EngineConfig, Event};

@@ -1,0 +1,168 @@
+//! Messages typed here that the server has not confirmed yet, in the order they were typed.
+//!
+//! Bounded, so a long outage cannot eat the tab's memory; an overflow is reported to the caller
+//! (and shown on the message) instead of dropping anything silently.
+
+use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
+use std::fmt;
+
+/// What survives a reload: enough to show the message as queued and send it again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredMessage {
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Entry {
+    message: StoredMessage,
+    /// Handed to the current socket; cleared when that socket ends, so it is sent again.
+    sent: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxFull {
+    pub capacity: usize,
+}
+
+impl fmt::Display for OutboxFull {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "outbox full: {} messages already waiting", self.capacity)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Outbox {
+    entries: VecDeque<Entry>,
+    capacity: usize,
+}
+
+impl Outbox {
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            entries: VecDeque::new(),
+            capacity,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn push(&mut self, message: StoredMessage) -> Result<(), OutboxFull> {
+        if self.entries.len() >= self.capacity {
+            return Err(OutboxFull {
+                capacity: self.capacity,
+            });
+        }
+        self.entries.push_back(Entry {
+            message,
+            sent: false,
+        });
+        Ok(())
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.entries.iter().any(|e| e.message.id == id)
+    }
+
+    /// Removes a confirmed (or finally rejected) message; `false` if it was not waiting.
+    pub fn remove(&mut self, id: &str) -> bool {
+        match self.entries.iter().position(|e| e.message.id == id) {
+            Some(i) => {
+                self.entries.remove(i);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Marks every message not yet handed to the current socket as handed over, oldest first.
+    pub fn take_unsent(&mut self) -> Vec<StoredMessage> {
+        self.entries
+            .iter_mut()
+            .filter(|e| !e.sent)
+            .map(|e| {
+                e.sent = true;
+                e.message.clone()
+            })
+            .collect()
+    }
+
+    /// The socket ended: everything is unsent again. Returns the ids that had been sent.
+    pub fn socket_lost(&mut self) -> Vec<String> {
+        self.entries
+            .iter_mut()
+            .filter_map(|e| std::mem::take(&mut e.sent).then(|| e.message.id.clone()))
+            .collect()
+    }
+
+    /// Drops what was handed over; for a plain peer, which never confirms anything.
+    pub fn drain_sent(&mut self) {
+        self.entries.retain(|e| !e.sent);
+    }
+
+    pub fn snapshot(&self) -> Vec<StoredMessage> {
+        self.entries.iter().map(|e| e.message.clone()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msg(id: &str) -> StoredMessage {
+        StoredMessage {
+            id: id.into(),
+            text: format!("text {id}"),
+        }
+    }
+
+    fn ids(v: &[StoredMessage]) -> Vec<&str> {
+        v.iter().map(|m| m.id.as_str()).collect()
+    }
+
+    #[test]
+    fn bounded_and_overflow_is_an_error() {
+        let mut o = Outbox::new(2);
+        assert_eq!(o.push(msg("a")), Ok(()));
+        assert_eq!(o.push(msg("b")), Ok(()));
+        let err = o.push(msg("c")).expect_err("full");
+        assert_eq!(err.to_string(), "outbox full: 2 messages already waiting");
+        assert_eq!(ids(&o.snapshot()), ["a", "b"]);
+        assert!(o.remove("a"));
+        assert_eq!(o.push(msg("c")), Ok(()));
+    }
+
+    #[test]
+    fn sends_in_order_once_per_socket_and_again_after_a_loss() {
+        let mut o = Outbox::new(10);
+        for id in ["a", "b", "c"] {
+            o.push(msg(id)).expect("room");
+        }
+        assert_eq!(ids(&o.take_unsent()), ["a", "b", "c"]);
+        assert!(o.take_unsent().is_empty());
+        o.push(msg("d")).expect("room");
+        assert_eq!(ids(&o.take_unsent()), ["d"]);
+        assert!(o.remove("b"));
+        assert!(!o.remove("b"));
+        assert_eq!(o.socket_lost(), ["a", "c", "d"]);
+        assert_eq!(ids(&o.take_unsent()), ["a", "c", "d"]);
+    }
+
+    #[test]
+    fn plain_peers_drop_what_was_handed_over() {
+        let mut o = Outbox::new(10);
+        o.push(msg("a")).expect("room");
+        o.take_unsent();
+        o.push(msg("b")).expect("room");
+        o.drain_sent();
+        assert_eq!(ids(&o.snapshot()), ["b"]);
+        assert!(o.contains("b") && !o.contains("a"));
+    }
+}

@@ -1,0 +1,302 @@
+//! The reconnect state machine: sans-IO, time and randomness passed in.
+//!
+//! Shaped like quinn-proto's connection: [`Reconnect::handle`] takes an [`Input`] and the current
+//! time, [`Reconnect::poll_command`] yields what the glue must do, [`Reconnect::poll_timeout`]
+//! says when to call [`Reconnect::handle_timeout`]. One deadline at a time means the glue can
+//! never hold two timers, and only the `Connecting`/`Open` phases own a socket, so it can never
+//! hold two sockets either.
+
+use super::backoff::Backoff;
+use super::close_code::{CloseAction, ClosePolicy};
+use super::rng::Rng;
+use std::collections::VecDeque;
+use std::time::Duration;
+
+/// Time since an arbitrary origin (the page's `performance.now()` in the browser).
+pub type Now = Duration;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReconnectConfig {
+    pub backoff: Backoff,
+    /// A connection must stay open this long before the attempt count resets, so a server that
+    /// accepts and drops at once sees the backoff grow instead of a tight loop.
+    pub stable_after: Duration,
+    /// A socket still `CONNECTING` after this long is abandoned and retried.
+    pub connect_timeout: Duration,
+    /// Give up after this many failed retries in a row (`None`: never).
+    pub max_attempts: Option<u32>,
+    pub close_policy: ClosePolicy,
+    /// A timer that fires this much later than it was due means the machine slept.
+    pub wake_threshold: Duration,
+}
+
+impl Default for ReconnectConfig {
+    fn default() -> Self {
+        Self {
+            backoff: Backoff::default(),
+            stable_after: Duration::from_secs(5),
+            connect_timeout: Duration::from_secs(10),
+            max_attempts: None,
+            close_policy: ClosePolicy::default(),
+            wake_threshold: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Why the machine stopped reconnecting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StopReason {
+    /// Not started yet, or the user disconnected.
+    User,
+    /// The server closed with a code the policy says not to retry.
+    Refused { code: u16, reason: String },
+    /// `max_attempts` retries failed in a row.
+    GaveUp { attempts: u32 },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Phase {
+    /// A socket is opening. `attempt` is 0 for a first connection, else the retry number.
+    Connecting { attempt: u32 },
+    Open,
+    /// Between attempts; `attempt` is the retry that runs at `retry_at`.
+    Waiting {
+        attempt: u32,
+        retry_at: Now,
+        last_close: Option<(u16, String)>,
+    },
+    /// The browser says there is no network; nothing is tried until it says `online`.
+    Offline,
+    Stopped(StopReason),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// The user wants a connection (mount, or the Connect button).
+    Start,
+    /// The user disconnected: close and never reconnect by itself.
+    Stop,
+    /// "Reconnect now", or a manual retry after the machine gave up or was refused.
+    RetryNow,
+    /// The socket reached `OPEN`.
+    Opened,
+    /// The socket closed (or failed to open) with this code and reason.
+    Closed { code: u16, reason: String },
+    /// The connection is alive on paper but dead in fact (a missed heartbeat): drop and retry.
+    Dead { reason: String },
+    Online,
+    Offline,
+    /// The page became visible again.
+    Visible,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Open a new socket (the glue drops any previous one first).
+    Connect,
+    /// Close and drop the current socket; its later events must not come back.
+    Close { code: u16, reason: String },
+}
+
+/// Close code used when the client itself abandons a socket it considers dead.
+pub const ABANDONED: u16 = 4000;
+
+#[derive(Debug)]
+pub struct Reconnect {
+    config: ReconnectConfig,
+    rng: Rng,
+    phase: Phase,
+    /// Failed connections since the last stable one.
+    failures: u32,
+    online: bool,
+    /// Connect timeout while `Connecting`, attempt-count reset while `Open`.
+    deadline: Option<Now>,
+    commands: VecDeque<Command>,
+}
+
+impl Reconnect {
+    /// A stopped machine; send [`Input::Start`] to connect.
+    pub fn new(config: ReconnectConfig, seed: u64) -> Self {
+        Self {
+            config,
+            rng: Rng::new(seed),
+            phase: Phase::Stopped(StopReason::User),
+            failures: 0,
+            online: true,
+            deadline: None,
+            commands: VecDeque::new(),
+        }
+    }
+
+    pub fn phase(&self) -> &Phase {
+        &self.phase
+    }
+
+    pub fn config(&self) -> &ReconnectConfig {
+        &self.config
+    }
+
+    pub fn poll_command(&mut self) -> Option<Command> {
+        self.commands.pop_front()
+    }
+
+    /// When [`Reconnect::handle_timeout`] wants to run next.
+    pub fn poll_timeout(&self) -> Option<Now> {
+        match self.phase {
+            Phase::Waiting { retry_at, .. } => Some(retry_at),
+            Phase::Connecting { .. } | Phase::Open => self.deadline,
+            Phase::Offline | Phase::Stopped(_) => None,
+        }
+    }
+
+    pub fn handle(&mut self, input: Input, now: Now) {
+        match input {
+            Input::Start => match self.phase {
+                Phase::Stopped(_) => {
+                    self.failures = 0;
+                    self.connect(now);
+                }
+                Phase::Waiting { .. } | Phase::Offline => self.connect(now),
+                Phase::Connecting { .. } | Phase::Open => {}
+            },
+            Input::RetryNow => match self.phase {
+                Phase::Stopped(StopReason::User) => {}
+                Phase::Stopped(_) => {
+                    self.failures = 0;
+                    self.connect(now);
+                }
+                Phase::Waiting { .. } | Phase::Offline => self.connect(now),
+                Phase::Connecting { .. } | Phase::Open => {}
+            },
+            Input::Stop => {
+                if self.has_socket() {
+                    self.close(1000, "disconnected by user");
+                }
+                self.stop(StopReason::User);
+            }
+            Input::Opened => {
+                if let Phase::Connecting { .. } = self.phase {
+                    self.phase = Phase::Open;
+                    self.deadline = Some(now + self.config.stable_after);
+                }
+            }
+            Input::Closed { code, reason } => {
+                // Only a socket we own can close; an error-then-close pair, or a late event,
+                // finds us already waiting and schedules nothing more.
+                if self.has_socket() {
+                    self.lost(code, reason, now);
+                }
+            }
+            Input::Dead { reason } => {
+                if self.has_socket() {
+                    self.close(ABANDONED, &reason);
+                    self.lost(1006, reason, now);
+                }
+            }
+            Input::Offline => {
+                self.online = false;
+                match self.phase {
+                    Phase::Waiting { .. } => self.phase = Phase::Offline,
+                    Phase::Connecting { .. } => {
+                        self.close(ABANDONED, "offline");
+                        self.phase = Phase::Offline;
+                    }
+                    // An open socket may well survive (a loopback server, a short blip).
+                    Phase::Open | Phase::Offline | Phase::Stopped(_) => {}
+                }
+            }
+            Input::Online => {
+                self.online = true;
+                if self.phase == Phase::Offline {
+                    self.connect(now);
+                }
+            }
+            Input::Visible => {
+                if let Phase::Waiting { .. } = self.phase {
+                    self.connect(now);
+                }
+            }
+        }
+    }
+
+    pub fn handle_timeout(&mut self, now: Now) {
+        let Some(due) = self.poll_timeout() else {
+            return;
+        };
+        if now < due {
+            return;
+        }
+        let slept = now - due >= self.config.wake_threshold;
+        match self.phase {
+            Phase::Waiting { .. } => self.connect(now),
+            Phase::Connecting { .. } if slept => {
+                // The timeout only looks expired because the machine slept: try again at once.
+                self.close(ABANDONED, "woke from sleep");
+                self.connect(now);
+            }
+            Phase::Connecting { .. } => {
+                let reason = format!("no answer within {} s", self.config.connect_timeout.as_secs());
+                self.close(ABANDONED, &reason);
+                self.lost(1006, reason, now);
+            }
+            Phase::Open => {
+                self.failures = 0;
+                self.deadline = None;
+            }
+            Phase::Offline | Phase::Stopped(_) => {}
+        }
+    }
+
+    fn has_socket(&self) -> bool {
+        matches!(self.phase, Phase::Connecting { .. } | Phase::Open)
+    }
+
+    fn connect(&mut self, now: Now) {
+        self.commands.push_back(Command::Connect);
+        self.phase = Phase::Connecting {
+            attempt: self.failures,
+        };
+        self.deadline = Some(now + self.config.connect_timeout);
+    }
+
+    fn close(&mut self, code: u16, reason: &str) {
+        self.commands.push_back(Command::Close {
+            code,
+            reason: reason.to_owned(),
+        });
+    }
+
+    fn stop(&mut self, reason: StopReason) {
+        self.phase = Phase::Stopped(reason);
+        self.deadline = None;
+    }
+
+    fn lost(&mut self, code: u16, reason: String, now: Now) {
+        self.deadline = None;
+        if self.config.close_policy.action(code) == CloseAction::Stop {
+            self.stop(StopReason::Refused { code, reason });
+            return;
+        }
+        self.failures = self.failures.saturating_add(1);
+        if !self.online {
+            self.phase = Phase::Offline;
+            return;
+        }
+        if let Some(max) = self.config.max_attempts {
+            if self.failures > max {
+                self.stop(StopReason::GaveUp { attempts: max });
+                return;
+            }
+        }
+        let delay = self.config.backoff.delay(self.failures, self.rng.next_f64());
+        self.phase = Phase::Waiting {
+            attempt: self.failures,
+            retry_at: now + delay,
+            last_close: Some((code, reason)),
+        };
+    }
+}
+
+#[cfg(test)]
+#[path = "reconnect_tests.rs"]
+mod tests;
