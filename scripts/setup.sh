@@ -31,7 +31,7 @@ ensure_cargo_tool() { # bin version crate [extra cargo-install args...]
   local bin=$1 version=$2 crate=$3; shift 3
   if has_version "$bin" "$version"; then return; fi
   say "installing $crate $version (cargo install; this takes minutes)"
-  cargo install "$crate" --version "=$version" "$@"
+  cargo install --quiet "$crate" --version "=$version" "$@"
 }
 
 ensure_wasm_opt() {
@@ -48,8 +48,16 @@ ensure_browser() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
 }
 
+# The seed page's Node `ws` server, for testing plain-text mode.
+ensure_plain_server() {
+  if [ -f tests/plain-server/node_modules/ws/package.json ]; then return; fi
+  say "installing the plain ws test server's packages from npm"
+  npm ci --prefix tests/plain-server --no-audit --no-fund >/dev/null
+}
+
 ensure_target
 ensure_browser
+ensure_plain_server
 ensure_wasm_opt
 ensure_cargo_tool wasm-bindgen "$(wasm_bindgen_version)" wasm-bindgen-cli
 ensure_cargo_tool wasm-pack "$WASM_PACK_VERSION" wasm-pack --locked

@@ -24,6 +24,14 @@ use std::fmt;
 /// The name offered and selected in `Sec-WebSocket-Protocol`.
 pub const SUBPROTOCOL: &str = "wschat.v1";
 
+/// Offered first, before [`SUBPROTOCOL`]: a server that blindly selects the first offered
+/// sub-protocol (the Node `ws` package does, by default) knows nothing of envelopes, and this
+/// name tells the client so. A server that speaks `wschat.v1` skips it.
+pub const PLAIN_SUBPROTOCOL: &str = "wschat.plain";
+
+/// What a client offers, in its order of preference.
+pub const OFFERED: [&str; 2] = [PLAIN_SUBPROTOCOL, SUBPROTOCOL];
+
 /// Largest message text, in bytes, that a server accepts into its history.
 pub const MAX_TEXT_BYTES: usize = 16 * 1024;
 
@@ -120,8 +128,14 @@ mod tests {
     #[test]
     fn client_frames_round_trip_with_documented_shape() {
         let cases = [
-            (ClientFrame::Hello { after: None }, r#"{"type":"hello","after":null}"#),
-            (ClientFrame::Hello { after: Some(7) }, r#"{"type":"hello","after":7}"#),
+            (
+                ClientFrame::Hello { after: None },
+                r#"{"type":"hello","after":null}"#,
+            ),
+            (
+                ClientFrame::Hello { after: Some(7) },
+                r#"{"type":"hello","after":7}"#,
+            ),
             (
                 ClientFrame::Send {
                     id: "a1-2".into(),
@@ -176,9 +190,7 @@ mod tests {
             ),
             (ServerFrame::Pong, r#"{"type":"pong"}"#),
             (
-                ServerFrame::Error {
-                    reason: "r".into(),
-                },
+                ServerFrame::Error { reason: "r".into() },
                 r#"{"type":"error","reason":"r"}"#,
             ),
         ];

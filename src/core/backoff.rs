@@ -82,7 +82,15 @@ mod tests {
             max: ms(3_000),
             jitter: 0.0,
         };
-        let cases = [(0, 500), (1, 500), (2, 1_000), (3, 2_000), (4, 3_000), (40, 3_000), (u32::MAX, 3_000)];
+        let cases = [
+            (0, 500),
+            (1, 500),
+            (2, 1_000),
+            (3, 2_000),
+            (4, 3_000),
+            (40, 3_000),
+            (u32::MAX, 3_000),
+        ];
         for (attempt, want) in cases {
             assert_eq!(b.period(attempt), ms(want), "attempt {attempt}");
         }
@@ -96,7 +104,13 @@ mod tests {
             max: ms(4_000),
             jitter: 0.5,
         };
-        let cases = [(0.0, 4_000), (0.5, 3_000), (0.999_999, 2_000), (7.0, 2_000), (-1.0, 4_000)];
+        let cases = [
+            (0.0, 4_000),
+            (0.5, 3_000),
+            (0.999_999, 2_000),
+            (7.0, 2_000),
+            (-1.0, 4_000),
+        ];
         for (u, want) in cases {
             let got = b.delay(1, u).as_millis() as i64;
             assert!((got - want).abs() <= 1, "u={u}: {got} != {want}");

@@ -194,7 +194,12 @@ impl ChatState {
         else {
             return;
         };
-        let Entry::Out { status: s, seq: old, .. } = &mut self.entries[i] else {
+        let Entry::Out {
+            status: s,
+            seq: old,
+            ..
+        } = &mut self.entries[i]
+        else {
             return;
         };
         *s = status;
@@ -250,7 +255,10 @@ mod tests {
     }
 
     fn incoming(seq: Option<Seq>, text: &str) -> ChatAction {
-        ChatAction::Incoming { seq, text: text.into() }
+        ChatAction::Incoming {
+            seq,
+            text: text.into(),
+        }
     }
 
     fn texts(s: &ChatState) -> Vec<String> {
@@ -275,20 +283,41 @@ mod tests {
     #[test]
     fn display_rules() {
         let cases: Vec<(&str, Vec<ChatAction>, Vec<&str>)> = vec![
-            ("plain messages append", vec![incoming(None, "a"), out("b"), incoming(None, "c")], vec!["a", "b:queued", "c"]),
+            (
+                "plain messages append",
+                vec![incoming(None, "a"), out("b"), incoming(None, "c")],
+                vec!["a", "b:queued", "c"],
+            ),
             (
                 "room order whatever the arrival order",
-                vec![incoming(Some(3), "c"), incoming(Some(1), "a"), incoming(Some(2), "b")],
+                vec![
+                    incoming(Some(3), "c"),
+                    incoming(Some(1), "a"),
+                    incoming(Some(2), "b"),
+                ],
                 vec!["a", "b", "c"],
             ),
             (
                 "a room message is never shown twice",
-                vec![incoming(Some(1), "a"), incoming(Some(2), "b"), incoming(Some(1), "a"), incoming(Some(2), "b")],
+                vec![
+                    incoming(Some(1), "a"),
+                    incoming(Some(2), "b"),
+                    incoming(Some(1), "a"),
+                    incoming(Some(2), "b"),
+                ],
                 vec!["a", "b"],
             ),
             (
                 "pending messages stay last until acked, then take their room place",
-                vec![out("x"), incoming(Some(1), "a"), out("y"), incoming(Some(2), "b"), ack("y", 4), incoming(Some(3), "c"), ack("x", 5)],
+                vec![
+                    out("x"),
+                    incoming(Some(1), "a"),
+                    out("y"),
+                    incoming(Some(2), "b"),
+                    ack("y", 4),
+                    incoming(Some(3), "c"),
+                    ack("x", 5),
+                ],
                 vec!["a", "b", "c", "y:delivered", "x:delivered"],
             ),
             (
@@ -298,19 +327,34 @@ mod tests {
             ),
             (
                 "a gap marker stays where it was seen",
-                vec![incoming(Some(1), "a"), ChatAction::Notice { kind: NoticeKind::Gap, text: "missed".into() }, incoming(Some(9), "z")],
+                vec![
+                    incoming(Some(1), "a"),
+                    ChatAction::Notice {
+                        kind: NoticeKind::Gap,
+                        text: "missed".into(),
+                    },
+                    incoming(Some(9), "z"),
+                ],
                 vec!["a", "[gap]", "z"],
             ),
             (
                 "failed messages keep their place",
                 vec![
                     out("x"),
-                    ChatAction::Status { id: "x".into(), status: OutStatus::Failed("too large".into()), seq: None },
+                    ChatAction::Status {
+                        id: "x".into(),
+                        status: OutStatus::Failed("too large".into()),
+                        seq: None,
+                    },
                     incoming(Some(1), "a"),
                 ],
                 vec!["x:failed", "a"],
             ),
-            ("a status for an unknown id changes nothing", vec![incoming(None, "a"), ack("nope", 1)], vec!["a"]),
+            (
+                "a status for an unknown id changes nothing",
+                vec![incoming(None, "a"), ack("nope", 1)],
+                vec!["a"],
+            ),
         ];
         for (name, actions, want) in cases {
             assert_eq!(run(actions), want, "{name}");

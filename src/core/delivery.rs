@@ -12,7 +12,7 @@ use super::Effect;
 use std::collections::{BTreeSet, VecDeque};
 use std::rc::Rc;
 use std::time::Duration;
-use ws_chat_protocol::{ClientFrame, Seq, ServerFrame, SUBPROTOCOL};
+use ws_chat_protocol::{ClientFrame, Seq, ServerFrame, OFFERED, SUBPROTOCOL};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeliveryConfig {
@@ -87,12 +87,19 @@ pub struct Delivery {
     next_id: u64,
     last_received: Now,
     ping_sent: Option<Now>,
+    /// The server answered `hello`, so it really speaks `wschat.v1`; until then nothing is sent.
+    confirmed: bool,
 }
 
 impl Delivery {
     /// `id_prefix` must differ between components and page loads (a random value will do);
     /// `restored` is the outbox saved before a reload, shown again as queued.
-    pub fn new(config: DeliveryConfig, id_prefix: String, restored: Vec<StoredMessage>, out: &mut VecDeque<Effect>) -> Self {
+    pub fn new(
+        config: DeliveryConfig,
+        id_prefix: String,
+        restored: Vec<StoredMessage>,
+        out: &mut VecDeque<Effect>,
+    ) -> Self {
         let mut delivery = Self {
             outbox: Outbox::new(config.outbox_capacity.max(restored.len())),
             config,
@@ -103,13 +110,17 @@ impl Delivery {
             next_id: 0,
             last_received: Duration::ZERO,
             ping_sent: None,
+            confirmed: false,
         };
         for message in restored {
-            ui(out, ChatAction::Outgoing {
-                id: message.id.as_str().into(),
-                text: message.text.as_str().into(),
-                status: OutStatus::Queued,
-            });
+            ui(
+                out,
+                ChatAction::Outgoing {
+                    id: message.id.as_str().into(),
+                    text: message.text.as_str().into(),
+                    status: OutStatus::Queued,
+                },
+            );
             // Capacity was raised to fit, so this cannot overflow.
             let _ = delivery.outbox.push(message);
         }
@@ -118,7 +129,7 @@ impl Delivery {
 
     /// The sub-protocols to offer in the handshake.
     pub fn protocols() -> Vec<String> {
-        vec![SUBPROTOCOL.to_owned()]
+        OFFERED.iter().map(|p| (*p).to_owned()).collect()
     }
 
     pub fn stats(&self) -> Stats {
@@ -132,7 +143,11 @@ impl Delivery {
         self.next_id += 1;
         let id = format!("{}-{}", self.id_prefix, self.next_id);
         let failed = if text.len() > self.config.max_message_bytes {
-            Some(format!("too large: {} bytes, the limit is {}", text.len(), self.config.max_message_bytes))
+            Some(format!(
+                "too large: {} bytes, the limit is {}",
+                text.len(),
+                self.config.max_message_bytes
+            ))
         } else {
             None
         };
@@ -145,28 +160,51 @@ impl Delivery {
             },
         };
         let queued = status == OutStatus::Queued;
-        ui(out, ChatAction::Outgoing {
-            id: message.id.into(),
-            text: message.text.into(),
-            status,
-        });
+        ui(
+            out,
+            ChatAction::Outgoing {
+                id: message.id.into(),
+                text: message.text.into(),
+                status,
+            },
+        );
         if queued {
             self.flush(out);
             self.persist(out);
         }
     }
 
-    pub fn opened(&mut self, protocol: &str, extensions: &str, now: Now, out: &mut VecDeque<Effect>) {
-        let mode = if protocol == SUBPROTOCOL { Mode::Envelopes } else { Mode::Plain };
+    pub fn opened(
+        &mut self,
+        protocol: &str,
+        extensions: &str,
+        now: Now,
+        out: &mut VecDeque<Effect>,
+    ) {
+        let mode = if protocol == SUBPROTOCOL {
+            Mode::Envelopes
+        } else {
+            Mode::Plain
+        };
         self.mode = Some(mode);
         self.last_received = now;
-        self.ping_sent = None;
-        ui(out, ChatAction::Details(Some(Details {
-            protocol: protocol.to_owned(),
-            extensions: extensions.to_owned(),
-        })));
+        self.confirmed = false;
+        // `hello` is answered like a ping: a server that stays silent is not really there.
+        self.ping_sent = (mode == Mode::Envelopes).then_some(now);
+        ui(
+            out,
+            ChatAction::Details(Some(Details {
+                protocol: protocol.to_owned(),
+                extensions: extensions.to_owned(),
+            })),
+        );
         if mode == Mode::Envelopes {
-            out.push_back(Effect::Send(ClientFrame::Hello { after: self.seen.upto }.encode()));
+            out.push_back(Effect::Send(
+                ClientFrame::Hello {
+                    after: self.seen.upto,
+                }
+                .encode(),
+            ));
         }
         self.flush(out);
         self.persist(out);
@@ -190,12 +228,32 @@ impl Delivery {
         match self.mode {
             Some(Mode::Envelopes) => match ServerFrame::decode(&text) {
                 Ok(frame) => self.frame_received(frame, out),
+                Err(err) if !self.confirmed => {
+                    // It selected wschat.v1 but answers in plain text: believe the answer.
+                    log::warn!("the server selected {SUBPROTOCOL} but does not speak it ({err}); using plain text");
+                    self.mode = Some(Mode::Plain);
+                    ui(
+                        out,
+                        ChatAction::Incoming {
+                            seq: None,
+                            text: text.into(),
+                        },
+                    );
+                    self.flush(out);
+                    self.persist(out);
+                }
                 Err(err) => {
                     log::warn!("{err}: {text:.200}");
                     notice(out, NoticeKind::Error, err.to_string());
                 }
             },
-            Some(Mode::Plain) | None => ui(out, ChatAction::Incoming { seq: None, text: text.into() }),
+            Some(Mode::Plain) | None => ui(
+                out,
+                ChatAction::Incoming {
+                    seq: None,
+                    text: text.into(),
+                },
+            ),
         }
     }
 
@@ -238,7 +296,12 @@ impl Delivery {
             ServerFrame::Ack { id, seq } => self.confirmed(id, seq, out),
             ServerFrame::Reject { id, reason } => {
                 if self.outbox.remove(&id) {
-                    status(out, id, OutStatus::Failed(format!("rejected by the server: {reason}")), None);
+                    status(
+                        out,
+                        id,
+                        OutStatus::Failed(format!("rejected by the server: {reason}")),
+                        None,
+                    );
                     self.persist(out);
                 }
             }
@@ -248,18 +311,34 @@ impl Delivery {
                 _ if self.seen.contains(seq) => self.stats.duplicates += 1,
                 _ => {
                     self.seen.insert(seq);
-                    ui(out, ChatAction::Incoming { seq: Some(seq), text: text.into() });
+                    ui(
+                        out,
+                        ChatAction::Incoming {
+                            seq: Some(seq),
+                            text: text.into(),
+                        },
+                    );
                 }
             },
             ServerFrame::Synced { head, gap } => {
                 if gap {
                     self.stats.gaps += 1;
-                    notice(out, NoticeKind::Gap, "some messages were missed while disconnected".into());
+                    notice(
+                        out,
+                        NoticeKind::Gap,
+                        "some messages were missed while disconnected".into(),
+                    );
                 }
                 self.seen.caught_up(head);
+                if !std::mem::replace(&mut self.confirmed, true) {
+                    // Caught up: what is still unconfirmed now goes out again, in order.
+                    self.flush(out);
+                }
             }
             ServerFrame::Pong => {}
-            ServerFrame::Error { reason } => notice(out, NoticeKind::Error, format!("server error: {reason}")),
+            ServerFrame::Error { reason } => {
+                notice(out, NoticeKind::Error, format!("server error: {reason}"))
+            }
         }
         if self.stats != before {
             ui(out, ChatAction::Stats(self.stats));
@@ -280,6 +359,9 @@ impl Delivery {
     /// Hands every waiting message to the open socket, oldest first.
     fn flush(&mut self, out: &mut VecDeque<Effect>) {
         let Some(mode) = self.mode else { return };
+        if mode == Mode::Envelopes && !self.confirmed {
+            return;
+        }
         let batch = self.outbox.take_unsent();
         if batch.is_empty() {
             return;
@@ -287,7 +369,11 @@ impl Delivery {
         for StoredMessage { id, text } in batch {
             let frame = match mode {
                 Mode::Plain => text,
-                Mode::Envelopes => ClientFrame::Send { id: id.clone(), text }.encode(),
+                Mode::Envelopes => ClientFrame::Send {
+                    id: id.clone(),
+                    text,
+                }
+                .encode(),
             };
             out.push_back(Effect::Send(frame));
             self.stats.sent += 1;
@@ -309,11 +395,24 @@ fn ui(out: &mut VecDeque<Effect>, action: ChatAction) {
 }
 
 fn status(out: &mut VecDeque<Effect>, id: String, status: OutStatus, seq: Option<Seq>) {
-    ui(out, ChatAction::Status { id: id.into(), status, seq });
+    ui(
+        out,
+        ChatAction::Status {
+            id: id.into(),
+            status,
+            seq,
+        },
+    );
 }
 
 fn notice(out: &mut VecDeque<Effect>, kind: NoticeKind, text: String) {
-    ui(out, ChatAction::Notice { kind, text: Rc::from(text) });
+    ui(
+        out,
+        ChatAction::Notice {
+            kind,
+            text: Rc::from(text),
+        },
+    );
 }
 
 #[cfg(test)]

@@ -6,17 +6,24 @@ use super::delivery::{Delivery, DeliveryConfig};
 use super::outbox::StoredMessage;
 use super::reconnect::{Command, Input, Now, Phase, Reconnect, ReconnectConfig};
 use std::collections::VecDeque;
-use std::time::Duration;
 
 /// Everything that can happen to a chat, from the socket, the page or the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
-    Opened { protocol: String, extensions: String },
+    Opened {
+        protocol: String,
+        extensions: String,
+    },
     Text(String),
-    Binary { len: usize },
+    Binary {
+        len: usize,
+    },
     /// The browser's `error` event; a `close` always follows, which is what counts.
     Error,
-    Closed { code: u16, reason: String },
+    Closed {
+        code: u16,
+        reason: String,
+    },
     Online,
     Offline,
     Visible,
@@ -30,9 +37,14 @@ pub enum Event {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     /// Drop any current socket and open a new one offering these sub-protocols.
-    Connect { protocols: Vec<String> },
+    Connect {
+        protocols: Vec<String>,
+    },
     /// Close and drop the current socket.
-    Close { code: u16, reason: String },
+    Close {
+        code: u16,
+        reason: String,
+    },
     Send(String),
     Ui(ChatAction),
     /// The outbox changed: store it so a reload keeps it.
@@ -88,7 +100,10 @@ impl Engine {
     pub fn handle(&mut self, event: Event, now: Now) {
         let out = &mut self.effects;
         match event {
-            Event::Opened { protocol, extensions } => {
+            Event::Opened {
+                protocol,
+                extensions,
+            } => {
                 log::info!("open: protocol {protocol:?}, extensions {extensions:?}");
                 self.reconnect.handle(Input::Opened, now);
                 if self.reconnect.phase() == &Phase::Open {
@@ -141,7 +156,8 @@ impl Engine {
         let phase = self.reconnect.phase();
         if self.shown_phase.as_ref() != Some(phase) {
             self.shown_phase = Some(phase.clone());
-            self.effects.push_back(Effect::Ui(ChatAction::Phase(phase.clone())));
+            self.effects
+                .push_back(Effect::Ui(ChatAction::Phase(phase.clone())));
         }
     }
 }

@@ -3,7 +3,8 @@
 use super::*;
 use crate::core::backoff::Backoff;
 use crate::core::chat_state::{ChatState, Entry, OutStatus};
-use ws_chat_protocol::{ClientFrame, ServerFrame, SUBPROTOCOL};
+use std::time::Duration;
+use ws_chat_protocol::{ClientFrame, ServerFrame, PLAIN_SUBPROTOCOL, SUBPROTOCOL};
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
@@ -64,7 +65,7 @@ impl Harness {
         while let Some(effect) = self.engine.poll_effect() {
             match effect {
                 Effect::Connect { protocols } => {
-                    assert_eq!(protocols, [SUBPROTOCOL]);
+                    assert_eq!(protocols, [PLAIN_SUBPROTOCOL, SUBPROTOCOL]);
                     self.connects += 1;
                 }
                 Effect::Close { code, .. } => self.closes.push(code),
@@ -76,7 +77,13 @@ impl Harness {
     }
 
     fn open(&mut self, t: u64, protocol: &str) -> &mut Self {
-        self.at(t, Event::Opened { protocol: protocol.into(), extensions: String::new() })
+        self.at(
+            t,
+            Event::Opened {
+                protocol: protocol.into(),
+                extensions: String::new(),
+            },
+        )
     }
 
     fn server(&mut self, t: u64, frame: ServerFrame) -> &mut Self {
@@ -122,7 +129,10 @@ fn id_of(frame: &ClientFrame) -> String {
 #[test]
 fn plain_server_gets_plain_text_and_queued_messages_go_first_in_order() {
     let mut h = Harness::new(vec![]);
-    h.at(0, Event::UserConnect).at(1, send("early")).at(2, send("")).at(3, send("second"));
+    h.at(0, Event::UserConnect)
+        .at(1, send("early"))
+        .at(2, send(""))
+        .at(3, send("second"));
     assert_eq!(h.shown(), ["early:queued", "second:queued"]);
     assert!(h.take_sent().is_empty());
     h.open(10, "");
@@ -130,9 +140,23 @@ fn plain_server_gets_plain_text_and_queued_messages_go_first_in_order() {
     h.at(11, send("<b>new</b>"));
     assert_eq!(h.take_sent(), ["<b>new</b>"]);
     h.at(12, Event::Text("data received".into()));
-    assert_eq!(h.shown(), ["early:sent", "second:sent", "<b>new</b>:sent", "<data received"]);
-    assert!(h.saved.is_empty(), "plain peers confirm nothing: nothing left to keep");
-    assert_eq!(h.state.details.as_ref().map(|d| d.protocol.as_str()), Some(""));
+    assert_eq!(
+        h.shown(),
+        [
+            "early:sent",
+            "second:sent",
+            "<b>new</b>:sent",
+            "<data received"
+        ]
+    );
+    assert!(
+        h.saved.is_empty(),
+        "plain peers confirm nothing: nothing left to keep"
+    );
+    assert_eq!(
+        h.state.details.as_ref().map(|d| d.protocol.as_str()),
+        Some("")
+    );
 }
 
 #[test]
@@ -140,27 +164,106 @@ fn envelopes_ack_resend_and_dedupe_across_a_drop() {
     let mut h = Harness::new(vec![]);
     h.at(0, Event::UserConnect).open(5, SUBPROTOCOL);
     assert_eq!(h.take_frames(), [ClientFrame::Hello { after: None }]);
-    h.server(6, ServerFrame::Synced { head: 10, gap: false });
+    h.server(
+        6,
+        ServerFrame::Synced {
+            head: 10,
+            gap: false,
+        },
+    );
     h.at(7, send("a")).at(8, send("b"));
     let frames = h.take_frames();
     let (a, b) = (id_of(&frames[0]), id_of(&frames[1]));
     assert_ne!(a, b);
-    h.server(9, ServerFrame::Ack { id: a.clone(), seq: 11 });
+    h.server(
+        9,
+        ServerFrame::Ack {
+            id: a.clone(),
+            seq: 11,
+        },
+    );
     assert_eq!(h.shown(), ["a:delivered", "b:sent"]);
     // The socket dies before b's ack: b waits again, and goes out again after the reconnect.
-    h.at(10, Event::Closed { code: 1006, reason: String::new() });
+    h.at(
+        10,
+        Event::Closed {
+            code: 1006,
+            reason: String::new(),
+        },
+    );
     assert_eq!(h.shown(), ["a:delivered", "b:queued"]);
     h.tick(1_010).open(1_020, SUBPROTOCOL);
     assert_eq!(h.connects, 2);
-    let frames = h.take_frames();
-    assert_eq!(frames[0], ClientFrame::Hello { after: Some(11) });
-    assert_eq!(id_of(&frames[1]), b);
-    // Catch-up: someone else's 12, our b already taken as 13 (its ack was lost), then a re-ack.
-    h.server(1_021, ServerFrame::Msg { seq: 12, id: Some("other-1".into()), text: "x".into() });
-    h.server(1_022, ServerFrame::Msg { seq: 13, id: Some(b.clone()), text: "b".into() });
-    h.server(1_023, ServerFrame::Synced { head: 13, gap: false });
-    h.server(1_024, ServerFrame::Ack { id: b.clone(), seq: 13 });
-    h.server(1_025, ServerFrame::Msg { seq: 12, id: Some("other-1".into()), text: "x".into() });
+    assert_eq!(
+        h.take_frames(),
+        [ClientFrame::Hello { after: Some(11) }],
+        "nothing is re-sent before the catch-up"
+    );
+    // Catch-up: someone else's 12, then the head. b was never taken, so it goes out again.
+    h.server(
+        1_021,
+        ServerFrame::Msg {
+            seq: 12,
+            id: Some("other-1".into()),
+            text: "x".into(),
+        },
+    );
+    h.server(
+        1_022,
+        ServerFrame::Synced {
+            head: 12,
+            gap: false,
+        },
+    );
+    assert_eq!(
+        h.take_frames().iter().map(id_of).collect::<Vec<_>>(),
+        std::slice::from_ref(&b)
+    );
+    // Its ack is lost with another socket; the next catch-up carries it, then a late re-ack.
+    h.at(
+        1_023,
+        Event::Closed {
+            code: 1006,
+            reason: String::new(),
+        },
+    )
+    .tick(2_023)
+    .open(2_024, SUBPROTOCOL);
+    assert_eq!(h.take_frames(), [ClientFrame::Hello { after: Some(12) }]);
+    h.server(
+        2_025,
+        ServerFrame::Msg {
+            seq: 13,
+            id: Some(b.clone()),
+            text: "b".into(),
+        },
+    );
+    h.server(
+        2_026,
+        ServerFrame::Msg {
+            seq: 12,
+            id: Some("other-1".into()),
+            text: "x".into(),
+        },
+    );
+    h.server(
+        2_027,
+        ServerFrame::Synced {
+            head: 13,
+            gap: false,
+        },
+    );
+    assert!(
+        h.take_frames().is_empty(),
+        "b is known to be taken: not sent a third time"
+    );
+    h.server(
+        2_028,
+        ServerFrame::Ack {
+            id: b.clone(),
+            seq: 13,
+        },
+    );
     assert_eq!(h.shown(), ["a:delivered", "<x", "b:delivered"]);
     assert_eq!(h.state.stats.delivered, 2);
     assert_eq!(h.state.stats.duplicates, 2);
@@ -172,11 +275,41 @@ fn envelopes_ack_resend_and_dedupe_across_a_drop() {
 fn a_gap_in_history_is_marked() {
     let mut h = Harness::new(vec![]);
     h.at(0, Event::UserConnect).open(1, SUBPROTOCOL);
-    h.server(2, ServerFrame::Synced { head: 5, gap: false });
-    h.at(3, Event::Closed { code: 1001, reason: String::new() }).tick(1_003).open(1_004, SUBPROTOCOL);
-    assert_eq!(h.take_frames().last(), Some(&ClientFrame::Hello { after: Some(5) }));
-    h.server(1_005, ServerFrame::Msg { seq: 900, id: None, text: "late".into() });
-    h.server(1_006, ServerFrame::Synced { head: 900, gap: true });
+    h.server(
+        2,
+        ServerFrame::Synced {
+            head: 5,
+            gap: false,
+        },
+    );
+    h.at(
+        3,
+        Event::Closed {
+            code: 1001,
+            reason: String::new(),
+        },
+    )
+    .tick(1_003)
+    .open(1_004, SUBPROTOCOL);
+    assert_eq!(
+        h.take_frames().last(),
+        Some(&ClientFrame::Hello { after: Some(5) })
+    );
+    h.server(
+        1_005,
+        ServerFrame::Msg {
+            seq: 900,
+            id: None,
+            text: "late".into(),
+        },
+    );
+    h.server(
+        1_006,
+        ServerFrame::Synced {
+            head: 900,
+            gap: true,
+        },
+    );
     assert_eq!(h.shown(), ["<late", "[gap]"]);
     assert_eq!(h.state.stats.gaps, 1);
 }
@@ -185,27 +318,56 @@ fn a_gap_in_history_is_marked() {
 fn bad_input_is_shown_and_loses_nothing() {
     let mut h = Harness::new(vec![]);
     h.at(0, Event::UserConnect).open(1, SUBPROTOCOL);
+    h.server(
+        1,
+        ServerFrame::Synced {
+            head: 0,
+            gap: false,
+        },
+    );
     h.take_sent();
     h.at(2, Event::Text("{not json".into()))
         .at(3, Event::Text(r#"{"type":"teleport"}"#.into()))
         .at(4, Event::Binary { len: 3 })
         .at(5, send("0123456789x"));
-    assert_eq!(h.shown(), ["[error]", "[error]", "[error]", "0123456789x:failed"]);
-    assert_eq!(h.engine.phase(), &Phase::Open, "bad frames never drop the connection");
+    assert_eq!(
+        h.shown(),
+        ["[error]", "[error]", "[error]", "0123456789x:failed"]
+    );
+    assert_eq!(
+        h.engine.phase(),
+        &Phase::Open,
+        "bad frames never drop the connection"
+    );
     assert!(h.take_sent().is_empty(), "a too-large message is not sent");
     h.at(6, send("ok"));
     let id = id_of(&h.take_frames()[0]);
-    h.server(7, ServerFrame::Reject { id, reason: "nope".into() });
+    h.server(
+        7,
+        ServerFrame::Reject {
+            id,
+            reason: "nope".into(),
+        },
+    );
     let failed: Vec<_> = h
         .state
         .entries
         .iter()
         .filter_map(|e| match e {
-            Entry::Out { status: OutStatus::Failed(reason), .. } => Some(reason.clone()),
+            Entry::Out {
+                status: OutStatus::Failed(reason),
+                ..
+            } => Some(reason.clone()),
             _ => None,
         })
         .collect();
-    assert_eq!(failed, ["too large: 11 bytes, the limit is 10", "rejected by the server: nope"]);
+    assert_eq!(
+        failed,
+        [
+            "too large: 11 bytes, the limit is 10",
+            "rejected by the server: nope"
+        ]
+    );
 }
 
 #[test]
@@ -221,16 +383,47 @@ fn outbox_overflow_fails_visibly() {
 #[test]
 fn restored_outbox_is_shown_queued_and_sent_on_open() {
     let restored = vec![
-        StoredMessage { id: "old-1".into(), text: "one".into() },
-        StoredMessage { id: "old-2".into(), text: "two".into() },
+        StoredMessage {
+            id: "old-1".into(),
+            text: "one".into(),
+        },
+        StoredMessage {
+            id: "old-2".into(),
+            text: "two".into(),
+        },
     ];
     let mut h = Harness::new(restored.clone());
     assert_eq!(h.shown(), ["one:queued", "two:queued"]);
     h.at(0, Event::UserConnect).open(1, SUBPROTOCOL);
+    h.server(
+        1,
+        ServerFrame::Synced {
+            head: 0,
+            gap: false,
+        },
+    );
     let frames = h.take_frames();
-    assert_eq!(frames[1], ClientFrame::Send { id: "old-1".into(), text: "one".into() });
-    assert_eq!(frames[2], ClientFrame::Send { id: "old-2".into(), text: "two".into() });
-    h.server(2, ServerFrame::Ack { id: "old-1".into(), seq: 1 });
+    assert_eq!(
+        frames[1],
+        ClientFrame::Send {
+            id: "old-1".into(),
+            text: "one".into()
+        }
+    );
+    assert_eq!(
+        frames[2],
+        ClientFrame::Send {
+            id: "old-2".into(),
+            text: "two".into()
+        }
+    );
+    h.server(
+        2,
+        ServerFrame::Ack {
+            id: "old-1".into(),
+            seq: 1,
+        },
+    );
     assert_eq!(h.saved, restored[1..]);
 }
 
@@ -238,6 +431,13 @@ fn restored_outbox_is_shown_queued_and_sent_on_open() {
 fn heartbeat_pings_when_idle_and_a_missing_pong_reconnects() {
     let mut h = Harness::new(vec![]);
     h.at(0, Event::UserConnect).open(0, SUBPROTOCOL);
+    h.server(
+        0,
+        ServerFrame::Synced {
+            head: 0,
+            gap: false,
+        },
+    );
     h.take_sent();
     h.tick(14_999);
     assert!(h.take_sent().is_empty());
@@ -251,9 +451,34 @@ fn heartbeat_pings_when_idle_and_a_missing_pong_reconnects() {
     assert_eq!(h.engine.phase(), &Phase::Open);
     h.tick(40_100);
     assert_eq!(h.closes, [crate::core::reconnect::ABANDONED]);
-    assert!(matches!(h.engine.phase(), Phase::Waiting { attempt: 1, .. }));
+    assert!(matches!(
+        h.engine.phase(),
+        Phase::Waiting { attempt: 1, .. }
+    ));
     h.tick(41_100);
     assert_eq!(h.connects, 2);
+}
+
+#[test]
+fn a_server_that_selects_wschat_v1_but_answers_in_plain_text_gets_plain_text() {
+    let mut h = Harness::new(vec![]);
+    h.at(0, send("queued"))
+        .at(1, Event::UserConnect)
+        .open(2, SUBPROTOCOL);
+    assert_eq!(h.take_frames(), [ClientFrame::Hello { after: None }]);
+    h.at(3, Event::Text("data received".into()));
+    assert_eq!(h.take_sent(), ["queued"]);
+    h.at(4, send("next"));
+    assert_eq!(h.take_sent(), ["next"]);
+    assert_eq!(h.shown(), ["queued:sent", "<data received", "next:sent"]);
+}
+
+#[test]
+fn a_server_that_never_answers_hello_is_dead() {
+    let mut h = Harness::new(vec![]);
+    h.at(0, Event::UserConnect).open(0, SUBPROTOCOL);
+    h.tick(10_000);
+    assert_eq!(h.closes, [crate::core::reconnect::ABANDONED]);
 }
 
 #[test]

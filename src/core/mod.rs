@@ -9,6 +9,7 @@ pub mod engine;
 pub mod outbox;
 pub mod reconnect;
 pub mod rng;
+pub mod status_view;
 pub mod ws_url;
 
 pub use engine::{Effect, Engine, EngineConfig, Event};

@@ -57,7 +57,9 @@ pub enum StopReason {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Phase {
     /// A socket is opening. `attempt` is 0 for a first connection, else the retry number.
-    Connecting { attempt: u32 },
+    Connecting {
+        attempt: u32,
+    },
     Open,
     /// Between attempts; `attempt` is the retry that runs at `retry_at`.
     Waiting {
@@ -81,9 +83,14 @@ pub enum Input {
     /// The socket reached `OPEN`.
     Opened,
     /// The socket closed (or failed to open) with this code and reason.
-    Closed { code: u16, reason: String },
+    Closed {
+        code: u16,
+        reason: String,
+    },
     /// The connection is alive on paper but dead in fact (a missed heartbeat): drop and retry.
-    Dead { reason: String },
+    Dead {
+        reason: String,
+    },
     Online,
     Offline,
     /// The page became visible again.
@@ -235,7 +242,10 @@ impl Reconnect {
                 self.connect(now);
             }
             Phase::Connecting { .. } => {
-                let reason = format!("no answer within {} s", self.config.connect_timeout.as_secs());
+                let reason = format!(
+                    "no answer within {} s",
+                    self.config.connect_timeout.as_secs()
+                );
                 self.close(ABANDONED, &reason);
                 self.lost(1006, reason, now);
             }
@@ -288,7 +298,10 @@ impl Reconnect {
                 return;
             }
         }
-        let delay = self.config.backoff.delay(self.failures, self.rng.next_f64());
+        let delay = self
+            .config
+            .backoff
+            .delay(self.failures, self.rng.next_f64());
         self.phase = Phase::Waiting {
             attempt: self.failures,
             retry_at: now + delay,

@@ -74,7 +74,9 @@ fn run(config: ReconnectConfig, steps: &[(Step, &str, &str)]) {
                 m.handle_timeout(now);
             }
             Step::Due => {
-                now = m.poll_timeout().unwrap_or_else(|| panic!("step {i}: no timeout pending"));
+                now = m
+                    .poll_timeout()
+                    .unwrap_or_else(|| panic!("step {i}: no timeout pending"));
                 m.handle_timeout(now);
             }
         }
@@ -128,7 +130,9 @@ fn reconnecting_close_codes() {
 
 #[test]
 fn stopping_close_codes_show_the_code_and_stay_stopped() {
-    for code in ["1002", "1003", "1007", "1008", "1009", "1010", "4000", "4999"] {
+    for code in [
+        "1002", "1003", "1007", "1008", "1009", "1010", "4000", "4999",
+    ] {
         let closed: &'static str = Box::leak(format!("closed:{code}").into_boxed_str());
         let refused: &'static str = Box::leak(format!("refused:{code}").into_boxed_str());
         run(
@@ -356,7 +360,18 @@ fn never_two_sockets() {
     let mut rng = Rng::new(5);
     let mut live = 0i32;
     let mut now = ms(0);
-    let inputs = ["start", "stop", "retry", "opened", "closed:1006", "closed:1008", "dead", "online", "offline", "visible"];
+    let inputs = [
+        "start",
+        "stop",
+        "retry",
+        "opened",
+        "closed:1006",
+        "closed:1008",
+        "dead",
+        "online",
+        "offline",
+        "visible",
+    ];
     for _ in 0..20_000 {
         now += ms(rng.next_u64() % 3_000);
         if rng.next_f64() < 0.3 {

@@ -28,11 +28,17 @@ impl fmt::Display for UrlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             UrlError::BadScheme { url } => {
-                write!(f, "invalid WebSocket URL {url:?}: it must start with ws:// or wss://")
+                write!(
+                    f,
+                    "invalid WebSocket URL {url:?}: it must start with ws:// or wss://"
+                )
             }
             UrlError::NoHost { url } => write!(f, "invalid WebSocket URL {url:?}: no host"),
             UrlError::Fragment { url } => {
-                write!(f, "invalid WebSocket URL {url:?}: a #fragment is not allowed")
+                write!(
+                    f,
+                    "invalid WebSocket URL {url:?}: a #fragment is not allowed"
+                )
             }
             UrlError::Whitespace { url } => {
                 write!(f, "invalid WebSocket URL {url:?}: it contains spaces")
@@ -45,7 +51,11 @@ impl std::error::Error for UrlError {}
 
 /// Picks the URL by precedence and checks it. `query` is the `?ws=` value, `attribute` the
 /// mount element's `data-ws-url`; empty values count as absent.
-pub fn resolve(query: Option<&str>, attribute: Option<&str>, page: &PageOrigin) -> Result<String, UrlError> {
+pub fn resolve(
+    query: Option<&str>,
+    attribute: Option<&str>,
+    page: &PageOrigin,
+) -> Result<String, UrlError> {
     let chosen = [query, attribute]
         .into_iter()
         .flatten()
@@ -114,10 +124,19 @@ mod tests {
             (Some("  "), None, &http, "ws://chat.example:8080/ws"),
             (None, None, &http, "ws://chat.example:8080/ws"),
             (None, None, &page("https:"), "wss://chat.example:8080/ws"),
-            (None, Some("/ws?room=x"), &page("https:"), "wss://chat.example:8080/ws?room=x"),
+            (
+                None,
+                Some("/ws?room=x"),
+                &page("https:"),
+                "wss://chat.example:8080/ws?room=x",
+            ),
         ];
         for (query, attribute, page, want) in cases {
-            assert_eq!(resolve(query, attribute, page).as_deref(), Ok(want), "{query:?} {attribute:?}");
+            assert_eq!(
+                resolve(query, attribute, page).as_deref(),
+                Ok(want),
+                "{query:?} {attribute:?}"
+            );
         }
     }
 
@@ -131,7 +150,10 @@ mod tests {
             ("ws://[::1]:9001/ws", "ws://[::1]:9001/ws"),
         ];
         for (input, want) in cases {
-            assert_eq!(resolve(Some(input), None, &page("http:")).as_deref(), Ok(want));
+            assert_eq!(
+                resolve(Some(input), None, &page("http:")).as_deref(),
+                Ok(want)
+            );
         }
     }
 
@@ -150,7 +172,10 @@ mod tests {
         ];
         for input in cases {
             let err = resolve(Some(input), None, &page("http:")).expect_err(input);
-            assert!(err.to_string().starts_with("invalid WebSocket URL"), "{err}");
+            assert!(
+                err.to_string().starts_with("invalid WebSocket URL"),
+                "{err}"
+            );
         }
     }
 }

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs every test: lints, native tests (core, protocol, server handshake and storage), the herd
+# benchmark's targets, then browser tests in headless Chromium against real servers that this
+# script starts and stops. Installs what is missing first. Ends with "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+
+passed=0; failed=0; failures=()
+step() { # name command...
+  local name=$1; shift
+  printf '\n\033[1m== %s\033[0m\n' "$name"
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$name"); fi
+}
+
+work=$(mktemp -d)
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+# start NAME LOGFILE READY-TEXT command...: runs a server in the background, waits for its line.
+start() {
+  local name=$1 log=$2 ready=$3; shift 3
+  "$@" >"$log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 100); do
+    grep -q "$ready" "$log" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "$name did not start:"; cat "$log"; return 1
+}
+
+browser_tests() {
+  cargo build -q -p ws-chat-server --bins || return 1
+  local bin=target/debug
+  start "companion server" "$work/server.log" "listening on" \
+    "$bin/ws-chat-server" --listen 127.0.0.1:9101 --db :memory: --fault-injection || return 1
+  start "supervised server" "$work/supervisor.log" "control on" \
+    "$bin/ws-chat-supervisor" --control 127.0.0.1:9103 -- \
+    --listen 127.0.0.1:9102 --db "$work/crash.sqlite3" --fault-injection || return 1
+  start "plain ws server" "$work/plain.log" "listening on" \
+    env PORT=9110 node tests/plain-server/server.mjs || return 1
+  WS_CHAT_TEST_SERVER=127.0.0.1:9101 WS_CHAT_TEST_CRASH_SERVER=127.0.0.1:9102 \
+  WS_CHAT_TEST_SUPERVISOR=127.0.0.1:9103 WS_CHAT_TEST_PLAIN_SERVER=127.0.0.1:9110 \
+  WASM_BINDGEN_TEST_TIMEOUT=240 \
+    wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver --mode no-install \
+    . --test browser
+}
+
+step "cargo fmt --check" cargo fmt --all -- --check
+step "clippy (native)" cargo clippy -q --workspace --all-targets -- -D warnings
+step "clippy (wasm32)" cargo clippy -q -p ws-chat --target wasm32-unknown-unknown --all-targets -- -D warnings
+step "native tests" cargo test -q --workspace
+step "herd benchmark targets" cargo bench -q --bench herd
+step "browser tests (headless Chromium, real servers)" browser_tests
+
+echo
+[ ${#failures[@]} -eq 0 ] || printf 'failed: %s\n' "${failures[@]}"
+echo "steps: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,168 @@
+//! Runs an [`Engine`] in the browser: feeds it events, carries out its effects.
+//!
+//! The driver owns every browser resource of one chat (socket, timer, page listeners,
+//! storage); the callbacks it hands out hold only a `Weak` to it. Dropping the [`Driver`] (on
+//! unmount) therefore closes the socket, cancels the timer and removes the listeners at once,
+//! and no late callback can reach a dead chat.
+
+use super::page;
+use super::page_events::PageEvents;
+use super::socket::Socket;
+use super::storage::OutboxStore;
+use crate::core::chat_state::ChatAction;
+use crate::core::{Effect, Engine, EngineConfig, Event};
+use gloo_timers::callback::Timeout;
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+use std::time::Duration;
+
+/// Where UI updates go: one batch per handled event.
+pub type UiSink = Rc<dyn Fn(Vec<ChatAction>)>;
+
+pub struct Driver {
+    inner: Rc<RefCell<Inner>>,
+}
+
+struct Inner {
+    engine: Engine,
+    /// `Err` holds why there is no usable URL; the engine then never connects.
+    url: Result<String, String>,
+    socket: Option<Socket>,
+    timer: Option<(Duration, Timeout)>,
+    store: OutboxStore,
+    ui: UiSink,
+    _page: Option<PageEvents>,
+}
+
+impl Driver {
+    /// Restores the saved outbox and connects (unless `url` is an error, which is shown).
+    pub fn start(
+        url: Result<String, String>,
+        storage_key: Option<&str>,
+        config: EngineConfig,
+        ui: UiSink,
+    ) -> Self {
+        let key = storage_key.map_or_else(|| url.clone().unwrap_or_default(), str::to_owned);
+        let store = OutboxStore::new(&key);
+        let engine = Engine::new(config, page::random_seed(), store.load());
+        let inner = Rc::new(RefCell::new(Inner {
+            engine,
+            url,
+            socket: None,
+            timer: None,
+            store,
+            ui,
+            _page: None,
+        }));
+        let weak = Rc::downgrade(&inner);
+        inner.borrow_mut()._page = Some(PageEvents::listen(move |event| feed(&weak, event)));
+        let fatal = inner.borrow().url.clone().err();
+        let driver = Self { inner };
+        match fatal {
+            Some(message) => {
+                log::error!("{message}");
+                run(&driver.inner, vec![ChatAction::Fatal(message)]);
+            }
+            None => {
+                if !PageEvents::online_now() {
+                    driver.handle(Event::Offline);
+                }
+                driver.handle(Event::UserConnect);
+            }
+        }
+        driver
+    }
+
+    pub fn handle(&self, event: Event) {
+        feed(&Rc::downgrade(&self.inner), event);
+    }
+}
+
+fn feed(weak: &Weak<RefCell<Inner>>, event: Event) {
+    let Some(inner) = weak.upgrade() else { return };
+    inner.borrow_mut().engine.handle(event, page::now());
+    run(&inner, Vec::new());
+}
+
+fn on_timer(weak: &Weak<RefCell<Inner>>) {
+    let Some(inner) = weak.upgrade() else { return };
+    {
+        let mut this = inner.borrow_mut();
+        this.timer = None;
+        this.engine.handle_timeout(page::now());
+    }
+    run(&inner, Vec::new());
+}
+
+/// Carries out the engine's effects, then re-arms the single timer and updates the UI.
+fn run(inner: &Rc<RefCell<Inner>>, mut ui: Vec<ChatAction>) {
+    loop {
+        let Some(effect) = inner.borrow_mut().engine.poll_effect() else {
+            break;
+        };
+        match effect {
+            Effect::Connect { protocols } => connect(inner, &protocols),
+            Effect::Close { code, reason } => {
+                if let Some(socket) = inner.borrow_mut().socket.take() {
+                    socket.close(code, &reason);
+                }
+            }
+            Effect::Send(frame) => {
+                let sent = inner
+                    .borrow()
+                    .socket
+                    .as_ref()
+                    .is_some_and(|s| s.send(&frame));
+                if !sent {
+                    // The close event that follows makes the engine send it again.
+                    log::warn!(
+                        "the browser refused a frame; it will be re-sent after reconnecting"
+                    );
+                }
+            }
+            Effect::Ui(action) => ui.push(action),
+            Effect::SaveOutbox(messages) => inner.borrow_mut().store.save(&messages),
+        }
+    }
+    arm_timer(inner);
+    if !ui.is_empty() {
+        let sink = inner.borrow().ui.clone();
+        sink(ui);
+    }
+}
+
+fn connect(inner: &Rc<RefCell<Inner>>, protocols: &[String]) {
+    // The previous socket goes first: never two at once.
+    drop(inner.borrow_mut().socket.take());
+    let Ok(url) = inner.borrow().url.clone() else {
+        return;
+    };
+    let weak = Rc::downgrade(inner);
+    match Socket::open(&url, protocols, move |event| feed(&weak, event)) {
+        Ok(socket) => inner.borrow_mut().socket = Some(socket),
+        Err(message) => {
+            let message = format!("cannot connect to {url}: {message}");
+            log::error!("{message}");
+            let mut this = inner.borrow_mut();
+            this.engine.handle(Event::UserDisconnect, page::now());
+            this.url = Err(message.clone());
+            drop(this);
+            run(inner, vec![ChatAction::Fatal(message)]);
+        }
+    }
+}
+
+fn arm_timer(inner: &Rc<RefCell<Inner>>) {
+    let mut this = inner.borrow_mut();
+    let deadline = this.engine.poll_timeout();
+    if this.timer.as_ref().map(|(at, _)| *at) == deadline {
+        return;
+    }
+    // Replacing the handle cancels the previous timeout: one timer at most.
+    this.timer = deadline.map(|at| {
+        let wait = at.saturating_sub(page::now());
+        let weak = Rc::downgrade(inner);
+        let millis = u32::try_from(wait.as_millis()).unwrap_or(u32::MAX);
+        (at, Timeout::new(millis, move || on_timer(&weak)))
+    });
+}

@@ -1,0 +1,41 @@
+//! Facts about the page: the clock, a random seed, the URL parts and the mount element.
+
+use crate::core::ws_url::PageOrigin;
+use std::time::Duration;
+
+/// Monotonic time since the page loaded; wall-clock jumps cannot fire or stall timers early.
+pub fn now() -> Duration {
+    let ms = web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or_else(js_sys::Date::now, |p| p.now());
+    Duration::from_secs_f64(ms.max(0.0) / 1_000.0)
+}
+
+/// A fresh random seed for jitter and message ids.
+pub fn random_seed() -> u64 {
+    let hi = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+    let lo = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+    (hi << 32) | lo
+}
+
+pub fn origin() -> PageOrigin {
+    let location = web_sys::window().map(|w| w.location());
+    let part = |f: fn(&web_sys::Location) -> Result<String, wasm_bindgen::JsValue>| {
+        location
+            .as_ref()
+            .and_then(|l| f(l).ok())
+            .unwrap_or_default()
+    };
+    PageOrigin {
+        protocol: part(web_sys::Location::protocol),
+        host: part(web_sys::Location::host),
+    }
+}
+
+/// A parameter of the page's own URL, such as `?ws=`.
+pub fn query_param(name: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()?
+        .get(name)
+}

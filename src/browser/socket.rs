@@ -1,0 +1,120 @@
+//! The one place that touches `web_sys::WebSocket`.
+//!
+//! A [`Socket`] owns the browser socket and the four closures the browser calls. Dropping it
+//! detaches the handlers before closing, so a replaced or abandoned socket can never report
+//! anything again: no generation counters, no `Closure::forget`, nothing leaked per connection.
+
+use crate::core::Event;
+use js_sys::ArrayBuffer;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
+
+type Handler<E> = Closure<dyn FnMut(E)>;
+
+pub struct Socket {
+    ws: WebSocket,
+    // Owned so they live exactly as long as the socket; freed when it is dropped.
+    _on_open: Handler<web_sys::Event>,
+    _on_message: Handler<MessageEvent>,
+    _on_error: Handler<web_sys::Event>,
+    _on_close: Handler<CloseEvent>,
+}
+
+impl Socket {
+    /// Starts connecting. Every browser event becomes an [`Event`] passed to `report`.
+    /// Fails only when the browser refuses the URL or sub-protocols outright.
+    pub fn open(
+        url: &str,
+        protocols: &[String],
+        report: impl Fn(Event) + Clone + 'static,
+    ) -> Result<Self, String> {
+        let offered = protocols
+            .iter()
+            .map(|p| JsValue::from_str(p))
+            .collect::<js_sys::Array>();
+        let ws =
+            WebSocket::new_with_str_sequence(url, &offered).map_err(|e| describe_js_error(&e))?;
+        ws.set_binary_type(BinaryType::Arraybuffer);
+
+        let on_open = {
+            let (report, ws) = (report.clone(), ws.clone());
+            Closure::new(move |_: web_sys::Event| {
+                report(Event::Opened {
+                    protocol: ws.protocol(),
+                    extensions: ws.extensions(),
+                })
+            })
+        };
+        let on_message = {
+            let report = report.clone();
+            Closure::new(move |e: MessageEvent| {
+                let data = e.data();
+                if let Some(text) = data.as_string() {
+                    report(Event::Text(text));
+                } else {
+                    let len = data
+                        .dyn_ref::<ArrayBuffer>()
+                        .map_or(0, |b| b.byte_length() as usize);
+                    report(Event::Binary { len });
+                }
+            })
+        };
+        let on_error = {
+            let report = report.clone();
+            Closure::new(move |_: web_sys::Event| report(Event::Error))
+        };
+        let on_close = Closure::new(move |e: CloseEvent| {
+            report(Event::Closed {
+                code: e.code(),
+                reason: e.reason(),
+            })
+        });
+        ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        ws.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        Ok(Self {
+            ws,
+            _on_open: on_open,
+            _on_message: on_message,
+            _on_error: on_error,
+            _on_close: on_close,
+        })
+    }
+
+    /// Sends a text frame; `false` if the browser refused (the socket is not open).
+    pub fn send(&self, frame: &str) -> bool {
+        self.ws.send_with_str(frame).is_ok()
+    }
+
+    /// Closes with a code and reason of our own; the drop that follows detaches the handlers.
+    pub fn close(self, code: u16, reason: &str) {
+        // Browsers only accept 1000 and 3000–4999 from scripts, and at most 123 bytes of reason.
+        let code = if code == 1000 || (3000..=4999).contains(&code) {
+            code
+        } else {
+            1000
+        };
+        let reason: String = reason.chars().take(40).collect();
+        let _ = self.ws.close_with_code_and_reason(code, &reason);
+    }
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        self.ws.set_onopen(None);
+        self.ws.set_onmessage(None);
+        self.ws.set_onerror(None);
+        self.ws.set_onclose(None);
+        // Closing twice, or a socket that never opened, is harmless.
+        let _ = self.ws.close();
+    }
+}
+
+fn describe_js_error(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "the browser refused to open the socket".into())
+}

@@ -1,0 +1,10 @@
+//! The app trunk builds: logs to the console and mounts a chat in every `[data-ws-chat]`.
+
+fn main() {
+    #[cfg(target_arch = "wasm32")]
+    {
+        wasm_logger::init(wasm_logger::Config::new(log::Level::Info));
+        // The handles live as long as the page.
+        std::mem::forget(ws_chat::mount_all());
+    }
+}

@@ -1,0 +1,51 @@
+//! The chat component: status, details, messages and composer, wired to [`use_chat`].
+
+use super::composer::Composer;
+use super::message_list::MessageList;
+use super::status_bar::{DetailsLine, StatusBar};
+use super::use_chat::use_chat;
+use crate::core::{EngineConfig, Event};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq, Clone, Default)]
+pub struct ChatProps {
+    /// The server URL, used unless the page has `?ws=`. Absent: the same origin's `/ws`.
+    #[prop_or_default]
+    pub url: Option<AttrValue>,
+    /// Names this chat's saved outbox; defaults to the URL. Two chats on one page that talk to
+    /// the same URL need different keys.
+    #[prop_or_default]
+    pub storage_key: Option<AttrValue>,
+    #[prop_or_default]
+    pub config: EngineConfig,
+}
+
+#[function_component]
+pub fn Chat(props: &ChatProps) -> Html {
+    let chat = use_chat(
+        props.url.clone(),
+        props.storage_key.clone(),
+        props.config.clone(),
+    );
+    let state = &chat.model.0;
+    let on_send = chat.act.reform(Event::UserSend);
+    let on_retry_now = chat.act.reform(|()| Event::UserRetryNow);
+    let on_toggle = chat.act.reform(|connect: bool| {
+        if connect {
+            Event::UserConnect
+        } else {
+            Event::UserDisconnect
+        }
+    });
+    html! {
+        <div class="ws-chat" data-role="chat">
+            <StatusBar phase={state.phase.clone()} {on_retry_now} {on_toggle} />
+            <DetailsLine details={state.details.clone()} stats={state.stats} />
+            if let Some(error) = &state.fatal {
+                <div class="ws-chat-error" data-role="error" role="alert">{ error.clone() }</div>
+            }
+            <MessageList entries={state.entries.clone()} />
+            <Composer {on_send} />
+        </div>
+    }
+}

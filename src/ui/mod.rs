@@ -1,0 +1,11 @@
+//! Yew: small components that render [`crate::core::chat_state::ChatState`], and the hook that
+//! owns the browser glue.
+
+mod chat;
+mod composer;
+mod message_list;
+mod state;
+mod status_bar;
+mod use_chat;
+
+pub use chat::{Chat, ChatProps};

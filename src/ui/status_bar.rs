@@ -1,0 +1,86 @@
+//! The connection status, its controls, and the negotiated-handshake details line.
+
+use crate::browser::page;
+use crate::core::chat_state::{Details, Stats};
+use crate::core::reconnect::Phase;
+use crate::core::status_view::StatusView;
+use gloo_timers::callback::Interval;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct StatusBarProps {
+    pub phase: Phase,
+    pub on_retry_now: Callback<()>,
+    /// `true`: connect; `false`: disconnect.
+    pub on_toggle: Callback<bool>,
+}
+
+#[function_component]
+pub fn StatusBar(props: &StatusBarProps) -> Html {
+    let refresh = use_force_update();
+    // While waiting, redraw a few times a second so "retrying in N s" counts down.
+    let waiting = matches!(props.phase, Phase::Waiting { .. });
+    use_effect_with(waiting, move |&waiting| {
+        let interval = waiting.then(|| Interval::new(250, move || refresh.force_update()));
+        move || drop(interval)
+    });
+    let view = StatusView::new(&props.phase, page::now());
+    let retry = props.on_retry_now.reform(|_: MouseEvent| ());
+    let stopped = view.stopped;
+    let toggle = props.on_toggle.reform(move |_: MouseEvent| stopped);
+    let attempt = match props.phase {
+        Phase::Connecting { attempt } | Phase::Waiting { attempt, .. } => Some(attempt.to_string()),
+        _ => None,
+    };
+    html! {
+        <div class="ws-chat-status" data-role="status" data-state={view.state} data-attempt={attempt}>
+            <span data-role="status-text">{ view.text }</span>
+            if view.can_retry_now {
+                <button type="button" data-role="reconnect" onclick={retry}>{ "Reconnect now" }</button>
+            }
+            <button type="button" data-role="toggle" onclick={toggle}>
+                { if view.stopped { "Connect" } else { "Disconnect" } }
+            </button>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct DetailsLineProps {
+    pub details: Option<Details>,
+    pub stats: Stats,
+}
+
+/// `wschat.v1 · permessage-deflate`, or `plain text`: what the handshake settled on.
+#[function_component]
+pub fn DetailsLine(props: &DetailsLineProps) -> Html {
+    let Stats {
+        sent,
+        delivered,
+        duplicates,
+        gaps,
+    } = props.stats;
+    let text = props.details.as_ref().map(|d| {
+        let plain = d.protocol.is_empty() || d.protocol == ws_chat_protocol::PLAIN_SUBPROTOCOL;
+        let protocol = if plain {
+            "plain text"
+        } else {
+            d.protocol.as_str()
+        };
+        let extensions = if d.extensions.is_empty() {
+            "no extensions"
+        } else {
+            d.extensions.as_str()
+        };
+        format!("{protocol} · {extensions}")
+    });
+    html! {
+        <div class="ws-chat-details" data-role="details"
+            data-protocol={props.details.as_ref().map(|d| d.protocol.clone())}
+            data-extensions={props.details.as_ref().map(|d| d.extensions.clone())}
+            data-sent={sent.to_string()} data-delivered={delivered.to_string()}
+            data-duplicates={duplicates.to_string()} data-gaps={gaps.to_string()}>
+            { text.unwrap_or_default() }
+        </div>
+    }
+}

@@ -1,0 +1,145 @@
+//! The seed page's behaviour: send, receive, Enter, text-only rendering, the URL.
+
+use super::support::*;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+#[wasm_bindgen_test]
+async fn two_chats_see_each_others_messages() {
+    let room = room("pair");
+    let url = room_url(SERVER, &room);
+    let (alice, bob) = (mount(&url, "pair-a"), mount(&url, "pair-b"));
+    wait_state(&alice, "open", SHORT).await;
+    wait_state(&bob, "open", SHORT).await;
+    assert_eq!(alice.detail("data-protocol"), "wschat.v1");
+
+    alice.send("hello bob");
+    assert_eq!(alice.input().value(), "", "sending clears the input");
+    bob.send_with_enter("hi alice");
+    alice.send("");
+    bob.send_with_enter("");
+
+    let both = || alice.texts().len() == 2 && bob.texts().len() == 2;
+    wait_until("two messages each", SHORT, both, || {
+        format!("{:?} / {:?}", alice.messages(), bob.messages())
+    })
+    .await;
+    let delivered = || {
+        alice
+            .messages()
+            .iter()
+            .chain(bob.messages().iter())
+            .filter(|m| m.0 == "out")
+            .all(|m| m.1 == "delivered")
+    };
+    wait_until("acks", SHORT, delivered, || {
+        format!("{:?}", alice.messages())
+    })
+    .await;
+    // Both show the room's order, own messages marked out, the other's in.
+    assert_eq!(alice.texts(), bob.texts());
+    let alice_dirs: Vec<_> = alice.messages().into_iter().map(|m| (m.0, m.2)).collect();
+    assert!(
+        alice_dirs.contains(&("out".into(), "hello bob".into())),
+        "{alice_dirs:?}"
+    );
+    assert!(
+        alice_dirs.contains(&("in".into(), "hi alice".into())),
+        "{alice_dirs:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn markup_in_messages_is_shown_as_text() {
+    let room = room("html");
+    let url = room_url(SERVER, &room);
+    let (alice, bob) = (mount(&url, "html-a"), mount(&url, "html-b"));
+    wait_state(&alice, "open", SHORT).await;
+    wait_state(&bob, "open", SHORT).await;
+    let evil = "<img src=x onerror=\"document.title='pwned'\"><b>bold</b> &amp;";
+    alice.send(evil);
+    wait_until(
+        "the message at bob",
+        SHORT,
+        || bob.texts() == [evil],
+        || format!("{:?}", bob.texts()),
+    )
+    .await;
+    for chat in [&alice, &bob] {
+        assert!(chat
+            .root
+            .query_selector("[data-role=messages] img, [data-role=messages] b")
+            .unwrap()
+            .is_none());
+    }
+    assert_ne!(
+        web_sys::window().unwrap().document().unwrap().title(),
+        "pwned"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_invalid_url_shows_an_error_and_keeps_what_is_typed() {
+    let chat = mount("localhost:9001", "bad-url");
+    wait_until(
+        "the error",
+        SHORT,
+        || chat.find("error").is_some(),
+        || chat.status_text(),
+    )
+    .await;
+    let error = chat.find("error").unwrap().text_content().unwrap();
+    assert!(error.contains("invalid WebSocket URL"), "{error}");
+    assert_eq!(chat.state(), "closed");
+    chat.send("still here");
+    let want = [(
+        "out".to_string(),
+        "queued".to_string(),
+        "still here".to_string(),
+    )];
+    wait_until(
+        "the queued message",
+        SHORT,
+        || chat.messages() == want,
+        || format!("{:?}", chat.messages()),
+    )
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn a_plain_ws_server_works_unchanged() {
+    let chat = mount(&format!("ws://{PLAIN_SERVER}"), "plain");
+    wait_state(&chat, "open", SHORT).await;
+    wait_until(
+        "details",
+        SHORT,
+        || {
+            chat.find("details")
+                .and_then(|d| d.text_content())
+                .is_some_and(|t| t.starts_with("plain text"))
+        },
+        || chat.detail("data-protocol"),
+    )
+    .await;
+    chat.send("hello");
+    chat.send_with_enter("again");
+    let want = [
+        ("out".to_string(), "sent".to_string(), "hello".to_string()),
+        ("in".into(), "".into(), "data received".into()),
+        ("out".into(), "sent".into(), "again".into()),
+        ("in".into(), "".into(), "data received".into()),
+    ];
+    wait_until(
+        "two replies",
+        SHORT,
+        || chat.messages().len() >= 4,
+        || format!("{:?}", chat.messages()),
+    )
+    .await;
+    sleep(300).await;
+    let mut got = chat.messages();
+    // The two replies may overtake the second send in the list; compare as sets of lines too.
+    got.sort();
+    let mut want = want.to_vec();
+    want.sort();
+    assert_eq!(got, want);
+}

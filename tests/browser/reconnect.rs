@@ -1,0 +1,125 @@
+//! Reconnecting against the real server's fault injection: drops, refusals, close codes.
+
+use super::support::*;
+use std::time::Duration;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+#[wasm_bindgen_test]
+async fn reconnects_after_the_server_drops_the_connection() {
+    let room = room("drop");
+    let chat = mount(&room_url(SERVER, &room), "drop");
+    wait_state(&chat, "open", SHORT).await;
+    call(SERVER, "/_test/drop", false).await;
+    wait_state(&chat, "reconnecting", SHORT).await;
+    let text = chat.status_text();
+    assert!(
+        text.contains("attempt 1") && text.contains("retrying in"),
+        "{text}"
+    );
+    assert!(
+        chat.find("reconnect").is_some(),
+        "Reconnect now is offered while waiting"
+    );
+    wait_state(&chat, "open", SHORT).await;
+}
+
+#[wasm_bindgen_test]
+async fn messages_typed_while_down_arrive_once_in_order() {
+    let room = room("queue");
+    let url = room_url(SERVER, &room);
+    let (writer, reader) = (mount(&url, "queue-w"), mount(&url, "queue-r"));
+    wait_state(&writer, "open", SHORT).await;
+    wait_state(&reader, "open", SHORT).await;
+    call(SERVER, "/_test/refuse?ms=3000", false).await;
+    call(SERVER, "/_test/drop", false).await;
+    wait_state(&writer, "reconnecting", SHORT).await;
+    let sent: Vec<String> = (1..=5).map(|i| format!("queued {i}")).collect();
+    for text in &sent {
+        writer.send(text);
+    }
+    let all_queued = || {
+        writer.messages().len() == sent.len() && writer.messages().iter().all(|m| m.1 == "queued")
+    };
+    wait_until("5 queued messages", SHORT, all_queued, || {
+        format!("{:?}", writer.messages())
+    })
+    .await;
+    wait_until(
+        "delivery",
+        Duration::from_secs(20),
+        || reader.texts() == sent,
+        || format!("{:?}", reader.texts()),
+    )
+    .await;
+    wait_until(
+        "acks",
+        SHORT,
+        || writer.messages().iter().all(|m| m.1 == "delivered"),
+        || format!("{:?}", writer.messages()),
+    )
+    .await;
+    sleep(500).await;
+    assert_eq!(reader.texts(), sent, "nothing arrives twice");
+}
+
+#[wasm_bindgen_test]
+async fn a_user_disconnect_stays_disconnected() {
+    let room = room("user-close");
+    let chat = mount(&room_url(SERVER, &room), "user-close");
+    wait_state(&chat, "open", SHORT).await;
+    chat.click("toggle");
+    wait_state(&chat, "closed", SHORT).await;
+    assert_eq!(
+        chat.status_text().trim_end_matches("Connect"),
+        "Disconnected"
+    );
+    call(SERVER, "/_test/drop", false).await;
+    sleep(2_500).await;
+    assert_eq!(chat.state(), "closed");
+    assert_eq!(live_connections(&room).await, 0);
+    chat.click("toggle");
+    wait_state(&chat, "open", SHORT).await;
+}
+
+#[wasm_bindgen_test]
+async fn close_code_1008_stops_and_says_why() {
+    let room = room("policy");
+    let chat = mount(&room_url(SERVER, &room), "policy");
+    wait_state(&chat, "open", SHORT).await;
+    call(SERVER, "/_test/close?code=1008&reason=banned", false).await;
+    wait_state(&chat, "closed", SHORT).await;
+    let text = chat.status_text();
+    assert!(text.contains("1008") && text.contains("banned"), "{text}");
+    sleep(2_500).await;
+    assert_eq!(chat.state(), "closed", "1008 never reconnects by itself");
+    chat.click("reconnect");
+    wait_state(&chat, "open", SHORT).await;
+}
+
+#[wasm_bindgen_test]
+async fn no_duplicate_sockets_after_many_flaps() {
+    let room = room("flaps");
+    let url = room_url(SERVER, &room);
+    let chats = [mount(&url, "flap-a"), mount(&url, "flap-b")];
+    for chat in &chats {
+        wait_state(chat, "open", SHORT).await;
+    }
+    for i in 0..15 {
+        call(SERVER, "/_test/drop", false).await;
+        // Half the time, hurry the retry along so drops hit every phase.
+        if i % 2 == 0 {
+            sleep(50).await;
+            for chat in &chats {
+                if chat.find("reconnect").is_some() {
+                    chat.click("reconnect");
+                }
+            }
+        }
+        sleep(150).await;
+    }
+    for chat in &chats {
+        wait_state(chat, "open", Duration::from_secs(15)).await;
+    }
+    sleep(500).await;
+    assert_eq!(live_connections(&room).await, 2, "one socket per chat");
+}
