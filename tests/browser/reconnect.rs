@@ -123,3 +123,96 @@ async fn no_duplicate_sockets_after_many_flaps() {
     sleep(500).await;
     assert_eq!(live_connections(&room).await, 2, "one socket per chat");
 }
+
+/// Fires a page event as the browser would (`offline`, `online`).
+fn fire(name: &str) {
+    let event = web_sys::Event::new(name).unwrap();
+    web_sys::window().unwrap().dispatch_event(&event).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn offline_pauses_attempts_and_online_reconnects_at_once() {
+    let room = room("offline");
+    let chat = mount(&room_url(SERVER, &room), "offline");
+    wait_state(&chat, "open", SHORT).await;
+    fire("offline");
+    sleep(200).await;
+    assert_eq!(
+        chat.state(),
+        "open",
+        "an open socket may survive a network blip"
+    );
+    call(SERVER, "/_test/drop", false).await;
+    wait_state(&chat, "offline", SHORT).await;
+    sleep(2_500).await;
+    assert_eq!(chat.state(), "offline", "no attempts while offline");
+    assert_eq!(live_connections(&room).await, 0);
+    fire("online");
+    wait_state(&chat, "open", Duration::from_secs(2)).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_reload_while_disconnected_loses_nothing() {
+    let room = room("reload");
+    let url = room_url(SERVER, &room);
+    let key = format!("reload-{room}");
+    let reader = mount(&url, "reload-r");
+    wait_state(&reader, "open", SHORT).await;
+    call(SERVER, "/_test/refuse?ms=5000", false).await;
+    {
+        let writer = mount(&url, &key);
+        wait_state(&writer, "reconnecting", SHORT).await;
+        writer.send("typed before the reload");
+        writer.send("and another");
+        wait_until(
+            "two queued",
+            SHORT,
+            || writer.messages().len() == 2,
+            || format!("{:?}", writer.messages()),
+        )
+        .await;
+        // Dropping the mount is the page going away: only localStorage remembers.
+    }
+    let writer = mount(&url, &key);
+    let restored = || {
+        writer
+            .messages()
+            .iter()
+            .map(|m| (m.1.clone(), m.2.clone()))
+            .collect::<Vec<_>>()
+    };
+    let want = [
+        ("queued".to_string(), "typed before the reload".to_string()),
+        ("queued".into(), "and another".into()),
+    ];
+    wait_until(
+        "the restored outbox",
+        SHORT,
+        || restored() == want,
+        || format!("{:?}", restored()),
+    )
+    .await;
+    let sent = ["typed before the reload", "and another"];
+    wait_until(
+        "delivery after the reload",
+        Duration::from_secs(20),
+        || reader.texts() == sent,
+        || format!("{:?}", reader.texts()),
+    )
+    .await;
+    wait_until(
+        "acks",
+        SHORT,
+        || writer.messages().iter().all(|m| m.1 == "delivered"),
+        || format!("{:?}", writer.messages()),
+    )
+    .await;
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    assert_eq!(
+        storage.get_item(&format!("ws-chat:outbox:{key}")).unwrap(),
+        None,
+        "a delivered outbox is cleared"
+    );
+    sleep(500).await;
+    assert_eq!(reader.texts(), sent, "nothing twice");
+}
