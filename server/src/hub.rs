@@ -1,0 +1,258 @@
+//! Rooms, their members, and the server-wide state every connection shares.
+//!
+//! Ordering rule: within a room, "store the message (get its seq), then hand it to every
+//! member" and "read the catch-up, then start live delivery" both run under the room's
+//! `order` lock. So a member's outbox receives live messages in increasing seq, and a
+//! wschat.v1 member's catch-up ends exactly where its live messages begin.
+
+use crate::store::{Appended, CatchUp, Store, StoreError};
+use axum::extract::ws::{Message, Utf8Bytes};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+use tokio::sync::{broadcast, mpsc};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+use ws_chat_protocol::{Seq, ServerFrame};
+
+/// Frames queued for one member before it counts as too slow and is disconnected.
+const OUTBOX_CAPACITY: usize = 1024;
+
+/// What a connection speaks, fixed by the sub-protocol selected in its handshake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// No sub-protocol: chat lines are bare text frames.
+    Plain,
+    /// `wschat.v1`: JSON envelopes.
+    WsChat,
+}
+
+/// A command to every live connection, from the fault-injection endpoints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// Drop the TCP connection without a close frame (the browser sees 1006).
+    Drop,
+    /// Close properly with this code and reason.
+    Close { code: u16, reason: String },
+}
+
+/// State shared by the whole server.
+pub struct Hub {
+    store: Store,
+    rooms: Mutex<HashMap<String, Arc<Room>>>,
+    next_conn_id: AtomicU64,
+    faults: broadcast::Sender<Fault>,
+    refuse_until: Mutex<Option<Instant>>,
+    shutdown: CancellationToken,
+    tasks: TaskTracker,
+}
+
+impl Hub {
+    pub fn new(store: Store) -> Arc<Hub> {
+        Arc::new(Hub {
+            store,
+            rooms: Mutex::default(),
+            next_conn_id: AtomicU64::new(1),
+            faults: broadcast::channel(16).0,
+            refuse_until: Mutex::default(),
+            shutdown: CancellationToken::new(),
+            tasks: TaskTracker::new(),
+        })
+    }
+
+    /// Adds a connection to a room (created on first use).
+    pub fn join(self: &Arc<Self>, room: &str, mode: Mode) -> Membership {
+        let id = self.next_conn_id.fetch_add(1, Ordering::Relaxed);
+        let (tx, inbox) = mpsc::channel(OUTBOX_CAPACITY);
+        // Subscribe before becoming visible so a fault counted for this member reaches it.
+        let faults = self.faults.subscribe();
+        let mut rooms = lock(&self.rooms);
+        let room = rooms
+            .entry(room.to_owned())
+            .or_insert_with(|| Arc::new(Room::new(room)))
+            .clone();
+        lock(&room.members).insert(
+            id,
+            Member {
+                mode,
+                // Plain peers have no catch-up: they are live at once. wschat.v1 peers go live
+                // with their first `hello`, right after their catch-up.
+                live: mode == Mode::Plain,
+                tx,
+            },
+        );
+        Membership {
+            hub: self.clone(),
+            room,
+            id,
+            inbox,
+            faults,
+        }
+    }
+
+    /// Live WebSocket connections, in one room or in all.
+    pub fn connections(&self, room: Option<&str>) -> usize {
+        let rooms = lock(&self.rooms);
+        match room {
+            Some(name) => rooms.get(name).map_or(0, |r| lock(&r.members).len()),
+            None => rooms.values().map(|r| lock(&r.members).len()).sum(),
+        }
+    }
+
+    /// Sends a fault to every live connection; returns how many will act on it.
+    pub fn inject(&self, fault: Fault) -> usize {
+        self.faults.send(fault).unwrap_or(0)
+    }
+
+    /// Refuse upgrades (503) from now until `duration` has passed.
+    pub fn refuse_for(&self, duration: Duration) {
+        *lock(&self.refuse_until) = Instant::now().checked_add(duration);
+    }
+
+    /// Whether upgrades are being refused right now.
+    pub fn refusing(&self) -> bool {
+        lock(&self.refuse_until).is_some_and(|until| Instant::now() < until)
+    }
+
+    /// Cancelled when the server shuts down: connections then close with 1001.
+    pub fn shutdown_token(&self) -> &CancellationToken {
+        &self.shutdown
+    }
+
+    /// Tracks connection tasks so shutdown can wait for them to end.
+    pub fn tasks(&self) -> &TaskTracker {
+        &self.tasks
+    }
+
+    fn leave(&self, room: &Arc<Room>, id: u64) {
+        let mut rooms = lock(&self.rooms);
+        let mut members = lock(&room.members);
+        members.remove(&id);
+        let still_listed = rooms.get(&room.name).is_some_and(|r| Arc::ptr_eq(r, room));
+        if members.is_empty() && still_listed {
+            rooms.remove(&room.name);
+        }
+    }
+}
+
+/// One chat room: its members and the lock that orders its messages.
+struct Room {
+    name: String,
+    /// Held across "assign seq + deliver" and "catch up + go live"; see the module docs.
+    order: tokio::sync::Mutex<()>,
+    members: Mutex<HashMap<u64, Member>>,
+}
+
+struct Member {
+    mode: Mode,
+    /// Receives live room messages (plain: always; wschat.v1: after its first hello).
+    live: bool,
+    tx: mpsc::Sender<Message>,
+}
+
+impl Room {
+    fn new(name: &str) -> Room {
+        Room {
+            name: name.to_owned(),
+            order: tokio::sync::Mutex::new(()),
+            members: Mutex::default(),
+        }
+    }
+
+    /// Hands a message to every live member but the sender. `seq` is `None` for text that was
+    /// not stored, which only plain members can receive. A member whose outbox is full is
+    /// removed: its connection sees the outbox close and hangs up.
+    fn deliver(&self, from: u64, seq: Option<Seq>, id: Option<&str>, text: &str) {
+        let plain = Utf8Bytes::from(text);
+        let envelope = seq.map(|seq| {
+            Utf8Bytes::from(
+                ServerFrame::Msg {
+                    seq,
+                    id: id.map(str::to_owned),
+                    text: text.to_owned(),
+                }
+                .encode(),
+            )
+        });
+        let mut members = lock(&self.members);
+        members.retain(|&member_id, m| {
+            if member_id == from || !m.live {
+                return true;
+            }
+            let frame = match (m.mode, &envelope) {
+                (Mode::Plain, _) => plain.clone(),
+                (Mode::WsChat, Some(envelope)) => envelope.clone(),
+                (Mode::WsChat, None) => return true,
+            };
+            match m.tx.try_send(Message::Text(frame)) {
+                Ok(()) => true,
+                Err(mpsc::error::TrySendError::Full(_)) => {
+                    tracing::warn!(room = %self.name, conn = member_id, "member too slow, disconnecting");
+                    false
+                }
+                // Its connection is ending; it leaves by itself.
+                Err(mpsc::error::TrySendError::Closed(_)) => true,
+            }
+        });
+    }
+}
+
+/// One connection's place in a room; leaving the room happens on drop, so every way a
+/// connection task can end also cleans up after it.
+pub struct Membership {
+    hub: Arc<Hub>,
+    room: Arc<Room>,
+    id: u64,
+    /// Live room messages for this connection, in seq order. Closes if it was too slow.
+    pub inbox: mpsc::Receiver<Message>,
+    /// Fault-injection commands.
+    pub faults: broadcast::Receiver<Fault>,
+}
+
+impl Membership {
+    pub fn room(&self) -> &str {
+        &self.room.name
+    }
+
+    /// A number identifying this connection in logs.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// Stores a message durably, then (if new) delivers it to the rest of the room.
+    pub async fn publish(&self, id: Option<&str>, text: &str) -> Result<Appended, StoreError> {
+        let _order = self.room.order.lock().await;
+        let appended = self.hub.store.append(&self.room.name, id, text).await?;
+        if let Appended::New(seq) = appended {
+            self.room.deliver(self.id, Some(seq), id, text);
+        }
+        Ok(appended)
+    }
+
+    /// Relays text that cannot go into the history to the room's plain members only.
+    pub fn relay_unstored(&self, text: &str) {
+        self.room.deliver(self.id, None, None, text);
+    }
+
+    /// Reads the catch-up for `hello {after}` and starts live delivery right after it.
+    pub async fn catch_up(&self, after: Option<Seq>) -> Result<CatchUp, StoreError> {
+        let _order = self.room.order.lock().await;
+        let catch_up = self.hub.store.catch_up(&self.room.name, after).await?;
+        if let Some(me) = lock(&self.room.members).get_mut(&self.id) {
+            me.live = true;
+        }
+        Ok(catch_up)
+    }
+}
+
+impl Drop for Membership {
+    fn drop(&mut self) {
+        self.hub.leave(&self.room, self.id);
+    }
+}
+
+/// Locks a std mutex; a panic elsewhere must not take the whole server down with it.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}

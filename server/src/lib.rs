@@ -1,0 +1,120 @@
+//! The ws-chat companion server: WebSocket chat rooms at `/ws`, the built app at `/`.
+//!
+//! A connection that selects the `wschat.v1` sub-protocol speaks the JSON envelopes of
+//! [`ws_chat_protocol`] (durable history, acks, catch-up); any other connection is a plain
+//! text peer. Both kinds share the rooms and the history.
+//!
+//! The binary is a thin wrapper around [`Server`], so tests run the very same server in
+//! process on a port of their own.
+
+mod config;
+mod connection;
+mod fault_injection;
+mod handshake;
+mod hub;
+mod origin;
+mod signals;
+mod static_files;
+mod store;
+mod ws_endpoint;
+
+pub use config::{Config, IN_MEMORY_DB};
+pub use signals::shutdown_signal;
+pub use ws_endpoint::DEFAULT_ROOM;
+
+use axum::extract::Request;
+use axum::Router;
+use hub::Hub;
+use origin::OriginPolicy;
+use std::future::{Future, IntoFuture};
+use std::io;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use store::Store;
+use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
+
+/// How long shutdown waits for HTTP requests in flight.
+const HTTP_DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long shutdown waits for WebSocket connections to finish their closing handshake.
+const WS_DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A server whose history is open, ready to serve on a listener.
+pub struct Server {
+    hub: Arc<Hub>,
+    app: Router,
+}
+
+impl Server {
+    /// Opens the history (`--db`) and builds the routes. Fails if the database cannot be
+    /// opened, before anything listens.
+    pub async fn open(config: Config) -> io::Result<Server> {
+        let db = (!config.db_in_memory()).then_some(config.db.as_path());
+        let store = Store::open(db, config.history)
+            .await
+            .map_err(io::Error::other)?;
+        let hub = Hub::new(store);
+        let max_message_bytes = usize::try_from(config.max_message_bytes).unwrap_or(usize::MAX);
+        let dist: Arc<PathBuf> = Arc::new(config.dist);
+        let mut app = ws_endpoint::router(
+            hub.clone(),
+            OriginPolicy::new(&config.allowed_origins),
+            max_message_bytes,
+        );
+        if config.fault_injection {
+            app = app.merge(fault_injection::router(hub.clone()));
+        }
+        let app = app
+            .fallback(move |req: Request| async move { static_files::serve(&dist, req).await })
+            .layer(TraceLayer::new_for_http());
+        Ok(Server { hub, app })
+    }
+
+    /// Serves until `shutdown` completes, then closes every WebSocket with 1001 (Going Away)
+    /// and waits (a few seconds at most) for the connections to end.
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> io::Result<()> {
+        let stop = self.hub.shutdown_token().clone();
+        let server = axum::serve(listener, self.app)
+            .with_graceful_shutdown(stop.clone().cancelled_owned())
+            .into_future();
+        let mut server = std::pin::pin!(server);
+        tokio::select! {
+            result = &mut server => result?,
+            () = shutdown => {
+                tracing::info!("shutting down");
+                stop.cancel();
+                match tokio::time::timeout(HTTP_DRAIN_TIMEOUT, &mut server).await {
+                    Ok(result) => result?,
+                    Err(_) => tracing::warn!("HTTP requests still open after shutdown; leaving them"),
+                }
+            }
+        }
+        let tasks = self.hub.tasks();
+        tasks.close();
+        if tokio::time::timeout(WS_DRAIN_TIMEOUT, tasks.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                connections = tasks.len(),
+                "WebSocket connections still open after shutdown; leaving them"
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Opens a server with `config` and serves on `listener` until `shutdown` completes.
+pub async fn serve(
+    listener: TcpListener,
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> io::Result<()> {
+    Server::open(config).await?.serve(listener, shutdown).await
+}

@@ -1,0 +1,305 @@
+//! Durable room history in SQLite, owned by one dedicated thread.
+//!
+//! rusqlite is blocking and its `Connection` is not `Sync`, so a single OS thread owns it and
+//! runs jobs sent over a channel; async code awaits the answer and the runtime never blocks
+//! on disk. Every append is its own transaction committed with `synchronous=FULL` before
+//! the caller hears of it, so an acked message survives a SIGKILL or a power cut.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use std::fmt;
+use std::path::Path;
+use std::sync::mpsc;
+use tokio::sync::oneshot;
+use ws_chat_protocol::Seq;
+
+/// Anything that went wrong in the store; the text is for logs and error frames.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreError(String);
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "history store: {}", self.0)
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError(e.to_string())
+    }
+}
+
+/// One message of a room's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredMessage {
+    pub seq: Seq,
+    /// The sender's id; `None` for plain-text senders.
+    pub id: Option<String>,
+    pub text: String,
+}
+
+/// What an append did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Appended {
+    /// Stored now at this seq.
+    New(Seq),
+    /// The room already holds this id (a re-send): nothing was stored.
+    Duplicate(Seq),
+}
+
+/// A catch-up answer for `hello {after}`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CatchUp {
+    /// Every retained message with `seq > after`, in seq order.
+    pub messages: Vec<StoredMessage>,
+    /// The room's newest seq (0 for an empty room).
+    pub head: Seq,
+    /// History no longer holds everything after `after`.
+    pub gap: bool,
+}
+
+type Job = Box<dyn FnOnce(&mut Db) + Send>;
+
+/// What the store thread owns.
+struct Db {
+    conn: Connection,
+    /// Messages kept per room.
+    history: i64,
+}
+
+/// A handle to the store thread; cheap to clone. The thread ends when every handle is gone.
+#[derive(Clone)]
+pub struct Store {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the history at `path`, or in memory for `None`, keeping the
+    /// newest `history` messages of each room.
+    pub async fn open(path: Option<&Path>, history: u32) -> Result<Store, StoreError> {
+        let path = path.map(Path::to_path_buf);
+        let (opened_tx, opened_rx) = oneshot::channel();
+        let (jobs, job_rx) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("history-store".into())
+            .spawn(move || {
+                let mut db = match open_connection(path.as_deref()) {
+                    Ok(conn) => Db {
+                        conn,
+                        history: i64::from(history),
+                    },
+                    Err(e) => {
+                        let _ = opened_tx.send(Err(e));
+                        return;
+                    }
+                };
+                let _ = opened_tx.send(Ok(()));
+                while let Ok(job) = job_rx.recv() {
+                    job(&mut db);
+                }
+            })
+            .map_err(|e| StoreError(format!("cannot start the store thread: {e}")))?;
+        opened_rx
+            .await
+            .map_err(|_| StoreError("the store thread died while opening".into()))??;
+        Ok(Store { jobs })
+    }
+
+    /// Stores a message unless the room already holds `id`; prunes the room to `history`.
+    pub async fn append(
+        &self,
+        room: &str,
+        id: Option<&str>,
+        text: &str,
+    ) -> Result<Appended, StoreError> {
+        let (room, id, text) = (room.to_owned(), id.map(str::to_owned), text.to_owned());
+        self.run(move |db| append(db, &room, id.as_deref(), &text))
+            .await
+    }
+
+    /// The messages after `after` (none for `None`), the head, and whether some are gone.
+    pub async fn catch_up(&self, room: &str, after: Option<Seq>) -> Result<CatchUp, StoreError> {
+        let room = room.to_owned();
+        self.run(move |db| catch_up(&db.conn, &room, after)).await
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Db) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let (tx, rx) = oneshot::channel();
+        let job: Job = Box::new(move |db| {
+            let _ = tx.send(f(db));
+        });
+        self.jobs
+            .send(job)
+            .map_err(|_| StoreError("the store thread has stopped".into()))?;
+        rx.await
+            .map_err(|_| StoreError("the store thread dropped a request".into()))?
+    }
+}
+
+fn open_connection(path: Option<&Path>) -> Result<Connection, StoreError> {
+    let conn = match path {
+        Some(p) => Connection::open(p),
+        None => Connection::open_in_memory(),
+    }?;
+    // WAL + FULL: a commit is on disk (fsynced) when it returns, which is what an ack promises.
+    conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS messages (
+             room TEXT NOT NULL,
+             seq  INTEGER NOT NULL,
+             id   TEXT,
+             text TEXT NOT NULL,
+             PRIMARY KEY (room, seq)
+         );
+         CREATE UNIQUE INDEX IF NOT EXISTS messages_room_id ON messages (room, id);",
+    )?;
+    Ok(conn)
+}
+
+fn append(db: &mut Db, room: &str, id: Option<&str>, text: &str) -> Result<Appended, StoreError> {
+    let history = db.history;
+    let tx = db.conn.transaction()?;
+    if let Some(id) = id {
+        let existing: Option<i64> = tx
+            .prepare_cached("SELECT seq FROM messages WHERE room = ?1 AND id = ?2")?
+            .query_row(params![room, id], |r| r.get(0))
+            .optional()?;
+        if let Some(seq) = existing {
+            return Ok(Appended::Duplicate(to_seq(seq)));
+        }
+    }
+    let seq: i64 = tx
+        .prepare_cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE room = ?1")?
+        .query_row([room], |r| r.get(0))?;
+    tx.prepare_cached("INSERT INTO messages (room, seq, id, text) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![room, seq, id, text])?;
+    tx.prepare_cached("DELETE FROM messages WHERE room = ?1 AND seq <= ?2")?
+        .execute(params![room, seq - history])?;
+    tx.commit()?;
+    Ok(Appended::New(to_seq(seq)))
+}
+
+fn catch_up(conn: &Connection, room: &str, after: Option<Seq>) -> Result<CatchUp, StoreError> {
+    let (oldest, head): (Option<i64>, Option<i64>) = conn
+        .prepare_cached("SELECT MIN(seq), MAX(seq) FROM messages WHERE room = ?1")?
+        .query_row([room], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let head = head.map_or(0, to_seq);
+    let Some(after) = after else {
+        return Ok(CatchUp {
+            head,
+            ..CatchUp::default()
+        });
+    };
+    let gap = oldest.is_some_and(|oldest| to_seq(oldest) > after.saturating_add(1)) && head > after;
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, id, text FROM messages WHERE room = ?1 AND seq > ?2 ORDER BY seq",
+    )?;
+    let messages = stmt
+        .query_map(
+            params![room, i64::try_from(after).unwrap_or(i64::MAX)],
+            |r| {
+                Ok(StoredMessage {
+                    seq: to_seq(r.get(0)?),
+                    id: r.get(1)?,
+                    text: r.get(2)?,
+                })
+            },
+        )?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(CatchUp {
+        messages,
+        head,
+        gap,
+    })
+}
+
+/// Seqs are written by this module and always positive; a corrupt negative one reads as 0.
+fn to_seq(v: i64) -> Seq {
+    Seq::try_from(v).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(c: &CatchUp) -> Vec<(Seq, Option<&str>, &str)> {
+        c.messages
+            .iter()
+            .map(|m| (m.seq, m.id.as_deref(), m.text.as_str()))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn appends_number_rooms_independently_and_dedupe_ids() {
+        let s = Store::open(None, 10).await.expect("open");
+        assert_eq!(s.append("a", Some("x"), "1").await, Ok(Appended::New(1)));
+        assert_eq!(s.append("a", None, "2").await, Ok(Appended::New(2)));
+        assert_eq!(s.append("b", Some("x"), "1b").await, Ok(Appended::New(1)));
+        assert_eq!(
+            s.append("a", Some("x"), "again").await,
+            Ok(Appended::Duplicate(1))
+        );
+        assert_eq!(s.append("a", None, "3").await, Ok(Appended::New(3)));
+        let c = s.catch_up("a", Some(1)).await.expect("catch up");
+        assert_eq!(texts(&c), [(2, None, "2"), (3, None, "3")]);
+        assert_eq!((c.head, c.gap), (3, false));
+        let none = s.catch_up("a", None).await.expect("catch up");
+        assert_eq!((none.messages.len(), none.head, none.gap), (0, 3, false));
+        let empty = s.catch_up("nobody", Some(0)).await.expect("catch up");
+        assert_eq!(empty, CatchUp::default());
+    }
+
+    #[tokio::test]
+    async fn pruning_keeps_the_newest_and_reports_gaps() {
+        let s = Store::open(None, 3).await.expect("open");
+        for i in 1..=5 {
+            s.append("r", Some(&format!("id{i}")), &i.to_string())
+                .await
+                .expect("append");
+        }
+        let all = s.catch_up("r", Some(0)).await.expect("catch up");
+        assert_eq!(
+            all.messages.iter().map(|m| m.seq).collect::<Vec<_>>(),
+            [3, 4, 5]
+        );
+        assert!(all.gap);
+        assert!(!s.catch_up("r", Some(2)).await.expect("catch up").gap);
+        assert!(!s.catch_up("r", Some(5)).await.expect("catch up").gap);
+        assert!(!s.catch_up("r", Some(u64::MAX)).await.expect("catch up").gap);
+        // id1 fell out of the window: it is a new message now, and seq keeps counting.
+        assert_eq!(s.append("r", Some("id1"), "1").await, Ok(Appended::New(6)));
+        assert_eq!(
+            s.append("r", Some("id5"), "5").await,
+            Ok(Appended::Duplicate(5))
+        );
+    }
+
+    #[tokio::test]
+    async fn history_and_seq_survive_reopening_the_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("h.sqlite3");
+        {
+            let s = Store::open(Some(&path), 100).await.expect("open");
+            s.append("r", Some("a"), "one").await.expect("append");
+        }
+        let s = Store::open(Some(&path), 100).await.expect("reopen");
+        assert_eq!(
+            s.append("r", Some("a"), "one").await,
+            Ok(Appended::Duplicate(1))
+        );
+        assert_eq!(s.append("r", Some("b"), "two").await, Ok(Appended::New(2)));
+    }
+
+    #[tokio::test]
+    async fn an_unopenable_file_is_an_error_not_a_panic() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("missing-dir").join("h.sqlite3");
+        assert!(Store::open(Some(&path), 10).await.is_err());
+    }
+}

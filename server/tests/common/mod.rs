@@ -1,0 +1,332 @@
+//! Helpers shared by the integration tests: an in-process server, raw HTTP, a WebSocket
+//! client, and the server binary as a child process.
+#![allow(dead_code)] // each test file uses its own subset
+
+use base64::Engine as _;
+use futures_util::{SinkExt, StreamExt};
+use sha1::{Digest, Sha1};
+use std::net::SocketAddr;
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::process::{Child, Command};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+use ws_chat_protocol::{ClientFrame, ServerFrame};
+use ws_chat_server::Config;
+
+/// Generous: the machine may be busy compiling something else.
+pub const TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The sample key of RFC 6455 §1.3.
+pub const KEY: &str = "dGhlIHNhbXBsZSBub25jZQ==";
+
+/// A server running in this test process on a port of its own.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl TestServer {
+    /// In-memory history and fault injection on.
+    pub async fn start() -> TestServer {
+        TestServer::with(Config {
+            fault_injection: true,
+            ..Config::in_memory()
+        })
+        .await
+    }
+
+    pub async fn with(config: Config) -> TestServer {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (stop, stopped) = oneshot::channel::<()>();
+        let server = ws_chat_server::Server::open(config).await.expect("open");
+        let task = tokio::spawn(server.serve(listener, async {
+            let _ = stopped.await;
+        }));
+        TestServer {
+            addr,
+            stop: Some(stop),
+            task,
+        }
+    }
+
+    /// Shuts the server down (as SIGTERM would) and waits until `serve` has returned.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        tokio::time::timeout(TIMEOUT, &mut self.task)
+            .await
+            .expect("server stops in time")
+            .expect("server task")
+            .expect("server result");
+    }
+
+    /// Stops without waiting, for tests that end with clients still open: a clean stop
+    /// would wait for their (never coming) close replies.
+    pub fn abandon(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+
+    pub fn ws_url(&self, room: &str) -> String {
+        format!("ws://{}/ws?room={room}", self.addr)
+    }
+}
+
+/// A response read off the wire by hand.
+#[derive(Debug)]
+pub struct RawResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl RawResponse {
+    /// The first header of that name (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Sends `request` bytes as they are and reads the status line and headers (and, unless it
+/// is a 101, the body up to Content-Length or EOF).
+pub async fn raw(addr: SocketAddr, request: &str) -> RawResponse {
+    let mut stream = TcpStream::connect(addr).await.expect("connect");
+    stream.write_all(request.as_bytes()).await.expect("write");
+    tokio::time::timeout(TIMEOUT, read_response(&mut stream))
+        .await
+        .expect("response in time")
+}
+
+async fn read_response(stream: &mut TcpStream) -> RawResponse {
+    let mut buf = Vec::new();
+    let head_end = loop {
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        let mut chunk = [0u8; 1024];
+        let n = stream.read(&mut chunk).await.expect("read");
+        assert!(n > 0, "connection closed before the response head: {buf:?}");
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next().expect("status line");
+    let status = status_line
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("bad status line {status_line:?}"));
+    let headers: Vec<(String, String)> = lines
+        .filter(|l| !l.is_empty())
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    let mut body = buf[head_end..].to_vec();
+    if status != 101 {
+        let length = headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+            .and_then(|(_, v)| v.parse::<usize>().ok());
+        match length {
+            Some(len) => {
+                while body.len() < len {
+                    let mut chunk = [0u8; 4096];
+                    let n = stream.read(&mut chunk).await.expect("read body");
+                    if n == 0 {
+                        break;
+                    }
+                    body.extend_from_slice(&chunk[..n]);
+                }
+            }
+            None => {
+                let _ = stream.read_to_end(&mut body).await;
+            }
+        }
+    }
+    RawResponse {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    }
+}
+
+/// A complete, valid upgrade request for `path` plus `extra` header lines.
+pub fn upgrade_request(addr: SocketAddr, path: &str, extra: &[&str]) -> String {
+    let mut r = format!(
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Key: {KEY}\r\nSec-WebSocket-Version: 13\r\n"
+    );
+    for line in extra {
+        r.push_str(line);
+        r.push_str("\r\n");
+    }
+    r.push_str("\r\n");
+    r
+}
+
+/// `Sec-WebSocket-Accept` for a key, computed independently of the server.
+pub fn expected_accept(key: &str) -> String {
+    let mut sha = Sha1::new();
+    sha.update(key.as_bytes());
+    sha.update(b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11");
+    base64::engine::general_purpose::STANDARD.encode(sha.finalize())
+}
+
+/// A small HTTP/1.1 request with `Connection: close`.
+pub async fn http(addr: SocketAddr, method: &str, path: &str) -> RawResponse {
+    raw(
+        addr,
+        &format!(
+            "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        ),
+    )
+    .await
+}
+
+pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// Opens a WebSocket; `wschat` offers the `wschat.v1` sub-protocol.
+pub async fn connect(url: &str, wschat: bool) -> Ws {
+    let mut request = url.into_client_request().expect("request");
+    if wschat {
+        request.headers_mut().insert(
+            "sec-websocket-protocol",
+            ws_chat_protocol::SUBPROTOCOL.parse().expect("header value"),
+        );
+    }
+    let (ws, response) = tokio::time::timeout(TIMEOUT, tokio_tungstenite::connect_async(request))
+        .await
+        .expect("connect in time")
+        .expect("connect");
+    let selected = response.headers().get("sec-websocket-protocol");
+    assert_eq!(selected.is_some(), wschat, "{selected:?}");
+    ws
+}
+
+/// Opens a wschat.v1 connection and says `hello {after}`; returns it with the answers
+/// up to and including `synced`.
+pub async fn join(url: &str, after: Option<u64>) -> (Ws, Vec<ServerFrame>) {
+    let mut ws = connect(url, true).await;
+    send(&mut ws, &ClientFrame::Hello { after }).await;
+    let mut got = Vec::new();
+    loop {
+        let frame = recv(&mut ws).await;
+        let done = matches!(frame, ServerFrame::Synced { .. });
+        got.push(frame);
+        if done {
+            return (ws, got);
+        }
+    }
+}
+
+pub async fn send(ws: &mut Ws, frame: &ClientFrame) {
+    ws.send(Message::text(frame.encode())).await.expect("send");
+}
+
+/// The next message of any kind (pings and pongs skipped).
+pub async fn next_message(ws: &mut Ws) -> Message {
+    loop {
+        let message = tokio::time::timeout(TIMEOUT, ws.next())
+            .await
+            .expect("a frame in time")
+            .expect("stream still open")
+            .expect("a frame, not an error");
+        if !matches!(message, Message::Ping(_) | Message::Pong(_)) {
+            return message;
+        }
+    }
+}
+
+/// The next text frame, which must be there.
+pub async fn recv_text(ws: &mut Ws) -> String {
+    match next_message(ws).await {
+        Message::Text(t) => t.as_str().to_owned(),
+        other => panic!("expected a text frame, got {other:?}"),
+    }
+}
+
+/// The next text frame as a wschat.v1 envelope.
+pub async fn recv(ws: &mut Ws) -> ServerFrame {
+    let text = recv_text(ws).await;
+    ServerFrame::decode(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+/// Asserts that nothing arrives within `ms`.
+pub async fn assert_silent(ws: &mut Ws, ms: u64) {
+    if let Ok(Some(m)) = tokio::time::timeout(Duration::from_millis(ms), ws.next()).await {
+        panic!("expected silence, got {m:?}");
+    }
+}
+
+/// The server binary (or the supervisor) as a child process.
+pub struct Proc {
+    pub child: Child,
+    /// Stdout lines after the one that was waited for.
+    pub lines: tokio::sync::mpsc::UnboundedReceiver<String>,
+}
+
+/// Starts `program` and waits for a stdout line containing `marker`; returns the process
+/// and the `http://ADDR` address at the end of that line.
+pub async fn spawn_until(program: &str, args: &[&str], marker: &str) -> (Proc, SocketAddr) {
+    let mut child = Command::new(program)
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("spawn");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, mut lines) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        let mut reader = BufReader::new(stdout).lines();
+        while let Ok(Some(line)) = reader.next_line().await {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let addr = tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            let line = lines
+                .recv()
+                .await
+                .expect("process ended before announcing itself");
+            if line.contains(marker) {
+                return address_in(&line);
+            }
+        }
+    })
+    .await
+    .expect("announced in time");
+    (Proc { child, lines }, addr)
+}
+
+/// The address of a `... on http://ADDR` line.
+pub fn address_in(line: &str) -> SocketAddr {
+    line.rsplit("http://")
+        .next()
+        .and_then(|a| a.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+}
+
+/// A port free right now (for processes that must get the same port back on restart).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}

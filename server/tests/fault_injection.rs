@@ -1,0 +1,132 @@
+//! The `/_test/*` endpoints that reconnection tests use to break connections on purpose.
+
+mod common;
+
+use common::{connect, http, next_message, raw, upgrade_request, TestServer, TIMEOUT};
+use futures_util::StreamExt;
+use std::time::{Duration, Instant};
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::{self, Message};
+
+#[tokio::test]
+async fn drop_ends_connections_abruptly_without_a_close_frame() {
+    let s = TestServer::start().await;
+    let mut a = connect(&s.ws_url("d"), false).await;
+    let mut b = connect(&s.ws_url("e"), true).await;
+    let r = http(s.addr, "POST", "/_test/drop").await;
+    assert_eq!((r.status, r.body.as_str()), (200, "2"));
+    for ws in [&mut a, &mut b] {
+        let end = tokio::time::timeout(TIMEOUT, ws.next())
+            .await
+            .expect("ends in time");
+        match end {
+            None
+            | Some(Err(tungstenite::Error::Protocol(
+                tungstenite::error::ProtocolError::ResetWithoutClosingHandshake,
+            )))
+            | Some(Err(tungstenite::Error::Io(_))) => {}
+            other => panic!("expected an abrupt end, got {other:?}"),
+        }
+    }
+    assert_eq!(http(s.addr, "GET", "/_test/connections").await.body, "0");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn refuse_answers_503_during_the_window_and_101_after() {
+    let s = TestServer::start().await;
+    let upgrade = upgrade_request(s.addr, "/ws", &[]);
+    let started = Instant::now();
+    assert_eq!(
+        http(s.addr, "POST", "/_test/refuse?ms=400").await.status,
+        200
+    );
+    let r = raw(s.addr, &upgrade).await;
+    assert_eq!(r.status, 503, "{r:?}");
+    // The origin is still checked first.
+    let foreign = upgrade_request(s.addr, "/ws", &["Origin: https://evil.example"]);
+    assert_eq!(raw(s.addr, &foreign).await.status, 403);
+    tokio::time::sleep(
+        Duration::from_millis(400).saturating_sub(started.elapsed()) + Duration::from_millis(50),
+    )
+    .await;
+    assert_eq!(raw(s.addr, &upgrade).await.status, 101);
+    assert_eq!(http(s.addr, "POST", "/_test/refuse").await.status, 400);
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn close_delivers_the_chosen_code_and_reason() {
+    let s = TestServer::start().await;
+    let mut a = connect(&s.ws_url("c"), false).await;
+    let mut b = connect(&s.ws_url("c"), true).await;
+    let r = http(s.addr, "POST", "/_test/close?code=4000&reason=try%20again").await;
+    assert_eq!((r.status, r.body.as_str()), (200, "2"));
+    for ws in [&mut a, &mut b] {
+        match next_message(ws).await {
+            Message::Close(Some(frame)) => {
+                assert_eq!(frame.code, CloseCode::from(4000));
+                assert_eq!(frame.reason.as_str(), "try again");
+            }
+            other => panic!("expected a close frame, got {other:?}"),
+        }
+        assert!(ws.next().await.is_none(), "closed after the close reply");
+    }
+    for bad in [
+        "/_test/close?code=1006",
+        "/_test/close?code=999",
+        "/_test/close?code=x",
+    ] {
+        assert_eq!(http(s.addr, "POST", bad).await.status, 400, "{bad}");
+    }
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn connections_counts_live_sockets_per_room() {
+    let s = TestServer::start().await;
+    let count = |q: &'static str| async move { http(s.addr, "GET", q).await.body };
+    assert_eq!(count("/_test/connections").await, "0");
+    let a = connect(&s.ws_url("x"), false).await;
+    let _b = connect(&s.ws_url("x"), true).await;
+    let _c = connect(&s.ws_url("y"), false).await;
+    assert_eq!(count("/_test/connections").await, "3");
+    assert_eq!(count("/_test/connections?room=x").await, "2");
+    assert_eq!(count("/_test/connections?room=y").await, "1");
+    assert_eq!(count("/_test/connections?room=none").await, "0");
+    drop(a); // TCP gone without a close frame
+    for _ in 0..50 {
+        if count("/_test/connections?room=x").await == "1" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(count("/_test/connections?room=x").await, "1");
+    s.abandon();
+}
+
+#[tokio::test]
+async fn test_endpoints_allow_any_origin() {
+    let s = TestServer::start().await;
+    let r = raw(
+        s.addr,
+        &format!(
+            "GET /_test/connections HTTP/1.1\r\nHost: {}\r\nOrigin: http://localhost:8080\r\nConnection: close\r\n\r\n",
+            s.addr
+        ),
+    )
+    .await;
+    assert_eq!(r.header("access-control-allow-origin"), Some("*"));
+    let preflight = raw(
+        s.addr,
+        &format!(
+            "OPTIONS /_test/drop HTTP/1.1\r\nHost: {}\r\nOrigin: http://localhost:8080\r\n\
+             Access-Control-Request-Method: POST\r\nConnection: close\r\n\r\n",
+            s.addr
+        ),
+    )
+    .await;
+    assert_eq!(preflight.status, 200);
+    assert_eq!(preflight.header("access-control-allow-origin"), Some("*"));
+    s.stop().await;
+}

@@ -1,0 +1,87 @@
+//! Plain HTTP: the built app at `/`, and bad requests that must not hurt the server.
+
+mod common;
+
+use common::{http, raw, upgrade_request, TestServer};
+use std::time::Duration;
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpStream;
+use ws_chat_server::Config;
+
+#[tokio::test]
+async fn garbage_and_incomplete_requests_do_not_hurt_the_server() {
+    let s = TestServer::start().await;
+    let junk: [&[u8]; 5] = [
+        b"\x00\xff\xfe garbage \r\n\r\n",
+        b"GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n", // never finished
+        b"GET / HTTP/9.9\r\n\r\n",
+        b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", // a TLS ClientHello start
+        b"GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAAAA==\r\n\r\n\x81\xff\xff\xff",
+    ];
+    let mut open = Vec::new();
+    for bytes in junk {
+        let mut c = TcpStream::connect(s.addr).await.expect("connect");
+        let _ = c.write_all(bytes).await;
+        open.push(c); // keep some half-open while the next requests run
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let r = raw(s.addr, &upgrade_request(s.addr, "/ws", &[])).await;
+    assert_eq!(r.status, 101);
+    assert_eq!(http(s.addr, "GET", "/_test/connections").await.status, 200);
+    drop(open);
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn a_missing_dist_directory_gives_a_clear_404() {
+    let s = TestServer::with(Config {
+        dist: "/nonexistent/ws-chat-dist".into(),
+        ..Config::in_memory()
+    })
+    .await;
+    let r = http(s.addr, "GET", "/").await;
+    assert_eq!(r.status, 404);
+    assert!(r.body.contains("/nonexistent/ws-chat-dist"), "{}", r.body);
+    assert!(r.body.contains("--dist"), "{}", r.body);
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn dist_files_are_served_with_index_html_for_unknown_paths() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("index.html"), "<h1>ws-chat</h1>").expect("write");
+    std::fs::write(dir.path().join("app.js"), "console.log(1)").expect("write");
+    let s = TestServer::with(Config {
+        dist: dir.path().to_owned(),
+        ..Config::in_memory()
+    })
+    .await;
+    let index = http(s.addr, "GET", "/").await;
+    assert_eq!(
+        (index.status, index.body.as_str()),
+        (200, "<h1>ws-chat</h1>")
+    );
+    let js = http(s.addr, "GET", "/app.js").await;
+    assert_eq!((js.status, js.body.as_str()), (200, "console.log(1)"));
+    assert!(js
+        .header("content-type")
+        .is_some_and(|t| t.contains("javascript")));
+    let route = http(s.addr, "GET", "/rooms/abc").await;
+    assert_eq!(
+        (route.status, route.body.as_str()),
+        (200, "<h1>ws-chat</h1>")
+    );
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn fault_injection_routes_do_not_exist_unless_asked_for() {
+    let s = TestServer::with(Config {
+        dist: "/nonexistent/ws-chat-dist".into(),
+        ..Config::in_memory()
+    })
+    .await;
+    assert_eq!(http(s.addr, "POST", "/_test/drop").await.status, 404);
+    assert_eq!(http(s.addr, "GET", "/_test/connections").await.status, 404);
+    s.stop().await;
+}
