@@ -36,8 +36,10 @@ pub struct Config {
     #[arg(long, default_value = "ws-chat-history.sqlite3")]
     pub db: PathBuf,
 
-    /// Largest WebSocket frame and message accepted, in bytes.
-    #[arg(long, default_value_t = 64 * 1024, value_parser = clap::value_parser!(u32).range(1024..))]
+    /// Largest WebSocket frame and message accepted, in bytes. The default leaves room for a
+    /// 16 KiB text whose every character JSON-escapes to six bytes, so an over-long message
+    /// gets a `reject` rather than a 1009 close.
+    #[arg(long, default_value_t = 128 * 1024, value_parser = clap::value_parser!(u32).range(1024..))]
     pub max_message_bytes: u32,
 
     /// Adds the `/_test/*` endpoints that drop, close or refuse connections on demand.
@@ -79,7 +81,7 @@ mod tests {
         assert!(c.allowed_origins.is_empty());
         assert_eq!(c.history, 1000);
         assert_eq!(c.db, PathBuf::from("ws-chat-history.sqlite3"));
-        assert_eq!(c.max_message_bytes, 64 * 1024);
+        assert_eq!(c.max_message_bytes, 128 * 1024);
         assert!(!c.fault_injection);
         assert!(Config::in_memory().db_in_memory());
     }

@@ -31,7 +31,8 @@ struct Inner {
     timer: Option<(Duration, Timeout)>,
     store: OutboxStore,
     ui: UiSink,
-    _page: Option<PageEvents>,
+    /// Held for its `Drop`, which removes the listeners.
+    _page_events: PageEvents,
 }
 
 impl Driver {
@@ -43,19 +44,20 @@ impl Driver {
         ui: UiSink,
     ) -> Self {
         let key = storage_key.map_or_else(|| url.clone().unwrap_or_default(), str::to_owned);
-        let store = OutboxStore::new(&key);
+        let mut store = OutboxStore::new(&key);
         let engine = Engine::new(config, page::random_seed(), store.load());
-        let inner = Rc::new(RefCell::new(Inner {
-            engine,
-            url,
-            socket: None,
-            timer: None,
-            store,
-            ui,
-            _page: None,
-        }));
-        let weak = Rc::downgrade(&inner);
-        inner.borrow_mut()._page = Some(PageEvents::listen(move |event| feed(&weak, event)));
+        let inner = Rc::new_cyclic(|weak: &Weak<RefCell<Inner>>| {
+            let weak = weak.clone();
+            RefCell::new(Inner {
+                engine,
+                url,
+                socket: None,
+                timer: None,
+                store,
+                ui,
+                _page_events: PageEvents::listen(move |event| feed(&weak, event)),
+            })
+        });
         let fatal = inner.borrow().url.clone().err();
         let driver = Self { inner };
         match fatal {
@@ -121,7 +123,7 @@ fn run(inner: &Rc<RefCell<Inner>>, mut ui: Vec<ChatAction>) {
                 }
             }
             Effect::Ui(action) => ui.push(action),
-            Effect::SaveOutbox(messages) => inner.borrow_mut().store.save(&messages),
+            Effect::SaveOutbox(messages) => inner.borrow_mut().store.save(messages),
         }
     }
     arm_timer(inner);

@@ -14,6 +14,40 @@ pub struct StoredMessage {
     pub text: String,
 }
 
+/// One tab's saved outbox. Each tab saves under its own key, so two tabs of one chat never
+/// overwrite each other; a tab that goes away for good marks its record `orphaned` so the next
+/// page load of the same chat adopts and sends what it left.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedOutbox {
+    #[serde(default)]
+    pub orphaned: bool,
+    pub messages: Vec<StoredMessage>,
+}
+
+/// What a starting tab restores: its own record (a reload), then every orphaned record of the
+/// same chat, oldest first by key. Returns the messages and the keys of the adopted records.
+pub fn adopt(
+    own: Option<SavedOutbox>,
+    others: Vec<(String, SavedOutbox)>,
+) -> (Vec<StoredMessage>, Vec<String>) {
+    let mut messages = own.map(|o| o.messages).unwrap_or_default();
+    let mut orphans: Vec<_> = others
+        .into_iter()
+        .filter(|(_, record)| record.orphaned)
+        .collect();
+    orphans.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut adopted = Vec::new();
+    for (key, record) in orphans {
+        for message in record.messages {
+            if !messages.iter().any(|m| m.id == message.id) {
+                messages.push(message);
+            }
+        }
+        adopted.push(key);
+    }
+    (messages, adopted)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Entry {
     message: StoredMessage,
@@ -153,6 +187,23 @@ mod tests {
         assert!(!o.remove("b"));
         assert_eq!(o.socket_lost(), ["a", "c", "d"]);
         assert_eq!(ids(&o.take_unsent()), ["a", "c", "d"]);
+    }
+
+    #[test]
+    fn a_tab_restores_its_own_record_and_adopts_orphans_only() {
+        let record = |orphaned, ids: &[&str]| SavedOutbox {
+            orphaned,
+            messages: ids.iter().map(|id| msg(id)).collect(),
+        };
+        let others = vec![
+            ("k:tab-c".to_string(), record(true, &["c1", "x"])),
+            ("k:tab-b".to_string(), record(false, &["b1"])),
+            ("k:tab-a".to_string(), record(true, &["a1"])),
+        ];
+        let (messages, adopted) = adopt(Some(record(false, &["own", "x"])), others);
+        assert_eq!(ids(&messages), ["own", "x", "a1", "c1"]);
+        assert_eq!(adopted, ["k:tab-a", "k:tab-c"]);
+        assert_eq!(adopt(None, vec![]), (vec![], vec![]));
     }
 
     #[test]

@@ -161,7 +161,11 @@ impl Reconnect {
             Input::Start => match self.phase {
                 Phase::Stopped(_) => {
                     self.failures = 0;
-                    self.connect(now);
+                    if self.online {
+                        self.connect(now);
+                    } else {
+                        self.phase = Phase::Offline;
+                    }
                 }
                 Phase::Waiting { .. } | Phase::Offline => self.connect(now),
                 Phase::Connecting { .. } | Phase::Open => {}

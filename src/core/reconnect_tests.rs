@@ -312,6 +312,20 @@ fn offline_pauses_and_online_tries_at_once() {
 }
 
 #[test]
+fn starting_offline_waits_for_the_network_but_a_manual_retry_tries() {
+    run(
+        fixed(1_000),
+        &[
+            (In(0, "offline"), "", "stopped"),
+            (In(1, "start"), "", "offline"),
+            (In(2, "retry"), "connect", "connecting#0"),
+            (In(3, "closed:1006"), "", "offline"),
+            (In(4, "online"), "connect", "connecting#1"),
+        ],
+    );
+}
+
+#[test]
 fn becoming_visible_while_waiting_tries_at_once() {
     run(
         fixed(30_000),

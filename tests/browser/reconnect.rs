@@ -44,22 +44,7 @@ async fn messages_typed_while_down_arrive_once_in_order() {
         format!("{:?}", writer.messages())
     })
     .await;
-    wait_until(
-        "delivery",
-        Duration::from_secs(20),
-        || reader.texts() == sent,
-        || format!("{:?}", reader.texts()),
-    )
-    .await;
-    wait_until(
-        "acks",
-        SHORT,
-        || writer.messages().iter().all(|m| m.1 == "delivered"),
-        || format!("{:?}", writer.messages()),
-    )
-    .await;
-    sleep(500).await;
-    assert_eq!(reader.texts(), sent, "nothing arrives twice");
+    expect_delivered_once(&writer, &reader, &sent).await;
 }
 
 #[wasm_bindgen_test]
@@ -193,26 +178,37 @@ async fn a_reload_while_disconnected_loses_nothing() {
     )
     .await;
     let sent = ["typed before the reload", "and another"];
-    wait_until(
-        "delivery after the reload",
-        Duration::from_secs(20),
-        || reader.texts() == sent,
-        || format!("{:?}", reader.texts()),
-    )
-    .await;
-    wait_until(
-        "acks",
-        SHORT,
-        || writer.messages().iter().all(|m| m.1 == "delivered"),
-        || format!("{:?}", writer.messages()),
-    )
-    .await;
+    expect_delivered_once(&writer, &reader, &sent).await;
     let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
-    assert_eq!(
-        storage.get_item(&format!("ws-chat:outbox:{key}")).unwrap(),
-        None,
-        "a delivered outbox is cleared"
-    );
-    sleep(500).await;
-    assert_eq!(reader.texts(), sent, "nothing twice");
+    let prefix = format!("ws-chat:outbox:{key}:");
+    let saved = (0..storage.length().unwrap())
+        .filter_map(|i| storage.key(i).unwrap())
+        .filter(|k| k.starts_with(&prefix))
+        .count();
+    assert_eq!(saved, 0, "a delivered outbox is cleared");
+}
+
+#[wasm_bindgen_test]
+async fn three_server_kills_in_a_row_lose_and_duplicate_nothing() {
+    let room = room("restarts");
+    let url = room_url(CRASH_SERVER, &room);
+    let (a, b) = (mount(&url, "restarts-a"), mount(&url, "restarts-b"));
+    wait_state(&a, "open", SHORT).await;
+    wait_state(&b, "open", SHORT).await;
+    let mut sent = Vec::new();
+    for round in 1..=3 {
+        let path = "/kill?down_ms=1500";
+        let kill = start_call(SUPERVISOR, path, false);
+        wait_state(&a, "reconnecting", SHORT).await;
+        for i in 1..=3 {
+            let text = format!("round {round} message {i}");
+            a.send(&text);
+            sent.push(text);
+        }
+        finish(SUPERVISOR, path, kill).await;
+        wait_state(&a, "open", SHORT).await;
+        wait_state(&b, "open", SHORT).await;
+    }
+    expect_delivered_once(&a, &b, &sent).await;
+    assert_eq!(a.texts(), sent, "the writer shows each once, in order");
 }

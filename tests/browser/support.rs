@@ -190,13 +190,20 @@ pub async fn wait_state(chat: &Mounted, state: &str, timeout: Duration) {
 
 /// Calls a test endpoint (`POST` unless `get`), returning the body.
 pub async fn call(base: &str, path: &str, get: bool) -> String {
+    finish(base, path, start_call(base, path, get)).await
+}
+
+/// Sends the request now; `finish` waits for its answer. For work to do while it runs.
+pub fn start_call(base: &str, path: &str, get: bool) -> JsFuture {
     let init = web_sys::RequestInit::new();
     init.set_method(if get { "GET" } else { "POST" });
     let window = web_sys::window().unwrap();
+    JsFuture::from(window.fetch_with_str_and_init(&format!("http://{base}{path}"), &init))
+}
+
+pub async fn finish(base: &str, path: &str, call: JsFuture) -> String {
     let url = format!("http://{base}{path}");
-    let response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
-        .await
-        .unwrap_or_else(|e| panic!("{url}: {e:?}"));
+    let response = call.await.unwrap_or_else(|e| panic!("{url}: {e:?}"));
     let response: web_sys::Response = response.dyn_into().unwrap();
     assert!(response.ok(), "{url}: HTTP {}", response.status());
     let text = JsFuture::from(response.text().unwrap()).await.unwrap();
@@ -211,3 +218,18 @@ pub async fn live_connections(room: &str) -> usize {
 }
 
 pub const SHORT: Duration = Duration::from_secs(10);
+
+/// Waits until `reader` shows exactly `sent` and `writer` has every message acked, then checks
+/// that nothing arrives a second time.
+pub async fn expect_delivered_once<S: AsRef<str>>(writer: &Mounted, reader: &Mounted, sent: &[S]) {
+    let sent: Vec<String> = sent.iter().map(|s| s.as_ref().to_owned()).collect();
+    let arrived = || reader.texts() == sent;
+    wait_until("delivery", Duration::from_secs(20), arrived, || {
+        format!("{:?}", reader.texts())
+    })
+    .await;
+    let acked = || writer.messages().iter().all(|m| m.1 == "delivered");
+    wait_until("acks", SHORT, acked, || format!("{:?}", writer.messages())).await;
+    sleep(500).await;
+    assert_eq!(reader.texts(), sent, "nothing arrives twice");
+}
