@@ -89,6 +89,7 @@ async fn upgrade(
     let subprotocol = handshake::select_subprotocol(&headers);
     let mode = match subprotocol {
         Some(_) => Mode::WsChat,
+        None if !headers.contains_key(header::SEC_WEBSOCKET_PROTOCOL) => Mode::Undecided,
         None => Mode::Plain,
     };
     let ws = ws

@@ -402,3 +402,53 @@ async fn wait_for_connections(s: &TestServer, want: &str) {
     }
     panic!("connections never became {want}");
 }
+
+/// What a ws-chat client looks like behind a proxy that strips `Sec-WebSocket-Protocol`: no
+/// sub-protocol offered, but `hello` first. It gets wschat.v1 all the same, while a plain
+/// client that offered nothing still gets the room's text, even before it says anything.
+#[tokio::test]
+async fn a_client_that_offered_no_subprotocol_but_says_hello_speaks_wschat() {
+    let s = TestServer::start().await;
+    let url = s.ws_url("stripped");
+    let mut listener = connect(&url, false).await;
+    let mut plain = connect(&url, false).await;
+    plain.send(Message::text("before")).await.expect("send");
+    // The listener has not said anything yet: the text is held for it, then delivered.
+    assert_eq!(recv_text(&mut listener).await, "before");
+
+    let mut client = connect(&url, false).await;
+    send(&mut client, &ClientFrame::Hello { after: Some(0) }).await;
+    assert_eq!(
+        recv(&mut client).await,
+        ServerFrame::Msg {
+            seq: 1,
+            id: None,
+            text: "before".into()
+        }
+    );
+    assert_eq!(
+        recv(&mut client).await,
+        ServerFrame::Synced {
+            head: 1,
+            gap: false
+        }
+    );
+    send(
+        &mut client,
+        &ClientFrame::Send {
+            id: "in-band-1".into(),
+            text: "after".into(),
+        },
+    )
+    .await;
+    assert_eq!(
+        recv(&mut client).await,
+        ServerFrame::Ack {
+            id: "in-band-1".into(),
+            seq: 2
+        }
+    );
+    assert_eq!(recv_text(&mut listener).await, "after");
+    assert_eq!(recv_text(&mut plain).await, "after");
+    s.abandon();
+}

@@ -89,6 +89,9 @@ pub struct Delivery {
     ping_sent: Option<Now>,
     /// The server answered `hello`, so it really speaks `wschat.v1`; until then nothing is sent.
     confirmed: bool,
+    /// wschat.v1 without a negotiated sub-protocol: tried because none could be offered.
+    in_band: bool,
+    details: Details,
 }
 
 impl Delivery {
@@ -111,6 +114,8 @@ impl Delivery {
             last_received: Duration::ZERO,
             ping_sent: None,
             confirmed: false,
+            in_band: false,
+            details: Details::default(),
         };
         for message in restored {
             ui(
@@ -174,30 +179,34 @@ impl Delivery {
         }
     }
 
+    /// The socket opened. `offered`: whether the handshake offered sub-protocols. A server that
+    /// selected none although none was offered may still speak wschat.v1 (behind a proxy that
+    /// strips the header), so `hello` goes first there too, and its answer decides.
     pub fn opened(
         &mut self,
         protocol: &str,
         extensions: &str,
+        offered: bool,
         now: Now,
         out: &mut VecDeque<Effect>,
     ) {
-        let mode = if protocol == SUBPROTOCOL {
+        let in_band = !offered && protocol.is_empty();
+        let mode = if protocol == SUBPROTOCOL || in_band {
             Mode::Envelopes
         } else {
             Mode::Plain
         };
         self.mode = Some(mode);
+        self.in_band = in_band;
         self.last_received = now;
         self.confirmed = false;
         // `hello` is answered like a ping: a server that stays silent is not really there.
         self.ping_sent = (mode == Mode::Envelopes).then_some(now);
-        ui(
-            out,
-            ChatAction::Details(Some(Details {
-                protocol: protocol.to_owned(),
-                extensions: extensions.to_owned(),
-            })),
-        );
+        self.details = Details {
+            protocol: protocol.to_owned(),
+            extensions: extensions.to_owned(),
+        };
+        ui(out, ChatAction::Details(Some(self.details.clone())));
         if mode == Mode::Envelopes {
             out.push_back(Effect::Send(
                 ClientFrame::Hello {
@@ -331,6 +340,10 @@ impl Delivery {
                 }
                 self.seen.caught_up(head);
                 if !std::mem::replace(&mut self.confirmed, true) {
+                    if self.in_band {
+                        self.details.protocol = format!("{SUBPROTOCOL} (in band)");
+                        ui(out, ChatAction::Details(Some(self.details.clone())));
+                    }
                     // Caught up: what is still unconfirmed now goes out again, in order.
                     self.flush(out);
                 }

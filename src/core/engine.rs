@@ -62,6 +62,11 @@ pub struct Engine {
     reconnect: Reconnect,
     delivery: Delivery,
     shown_phase: Option<Phase>,
+    /// Whether the next connection offers sub-protocols. Flipped after each handshake that
+    /// failed, because a proxy that strips `Sec-WebSocket-Protocol` (trunk's dev proxy does)
+    /// makes the browser fail every handshake that offers one; without an offer, wschat.v1 is
+    /// tried in band instead (see [`Delivery::opened`]).
+    offer_protocols: bool,
     effects: VecDeque<Effect>,
 }
 
@@ -76,6 +81,7 @@ impl Engine {
             reconnect: Reconnect::new(config.reconnect, seed),
             delivery,
             shown_phase: None,
+            offer_protocols: true,
             effects,
         };
         engine.settle();
@@ -107,7 +113,8 @@ impl Engine {
                 log::info!("open: protocol {protocol:?}, extensions {extensions:?}");
                 self.reconnect.handle(Input::Opened, now);
                 if self.reconnect.phase() == &Phase::Open {
-                    self.delivery.opened(&protocol, &extensions, now, out);
+                    self.delivery
+                        .opened(&protocol, &extensions, self.offer_protocols, now, out);
                 }
             }
             Event::Text(text) => {
@@ -118,6 +125,9 @@ impl Engine {
             Event::Error => log::warn!("socket error"),
             Event::Closed { code, reason } => {
                 log::info!("close: code {code}, reason {reason:?}");
+                if matches!(self.reconnect.phase(), Phase::Connecting { .. }) {
+                    self.offer_protocols = !self.offer_protocols;
+                }
                 self.delivery.socket_lost(out);
                 self.reconnect.handle(Input::Closed { code, reason }, now);
             }
@@ -148,7 +158,11 @@ impl Engine {
             self.delivery.socket_lost(&mut self.effects);
             self.effects.push_back(match command {
                 Command::Connect => Effect::Connect {
-                    protocols: Delivery::protocols(),
+                    protocols: if self.offer_protocols {
+                        Delivery::protocols()
+                    } else {
+                        Vec::new()
+                    },
                 },
                 Command::Close { code, reason } => Effect::Close { code, reason },
             });

@@ -17,6 +17,8 @@ struct Harness {
     sent: Vec<String>,
     saved: Vec<StoredMessage>,
     connects: usize,
+    /// Sub-protocols offered by the latest connect.
+    offered: Vec<String>,
     closes: Vec<u16>,
     now: Duration,
 }
@@ -40,6 +42,7 @@ impl Harness {
             sent: Vec::new(),
             saved: Vec::new(),
             connects: 0,
+            offered: Vec::new(),
             closes: Vec::new(),
             now: ms(0),
         };
@@ -65,7 +68,7 @@ impl Harness {
         while let Some(effect) = self.engine.poll_effect() {
             match effect {
                 Effect::Connect { protocols } => {
-                    assert_eq!(protocols, [PLAIN_SUBPROTOCOL, SUBPROTOCOL]);
+                    self.offered = protocols;
                     self.connects += 1;
                 }
                 Effect::Close { code, .. } => self.closes.push(code),
@@ -100,6 +103,14 @@ impl Harness {
             .iter()
             .map(|f| ClientFrame::decode(f).expect("client sends valid envelopes"))
             .collect()
+    }
+
+    /// The id of the only outgoing message shown.
+    fn take_id(&self) -> String {
+        match &self.state.entries[..] {
+            [Entry::Out { id, .. }] => id.to_string(),
+            other => panic!("not one outgoing message: {other:?}"),
+        }
     }
 
     fn shown(&self) -> Vec<String> {
@@ -479,6 +490,81 @@ fn a_server_that_never_answers_hello_is_dead() {
     h.at(0, Event::UserConnect).open(0, SUBPROTOCOL);
     h.tick(10_000);
     assert_eq!(h.closes, [crate::core::reconnect::ABANDONED]);
+}
+
+#[test]
+fn a_failed_handshake_flips_the_offer_and_wschat_is_tried_in_band() {
+    let mut h = Harness::new(vec![]);
+    h.at(0, Event::UserConnect);
+    assert_eq!(h.offered, [PLAIN_SUBPROTOCOL, SUBPROTOCOL]);
+    // A proxy that strips Sec-WebSocket-Protocol: the browser fails the handshake.
+    h.at(
+        1,
+        Event::Closed {
+            code: 1006,
+            reason: String::new(),
+        },
+    )
+    .tick(1_001);
+    assert!(h.offered.is_empty());
+    h.at(1_002, send("proxied")).open(1_003, "");
+    assert_eq!(h.take_frames(), [ClientFrame::Hello { after: None }]);
+    h.server(
+        1_004,
+        ServerFrame::Synced {
+            head: 4,
+            gap: false,
+        },
+    );
+    assert_eq!(
+        h.take_frames(),
+        [ClientFrame::Send {
+            id: h.take_id(),
+            text: "proxied".into()
+        }]
+    );
+    assert_eq!(
+        h.state.details.as_ref().map(|d| d.protocol.as_str()),
+        Some("wschat.v1 (in band)")
+    );
+    // It stays that way while it works; the next failed handshake offers again.
+    h.at(
+        1_005,
+        Event::Closed {
+            code: 1006,
+            reason: String::new(),
+        },
+    )
+    .tick(2_005);
+    assert!(h.offered.is_empty());
+    h.at(
+        2_006,
+        Event::Closed {
+            code: 1006,
+            reason: String::new(),
+        },
+    )
+    .tick(4_006);
+    assert_eq!(h.offered, [PLAIN_SUBPROTOCOL, SUBPROTOCOL]);
+}
+
+#[test]
+fn an_in_band_try_against_a_plain_server_falls_back_to_plain_text() {
+    let mut h = Harness::new(vec![]);
+    h.at(0, Event::UserConnect)
+        .at(
+            1,
+            Event::Closed {
+                code: 1006,
+                reason: String::new(),
+            },
+        )
+        .tick(1_001);
+    h.at(1_002, send("hi")).open(1_003, "");
+    h.take_sent();
+    h.at(1_004, Event::Text("data received".into()));
+    assert_eq!(h.take_sent(), ["hi"]);
+    assert_eq!(h.shown(), ["hi:sent", "<data received"]);
 }
 
 #[test]
