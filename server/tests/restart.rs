@@ -4,6 +4,7 @@
 mod common;
 
 use common::{connect, free_port, http, join, recv, send, spawn_until, Proc};
+use std::net::SocketAddr;
 use std::time::Duration;
 use ws_chat_protocol::{ClientFrame, ServerFrame};
 
@@ -138,22 +139,7 @@ async fn supervisor_kills_and_restarts_the_server_on_the_same_port_and_db() {
     let db = dir.path().join("h.sqlite3");
     let port = free_port().to_string();
     let listen = format!("127.0.0.1:{port}");
-    let (mut supervisor, control) = spawn_until(
-        SUPERVISOR,
-        &[
-            "--control",
-            "127.0.0.1:0",
-            "--",
-            "--listen",
-            &listen,
-            "--db",
-            db.to_str().expect("utf-8"),
-            "--dist",
-            "/nonexistent",
-        ],
-        "ws-chat-supervisor control on",
-    )
-    .await;
+    let (mut supervisor, control) = spawn_supervisor(&listen, &db).await;
     let url = format!("ws://{listen}/ws?room=s");
     assert_eq!(http(control, "GET", "/status").await.body, "up restarts=0");
 
@@ -213,22 +199,7 @@ async fn a_sigkilled_supervisor_does_not_leave_its_server_behind() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("h.sqlite3");
     let listen = format!("127.0.0.1:{}", free_port());
-    let (mut supervisor, _control) = spawn_until(
-        SUPERVISOR,
-        &[
-            "--control",
-            "127.0.0.1:0",
-            "--",
-            "--listen",
-            &listen,
-            "--db",
-            db.to_str().expect("utf-8"),
-            "--dist",
-            "/nonexistent",
-        ],
-        "ws-chat-supervisor control on",
-    )
-    .await;
+    let (mut supervisor, _control) = spawn_supervisor(&listen, &db).await;
     supervisor.child.kill().await.expect("SIGKILL");
     assert_port_closes(&listen).await;
 }
@@ -251,4 +222,20 @@ async fn assert_port_closes(addr: &str) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     panic!("something still listens on {addr}");
+}
+
+/// Starts `ws-chat-supervisor` running a server on `listen` with history in `db`.
+async fn spawn_supervisor(listen: &str, db: &std::path::Path) -> (Proc, SocketAddr) {
+    let args = [
+        "--control",
+        "127.0.0.1:0",
+        "--",
+        "--listen",
+        listen,
+        "--db",
+        db.to_str().expect("utf-8"),
+        "--dist",
+        "/nonexistent",
+    ];
+    spawn_until(SUPERVISOR, &args, "ws-chat-supervisor control on").await
 }

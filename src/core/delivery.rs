@@ -137,10 +137,6 @@ impl Delivery {
         OFFERED.iter().map(|p| (*p).to_owned()).collect()
     }
 
-    pub fn stats(&self) -> Stats {
-        self.stats
-    }
-
     pub fn user_send(&mut self, text: String, out: &mut VecDeque<Effect>) {
         if text.is_empty() {
             return;

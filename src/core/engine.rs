@@ -118,7 +118,7 @@ impl Engine {
                 }
             }
             Event::Text(text) => {
-                log::debug!("message: {text:.200}");
+                log::info!("message: {text:.200}");
                 self.delivery.text_received(text, now, out);
             }
             Event::Binary { len } => self.delivery.binary_received(len, now, out),
