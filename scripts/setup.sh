@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 TRUNK_VERSION=0.22.0-beta.1      # 0.22.1 needs rustc >= 1.96.1
 WASM_PACK_VERSION=0.15.1
 BINARYEN_VERSION=132             # Debian's binaryen 108 rejects current rustc output
+GECKODRIVER_VERSION=0.37.1
 export PATH="$HOME/.cargo/bin:$PATH"
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
@@ -40,12 +41,13 @@ ensure_wasm_opt() {
   npm install -g "binaryen@$BINARYEN_VERSION" >/dev/null
 }
 
-ensure_browser() {
-  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then return; fi
-  say "installing chromium and chromedriver from Debian"
+# Browsers for the tests: Chromium with its driver, and Firefox (geckodriver comes from crates.io).
+ensure_browsers() {
+  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && [ -x /usr/bin/firefox-esr ]; then return; fi
+  say "installing chromium, chromedriver and firefox-esr from Debian"
   local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver firefox-esr >/dev/null
 }
 
 # The seed page's Node `ws` server, for testing plain-text mode.
@@ -56,10 +58,11 @@ ensure_plain_server() {
 }
 
 ensure_target
-ensure_browser
+ensure_browsers
 ensure_plain_server
 ensure_wasm_opt
 ensure_cargo_tool wasm-bindgen "$(wasm_bindgen_version)" wasm-bindgen-cli
 ensure_cargo_tool wasm-pack "$WASM_PACK_VERSION" wasm-pack --locked
+ensure_cargo_tool geckodriver "$GECKODRIVER_VERSION" geckodriver --locked
 ensure_cargo_tool trunk "$TRUNK_VERSION" trunk --locked
 say "tools ready"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: lints, native tests (core, protocol, server handshake and storage), the herd
-# benchmark's targets, then browser tests in headless Chromium against real servers that this
-# script starts and stops. Installs what is missing first. Ends with "N passed, N failed".
+# benchmark's targets, then the browser tests in headless Chromium and in headless Firefox
+# against real servers that this script starts and stops. Installs what is missing first.
+# Ends with "steps: N passed, N failed" and a non-zero exit on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -31,7 +32,7 @@ start() {
   echo "$name did not start:"; cat "$log"; return 1
 }
 
-browser_tests() {
+start_servers() {
   cargo build -q -p ws-chat-server --bins || return 1
   local bin=target/debug
   start "companion server" "$work/server.log" "listening on" \
@@ -41,11 +42,14 @@ browser_tests() {
     --listen 127.0.0.1:9102 --db "$work/crash.sqlite3" --fault-injection || return 1
   start "plain ws server" "$work/plain.log" "listening on" \
     env PORT=9110 node tests/plain-server/server.mjs || return 1
+}
+
+# browser_tests BROWSER-FLAGS...: the wasm-bindgen browser tests in one headless browser.
+browser_tests() {
   WS_CHAT_TEST_SERVER=127.0.0.1:9101 WS_CHAT_TEST_CRASH_SERVER=127.0.0.1:9102 \
   WS_CHAT_TEST_SUPERVISOR=127.0.0.1:9103 WS_CHAT_TEST_PLAIN_SERVER=127.0.0.1:9110 \
   WASM_BINDGEN_TEST_TIMEOUT=240 \
-    wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver --mode no-install \
-    . --test browser
+    wasm-pack test --headless "$@" --mode no-install . --test browser
 }
 
 step "cargo fmt --check" cargo fmt --all -- --check
@@ -53,7 +57,9 @@ step "clippy (native)" cargo clippy -q --workspace --all-targets -- -D warnings
 step "clippy (wasm32)" cargo clippy -q -p ws-chat --target wasm32-unknown-unknown --all-targets -- -D warnings
 step "native tests" cargo test -q --workspace
 step "herd benchmark targets" cargo bench -q --bench herd
-step "browser tests (headless Chromium, real servers)" browser_tests
+step "start the test servers" start_servers
+step "browser tests (headless Chromium, real servers)" browser_tests --chrome --chromedriver /usr/bin/chromedriver
+step "browser tests (headless Firefox, real servers)" browser_tests --firefox --geckodriver "$HOME/.cargo/bin/geckodriver"
 
 echo
 [ ${#failures[@]} -eq 0 ] || printf 'failed: %s\n' "${failures[@]}"
