@@ -6,7 +6,7 @@
 //!
 //! | direction | envelope | meaning |
 //! |---|---|---|
-//! | client → server | `hello {after}` | (re)joined; send every room message with `seq > after` (`null`: none, just the head) |
+//! | client → server | `hello {after}` | (re)joined; send every room message with `seq > after` (`0` on a first join: the history; `null`: none, just the head) |
 //! | client → server | `send {id, text}` | a chat message with a client-made id, unique per browser |
 //! | client → server | `ping` | heartbeat; the server answers `pong` |
 //! | server → client | `ack {id, seq}` | `id` is durably in the room's history at `seq` (also for a re-sent id) |

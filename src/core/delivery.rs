@@ -206,7 +206,9 @@ impl Delivery {
         if mode == Mode::Envelopes {
             out.push_back(Effect::Send(
                 ClientFrame::Hello {
-                    after: self.seen.upto,
+                    // A first join asks for the room's history too: a message sent between
+                    // the upgrade and this hello is then in the catch-up, never lost.
+                    after: Some(self.seen.upto.unwrap_or(0)),
                 }
                 .encode(),
             ));
@@ -326,7 +328,8 @@ impl Delivery {
                 }
             },
             ServerFrame::Synced { head, gap } => {
-                if gap {
+                // On a first join the history's limit is not something this chat missed.
+                if gap && self.seen.upto.is_some() {
                     self.stats.gaps += 1;
                     notice(
                         out,

@@ -174,7 +174,7 @@ fn plain_server_gets_plain_text_and_queued_messages_go_first_in_order() {
 fn envelopes_ack_resend_and_dedupe_across_a_drop() {
     let mut h = Harness::new(vec![]);
     h.at(0, Event::UserConnect).open(5, SUBPROTOCOL);
-    assert_eq!(h.take_frames(), [ClientFrame::Hello { after: None }]);
+    assert_eq!(h.take_frames(), [ClientFrame::Hello { after: Some(0) }]);
     h.server(
         6,
         ServerFrame::Synced {
@@ -280,6 +280,38 @@ fn envelopes_ack_resend_and_dedupe_across_a_drop() {
     assert_eq!(h.state.stats.duplicates, 2);
     assert_eq!(h.state.stats.sent, 3);
     assert!(h.saved.is_empty());
+}
+
+#[test]
+fn a_first_join_gets_the_history_without_a_gap_marker() {
+    let mut h = Harness::new(vec![]);
+    h.at(0, Event::UserConnect).open(1, SUBPROTOCOL);
+    assert_eq!(h.take_frames(), [ClientFrame::Hello { after: Some(0) }]);
+    h.server(
+        2,
+        ServerFrame::Msg {
+            seq: 41,
+            id: None,
+            text: "older".into(),
+        },
+    );
+    h.server(
+        3,
+        ServerFrame::Msg {
+            seq: 42,
+            id: None,
+            text: "newest".into(),
+        },
+    );
+    h.server(
+        4,
+        ServerFrame::Synced {
+            head: 42,
+            gap: true,
+        },
+    );
+    assert_eq!(h.shown(), ["<older", "<newest"]);
+    assert_eq!(h.state.stats.gaps, 0);
 }
 
 #[test]
@@ -476,7 +508,7 @@ fn a_server_that_selects_wschat_v1_but_answers_in_plain_text_gets_plain_text() {
     h.at(0, send("queued"))
         .at(1, Event::UserConnect)
         .open(2, SUBPROTOCOL);
-    assert_eq!(h.take_frames(), [ClientFrame::Hello { after: None }]);
+    assert_eq!(h.take_frames(), [ClientFrame::Hello { after: Some(0) }]);
     h.at(3, Event::Text("data received".into()));
     assert_eq!(h.take_sent(), ["queued"]);
     h.at(4, send("next"));
@@ -508,7 +540,7 @@ fn a_failed_handshake_flips_the_offer_and_wschat_is_tried_in_band() {
     .tick(1_001);
     assert!(h.offered.is_empty());
     h.at(1_002, send("proxied")).open(1_003, "");
-    assert_eq!(h.take_frames(), [ClientFrame::Hello { after: None }]);
+    assert_eq!(h.take_frames(), [ClientFrame::Hello { after: Some(0) }]);
     h.server(
         1_004,
         ServerFrame::Synced {
