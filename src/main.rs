@@ -4,7 +4,7 @@ fn main() {
     #[cfg(target_arch = "wasm32")]
     {
         wasm_logger::init(wasm_logger::Config::new(log::Level::Info));
-        // The handles live as long as the page.
-        std::mem::forget(ws_chat::mount_all());
+        // Dropping an AppHandle leaves its app mounted: the chats live as long as the page.
+        ws_chat::mount_all();
     }
 }

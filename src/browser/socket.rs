@@ -2,7 +2,7 @@
 //!
 //! A [`Socket`] owns the browser socket and the four closures the browser calls. Dropping it
 //! detaches the handlers before closing, so a replaced or abandoned socket can never report
-//! anything again: no generation counters, no `Closure::forget`, nothing leaked per connection.
+//! anything again: no generation counters, and nothing is leaked per connection.
 
 use crate::core::Event;
 use js_sys::ArrayBuffer;
