@@ -44,12 +44,13 @@ start_servers() {
     env PORT=9110 node tests/plain-server/server.mjs || return 1
 }
 
-# browser_tests BROWSER-FLAGS...: the wasm-bindgen browser tests in one headless browser.
+# browser_tests BROWSER-FLAGS...: the wasm-bindgen browser tests in one headless browser,
+# uncaptured so the chaos runs' counts (sent, delivered, duplicates, gaps) are printed.
 browser_tests() {
   WS_CHAT_TEST_SERVER=127.0.0.1:9101 WS_CHAT_TEST_CRASH_SERVER=127.0.0.1:9102 \
   WS_CHAT_TEST_SUPERVISOR=127.0.0.1:9103 WS_CHAT_TEST_PLAIN_SERVER=127.0.0.1:9110 \
   WASM_BINDGEN_TEST_TIMEOUT=240 \
-    wasm-pack test --headless "$@" --mode no-install . --test browser
+    wasm-pack test --headless "$@" --mode no-install . --test browser -- --nocapture
 }
 
 step "cargo fmt --check" cargo fmt --all -- --check
