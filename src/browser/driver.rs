@@ -96,8 +96,11 @@ fn on_timer(weak: &Weak<RefCell<Inner>>) {
     run(&inner, Vec::new());
 }
 
-/// Carries out the engine's effects, then re-arms the single timer and updates the UI.
+/// Carries out the engine's effects, then saves the outbox, re-arms the single timer and
+/// updates the UI.
 fn run(inner: &Rc<RefCell<Inner>>, mut ui: Vec<ChatAction>) {
+    // Only the newest outbox snapshot of a step is worth writing.
+    let mut save = None;
     loop {
         let Some(effect) = inner.borrow_mut().engine.poll_effect() else {
             break;
@@ -123,8 +126,11 @@ fn run(inner: &Rc<RefCell<Inner>>, mut ui: Vec<ChatAction>) {
                 }
             }
             Effect::Ui(action) => ui.push(action),
-            Effect::SaveOutbox(messages) => inner.borrow_mut().store.save(messages),
+            Effect::SaveOutbox(messages) => save = Some(messages),
         }
+    }
+    if let Some(messages) = save {
+        inner.borrow_mut().store.save(messages);
     }
     arm_timer(inner);
     if !ui.is_empty() {

@@ -80,14 +80,6 @@ impl Outbox {
         }
     }
 
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
     pub fn push(&mut self, message: StoredMessage) -> Result<(), OutboxFull> {
         if self.entries.len() >= self.capacity {
             return Err(OutboxFull {

@@ -139,10 +139,6 @@ impl Reconnect {
         &self.phase
     }
 
-    pub fn config(&self) -> &ReconnectConfig {
-        &self.config
-    }
-
     pub fn poll_command(&mut self) -> Option<Command> {
         self.commands.pop_front()
     }
