@@ -10,14 +10,7 @@ const PACE_MS: u32 = 15;
 
 /// Runs the exchange, calling `fault` about every 40 messages, then checks both chats agree.
 async fn chaos(name: &str, server: &str, mut fault: impl AsyncFnMut()) {
-    let room = room(name);
-    let url = room_url(server, &room);
-    let (a, b) = (
-        mount(&url, &format!("{name}-a")),
-        mount(&url, &format!("{name}-b")),
-    );
-    wait_state(&a, "open", SHORT).await;
-    wait_state(&b, "open", SHORT).await;
+    let (a, b) = open_pair(server, name).await;
     for i in 0..PER_CHAT {
         a.send(&format!("a{i:03}"));
         b.send(&format!("b{i:03}"));

@@ -5,11 +5,7 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 #[wasm_bindgen_test]
 async fn two_chats_see_each_others_messages() {
-    let room = room("pair");
-    let url = room_url(SERVER, &room);
-    let (alice, bob) = (mount(&url, "pair-a"), mount(&url, "pair-b"));
-    wait_state(&alice, "open", SHORT).await;
-    wait_state(&bob, "open", SHORT).await;
+    let (alice, bob) = open_pair(SERVER, "pair").await;
     assert_eq!(alice.detail("data-protocol"), "wschat.v1");
 
     alice.send("hello bob");
@@ -50,11 +46,7 @@ async fn two_chats_see_each_others_messages() {
 
 #[wasm_bindgen_test]
 async fn markup_in_messages_is_shown_as_text() {
-    let room = room("html");
-    let url = room_url(SERVER, &room);
-    let (alice, bob) = (mount(&url, "html-a"), mount(&url, "html-b"));
-    wait_state(&alice, "open", SHORT).await;
-    wait_state(&bob, "open", SHORT).await;
+    let (alice, bob) = open_pair(SERVER, "html").await;
     let evil = "<img src=x onerror=\"document.title='pwned'\"><b>bold</b> &amp;";
     alice.send(evil);
     wait_until(

@@ -25,11 +25,7 @@ async fn reconnects_after_the_server_drops_the_connection() {
 
 #[wasm_bindgen_test]
 async fn messages_typed_while_down_arrive_once_in_order() {
-    let room = room("queue");
-    let url = room_url(SERVER, &room);
-    let (writer, reader) = (mount(&url, "queue-w"), mount(&url, "queue-r"));
-    wait_state(&writer, "open", SHORT).await;
-    wait_state(&reader, "open", SHORT).await;
+    let (writer, reader) = open_pair(SERVER, "queue").await;
     call(SERVER, "/_test/refuse?ms=3000", false).await;
     call(SERVER, "/_test/drop", false).await;
     wait_state(&writer, "reconnecting", SHORT).await;
@@ -190,11 +186,7 @@ async fn a_reload_while_disconnected_loses_nothing() {
 
 #[wasm_bindgen_test]
 async fn three_server_kills_in_a_row_lose_and_duplicate_nothing() {
-    let room = room("restarts");
-    let url = room_url(CRASH_SERVER, &room);
-    let (a, b) = (mount(&url, "restarts-a"), mount(&url, "restarts-b"));
-    wait_state(&a, "open", SHORT).await;
-    wait_state(&b, "open", SHORT).await;
+    let (a, b) = open_pair(CRASH_SERVER, "restarts").await;
     let mut sent = Vec::new();
     for round in 1..=3 {
         let path = "/kill?down_ms=1500";

@@ -233,3 +233,15 @@ pub async fn expect_delivered_once<S: AsRef<str>>(writer: &Mounted, reader: &Mou
     sleep(500).await;
     assert_eq!(reader.texts(), sent, "nothing arrives twice");
 }
+
+/// Two chats in a fresh room named after `name` on `server`, both open.
+pub async fn open_pair(server: &str, name: &str) -> (Mounted, Mounted) {
+    let url = room_url(server, &room(name));
+    let (a, b) = (
+        mount(&url, &format!("{name}-a")),
+        mount(&url, &format!("{name}-b")),
+    );
+    wait_state(&a, "open", SHORT).await;
+    wait_state(&b, "open", SHORT).await;
+    (a, b)
+}
