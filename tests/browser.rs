@@ -14,3 +14,5 @@ mod chaos;
 mod chat;
 #[path = "browser/reconnect.rs"]
 mod reconnect;
+#[path = "browser/render.rs"]
+mod render;

@@ -17,9 +17,19 @@
 //! | server → client | `error {reason}` | the server could not understand a frame |
 //!
 //! Unknown `type`s and malformed JSON decode to a [`DecodeError`], never a panic.
+//!
+//! The browser client links no JSON library: it writes its envelopes with [`json`] and reads
+//! the server's with the browser's own `JSON.parse` ([`browser`]), which keeps serde and
+//! serde_json (about a tenth of the bundle) out of the wasm. Natively (the server, and the
+//! client's own tests) serde does both, and the tests hold the two to the same output.
 
-use serde::{Deserialize, Serialize};
 use std::fmt;
+
+#[cfg(target_arch = "wasm32")]
+mod browser;
+pub mod json;
+#[cfg(not(target_arch = "wasm32"))]
+mod native;
 
 /// The name offered and selected in `Sec-WebSocket-Protocol`.
 pub const SUBPROTOCOL: &str = "wschat.v1";
@@ -39,8 +49,12 @@ pub const MAX_TEXT_BYTES: usize = 16 * 1024;
 pub type Seq = u64;
 
 /// Envelopes a client sends.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    not(target_arch = "wasm32"),
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "type", rename_all = "snake_case")
+)]
 pub enum ClientFrame {
     Hello { after: Option<Seq> },
     Send { id: String, text: String },
@@ -49,11 +63,14 @@ pub enum ClientFrame {
 
 /// Envelopes a server sends.
 ///
-/// Decoded through [`RawServerFrame`] rather than serde's internally tagged enum support,
-/// which buffers every field in a generic value first and weighs about 15 KB of wasm in the
-/// browser, where this is the only envelope decoded.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", try_from = "RawServerFrame")]
+/// Decoded through [`RawServerFrame`], whose fields the browser reads from `JSON.parse` and
+/// serde reads natively, so both decoders share one set of rules ([`TryFrom`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    not(target_arch = "wasm32"),
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "type", rename_all = "snake_case", try_from = "RawServerFrame")
+)]
 pub enum ServerFrame {
     Ack {
         id: String,
@@ -65,7 +82,10 @@ pub enum ServerFrame {
     },
     Msg {
         seq: Seq,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            not(target_arch = "wasm32"),
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         id: Option<String>,
         text: String,
     },
@@ -80,9 +100,9 @@ pub enum ServerFrame {
 }
 
 /// Every field any server envelope has, flat; `type` says which must be there.
-#[derive(Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(serde::Deserialize))]
 struct RawServerFrame {
-    #[serde(rename = "type")]
+    #[cfg_attr(not(target_arch = "wasm32"), serde(rename = "type"))]
     kind: String,
     id: Option<String>,
     seq: Option<Seq>,
@@ -142,133 +162,40 @@ impl fmt::Display for DecodeError {
 impl std::error::Error for DecodeError {}
 
 impl ClientFrame {
+    /// The envelope as JSON, exactly as serde_json writes it (the native tests check that).
     pub fn encode(&self) -> String {
-        encode(self)
-    }
-
-    pub fn decode(text: &str) -> Result<Self, DecodeError> {
-        decode(text)
+        let mut out = String::with_capacity(32);
+        match self {
+            ClientFrame::Hello { after } => {
+                out.push_str(r#"{"type":"hello","after":"#);
+                match after {
+                    Some(seq) => out.push_str(&seq.to_string()),
+                    None => out.push_str("null"),
+                }
+            }
+            ClientFrame::Send { id, text } => {
+                out.push_str(r#"{"type":"send","id":"#);
+                json::write_str(&mut out, id);
+                out.push_str(r#","text":"#);
+                json::write_str(&mut out, text);
+            }
+            ClientFrame::Ping => out.push_str(r#"{"type":"ping""#),
+        }
+        out.push('}');
+        out
     }
 }
 
 impl ServerFrame {
-    pub fn encode(&self) -> String {
-        encode(self)
-    }
-
     pub fn decode(text: &str) -> Result<Self, DecodeError> {
-        decode(text)
+        #[cfg(target_arch = "wasm32")]
+        let raw = browser::parse_raw(text);
+        #[cfg(not(target_arch = "wasm32"))]
+        let raw = native::parse_raw(text);
+        raw.and_then(|raw| Self::try_from(raw).map_err(|reason| DecodeError { reason }))
     }
-}
-
-fn encode<T: Serialize>(frame: &T) -> String {
-    // These types hold only strings, integers and booleans: serializing cannot fail.
-    serde_json::to_string(frame).unwrap_or_default()
-}
-
-fn decode<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, DecodeError> {
-    serde_json::from_str(text).map_err(|e| DecodeError {
-        reason: e.to_string(),
-    })
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn client_frames_round_trip_with_documented_shape() {
-        let cases = [
-            (
-                ClientFrame::Hello { after: None },
-                r#"{"type":"hello","after":null}"#,
-            ),
-            (
-                ClientFrame::Hello { after: Some(7) },
-                r#"{"type":"hello","after":7}"#,
-            ),
-            (
-                ClientFrame::Send {
-                    id: "a1-2".into(),
-                    text: "<b>hi</b>".into(),
-                },
-                r#"{"type":"send","id":"a1-2","text":"<b>hi</b>"}"#,
-            ),
-            (ClientFrame::Ping, r#"{"type":"ping"}"#),
-        ];
-        for (frame, json) in cases {
-            assert_eq!(frame.encode(), json);
-            assert_eq!(ClientFrame::decode(json), Ok(frame));
-        }
-    }
-
-    #[test]
-    fn server_frames_round_trip_with_documented_shape() {
-        let cases = [
-            (
-                ServerFrame::Ack {
-                    id: "x".into(),
-                    seq: 3,
-                },
-                r#"{"type":"ack","id":"x","seq":3}"#,
-            ),
-            (
-                ServerFrame::Reject {
-                    id: "x".into(),
-                    reason: "too large".into(),
-                },
-                r#"{"type":"reject","id":"x","reason":"too large"}"#,
-            ),
-            (
-                ServerFrame::Msg {
-                    seq: 4,
-                    id: None,
-                    text: "plain".into(),
-                },
-                r#"{"type":"msg","seq":4,"text":"plain"}"#,
-            ),
-            (
-                ServerFrame::Msg {
-                    seq: 5,
-                    id: Some("y".into()),
-                    text: "t".into(),
-                },
-                r#"{"type":"msg","seq":5,"id":"y","text":"t"}"#,
-            ),
-            (
-                ServerFrame::Synced { head: 9, gap: true },
-                r#"{"type":"synced","head":9,"gap":true}"#,
-            ),
-            (ServerFrame::Pong, r#"{"type":"pong"}"#),
-            (
-                ServerFrame::Error { reason: "r".into() },
-                r#"{"type":"error","reason":"r"}"#,
-            ),
-        ];
-        for (frame, json) in cases {
-            assert_eq!(frame.encode(), json);
-            assert_eq!(ServerFrame::decode(json), Ok(frame));
-        }
-    }
-
-    #[test]
-    fn malformed_and_unknown_envelopes_are_errors_not_panics() {
-        let bad = [
-            "",
-            "data received",
-            "{}",
-            "[]",
-            "null",
-            r#"{"type":"warp"}"#,
-            r#"{"type":"ack","id":1,"seq":"x"}"#,
-            r#"{"type":"msg","seq":-1,"text":"t"}"#,
-            r#"{"type":"ack","id":"x"}"#,
-            "{\"type\":\"msg\",\"seq\":1,\"text\":\"\\ud800\"}",
-        ];
-        for text in bad {
-            let err = ServerFrame::decode(text).expect_err(text);
-            assert!(err.to_string().starts_with("malformed wschat.v1"), "{err}");
-            assert!(ClientFrame::decode(text).is_err(), "{text}");
-        }
-    }
-}
+#[path = "tests.rs"]
+mod tests;

@@ -80,6 +80,13 @@ impl Driver {
     }
 }
 
+impl Drop for Driver {
+    /// An unmounted chat saves what it has not delivered, as a page going away does.
+    fn drop(&mut self) {
+        self.handle(Event::PageHidden);
+    }
+}
+
 fn feed(weak: &Weak<RefCell<Inner>>, event: Event) {
     let Some(inner) = weak.upgrade() else { return };
     inner.borrow_mut().engine.handle(event, page::now());
@@ -126,11 +133,11 @@ fn run(inner: &Rc<RefCell<Inner>>, mut ui: Vec<ChatAction>) {
                 }
             }
             Effect::Ui(action) => ui.push(action),
-            Effect::SaveOutbox(messages) => save = Some(messages),
+            Effect::SaveOutbox { messages, orphaned } => save = Some((messages, orphaned)),
         }
     }
-    if let Some(messages) = save {
-        inner.borrow_mut().store.save(messages);
+    if let Some((messages, orphaned)) = save {
+        inner.borrow_mut().store.save(messages, orphaned);
     }
     arm_timer(inner);
     if !ui.is_empty() {

@@ -1,5 +1,5 @@
-//! `online`, `offline` and `visibilitychange`, reported as engine events for as long as this
-//! value lives (the listeners are removed on drop).
+//! `online`, `offline`, `visibilitychange`, `pagehide` and `pageshow`, reported as engine events
+//! for as long as this value lives (the listeners are removed on drop).
 
 use crate::core::Event;
 use gloo_events::EventListener;
@@ -12,7 +12,13 @@ impl PageEvents {
     pub fn listen(report: impl Fn(Event) + Clone + 'static) -> Self {
         let mut listeners = Vec::new();
         if let Some(window) = web_sys::window() {
-            for (name, event) in [("online", Event::Online), ("offline", Event::Offline)] {
+            let events = [
+                ("online", Event::Online),
+                ("offline", Event::Offline),
+                ("pagehide", Event::PageHidden),
+                ("pageshow", Event::PageShown),
+            ];
+            for (name, event) in events {
                 let report = report.clone();
                 listeners.push(EventListener::new(&window, name, move |_| {
                     report(event.clone())

@@ -1,32 +1,24 @@
 //! Keeps the outbox in `localStorage`, so a reload (even offline) loses nothing typed.
 //!
 //! Each tab saves under its own key (a tab id kept in `sessionStorage` survives reloads), so two
-//! tabs of one chat never overwrite each other. On `pagehide` a tab marks its record orphaned;
-//! the same tab reloading takes it back, and if the tab is gone for good the next page load of
-//! the chat adopts it (see [`crate::core::outbox::adopt`]).
+//! tabs of one chat never overwrite each other. When the page goes away the engine has the
+//! record written marked orphaned; the same tab reloading takes it back, and if the tab is gone
+//! for good the next page load of the chat adopts it (see [`crate::core::outbox::adopt`]).
+//! When to write is the engine's decision ([`crate::core::save_throttle`]); this only writes.
 //!
 //! Storage can be missing (privacy modes, sandboxed iframes) or full; then the outbox lives in
 //! memory only, with one console warning, and the chat works on.
 
 use crate::core::outbox::{adopt, SavedOutbox, StoredMessage};
-use gloo_events::EventListener;
-use std::cell::RefCell;
-use std::rc::Rc;
+use js_sys::Reflect;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Storage;
 
 pub struct OutboxStore {
-    shared: Rc<RefCell<Shared>>,
-    /// `pagehide` marks the record orphaned, `pageshow` (back from the back-forward cache)
-    /// takes it back; held for their `Drop`.
-    _listeners: Vec<EventListener>,
-}
-
-struct Shared {
     /// `ws-chat:outbox:<chat key>:`; this tab's record is at `prefix + tab id`.
     prefix: String,
     key: String,
     storage: Option<Storage>,
-    last: Vec<StoredMessage>,
 }
 
 impl OutboxStore {
@@ -37,31 +29,16 @@ impl OutboxStore {
             log::warn!("localStorage unavailable: unsent messages are kept in memory only");
         }
         let prefix = format!("ws-chat:outbox:{chat_key}:");
-        let shared = Rc::new(RefCell::new(Shared {
+        Self {
             key: format!("{prefix}{}", tab_id()),
             prefix,
             storage,
-            last: Vec::new(),
-        }));
-        let mut listeners = Vec::new();
-        if let Some(window) = web_sys::window() {
-            for (event, orphaned) in [("pagehide", true), ("pageshow", false)] {
-                let shared = shared.clone();
-                listeners.push(EventListener::new(&window, event, move |_| {
-                    shared.borrow_mut().write(orphaned)
-                }));
-            }
-        }
-        Self {
-            shared,
-            _listeners: listeners,
         }
     }
 
     /// This tab's saved outbox, plus any orphaned ones of the same chat (which it now owns).
     pub fn load(&mut self) -> Vec<StoredMessage> {
-        let mut shared = self.shared.borrow_mut();
-        let Some(storage) = shared.storage.clone() else {
+        let Some(storage) = self.storage.clone() else {
             return Vec::new();
         };
         let mut others = Vec::new();
@@ -70,44 +47,30 @@ impl OutboxStore {
                 continue;
             };
             let other_tab = key
-                .strip_prefix(&shared.prefix)
+                .strip_prefix(&self.prefix)
                 .is_some_and(|tab| !tab.contains(':'));
-            if other_tab && key != shared.key {
+            if other_tab && key != self.key {
                 if let Some(record) = read(&storage, &key) {
                     others.push((key, record));
                 }
             }
         }
-        let (messages, adopted) = adopt(read(&storage, &shared.key), others);
-        shared.last = messages.clone();
-        shared.write(false);
+        let (messages, adopted) = adopt(read(&storage, &self.key), others);
+        self.save(messages.clone(), false);
         for key in adopted {
             let _ = storage.remove_item(&key);
         }
         messages
     }
 
-    pub fn save(&mut self, messages: Vec<StoredMessage>) {
-        let mut shared = self.shared.borrow_mut();
-        shared.last = messages;
-        shared.write(false);
-    }
-}
-
-impl Shared {
-    fn write(&mut self, orphaned: bool) {
+    /// Writes this tab's record; `orphaned` when the page is going away.
+    pub fn save(&mut self, messages: Vec<StoredMessage>, orphaned: bool) {
         let Some(storage) = &self.storage else { return };
-        let result = if self.last.is_empty() {
+        let result = if messages.is_empty() {
             storage.remove_item(&self.key)
         } else {
-            let record = SavedOutbox {
-                orphaned,
-                messages: self.last.clone(),
-            };
-            storage.set_item(
-                &self.key,
-                &serde_json::to_string(&record).unwrap_or_default(),
-            )
+            let record = SavedOutbox { orphaned, messages };
+            storage.set_item(&self.key, &record.to_json())
         };
         if result.is_err() {
             log::warn!("localStorage full or refused: unsent messages are kept in memory only");
@@ -118,9 +81,31 @@ impl Shared {
 
 fn read(storage: &Storage, key: &str) -> Option<SavedOutbox> {
     let json = storage.get_item(key).ok().flatten()?;
-    serde_json::from_str(&json)
-        .map_err(|e| log::warn!("ignoring an unreadable saved outbox at {key} ({e})"))
-        .ok()
+    let record = parse(&json);
+    if record.is_none() {
+        log::warn!("ignoring an unreadable saved outbox at {key}");
+    }
+    record
+}
+
+/// Reads [`SavedOutbox::to_json`]'s form with the browser's own `JSON.parse`.
+fn parse(json: &str) -> Option<SavedOutbox> {
+    let value = js_sys::JSON::parse(json).ok()?;
+    let get = |v: &JsValue, name: &str| Reflect::get(v, &JsValue::from_str(name)).ok();
+    let list: js_sys::Array = get(&value, "messages")?.dyn_into().ok()?;
+    let messages = list
+        .iter()
+        .map(|m| {
+            Some(StoredMessage {
+                id: get(&m, "id")?.as_string()?,
+                text: get(&m, "text")?.as_string()?,
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(SavedOutbox {
+        orphaned: get(&value, "orphaned").and_then(|v| v.as_bool()) == Some(true),
+        messages,
+    })
 }
 
 /// This tab's id: random, kept in `sessionStorage` so a reload keeps it and another tab does not.

@@ -1,10 +1,15 @@
-//! What the chat shows, as a value: the connection phase and the message list.
+//! What the chat shows, as a value: the connection phase, the messages kept, and which of them
+//! are rendered.
 //!
-//! `apply` is the whole of the reducer's logic; the Yew `Reducible` wrapper only clones and
-//! calls it, so every display rule (room order, no duplicates, queued messages last) is tested
-//! natively.
+//! `apply` is the whole of the display logic, tested natively. It mutates in place and costs
+//! the same whatever the history length: a busy room applies thousands of actions a second, so
+//! nothing here copies the list (a clone-the-list reducer, as in Yew's todomvc, does not scale to
+//! a chat). Entries are `Rc`s: the view shares them, and a row whose entry did not change is
+//! the same pointer, so it is not rebuilt.
 
+use super::message_window::{DisplayConfig, MessageWindow, Rows};
 use super::reconnect::{Phase, StopReason};
+use std::collections::VecDeque;
 use std::rc::Rc;
 use ws_chat_protocol::Seq;
 
@@ -29,10 +34,13 @@ impl OutStatus {
     }
 }
 
+/// One line of the message list. `key` is unique within a chat and never changes, so the view
+/// can keep a row's DOM node when the entry moves or changes status.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Entry {
     /// Typed here. `id` is the client-made message id.
     Out {
+        key: u64,
         id: Rc<str>,
         text: Rc<str>,
         status: OutStatus,
@@ -69,6 +77,12 @@ impl NoticeKind {
 }
 
 impl Entry {
+    pub fn key(&self) -> u64 {
+        match self {
+            Entry::Out { key, .. } | Entry::In { key, .. } | Entry::Notice { key, .. } => *key,
+        }
+    }
+
     fn seq(&self) -> Option<Seq> {
         match self {
             Entry::Out { seq, .. } | Entry::In { seq, .. } => *seq,
@@ -76,8 +90,9 @@ impl Entry {
         }
     }
 
-    /// Typed here and not yet placed in room order: kept at the bottom.
-    fn is_pending_out(&self) -> bool {
+    /// Typed here and not yet placed in room order: kept at the bottom, and never evicted
+    /// (it is still in the outbox).
+    pub(crate) fn is_pending_out(&self) -> bool {
         matches!(self, Entry::Out { seq: None, status, .. } if !matches!(status, OutStatus::Failed(_)))
     }
 }
@@ -129,6 +144,14 @@ pub enum ChatAction {
         kind: NoticeKind,
         text: Rc<str>,
     },
+    /// The reader scrolled: to the newest message (`at_newest`) or away from it.
+    Scrolled {
+        at_newest: bool,
+    },
+    /// "Show earlier": render the page of kept messages above the first rendered one.
+    ShowEarlier,
+    /// "N new messages": follow the newest message again.
+    JumpToNewest,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -137,24 +160,43 @@ pub struct ChatState {
     pub details: Option<Details>,
     pub stats: Stats,
     pub fatal: Option<String>,
-    pub entries: Vec<Entry>,
+    /// Oldest first, in room order; at most `display.keep` plus what is still pending.
+    entries: VecDeque<Rc<Entry>>,
+    window: MessageWindow,
+    display: DisplayConfig,
     next_key: u64,
 }
 
 impl Default for ChatState {
     fn default() -> Self {
+        Self::new(DisplayConfig::default())
+    }
+}
+
+impl ChatState {
+    pub fn new(display: DisplayConfig) -> Self {
         Self {
             phase: Phase::Stopped(StopReason::User),
             details: None,
             stats: Stats::default(),
             fatal: None,
-            entries: Vec::new(),
+            entries: VecDeque::new(),
+            window: MessageWindow::default(),
+            display: display.sanitized(),
             next_key: 0,
         }
     }
-}
 
-impl ChatState {
+    /// Every entry kept, oldest first.
+    pub fn entries(&self) -> &VecDeque<Rc<Entry>> {
+        &self.entries
+    }
+
+    /// The rows to render now, and what the list's controls should offer.
+    pub fn rows(&self) -> Rows {
+        self.window.rows(&self.entries, &self.display)
+    }
+
     pub fn apply(&mut self, action: ChatAction) {
         match action {
             ChatAction::Phase(phase) => self.phase = phase,
@@ -162,22 +204,37 @@ impl ChatState {
             ChatAction::Stats(stats) => self.stats = stats,
             ChatAction::Fatal(message) => self.fatal = Some(message),
             ChatAction::Outgoing { id, text, status } => {
-                self.entries.push(Entry::Out {
+                let key = self.key();
+                self.entries.push_back(Rc::new(Entry::Out {
+                    key,
                     id,
                     text,
                     status,
                     seq: None,
-                });
+                }));
+                // Whoever sends wants to see what they sent.
+                self.window.jump_to_newest();
+                self.evict();
             }
             ChatAction::Status { id, status, seq } => self.set_status(&id, status, seq),
             ChatAction::Incoming { seq, text } => {
                 let key = self.key();
-                self.place(Entry::In { key, text, seq });
+                if self.place(Rc::new(Entry::In { key, text, seq })) {
+                    self.window.arrived();
+                    self.evict();
+                }
             }
             ChatAction::Notice { kind, text } => {
                 let key = self.key();
-                self.place(Entry::Notice { key, kind, text });
+                self.place(Rc::new(Entry::Notice { key, kind, text }));
+                self.evict();
             }
+            ChatAction::Scrolled { at_newest } => {
+                self.window
+                    .scrolled(at_newest, &self.entries, &self.display)
+            }
+            ChatAction::ShowEarlier => self.window.show_earlier(&self.entries, &self.display),
+            ChatAction::JumpToNewest => self.window.jump_to_newest(),
         }
     }
 
@@ -186,178 +243,70 @@ impl ChatState {
         self.next_key
     }
 
+    /// Drops the oldest entries past the cap. Pending messages are kept last, so they go only
+    /// once nothing else is left, which never happens while they are pending.
+    fn evict(&mut self) {
+        while self.entries.len() > self.display.keep
+            && self.entries.front().is_some_and(|e| !e.is_pending_out())
+        {
+            self.entries.pop_front();
+        }
+    }
+
+    /// Our own message changed status. It is pending, so it is near the back: the search
+    /// starts there.
     fn set_status(&mut self, id: &str, status: OutStatus, seq: Option<Seq>) {
         let Some(i) = self
             .entries
             .iter()
-            .position(|e| matches!(e, Entry::Out { id: own, .. } if &**own == id))
+            .rposition(|e| matches!(&**e, Entry::Out { id: own, .. } if &**own == id))
         else {
             return;
         };
-        let Entry::Out {
+        let moves = seq.is_some() && self.entries[i].seq() != seq;
+        if let Entry::Out {
             status: s,
             seq: old,
             ..
-        } = &mut self.entries[i]
-        else {
-            return;
-        };
-        *s = status;
-        if seq.is_some() && *old != seq {
-            *old = seq;
-            let entry = self.entries.remove(i);
-            self.place(entry);
+        } = Rc::make_mut(&mut self.entries[i])
+        {
+            *s = status;
+            if moves {
+                *old = seq;
+            }
+        }
+        if moves {
+            if let Some(entry) = self.entries.remove(i) {
+                self.place(entry);
+            }
         }
     }
 
     /// A room message goes in room order, before any later one and above messages still
     /// pending, and is never shown twice; anything else (plain text, notices) is appended.
-    fn place(&mut self, entry: Entry) {
+    /// The scan starts at the back and stops at the first earlier message, so its cost is the
+    /// number of entries that come after the new one, not the history length.
+    /// Returns whether the entry was added.
+    fn place(&mut self, entry: Rc<Entry>) -> bool {
         let Some(seq) = entry.seq() else {
-            self.entries.push(entry);
-            return;
+            self.entries.push_back(entry);
+            return true;
         };
-        if self.entries.iter().rev().any(|e| e.seq() == Some(seq)) {
-            return;
-        }
         let mut at = self.entries.len();
         while at > 0 {
             let before = &self.entries[at - 1];
-            let later = before.seq().is_some_and(|b| b > seq);
-            if before.is_pending_out() || later {
-                at -= 1;
-            } else {
-                break;
+            match before.seq() {
+                Some(b) if b == seq => return false,
+                Some(b) if b > seq => at -= 1,
+                _ if before.is_pending_out() => at -= 1,
+                _ => break,
             }
         }
         self.entries.insert(at, entry);
+        true
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn out(id: &str) -> ChatAction {
-        ChatAction::Outgoing {
-            id: id.into(),
-            text: id.into(),
-            status: OutStatus::Queued,
-        }
-    }
-
-    fn ack(id: &str, seq: Seq) -> ChatAction {
-        ChatAction::Status {
-            id: id.into(),
-            status: OutStatus::Delivered,
-            seq: Some(seq),
-        }
-    }
-
-    fn incoming(seq: Option<Seq>, text: &str) -> ChatAction {
-        ChatAction::Incoming {
-            seq,
-            text: text.into(),
-        }
-    }
-
-    fn texts(s: &ChatState) -> Vec<String> {
-        s.entries
-            .iter()
-            .map(|e| match e {
-                Entry::Out { text, status, .. } => format!("{text}:{}", status.as_str()),
-                Entry::In { text, .. } => text.to_string(),
-                Entry::Notice { kind, .. } => format!("[{}]", kind.as_str()),
-            })
-            .collect()
-    }
-
-    fn run(actions: Vec<ChatAction>) -> Vec<String> {
-        let mut s = ChatState::default();
-        for a in actions {
-            s.apply(a);
-        }
-        texts(&s)
-    }
-
-    #[test]
-    fn display_rules() {
-        let cases: Vec<(&str, Vec<ChatAction>, Vec<&str>)> = vec![
-            (
-                "plain messages append",
-                vec![incoming(None, "a"), out("b"), incoming(None, "c")],
-                vec!["a", "b:queued", "c"],
-            ),
-            (
-                "room order whatever the arrival order",
-                vec![
-                    incoming(Some(3), "c"),
-                    incoming(Some(1), "a"),
-                    incoming(Some(2), "b"),
-                ],
-                vec!["a", "b", "c"],
-            ),
-            (
-                "a room message is never shown twice",
-                vec![
-                    incoming(Some(1), "a"),
-                    incoming(Some(2), "b"),
-                    incoming(Some(1), "a"),
-                    incoming(Some(2), "b"),
-                ],
-                vec!["a", "b"],
-            ),
-            (
-                "pending messages stay last until acked, then take their room place",
-                vec![
-                    out("x"),
-                    incoming(Some(1), "a"),
-                    out("y"),
-                    incoming(Some(2), "b"),
-                    ack("y", 4),
-                    incoming(Some(3), "c"),
-                    ack("x", 5),
-                ],
-                vec!["a", "b", "c", "y:delivered", "x:delivered"],
-            ),
-            (
-                "an acked message is not shown again when it comes back in a catch-up",
-                vec![out("x"), ack("x", 1), incoming(Some(1), "x")],
-                vec!["x:delivered"],
-            ),
-            (
-                "a gap marker stays where it was seen",
-                vec![
-                    incoming(Some(1), "a"),
-                    ChatAction::Notice {
-                        kind: NoticeKind::Gap,
-                        text: "missed".into(),
-                    },
-                    incoming(Some(9), "z"),
-                ],
-                vec!["a", "[gap]", "z"],
-            ),
-            (
-                "failed messages keep their place",
-                vec![
-                    out("x"),
-                    ChatAction::Status {
-                        id: "x".into(),
-                        status: OutStatus::Failed("too large".into()),
-                        seq: None,
-                    },
-                    incoming(Some(1), "a"),
-                ],
-                vec!["x:failed", "a"],
-            ),
-            (
-                "a status for an unknown id changes nothing",
-                vec![incoming(None, "a"), ack("nope", 1)],
-                vec!["a"],
-            ),
-        ];
-        for (name, actions, want) in cases {
-            assert_eq!(run(actions), want, "{name}");
-        }
-    }
-}
+#[path = "chat_state_tests.rs"]
+mod tests;

@@ -9,7 +9,7 @@ use super::chat_state::{ChatAction, Details, NoticeKind, OutStatus, Stats};
 use super::outbox::{Outbox, StoredMessage};
 use super::reconnect::Now;
 use super::Effect;
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::VecDeque;
 use std::rc::Rc;
 use std::time::Duration;
 use ws_chat_protocol::{ClientFrame, Seq, ServerFrame, OFFERED, SUBPROTOCOL};
@@ -23,6 +23,9 @@ pub struct DeliveryConfig {
     pub heartbeat_idle: Duration,
     /// No pong within this long after a ping: the connection is dead.
     pub heartbeat_timeout: Duration,
+    /// The saved outbox is written at most this often (and always when the page is hidden), so
+    /// a burst of sends or acks costs one write, not one per message.
+    pub save_every: Duration,
 }
 
 impl Default for DeliveryConfig {
@@ -32,6 +35,7 @@ impl Default for DeliveryConfig {
             max_message_bytes: ws_chat_protocol::MAX_TEXT_BYTES,
             heartbeat_idle: Duration::from_secs(15),
             heartbeat_timeout: Duration::from_secs(10),
+            save_every: Duration::from_millis(100),
         }
     }
 }
@@ -43,19 +47,23 @@ enum Mode {
 }
 
 /// Room sequence numbers already shown: everything up to `upto`, plus any seen out of order.
+/// `ahead` is sorted: seqs arrive nearly in order, so an insert is almost always at the end, and
+/// a sorted deque is much smaller in the wasm than a `BTreeSet`.
 #[derive(Debug, Default)]
 struct SeenSeqs {
     upto: Option<Seq>,
-    ahead: BTreeSet<Seq>,
+    ahead: VecDeque<Seq>,
 }
 
 impl SeenSeqs {
     fn contains(&self, seq: Seq) -> bool {
-        self.upto.is_some_and(|u| seq <= u) || self.ahead.contains(&seq)
+        self.upto.is_some_and(|u| seq <= u) || self.ahead.binary_search(&seq).is_ok()
     }
 
     fn insert(&mut self, seq: Seq) {
-        self.ahead.insert(seq);
+        if let Err(at) = self.ahead.binary_search(&seq) {
+            self.ahead.insert(at, seq);
+        }
         self.advance();
     }
 
@@ -67,8 +75,12 @@ impl SeenSeqs {
 
     fn advance(&mut self) {
         let Some(mut upto) = self.upto else { return };
-        while self.ahead.first().is_some_and(|&s| s <= upto + 1) {
-            if let Some(s) = self.ahead.pop_first() {
+        while self
+            .ahead
+            .front()
+            .is_some_and(|&s| s <= upto.saturating_add(1))
+        {
+            if let Some(s) = self.ahead.pop_front() {
                 upto = upto.max(s);
             }
         }
@@ -92,6 +104,8 @@ pub struct Delivery {
     /// wschat.v1 without a negotiated sub-protocol: tried because none could be offered.
     in_band: bool,
     details: Details,
+    /// The outbox changed since it was last handed out for saving.
+    unsaved: bool,
 }
 
 impl Delivery {
@@ -116,6 +130,7 @@ impl Delivery {
             confirmed: false,
             in_band: false,
             details: Details::default(),
+            unsaved: false,
         };
         for message in restored {
             ui(
@@ -171,7 +186,7 @@ impl Delivery {
         );
         if queued {
             self.flush(out);
-            self.persist(out);
+            self.unsaved = true;
         }
     }
 
@@ -214,7 +229,7 @@ impl Delivery {
             ));
         }
         self.flush(out);
-        self.persist(out);
+        self.unsaved = true;
     }
 
     /// The socket is gone (closed, failed or abandoned): unconfirmed messages wait again.
@@ -247,7 +262,7 @@ impl Delivery {
                         },
                     );
                     self.flush(out);
-                    self.persist(out);
+                    self.unsaved = true;
                 }
                 Err(err) => {
                     log::warn!("{err}: {text:.200}");
@@ -309,7 +324,7 @@ impl Delivery {
                         OutStatus::Failed(format!("rejected by the server: {reason}")),
                         None,
                     );
-                    self.persist(out);
+                    self.unsaved = true;
                 }
             }
             ServerFrame::Msg { seq, id, text } => match id {
@@ -365,7 +380,7 @@ impl Delivery {
         self.stats.delivered += 1;
         self.seen.insert(seq);
         status(out, id, OutStatus::Delivered, Some(seq));
-        self.persist(out);
+        self.unsaved = true;
     }
 
     /// Hands every waiting message to the open socket, oldest first.
@@ -397,8 +412,14 @@ impl Delivery {
         ui(out, ChatAction::Stats(self.stats));
     }
 
-    fn persist(&self, out: &mut VecDeque<Effect>) {
-        out.push_back(Effect::SaveOutbox(self.outbox.snapshot()));
+    /// Whether the outbox changed since the last call: the engine decides when to save it.
+    pub fn take_unsaved(&mut self) -> bool {
+        std::mem::take(&mut self.unsaved)
+    }
+
+    /// What a reload must get back.
+    pub fn outbox_snapshot(&self) -> Vec<StoredMessage> {
+        self.outbox.snapshot()
     }
 }
 

@@ -5,6 +5,7 @@ use super::chat_state::ChatAction;
 use super::delivery::{Delivery, DeliveryConfig};
 use super::outbox::StoredMessage;
 use super::reconnect::{Command, Input, Now, Phase, Reconnect, ReconnectConfig};
+use super::save_throttle::SaveThrottle;
 use std::collections::VecDeque;
 
 /// Everything that can happen to a chat, from the socket, the page or the user.
@@ -27,6 +28,11 @@ pub enum Event {
     Online,
     Offline,
     Visible,
+    /// The page is going away (`pagehide`, or the chat is unmounted): save the outbox now,
+    /// marked as left behind, so a later page load can adopt it if this one never returns.
+    PageHidden,
+    /// The page came back from the back-forward cache: its outbox is its own again.
+    PageShown,
     UserSend(String),
     UserConnect,
     UserDisconnect,
@@ -47,8 +53,11 @@ pub enum Effect {
     },
     Send(String),
     Ui(ChatAction),
-    /// The outbox changed: store it so a reload keeps it.
-    SaveOutbox(Vec<StoredMessage>),
+    /// Store the outbox so a reload keeps it; `orphaned` when the page is going away.
+    SaveOutbox {
+        messages: Vec<StoredMessage>,
+        orphaned: bool,
+    },
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -67,6 +76,7 @@ pub struct Engine {
     /// makes the browser fail every handshake that offers one; without an offer, wschat.v1 is
     /// tried in band instead (see [`Delivery::opened`]).
     offer_protocols: bool,
+    saves: SaveThrottle,
     effects: VecDeque<Effect>,
 }
 
@@ -76,12 +86,14 @@ impl Engine {
     pub fn new(config: EngineConfig, seed: u64, restored: Vec<StoredMessage>) -> Self {
         let mut effects = VecDeque::new();
         let id_prefix = format!("{:016x}", super::rng::Rng::new(seed ^ 0x5EED).next_u64());
+        let saves = SaveThrottle::new(config.delivery.save_every);
         let delivery = Delivery::new(config.delivery, id_prefix, restored, &mut effects);
         let mut engine = Self {
             reconnect: Reconnect::new(config.reconnect, seed),
             delivery,
             shown_phase: None,
             offer_protocols: true,
+            saves,
             effects,
         };
         engine.settle();
@@ -97,10 +109,14 @@ impl Engine {
     }
 
     pub fn poll_timeout(&self) -> Option<Now> {
-        [self.reconnect.poll_timeout(), self.delivery.poll_timeout()]
-            .into_iter()
-            .flatten()
-            .min()
+        [
+            self.reconnect.poll_timeout(),
+            self.delivery.poll_timeout(),
+            self.saves.poll_timeout(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     pub fn handle(&mut self, event: Event, now: Now) {
@@ -110,21 +126,19 @@ impl Engine {
                 protocol,
                 extensions,
             } => {
-                log::info!("open: protocol {protocol:?}, extensions {extensions:?}");
+                log::info!("open: protocol \"{protocol}\", extensions \"{extensions}\"");
                 self.reconnect.handle(Input::Opened, now);
                 if self.reconnect.phase() == &Phase::Open {
                     self.delivery
                         .opened(&protocol, &extensions, self.offer_protocols, now, out);
                 }
             }
-            Event::Text(text) => {
-                log::info!("message: {text:.200}");
-                self.delivery.text_received(text, now, out);
-            }
+            // No logging here: a busy room delivers thousands of these a second.
+            Event::Text(text) => self.delivery.text_received(text, now, out),
             Event::Binary { len } => self.delivery.binary_received(len, now, out),
             Event::Error => log::warn!("socket error"),
             Event::Closed { code, reason } => {
-                log::info!("close: code {code}, reason {reason:?}");
+                log::info!("close: code {code}, reason \"{reason}\"");
                 if matches!(self.reconnect.phase(), Phase::Connecting { .. }) {
                     self.offer_protocols = !self.offer_protocols;
                 }
@@ -134,10 +148,15 @@ impl Engine {
             Event::Online => self.reconnect.handle(Input::Online, now),
             Event::Offline => self.reconnect.handle(Input::Offline, now),
             Event::Visible => self.reconnect.handle(Input::Visible, now),
+            Event::PageHidden => self.save_out_of_turn(true, now),
+            Event::PageShown => self.save_out_of_turn(false, now),
             Event::UserSend(text) => self.delivery.user_send(text, out),
             Event::UserConnect => self.reconnect.handle(Input::Start, now),
             Event::UserDisconnect => self.reconnect.handle(Input::Stop, now),
             Event::UserRetryNow => self.reconnect.handle(Input::RetryNow, now),
+        }
+        if self.delivery.take_unsaved() && self.saves.changed(now) {
+            self.save_outbox(false);
         }
         self.settle();
     }
@@ -149,7 +168,24 @@ impl Engine {
             self.reconnect.handle(Input::Dead { reason }, now);
         }
         self.reconnect.handle_timeout(now);
+        let changed = self.delivery.take_unsaved() && self.saves.changed(now);
+        if self.saves.handle_timeout(now) || changed {
+            self.save_outbox(false);
+        }
         self.settle();
+    }
+
+    fn save_out_of_turn(&mut self, orphaned: bool, now: Now) {
+        self.delivery.take_unsaved();
+        self.saves.written(now);
+        self.save_outbox(orphaned);
+    }
+
+    fn save_outbox(&mut self, orphaned: bool) {
+        self.effects.push_back(Effect::SaveOutbox {
+            messages: self.delivery.outbox_snapshot(),
+            orphaned,
+        });
     }
 
     /// Turns the reconnect machine's commands into effects and reports a changed phase.
@@ -176,6 +212,7 @@ impl Engine {
     }
 }
 
-#[cfg(test)]
+// Native only: the tests encode server envelopes and read JSON with serde.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 #[path = "engine_tests.rs"]
 mod tests;

@@ -16,6 +16,9 @@ struct Harness {
     state: ChatState,
     sent: Vec<String>,
     saved: Vec<StoredMessage>,
+    /// How many times the outbox was written, and whether the last write was orphaned.
+    writes: usize,
+    orphaned: bool,
     connects: usize,
     /// Sub-protocols offered by the latest connect.
     offered: Vec<String>,
@@ -41,6 +44,8 @@ impl Harness {
             state: ChatState::default(),
             sent: Vec::new(),
             saved: Vec::new(),
+            writes: 0,
+            orphaned: false,
             connects: 0,
             offered: Vec::new(),
             closes: Vec::new(),
@@ -74,7 +79,11 @@ impl Harness {
                 Effect::Close { code, .. } => self.closes.push(code),
                 Effect::Send(frame) => self.sent.push(frame),
                 Effect::Ui(action) => self.state.apply(action),
-                Effect::SaveOutbox(snapshot) => self.saved = snapshot,
+                Effect::SaveOutbox { messages, orphaned } => {
+                    self.saved = messages;
+                    self.orphaned = orphaned;
+                    self.writes += 1;
+                }
             }
         }
     }
@@ -93,6 +102,13 @@ impl Harness {
         self.at(t, Event::Text(frame.encode()))
     }
 
+    /// The saved outbox once every pending write is done (as when the page is hidden).
+    fn flushed(&mut self) -> Vec<StoredMessage> {
+        self.at(self.now.as_millis() as u64, Event::PageHidden);
+        assert!(self.orphaned);
+        self.saved.clone()
+    }
+
     fn take_sent(&mut self) -> Vec<String> {
         std::mem::take(&mut self.sent)
     }
@@ -107,7 +123,13 @@ impl Harness {
 
     /// The id of the only outgoing message shown.
     fn take_id(&self) -> String {
-        match &self.state.entries[..] {
+        match &self
+            .state
+            .entries()
+            .iter()
+            .map(|e| &**e)
+            .collect::<Vec<_>>()[..]
+        {
             [Entry::Out { id, .. }] => id.to_string(),
             other => panic!("not one outgoing message: {other:?}"),
         }
@@ -115,9 +137,9 @@ impl Harness {
 
     fn shown(&self) -> Vec<String> {
         self.state
-            .entries
+            .entries()
             .iter()
-            .map(|e| match e {
+            .map(|e| match &**e {
                 Entry::Out { text, status, .. } => format!("{text}:{}", status.as_str()),
                 Entry::In { text, .. } => format!("<{text}"),
                 Entry::Notice { kind, .. } => format!("[{}]", kind.as_str()),
@@ -161,7 +183,7 @@ fn plain_server_gets_plain_text_and_queued_messages_go_first_in_order() {
         ]
     );
     assert!(
-        h.saved.is_empty(),
+        h.flushed().is_empty(),
         "plain peers confirm nothing: nothing left to keep"
     );
     assert_eq!(
@@ -279,7 +301,7 @@ fn envelopes_ack_resend_and_dedupe_across_a_drop() {
     assert_eq!(h.state.stats.delivered, 2);
     assert_eq!(h.state.stats.duplicates, 2);
     assert_eq!(h.state.stats.sent, 3);
-    assert!(h.saved.is_empty());
+    assert!(h.flushed().is_empty());
 }
 
 #[test]
@@ -394,9 +416,9 @@ fn bad_input_is_shown_and_loses_nothing() {
     );
     let failed: Vec<_> = h
         .state
-        .entries
+        .entries()
         .iter()
-        .filter_map(|e| match e {
+        .filter_map(|e| match &**e {
             Entry::Out {
                 status: OutStatus::Failed(reason),
                 ..
@@ -420,7 +442,7 @@ fn outbox_overflow_fails_visibly() {
         h.at(t as u64, send(text));
     }
     assert_eq!(h.shown(), ["1:queued", "2:queued", "3:queued", "4:failed"]);
-    assert_eq!(h.saved.len(), 3);
+    assert_eq!(h.flushed().len(), 3);
 }
 
 #[test]
@@ -467,7 +489,7 @@ fn restored_outbox_is_shown_queued_and_sent_on_open() {
             seq: 1,
         },
     );
-    assert_eq!(h.saved, restored[1..]);
+    assert_eq!(h.flushed(), restored[1..]);
 }
 
 #[test]
@@ -620,4 +642,55 @@ fn phase_changes_reach_the_state() {
     assert_eq!(h.closes, [1000]);
     assert!(matches!(h.state.phase, Phase::Stopped(_)));
     assert_eq!(h.state.details, None);
+}
+
+#[test]
+fn a_burst_of_sends_and_acks_writes_the_outbox_a_few_times_not_per_message() {
+    let mut h = Harness::new(vec![]);
+    h.engine = Engine::new(EngineConfig::default(), 1, vec![]);
+    h.at(0, Event::UserConnect).open(1, SUBPROTOCOL);
+    h.server(
+        2,
+        ServerFrame::Synced {
+            head: 0,
+            gap: false,
+        },
+    );
+    h.take_sent();
+    for i in 0..1_000u64 {
+        h.at(10 + i, send(&format!("m{i}")));
+        if h.engine.poll_timeout().is_some_and(|t| t <= ms(10 + i)) {
+            h.tick(10 + i);
+        }
+    }
+    let ids: Vec<String> = h.take_frames().iter().map(id_of).collect();
+    assert_eq!(ids.len(), 1_000);
+    for (i, id) in ids.into_iter().enumerate() {
+        let t = 1_010 + i as u64;
+        h.server(
+            t,
+            ServerFrame::Ack {
+                id,
+                seq: i as u64 + 1,
+            },
+        );
+        if h.engine.poll_timeout().is_some_and(|due| due <= ms(t)) {
+            h.tick(t);
+        }
+    }
+    assert!(
+        h.writes <= 25,
+        "{} writes for 1,000 sends and 1,000 acks",
+        h.writes
+    );
+    // The last change is written when due, and a hidden page writes at once, marked orphaned.
+    h.tick(2_200);
+    assert!(h.saved.is_empty() && !h.orphaned);
+    h.at(2_300, send("last words"));
+    assert_eq!(
+        h.saved.len(),
+        1,
+        "after a quiet spell a change is written at once"
+    );
+    assert_eq!(h.flushed().len(), 1);
 }

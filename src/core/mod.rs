@@ -6,9 +6,11 @@ pub mod chat_state;
 pub mod close_code;
 pub mod delivery;
 pub mod engine;
+pub mod message_window;
 pub mod outbox;
 pub mod reconnect;
 pub mod rng;
+pub mod save_throttle;
 pub mod status_view;
 pub mod ws_url;
 

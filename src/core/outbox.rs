@@ -3,12 +3,12 @@
 //! Bounded, so a long outage cannot eat the tab's memory; an overflow is reported to the caller
 //! (and shown on the message) instead of dropping anything silently.
 
-use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 use std::fmt;
+use ws_chat_protocol::json::write_str;
 
 /// What survives a reload: enough to show the message as queued and send it again.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredMessage {
     pub id: String,
     pub text: String,
@@ -17,11 +17,40 @@ pub struct StoredMessage {
 /// One tab's saved outbox. Each tab saves under its own key, so two tabs of one chat never
 /// overwrite each other; a tab that goes away for good marks its record `orphaned` so the next
 /// page load of the same chat adopts and sends what it left.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SavedOutbox {
-    #[serde(default)]
     pub orphaned: bool,
     pub messages: Vec<StoredMessage>,
+}
+
+impl SavedOutbox {
+    /// `{"orphaned":false,"messages":[{"id":"…","text":"…"}]}`, the stored form (read back by
+    /// the browser's `JSON.parse`).
+    pub fn to_json(&self) -> String {
+        let size: usize = self
+            .messages
+            .iter()
+            .map(|m| m.id.len() + m.text.len() + 20)
+            .sum();
+        let mut out = String::with_capacity(size + 32);
+        out.push_str(if self.orphaned {
+            r#"{"orphaned":true,"messages":["#
+        } else {
+            r#"{"orphaned":false,"messages":["#
+        });
+        for (i, m) in self.messages.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(r#"{"id":"#);
+            write_str(&mut out, &m.id);
+            out.push_str(r#","text":"#);
+            write_str(&mut out, &m.text);
+            out.push('}');
+        }
+        out.push_str("]}");
+        out
+    }
 }
 
 /// What a starting tab restores: its own record (a reload), then every orphaned record of the
@@ -31,11 +60,13 @@ pub fn adopt(
     others: Vec<(String, SavedOutbox)>,
 ) -> (Vec<StoredMessage>, Vec<String>) {
     let mut messages = own.map(|o| o.messages).unwrap_or_default();
-    let mut orphans: Vec<_> = others
-        .into_iter()
-        .filter(|(_, record)| record.orphaned)
-        .collect();
-    orphans.sort_by(|a, b| a.0.cmp(&b.0));
+    // Oldest first by key, kept in order as they are found (a handful at most; a generic sort
+    // or map would add kilobytes to the wasm for it).
+    let mut orphans: Vec<(String, SavedOutbox)> = Vec::new();
+    for (key, record) in others.into_iter().filter(|(_, r)| r.orphaned) {
+        let at = orphans.partition_point(|(k, _)| *k < key);
+        orphans.insert(at, (key, record));
+    }
     let mut adopted = Vec::new();
     for (key, record) in orphans {
         for message in record.messages {
@@ -138,7 +169,8 @@ impl Outbox {
     }
 }
 
-#[cfg(test)]
+// Native only: the tests encode server envelopes and read JSON with serde.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 
@@ -196,6 +228,22 @@ mod tests {
         assert_eq!(ids(&messages), ["own", "x", "a1", "c1"]);
         assert_eq!(adopted, ["k:tab-a", "k:tab-c"]);
         assert_eq!(adopt(None, vec![]), (vec![], vec![]));
+    }
+
+    #[test]
+    fn the_stored_form_is_json() {
+        let record = SavedOutbox {
+            orphaned: true,
+            messages: vec![msg("a"), msg("quote \" and \n newline")],
+        };
+        let json: serde_json::Value = serde_json::from_str(&record.to_json()).unwrap();
+        assert_eq!(json["orphaned"], true);
+        assert_eq!(json["messages"][1]["id"], "quote \" and \n newline");
+        assert_eq!(json["messages"][1]["text"], "text quote \" and \n newline");
+        assert_eq!(
+            SavedOutbox::default().to_json(),
+            r#"{"orphaned":false,"messages":[]}"#
+        );
     }
 
     #[test]

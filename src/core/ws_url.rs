@@ -30,18 +30,18 @@ impl fmt::Display for UrlError {
             UrlError::BadScheme { url } => {
                 write!(
                     f,
-                    "invalid WebSocket URL {url:?}: it must start with ws:// or wss://"
+                    "invalid WebSocket URL \"{url}\": it must start with ws:// or wss://"
                 )
             }
-            UrlError::NoHost { url } => write!(f, "invalid WebSocket URL {url:?}: no host"),
+            UrlError::NoHost { url } => write!(f, "invalid WebSocket URL \"{url}\": no host"),
             UrlError::Fragment { url } => {
                 write!(
                     f,
-                    "invalid WebSocket URL {url:?}: a #fragment is not allowed"
+                    "invalid WebSocket URL \"{url}\": a #fragment is not allowed"
                 )
             }
             UrlError::Whitespace { url } => {
-                write!(f, "invalid WebSocket URL {url:?}: it contains spaces")
+                write!(f, "invalid WebSocket URL \"{url}\": it contains spaces")
             }
         }
     }

@@ -4,6 +4,7 @@ use super::composer::Composer;
 use super::message_list::MessageList;
 use super::status_bar::{DetailsLine, StatusBar};
 use super::use_chat::use_chat;
+use crate::core::message_window::DisplayConfig;
 use crate::core::{EngineConfig, Event};
 use yew::prelude::*;
 
@@ -18,6 +19,16 @@ pub struct ChatProps {
     pub storage_key: Option<AttrValue>,
     #[prop_or_default]
     pub config: EngineConfig,
+    /// How many messages are kept and rendered.
+    #[prop_or_default]
+    pub display: DisplayConfig,
+}
+
+#[derive(Clone)]
+struct Controls {
+    on_send: Callback<String>,
+    on_retry_now: Callback<()>,
+    on_toggle: Callback<bool>,
 }
 
 #[function_component]
@@ -26,17 +37,28 @@ pub fn Chat(props: &ChatProps) -> Html {
         props.url.clone(),
         props.storage_key.clone(),
         props.config.clone(),
+        props.display,
     );
-    let state = &chat.model.0;
-    let on_send = chat.act.reform(Event::UserSend);
-    let on_retry_now = chat.act.reform(|()| Event::UserRetryNow);
-    let on_toggle = chat.act.reform(|connect: bool| {
-        if connect {
-            Event::UserConnect
-        } else {
-            Event::UserDisconnect
-        }
+    let act = chat.act;
+    // Made once: the controls then re-render only when what they show changes.
+    let callbacks = use_memo((), move |()| Controls {
+        on_send: act.reform(Event::UserSend),
+        on_retry_now: act.reform(|()| Event::UserRetryNow),
+        on_toggle: act.reform(|connect: bool| {
+            if connect {
+                Event::UserConnect
+            } else {
+                Event::UserDisconnect
+            }
+        }),
     });
+    let Controls {
+        on_send,
+        on_retry_now,
+        on_toggle,
+    } = (*callbacks).clone();
+    let live = chat.live.borrow();
+    let state = &live.state;
     html! {
         <div class="ws-chat" data-role="chat">
             <StatusBar phase={state.phase.clone()} {on_retry_now} {on_toggle} />
@@ -44,7 +66,7 @@ pub fn Chat(props: &ChatProps) -> Html {
             if let Some(error) = &state.fatal {
                 <div class="ws-chat-error" data-role="error" role="alert">{ error.clone() }</div>
             }
-            <MessageList entries={state.entries.clone()} />
+            <MessageList rows={state.rows()} on_view={chat.view} />
             <Composer {on_send} />
         </div>
     }

@@ -1,66 +1,75 @@
-//! The message list, newest last. Text is always rendered as text: Yew sets it as a text node,
-//! so markup in a message is shown, never interpreted.
+//! The message list, newest last: a bounded window of rows (see
+//! [`crate::core::message_window`]), kept scrolled to the newest message while the reader
+//! follows it, with "show earlier" above and "N new messages" below while they read back.
 
-use crate::core::chat_state::{Entry, OutStatus};
+use super::message_row::MessageRow;
+use crate::core::chat_state::ChatAction;
+use crate::core::message_window::Rows;
+use web_sys::Element;
 use yew::prelude::*;
+
+/// How close to the bottom, in CSS pixels, still counts as reading the newest message.
+const AT_NEWEST_SLACK: i32 = 24;
 
 #[derive(Properties, PartialEq)]
 pub struct MessageListProps {
-    pub entries: Vec<Entry>,
+    pub rows: Rows,
+    /// Scrolling, "show earlier" and "N new messages" change what is rendered.
+    pub on_view: Callback<ChatAction>,
 }
 
 #[function_component]
 pub fn MessageList(props: &MessageListProps) -> Html {
     let list = use_node_ref();
-    // Keep the newest message in view as the list grows.
+    let following = props.rows.following;
+    // Scrolling tells the state whether the reader follows the newest message. Only a real
+    // scroll reads layout, never a new message.
+    let onscroll = {
+        let (list, on_view) = (list.clone(), props.on_view.clone());
+        Callback::from(move |_: Event| {
+            let Some(el) = list.cast::<Element>() else {
+                return;
+            };
+            let gap = el.scroll_height() - el.scroll_top() - el.client_height();
+            let at_newest = gap <= AT_NEWEST_SLACK;
+            if at_newest != following {
+                on_view.emit(ChatAction::Scrolled { at_newest });
+            }
+        })
+    };
+    // Once per render (at most once per animation frame), keep the newest row in view.
     {
         let list = list.clone();
-        use_effect_with(props.entries.len(), move |_| {
-            if let Some(el) = list.cast::<web_sys::Element>() {
-                el.set_scroll_top(el.scroll_height());
+        use_effect(move || {
+            if following {
+                if let Some(el) = list.cast::<Element>() {
+                    el.set_scroll_top(el.scroll_height());
+                }
             }
         });
     }
+    let show_earlier = props
+        .on_view
+        .reform(|_: MouseEvent| ChatAction::ShowEarlier);
+    let jump = props
+        .on_view
+        .reform(|_: MouseEvent| ChatAction::JumpToNewest);
+    let unseen = props.rows.unseen;
     html! {
-        <div class="ws-chat-messages" data-role="messages" ref={list} aria-live="polite">
-            { for props.entries.iter().map(entry) }
-        </div>
-    }
-}
-
-fn entry(e: &Entry) -> Html {
-    match e {
-        Entry::Out {
-            id,
-            text,
-            status,
-            seq,
-        } => {
-            let reason = match status {
-                OutStatus::Failed(reason) => Some(reason.clone()),
-                _ => None,
-            };
-            html! {
-                <div key={format!("o{id}")} class="ws-chat-message" data-role="message" data-direction="out"
-                    data-status={status.as_str()} data-seq={seq.map(|s| s.to_string())}
-                    data-reason={reason.clone()} title={reason.clone()}>
-                    <span data-role="message-text">{ text.to_string() }</span>
-                    <span class="ws-chat-meta" data-role="message-meta">
-                        { reason.map_or_else(|| status.as_str().to_owned(), |r| format!("failed: {r}")) }
-                    </span>
-                </div>
+        <>
+            <div class="ws-chat-messages" data-role="messages" ref={list} {onscroll}>
+                if props.rows.earlier {
+                    <button type="button" class="ws-chat-earlier" data-role="show-earlier" onclick={show_earlier}>
+                        { "Show earlier messages" }
+                    </button>
+                }
+                { for props.rows.entries.iter().map(|e| html! { <MessageRow key={e.key()} entry={e.clone()} /> }) }
+            </div>
+            if !following && unseen > 0 {
+                <button type="button" class="ws-chat-new-messages" data-role="new-messages" data-count={unseen.to_string()} onclick={jump}>
+                    { if unseen == 1 { "1 new message".to_owned() } else { format!("{unseen} new messages") } }
+                </button>
             }
-        }
-        Entry::In { key, text, seq } => html! {
-            <div key={format!("i{key}")} class="ws-chat-message" data-role="message" data-direction="in"
-                data-seq={seq.map(|s| s.to_string())}>
-                <span data-role="message-text">{ text.to_string() }</span>
-            </div>
-        },
-        Entry::Notice { key, kind, text } => html! {
-            <div key={format!("n{key}")} class="ws-chat-notice" data-role="notice" data-kind={kind.as_str()}>
-                { text.to_string() }
-            </div>
-        },
+        </>
     }
 }

@@ -4,7 +4,7 @@
 mod chat;
 mod composer;
 mod message_list;
-mod state;
+mod message_row;
 mod status_bar;
 mod use_chat;
 

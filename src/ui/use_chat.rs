@@ -1,17 +1,34 @@
-//! The hook that owns a chat's browser glue for as long as the component is mounted.
+//! The hook that owns a chat's browser glue and its display state for as long as the component
+//! is mounted.
+//!
+//! The state is mutated in place by [`ChatState::apply`] as the engine's actions arrive, and the
+//! component re-renders at most once per animation frame. A busy room delivers thousands of
+//! frames a second: one render (and one copy of the state) per frame received would fall far
+//! behind, while a render per animation frame shows everything the screen can.
 
-use super::state::ChatModel;
 use crate::browser::{page, Driver};
+use crate::core::chat_state::{ChatAction, ChatState};
+use crate::core::message_window::DisplayConfig;
 use crate::core::ws_url;
 use crate::core::{EngineConfig, Event};
+use gloo_render::{request_animation_frame, AnimationFrame};
 use std::cell::RefCell;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use yew::prelude::*;
 
-/// What the view needs: the state to render, and a way to report what the user did.
+/// The display state, and the render requested for the next animation frame, if any.
+pub struct Live {
+    pub state: ChatState,
+    /// Held for its `Drop`, which cancels the request.
+    frame: Option<AnimationFrame>,
+}
+
+/// What the view needs: the state to render, a way to report what the user did, and a way to
+/// change what is rendered (scrolling, "show earlier").
 pub struct ChatHandle {
-    pub model: UseReducerHandle<ChatModel>,
+    pub live: Rc<RefCell<Live>>,
     pub act: Callback<Event>,
+    pub view: Callback<ChatAction>,
 }
 
 /// Resolves the URL (`?ws=`, then `url`, then same-origin `/ws`) and runs a [`Driver`] for it.
@@ -21,29 +38,71 @@ pub fn use_chat(
     url: Option<AttrValue>,
     storage_key: Option<AttrValue>,
     config: EngineConfig,
+    display: DisplayConfig,
 ) -> ChatHandle {
-    let model = use_reducer(ChatModel::default);
+    let rerender = use_force_update();
+    let live = use_mut_ref(|| Live {
+        state: ChatState::new(display),
+        frame: None,
+    });
+    let apply = {
+        let weak = Rc::downgrade(&live);
+        Rc::new(move |actions: Vec<ChatAction>| apply(&weak, actions, &rerender))
+    };
     let driver: Rc<RefCell<Option<Driver>>> = use_mut_ref(|| None);
     {
-        let (model, driver) = (model.clone(), driver.clone());
-        use_effect_with((url, storage_key, config), move |(url, key, config)| {
+        let (apply, driver, live) = (apply.clone(), driver.clone(), live.clone());
+        let deps = (url, storage_key, config, display);
+        use_effect_with(deps, move |(url, key, config, display)| {
+            // A new driver restores and shows its outbox again: start from an empty list.
+            live.borrow_mut().state = ChatState::new(*display);
             let resolved = ws_url::resolve(
                 page::query_param("ws").as_deref(),
                 url.as_deref(),
                 &page::origin(),
             )
             .map_err(|e| e.to_string());
-            let dispatcher = model.dispatcher();
-            let ui = Rc::new(move |actions| dispatcher.dispatch(actions));
-            *driver.borrow_mut() =
-                Some(Driver::start(resolved, key.as_deref(), config.clone(), ui));
+            *driver.borrow_mut() = Some(Driver::start(
+                resolved,
+                key.as_deref(),
+                config.clone(),
+                apply,
+            ));
             move || drop(driver.borrow_mut().take())
         });
     }
-    let act = Callback::from(move |event: Event| {
-        if let Some(d) = driver.borrow().as_ref() {
-            d.handle(event);
-        }
+    // Created once, so the components they are handed to see unchanged props.
+    let act = use_memo((), move |()| {
+        Callback::from(move |event: Event| {
+            if let Some(d) = driver.borrow().as_ref() {
+                d.handle(event);
+            }
+        })
     });
-    ChatHandle { model, act }
+    let view = use_memo((), move |()| {
+        Callback::from(move |action: ChatAction| apply(vec![action]))
+    });
+    ChatHandle {
+        live,
+        act: (*act).clone(),
+        view: (*view).clone(),
+    }
+}
+
+/// Applies actions now and asks for one render at the next animation frame.
+fn apply(live: &Weak<RefCell<Live>>, actions: Vec<ChatAction>, rerender: &UseForceUpdateHandle) {
+    let Some(strong) = live.upgrade() else { return };
+    let mut this = strong.borrow_mut();
+    for action in actions {
+        this.state.apply(action);
+    }
+    if this.frame.is_none() {
+        let (live, rerender) = (live.clone(), rerender.clone());
+        this.frame = Some(request_animation_frame(move |_| {
+            if let Some(live) = live.upgrade() {
+                live.borrow_mut().frame = None;
+                rerender.force_update();
+            }
+        }));
+    }
 }

@@ -4,13 +4,20 @@
 use super::support::*;
 use std::time::Duration;
 use wasm_bindgen_test::{console_log, wasm_bindgen_test};
+use ws_chat::core::message_window::DisplayConfig;
 
 const PER_CHAT: usize = 300;
 const PACE_MS: u32 = 15;
 
 /// Runs the exchange, calling `fault` about every 40 messages, then checks both chats agree.
 async fn chaos(name: &str, server: &str, mut fault: impl AsyncFnMut()) {
-    let (a, b) = open_pair(server, name).await;
+    // Every message of the run stays rendered, so the whole room can be compared.
+    let all = DisplayConfig {
+        keep: 2 * PER_CHAT,
+        page: 2 * PER_CHAT,
+        max_rendered: 2 * PER_CHAT,
+    };
+    let (a, b) = open_pair_with(server, name, all).await;
     for i in 0..PER_CHAT {
         a.send(&format!("a{i:03}"));
         b.send(&format!("b{i:03}"));

@@ -6,6 +6,7 @@ use std::time::Duration;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
+use ws_chat::core::message_window::DisplayConfig;
 use ws_chat::{Chat, ChatProps};
 use yew::AppHandle;
 
@@ -57,12 +58,18 @@ impl Drop for Mounted {
 }
 
 pub fn mount(url: &str, storage_key: &str) -> Mounted {
+    mount_with(url, storage_key, DisplayConfig::default())
+}
+
+/// A chat that keeps and renders as much as `display` says.
+pub fn mount_with(url: &str, storage_key: &str, display: DisplayConfig) -> Mounted {
     let document = web_sys::window().unwrap().document().unwrap();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
     let props = ChatProps {
         url: Some(url.to_owned().into()),
         storage_key: Some(storage_key.to_owned().into()),
+        display,
         ..ChatProps::default()
     };
     let handle = yew::Renderer::<Chat>::with_root_and_props(root.clone(), props).render();
@@ -236,10 +243,19 @@ pub async fn expect_delivered_once<S: AsRef<str>>(writer: &Mounted, reader: &Mou
 
 /// Two chats in a fresh room named after `name` on `server`, both open.
 pub async fn open_pair(server: &str, name: &str) -> (Mounted, Mounted) {
+    open_pair_with(server, name, DisplayConfig::default()).await
+}
+
+/// [`open_pair`], with chats that keep and render as much as `display` says.
+pub async fn open_pair_with(
+    server: &str,
+    name: &str,
+    display: DisplayConfig,
+) -> (Mounted, Mounted) {
     let url = room_url(server, &room(name));
     let (a, b) = (
-        mount(&url, &format!("{name}-a")),
-        mount(&url, &format!("{name}-b")),
+        mount_with(&url, &format!("{name}-a"), display),
+        mount_with(&url, &format!("{name}-b"), display),
     );
     wait_state(&a, "open", SHORT).await;
     wait_state(&b, "open", SHORT).await;

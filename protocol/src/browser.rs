@@ -1,0 +1,50 @@
+//! Decoding in the browser with its own `JSON.parse`: no JSON library in the wasm.
+
+use super::{DecodeError, RawServerFrame, Seq};
+use js_sys::{Reflect, JSON};
+use wasm_bindgen::JsValue;
+
+/// The largest integer a JavaScript number holds exactly.
+const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+
+pub(crate) fn parse_raw(text: &str) -> Result<RawServerFrame, DecodeError> {
+    let error = |reason: &str| DecodeError {
+        reason: reason.to_owned(),
+    };
+    let value = JSON::parse(text).map_err(|_| error("not JSON"))?;
+    if !value.is_object() || js_sys::Array::is_array(&value) {
+        return Err(error("not a JSON object"));
+    }
+    let field = |name: &str| {
+        Reflect::get(&value, &JsValue::from_str(name))
+            .ok()
+            .filter(|v| !v.is_undefined() && !v.is_null())
+    };
+    let string = |name: &str| match field(name) {
+        None => Ok(None),
+        Some(v) => v
+            .as_string()
+            .map(Some)
+            .ok_or_else(|| error(&format!("`{name}` is not a string"))),
+    };
+    let seq = |name: &str| match field(name) {
+        None => Ok(None),
+        Some(v) => match v.as_f64() {
+            Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= MAX_SAFE => Ok(Some(n as Seq)),
+            _ => Err(error(&format!("`{name}` is not a sequence number"))),
+        },
+    };
+    let gap = match field("gap") {
+        None => None,
+        Some(v) => Some(v.as_bool().ok_or_else(|| error("`gap` is not a boolean"))?),
+    };
+    Ok(RawServerFrame {
+        kind: string("type")?.ok_or_else(|| error("missing `type`"))?,
+        id: string("id")?,
+        seq: seq("seq")?,
+        text: string("text")?,
+        reason: string("reason")?,
+        head: seq("head")?,
+        gap,
+    })
+}

@@ -1,0 +1,203 @@
+//! The render path in a busy room: a bounded DOM in room order, and scrolling that follows the
+//! newest message unless the reader has scrolled up.
+
+use super::support::*;
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::wasm_bindgen_test;
+use web_sys::Element;
+
+/// Another member of the room, speaking wschat.v1 from plain JS: sends `n` messages `"<tag> i"`
+/// (i = 1..=n) as fast as the socket takes them and resolves once all are acked.
+async fn raw_member_sends(url: &str, tag: &str, n: u32) {
+    let send_all = js_sys::Function::new_with_args(
+        "url, tag, n",
+        r#"return new Promise((done, fail) => {
+            const ws = new WebSocket(url, "wschat.v1");
+            let acks = 0;
+            ws.onerror = () => fail(new Error("socket error"));
+            ws.onopen = () => {
+                ws.send(JSON.stringify({ type: "hello", after: null }));
+                for (let i = 1; i <= n; i++) {
+                    ws.send(JSON.stringify({ type: "send", id: tag + "-" + i, text: tag + " " + i }));
+                }
+            };
+            ws.onmessage = (e) => {
+                if (JSON.parse(e.data).type === "ack" && ++acks === n) { ws.close(); done(); }
+            };
+        })"#,
+    );
+    let promise = send_all
+        .call3(
+            &wasm_bindgen::JsValue::NULL,
+            &url.into(),
+            &tag.into(),
+            &n.into(),
+        )
+        .unwrap();
+    JsFuture::from(promise.dyn_into::<js_sys::Promise>().unwrap())
+        .await
+        .unwrap_or_else(|e| panic!("raw member: {e:?}"));
+}
+
+fn numbers(chat: &Mounted, tag: &str) -> Vec<u32> {
+    chat.texts()
+        .iter()
+        .map(|t| {
+            t.strip_prefix(&format!("{tag} "))
+                .and_then(|n| n.parse().ok())
+                .unwrap_or_else(|| panic!("unexpected message {t:?}"))
+        })
+        .collect()
+}
+
+fn rendered_rows(chat: &Mounted) -> usize {
+    chat.root
+        .query_selector_all("[data-role=message]")
+        .unwrap()
+        .length() as usize
+}
+
+fn consecutive(from: u32, to: u32) -> Vec<u32> {
+    (from..=to).collect()
+}
+
+#[wasm_bindgen_test]
+async fn five_thousand_messages_keep_the_dom_bounded_in_room_order() {
+    style_lists();
+    let url = room_url(SERVER, &room("busy"));
+    let chat = mount(&url, "busy");
+    wait_state(&chat, "open", SHORT).await;
+    raw_member_sends(&url, "m", 5_000).await;
+    wait_until(
+        "the newest message",
+        Duration::from_secs(30),
+        || chat.texts().last().is_some_and(|t| t == "m 5000"),
+        || format!("{:?}", chat.texts().last()),
+    )
+    .await;
+    sleep(300).await;
+    // Following the newest: one page of rows, the newest last, in room order, none twice.
+    assert_eq!(numbers(&chat, "m"), consecutive(4_901, 5_000));
+    assert_eq!(chat.detail("data-duplicates"), "0");
+    assert!(chat.messages().iter().all(|m| m.0 == "in"));
+    // The reader scrolls up; "Show earlier" pages back through what is kept, never past 500
+    // rows.
+    list(&chat).set_scroll_top(0);
+    sleep(100).await;
+    for pages in 2..=5 {
+        chat.click("show-earlier");
+        sleep(100).await;
+        let first = 5_001 - 100 * pages;
+        assert_eq!(
+            numbers(&chat, "m"),
+            consecutive(first, 5_000),
+            "{pages} pages"
+        );
+    }
+    chat.click("show-earlier");
+    sleep(100).await;
+    assert_eq!(
+        rendered_rows(&chat),
+        500,
+        "the DOM never holds more than 500"
+    );
+    assert_eq!(numbers(&chat, "m"), consecutive(4_401, 4_900));
+    // The kept history ends at 1,000 messages.
+    for _ in 0..10 {
+        if chat.find("show-earlier").is_none() {
+            break;
+        }
+        chat.click("show-earlier");
+        sleep(50).await;
+    }
+    assert_eq!(numbers(&chat, "m").first(), Some(&4_001));
+}
+
+fn list(chat: &Mounted) -> Element {
+    chat.find("messages").expect("the message list")
+}
+
+/// Pixels between the list's bottom and what is in view.
+fn below_view(chat: &Mounted) -> i32 {
+    let el = list(chat);
+    el.scroll_height() - el.scroll_top() - el.client_height()
+}
+
+/// The test page has no stylesheet: give the list the fixed height and scrolling that
+/// `style.css` gives it.
+fn style_lists() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let style = document.create_element("style").unwrap();
+    style.set_text_content(Some(
+        ".ws-chat-messages { height: 200px; overflow-y: auto; } .ws-chat-message { min-height: 20px; }",
+    ));
+    document.head().unwrap().append_child(&style).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_list_follows_the_newest_unless_the_reader_scrolled_up() {
+    style_lists();
+    let url = room_url(SERVER, &room("scroll"));
+    let chat = mount(&url, "scroll");
+    wait_state(&chat, "open", SHORT).await;
+    raw_member_sends(&url, "s", 60).await;
+    wait_until(
+        "60 messages",
+        SHORT,
+        || chat.texts().len() == 60,
+        || format!("{}", chat.texts().len()),
+    )
+    .await;
+    sleep(100).await;
+    assert!(
+        list(&chat).scroll_height() > list(&chat).client_height(),
+        "the list overflows"
+    );
+    assert!(
+        below_view(&chat) <= 2,
+        "following: {} px below",
+        below_view(&chat)
+    );
+
+    // The reader scrolls to the top; new messages neither move the view nor render below the cap.
+    list(&chat).set_scroll_top(0);
+    sleep(100).await;
+    raw_member_sends(&url, "t", 5).await;
+    wait_until(
+        "the new-messages control",
+        SHORT,
+        || chat.find("new-messages").is_some(),
+        || format!("{:?}", chat.texts().last()),
+    )
+    .await;
+    sleep(100).await;
+    let control = chat.find("new-messages").unwrap();
+    assert_eq!(control.text_content().unwrap(), "5 new messages");
+    assert_eq!(control.get_attribute("data-count").as_deref(), Some("5"));
+    assert_eq!(list(&chat).scroll_top(), 0, "the reader's place is kept");
+
+    // The control takes the reader down, and the list follows again.
+    chat.click("new-messages");
+    sleep(200).await;
+    assert!(chat.find("new-messages").is_none());
+    assert!(below_view(&chat) <= 2, "{} px below", below_view(&chat));
+    assert_eq!(chat.texts().last().map(String::as_str), Some("t 5"));
+
+    // Scrolling down by hand also follows again; sending always does.
+    list(&chat).set_scroll_top(0);
+    sleep(100).await;
+    list(&chat).set_scroll_top(list(&chat).scroll_height());
+    sleep(100).await;
+    raw_member_sends(&url, "u", 3).await;
+    sleep(300).await;
+    assert!(chat.find("new-messages").is_none());
+    assert!(below_view(&chat) <= 2, "{} px below", below_view(&chat));
+    list(&chat).set_scroll_top(0);
+    sleep(100).await;
+    chat.send("mine");
+    sleep(200).await;
+    assert!(below_view(&chat) <= 2, "sending scrolls to what was sent");
+    assert_eq!(chat.texts().last().map(String::as_str), Some("mine"));
+}
