@@ -3,7 +3,7 @@
 fn main() {
     #[cfg(target_arch = "wasm32")]
     {
-        wasm_logger::init(wasm_logger::Config::new(log::Level::Info));
+        ws_chat::browser::console_log::init(log::LevelFilter::Info);
         // Dropping an AppHandle leaves its app mounted: the chats live as long as the page.
         ws_chat::mount_all();
     }

@@ -12,9 +12,8 @@ pub(crate) fn parse_raw(text: &str) -> Result<RawServerFrame, DecodeError> {
         reason: reason.to_owned(),
     };
     let value = JSON::parse(text).map_err(|_| error("not JSON"))?;
-    if !value.is_object() || js_sys::Array::is_array(&value) {
-        return Err(error("not a JSON object"));
-    }
+    // A field of anything but an object (`Reflect.get` throws) reads as missing, so an array,
+    // string or number fails as "missing `type`".
     let field = |name: &str| {
         Reflect::get(&value, &JsValue::from_str(name))
             .ok()

@@ -216,7 +216,11 @@ fn sending_or_scrolling_down_follows_again() {
     let mut s = small();
     fill(&mut s, 1, 8);
     s.apply(ChatAction::ShowEarlier);
-    assert_eq!(rendered(&s), ["4", "5", "6", "7", "8"], "following: the newest stays");
+    assert_eq!(
+        rendered(&s),
+        ["4", "5", "6", "7", "8"],
+        "following: the newest stays"
+    );
     s.apply(out("hi"));
     assert_eq!(rendered(&s), ["7", "8", "hi:queued"]);
     s.apply(ChatAction::Scrolled { at_newest: false });
@@ -237,7 +241,11 @@ fn earlier_rows_stay_while_following_until_the_cap_slides_them_out() {
     s.apply(ChatAction::Scrolled { at_newest: true });
     assert_eq!(rendered(&s), ["4", "5", "6", "7", "8"]);
     fill(&mut s, 9, 10);
-    assert_eq!(rendered(&s), ["6", "7", "8", "9", "10"], "at most 5, newest last");
+    assert_eq!(
+        rendered(&s),
+        ["6", "7", "8", "9", "10"],
+        "at most 5, newest last"
+    );
     assert_eq!(s.rows().unseen, 0);
 }
 

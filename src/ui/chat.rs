@@ -2,10 +2,10 @@
 
 use super::composer::Composer;
 use super::message_list::MessageList;
-use super::status_bar::{DetailsLine, StatusBar};
-use super::use_chat::use_chat;
+use super::status_bar::{details_line, StatusBar};
+use super::use_chat::{use_chat, Controls};
 use crate::core::message_window::DisplayConfig;
-use crate::core::{EngineConfig, Event};
+use crate::core::EngineConfig;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq, Clone, Default)]
@@ -24,13 +24,6 @@ pub struct ChatProps {
     pub display: DisplayConfig,
 }
 
-#[derive(Clone)]
-struct Controls {
-    on_send: Callback<String>,
-    on_retry_now: Callback<()>,
-    on_toggle: Callback<bool>,
-}
-
 #[function_component]
 pub fn Chat(props: &ChatProps) -> Html {
     let chat = use_chat(
@@ -39,34 +32,22 @@ pub fn Chat(props: &ChatProps) -> Html {
         props.config.clone(),
         props.display,
     );
-    let act = chat.act;
-    // Made once: the controls then re-render only when what they show changes.
-    let callbacks = use_memo((), move |()| Controls {
-        on_send: act.reform(Event::UserSend),
-        on_retry_now: act.reform(|()| Event::UserRetryNow),
-        on_toggle: act.reform(|connect: bool| {
-            if connect {
-                Event::UserConnect
-            } else {
-                Event::UserDisconnect
-            }
-        }),
-    });
     let Controls {
         on_send,
         on_retry_now,
         on_toggle,
-    } = (*callbacks).clone();
+        on_view,
+    } = (*chat.controls).clone();
     let live = chat.live.borrow();
     let state = &live.state;
     html! {
         <div class="ws-chat" data-role="chat">
             <StatusBar phase={state.phase.clone()} {on_retry_now} {on_toggle} />
-            <DetailsLine details={state.details.clone()} stats={state.stats} />
+            { details_line(state.details.as_ref(), state.stats) }
             if let Some(error) = &state.fatal {
                 <div class="ws-chat-error" data-role="error" role="alert">{ error.clone() }</div>
             }
-            <MessageList rows={state.rows()} on_view={chat.view} />
+            <MessageList rows={state.rows()} {on_view} />
             <Composer {on_send} />
         </div>
     }

@@ -45,22 +45,16 @@ pub fn StatusBar(props: &StatusBarProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct DetailsLineProps {
-    pub details: Option<Details>,
-    pub stats: Stats,
-}
-
-/// `wschat.v1 · permessage-deflate`, or `plain text`: what the handshake settled on.
-#[function_component]
-pub fn DetailsLine(props: &DetailsLineProps) -> Html {
+/// `wschat.v1 · permessage-deflate`, or `plain text`: what the handshake settled on. A plain
+/// function rather than a component: one `div`, and a component costs kilobytes of wasm.
+pub fn details_line(details: Option<&Details>, stats: Stats) -> Html {
     let Stats {
         sent,
         delivered,
         duplicates,
         gaps,
-    } = props.stats;
-    let text = props.details.as_ref().map(|d| {
+    } = stats;
+    let text = details.map(|d| {
         let plain = d.protocol.is_empty() || d.protocol == ws_chat_protocol::PLAIN_SUBPROTOCOL;
         let protocol = if plain {
             "plain text"
@@ -76,8 +70,8 @@ pub fn DetailsLine(props: &DetailsLineProps) -> Html {
     });
     html! {
         <div class="ws-chat-details" data-role="details"
-            data-protocol={props.details.as_ref().map(|d| d.protocol.clone())}
-            data-extensions={props.details.as_ref().map(|d| d.extensions.clone())}
+            data-protocol={details.map(|d| d.protocol.clone())}
+            data-extensions={details.map(|d| d.extensions.clone())}
             data-sent={sent.to_string()} data-delivered={delivered.to_string()}
             data-duplicates={duplicates.to_string()} data-gaps={gaps.to_string()}>
             { text.unwrap_or_default() }

@@ -23,12 +23,21 @@ pub struct Live {
     frame: Option<AnimationFrame>,
 }
 
-/// What the view needs: the state to render, a way to report what the user did, and a way to
-/// change what is rendered (scrolling, "show earlier").
+/// What the view needs: the state to render, and the callbacks of its controls.
 pub struct ChatHandle {
     pub live: Rc<RefCell<Live>>,
-    pub act: Callback<Event>,
-    pub view: Callback<ChatAction>,
+    pub controls: Rc<Controls>,
+}
+
+/// Made once per chat, so the components they are handed to see unchanged props.
+#[derive(Clone)]
+pub struct Controls {
+    pub on_send: Callback<String>,
+    pub on_retry_now: Callback<()>,
+    /// `true`: connect; `false`: disconnect.
+    pub on_toggle: Callback<bool>,
+    /// Scrolling, "show earlier", "N new messages": what is rendered, not the connection.
+    pub on_view: Callback<ChatAction>,
 }
 
 /// Resolves the URL (`?ws=`, then `url`, then same-origin `/ws`) and runs a [`Driver`] for it.
@@ -71,22 +80,26 @@ pub fn use_chat(
             move || drop(driver.borrow_mut().take())
         });
     }
-    // Created once, so the components they are handed to see unchanged props.
-    let act = use_memo((), move |()| {
-        Callback::from(move |event: Event| {
+    let controls = use_memo((), move |()| {
+        let act = Callback::from(move |event: Event| {
             if let Some(d) = driver.borrow().as_ref() {
                 d.handle(event);
             }
-        })
+        });
+        Controls {
+            on_send: act.reform(Event::UserSend),
+            on_retry_now: act.reform(|()| Event::UserRetryNow),
+            on_toggle: act.reform(|connect| {
+                if connect {
+                    Event::UserConnect
+                } else {
+                    Event::UserDisconnect
+                }
+            }),
+            on_view: Callback::from(move |action| apply(vec![action])),
+        }
     });
-    let view = use_memo((), move |()| {
-        Callback::from(move |action: ChatAction| apply(vec![action]))
-    });
-    ChatHandle {
-        live,
-        act: (*act).clone(),
-        view: (*view).clone(),
-    }
+    ChatHandle { live, controls }
 }
 
 /// Applies actions now and asks for one render at the next animation frame.
