@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # The benchmarks, each printed side by side with its baseline in one run:
 # - herd: the default reconnect policy against a fixed 3 s interval and full jitter;
-# - size: ws-chat's release bundle against a minimal Yew counter built with the same profile,
+# - browser (e2e/src/bin/browser-bench.rs), one table: burst time and memory for ws-chat, the
+#   seed page and a floor page; start-up; delivery latency beside a raw wschat.v1 page; and the
+#   size of ws-chat's release bundle beside a minimal Yew counter built with the same profile,
 #   trunk and wasm-opt, i.e. what the chat costs on top of Yew itself.
+# Arguments are passed to browser-bench, e.g. `scripts/bench.sh --bursts 1000 --latency 100`
+# for a quick run (`--help` lists them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -13,21 +17,26 @@ cargo bench -q --bench herd
 out=target/bench
 rm -rf "$out/ws-chat" "$out/baseline"
 echo "building release bundles (trunk build --release, wasm-opt -Oz)…"
-trunk build --release --dist "$out/ws-chat" >/dev/null 2>&1
-(cd benches/size-baseline &&
-  CARGO_TARGET_DIR=../../target/size-baseline trunk build --release --dist "../../$out/baseline" >/dev/null 2>&1)
-
-size() { stat -c %s "$1"; }
-gz() { gzip -9 -c "$1" | wc -c; }
-kb() { awk -v b="$1" 'BEGIN { printf "%.1f KB", b / 1024 }'; }
-row() { # label pattern
-  local a b
-  a=$(ls "$out"/ws-chat/$2 | head -1); b=$(ls "$out"/baseline/$2 | head -1)
-  printf '| %s | %s | %s | %s | %s | +%s |\n' "$1" "$(kb "$(size "$a")")" "$(kb "$(gz "$a")")" \
-    "$(kb "$(size "$b")")" "$(kb "$(gz "$b")")" "$(kb $(( $(gz "$a") - $(gz "$b") )))"
+build() { # log dir command...: runs it quietly, prints its output if it fails
+  local log=$1; shift
+  if ! "$@" >"$log" 2>&1; then cat "$log"; echo "failed: $*"; return 1; fi
 }
+mkdir -p "$out"
+build "$out/trunk-ws-chat.log" trunk build --release --dist "$out/ws-chat"
+(cd benches/size-baseline &&
+  CARGO_TARGET_DIR=../../target/size-baseline \
+    build "../../$out/trunk-baseline.log" trunk build --release --dist "../../$out/baseline")
+
+echo "building the companion server and the benchmark harness (release)…"
+# Two commands: built together, the harness's dependencies (thirtyfour turns on serde_json's
+# preserve_order) would change the server's feature set and so the server itself.
+cargo build -q --release -p ws-chat-server
+cargo build -q --release -p ws-chat-e2e --bins
+
 echo
-echo "| artifact | ws-chat | ws-chat gzip | Yew counter (baseline) | baseline gzip | ws-chat adds (gzip) |"
-echo "|---|---:|---:|---:|---:|---:|"
-row "wasm" "*_bg.wasm"
-row "JS glue" "*.js"
+target/release/browser-bench \
+  --dist "$out/ws-chat" --baseline-dist "$out/baseline" --site "$out/site" \
+  --server target/release/ws-chat-server \
+  --burst-server tests/plain-server/burst-server.mjs \
+  --chromedriver /usr/bin/chromedriver --chromium /usr/bin/chromium \
+  "$@"

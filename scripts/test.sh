@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: lints, native tests (core, protocol, server handshake and storage), the herd
 # benchmark's targets, then the browser tests in headless Chromium and in headless Firefox
-# against real servers that this script starts and stops. Installs what is missing first.
+# against real servers that this script starts and stops, then the end-to-end tests of the
+# release build over WebDriver (e2e/). Installs what is missing first.
 # Ends with "steps: N passed, N failed" and a non-zero exit on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -53,14 +54,27 @@ browser_tests() {
     wasm-pack test --headless "$@" --mode no-install . --test browser -- --nocapture
 }
 
+# e2e_tests: the ws-chat-e2e crate's tests (e2e/tests/), which drive the release build in
+# headless Chromium through chromedriver and start their own companion servers.
+e2e_tests() {
+  rm -rf target/e2e-dist
+  if ! trunk build --release --dist target/e2e-dist >"$work/e2e-trunk.log" 2>&1; then
+    cat "$work/e2e-trunk.log"; return 1
+  fi
+  cargo build -q --release -p ws-chat-server || return 1
+  WS_CHAT_E2E_DIST="$PWD/target/e2e-dist" WS_CHAT_SERVER_BIN="$PWD/target/release/ws-chat-server" \
+    cargo test -q -p ws-chat-e2e --release
+}
+
 step "cargo fmt --check" cargo fmt --all -- --check
 step "clippy (native)" cargo clippy -q --workspace --all-targets -- -D warnings
 step "clippy (wasm32)" cargo clippy -q -p ws-chat --target wasm32-unknown-unknown --all-targets -- -D warnings
-step "native tests" cargo test -q --workspace
+step "native tests" cargo test -q --workspace --exclude ws-chat-e2e
 step "herd benchmark targets" cargo bench -q --bench herd
 step "start the test servers" start_servers
 step "browser tests (headless Chromium, real servers)" browser_tests --chrome --chromedriver /usr/bin/chromedriver
 step "browser tests (headless Firefox, real servers)" browser_tests --firefox --geckodriver "$HOME/.cargo/bin/geckodriver"
+step "end-to-end tests (WebDriver, Chromium)" e2e_tests
 
 echo
 [ ${#failures[@]} -eq 0 ] || printf 'failed: %s\n' "${failures[@]}"

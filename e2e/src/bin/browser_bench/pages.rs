@@ -1,0 +1,169 @@
+//! The three pages the benchmark compares, and how it reads each one.
+//!
+//! All three are served by one companion server from one directory (the site): ws-chat's
+//! release build at `/`, the seed's plain-JS page at `/plain.html`, the floor at `/floor.html`
+//! (and the raw wschat.v1 page at `/raw-ack.html`). Each takes its WebSocket URL from `?ws=`.
+
+use anyhow::{bail, Context, Result};
+use std::path::Path;
+use ws_chat_e2e::encode_query_value;
+
+/// One of the pages under test.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Page {
+    /// ws-chat's release build.
+    WsChat,
+    /// The seed page: one `div` appended per frame.
+    Plain,
+    /// Counts frames, shows the newest, one DOM write per animation frame.
+    Floor,
+}
+
+/// Wraps `WebAssembly.instantiateStreaming` / `instantiate` so the instance's exported memory
+/// is kept on `window.benchWasmMemory`: the wasm heap's size, read without any change to
+/// ws-chat. wasm-bindgen's loader uses `instantiateStreaming` (result `{ instance, module }`),
+/// or `instantiate` (an `Instance` when given a compiled `Module`).
+const WASM_MEMORY_SPY: &str = r#"(() => {
+  const keep = (r) => {
+    try {
+      const inst = r instanceof WebAssembly.Instance ? r : r && r.instance;
+      const mem = inst && inst.exports && inst.exports.memory;
+      if (mem instanceof WebAssembly.Memory) window.benchWasmMemory = mem;
+    } catch (e) {}
+    return r;
+  };
+  for (const name of ["instantiateStreaming", "instantiate"]) {
+    const orig = WebAssembly[name];
+    if (typeof orig !== "function") continue;
+    WebAssembly[name] = function (...args) { return orig.apply(this, args).then(keep); };
+  }
+})();"#;
+
+/// Records in `window.benchOpenAt` the `performance.now()` (ms since navigation start) at
+/// which `[data-role=status][data-state=open]` first exists. A MutationObserver callback runs
+/// right after the DOM change, before the next paint; it disconnects once it has seen it, so
+/// it costs nothing during a burst.
+const OPEN_OBSERVER: &str = r#"(() => {
+  const sel = "[data-role=status][data-state=open]";
+  const obs = new MutationObserver(() => {
+    if (document.querySelector(sel)) { window.benchOpenAt = performance.now(); obs.disconnect(); }
+  });
+  obs.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-state"] });
+})();"#;
+
+impl Page {
+    pub const ALL: [Page; 3] = [Page::WsChat, Page::Plain, Page::Floor];
+
+    /// The column heading.
+    pub fn label(self) -> &'static str {
+        match self {
+            Page::WsChat => "ws-chat",
+            Page::Plain => "seed page",
+            Page::Floor => "floor",
+        }
+    }
+
+    /// The page's URL on the site server, talking to `ws`.
+    pub fn url(self, site: &str, ws: &str) -> String {
+        let path = match self {
+            Page::WsChat => "/",
+            Page::Plain => "/plain.html",
+            Page::Floor => "/floor.html",
+        };
+        format!("{site}{path}?ws={}", encode_query_value(ws))
+    }
+
+    /// Scripts to add to every new document before the page loads (CDP), if any. Only ws-chat
+    /// needs them: the other pages record `benchOpenAt` themselves and have no wasm.
+    pub fn init_scripts(self) -> &'static [&'static str] {
+        match self {
+            Page::WsChat => &[WASM_MEMORY_SPY, OPEN_OBSERVER],
+            Page::Plain | Page::Floor => &[],
+        }
+    }
+
+    /// A JS expression that is true once the page's socket is open.
+    pub fn open_condition(self) -> &'static str {
+        match self {
+            Page::WsChat => "document.querySelector('[data-role=status][data-state=open]')",
+            Page::Plain | Page::Floor => "window.benchOpenAt !== undefined",
+        }
+    }
+
+    /// Selectors of the message input and the send button.
+    pub fn controls(self) -> (&'static str, &'static str) {
+        match self {
+            Page::WsChat => ("[data-role=message-input]", "[data-role=send]"),
+            Page::Plain => ("#messageInput", "#messageInput + button"),
+            Page::Floor => ("#messageInput", "#send"),
+        }
+    }
+
+    /// A JS expression for the text of the newest message shown (or null). Only the last
+    /// element is looked at, so checking it once per frame costs the same at 100,000 rows.
+    pub fn newest_text(self) -> &'static str {
+        match self {
+            Page::WsChat => {
+                "(() => { const l = document.querySelector('[data-role=messages]'); \
+                 const t = l && l.lastElementChild && \
+                 l.lastElementChild.querySelector('[data-role=message-text]'); \
+                 return t ? t.textContent : null; })()"
+            }
+            Page::Plain => {
+                "(() => { const r = document.getElementById('chatRoom'); \
+                 return r && r.lastElementChild ? r.lastElementChild.textContent : null; })()"
+            }
+            Page::Floor => "(document.getElementById('last') || {}).textContent",
+        }
+    }
+
+    /// The selector of the elements that hold messages (counted after a burst).
+    pub fn message_selector(self) -> &'static str {
+        match self {
+            Page::WsChat => "[data-role=message]",
+            Page::Plain => "#chatRoom > div",
+            Page::Floor => "#last",
+        }
+    }
+}
+
+/// The HTML pages shipped with the benchmark, copied next to ws-chat's build.
+pub const EXTRA_PAGES: [&str; 3] = ["plain.html", "floor.html", "raw-ack.html"];
+
+/// Builds the site directory: a fresh copy of `dist` (ws-chat's release build) plus the pages
+/// from `pages`. One directory means one server and one origin for every page, so they load
+/// under the same conditions.
+pub fn prepare_site(dist: &Path, pages: &Path, site: &Path) -> Result<()> {
+    if !dist.join("index.html").is_file() {
+        bail!(
+            "{} has no index.html: build ws-chat first (trunk build --release --dist {})",
+            dist.display(),
+            dist.display()
+        );
+    }
+    if site.exists() {
+        std::fs::remove_dir_all(site).with_context(|| format!("clearing {}", site.display()))?;
+    }
+    copy_dir(dist, site)?;
+    for page in EXTRA_PAGES {
+        let from = pages.join(page);
+        std::fs::copy(&from, site.join(page))
+            .with_context(|| format!("copying {} into the site", from.display()))?;
+    }
+    Ok(())
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to).with_context(|| format!("creating {}", to.display()))?;
+    for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)
+                .with_context(|| format!("copying {}", entry.path().display()))?;
+        }
+    }
+    Ok(())
+}
