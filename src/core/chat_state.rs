@@ -90,10 +90,20 @@ impl Entry {
         }
     }
 
-    /// Typed here and not yet placed in room order: kept at the bottom, and never evicted
-    /// (it is still in the outbox).
-    pub(crate) fn is_pending_out(&self) -> bool {
+    /// Typed here and not yet placed in room order: kept at the bottom.
+    fn is_pending_out(&self) -> bool {
         matches!(self, Entry::Out { seq: None, status, .. } if !matches!(status, OutStatus::Failed(_)))
+    }
+
+    /// Typed here and not yet handed to any socket: still waiting in the outbox.
+    fn is_queued(&self) -> bool {
+        matches!(
+            self,
+            Entry::Out {
+                status: OutStatus::Queued,
+                ..
+            }
+        )
     }
 }
 
@@ -243,11 +253,14 @@ impl ChatState {
         self.next_key
     }
 
-    /// Drops the oldest entries past the cap. Pending messages are kept last, so they go only
-    /// once nothing else is left, which never happens while they are pending.
+    /// Drops the oldest entries past the cap, but never a queued message: it is still the
+    /// only sign of something the user typed. (A plain server never confirms anything, so a
+    /// message it was sent stays `sent` and ages out like any other; against wschat.v1,
+    /// messages waiting for their ack are kept last and are not the oldest.) So at most
+    /// `keep` plus the outbox's capacity are kept.
     fn evict(&mut self) {
         while self.entries.len() > self.display.keep
-            && self.entries.front().is_some_and(|e| !e.is_pending_out())
+            && self.entries.front().is_some_and(|e| !e.is_queued())
         {
             self.entries.pop_front();
         }

@@ -277,6 +277,22 @@ fn settings_are_sanitized() {
 }
 
 #[test]
+fn a_message_sent_to_a_plain_server_ages_out_like_any_other() {
+    let mut s = small();
+    s.apply(out("trigger"));
+    s.apply(ChatAction::Status {
+        id: "trigger".into(),
+        status: OutStatus::Sent,
+        seq: None,
+    });
+    for i in 0..1_000 {
+        s.apply(incoming(None, &i.to_string()));
+    }
+    assert_eq!(s.entries().len(), 10);
+    assert_eq!(texts(&s).last().map(String::as_str), Some("999"));
+}
+
+#[test]
 fn a_hundred_thousand_messages_stay_within_the_caps() {
     let mut s = ChatState::default();
     fill(&mut s, 1, 100_000);
