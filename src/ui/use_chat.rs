@@ -1,10 +1,13 @@
 //! The hook that owns a chat's browser glue and its display state for as long as the component
 //! is mounted.
 //!
-//! The state is mutated in place by [`ChatState::apply`] as the engine's actions arrive, and the
-//! component re-renders at most once per animation frame. A busy room delivers thousands of
-//! frames a second: one render (and one copy of the state) per frame received would fall far
-//! behind, while a render per animation frame shows everything the screen can.
+//! The state is mutated in place by [`ChatState::apply`] as the engine's actions arrive. What
+//! the user does (send, scroll, click) and changes of the connection's state render at once.
+//! Messages, acks and the like render at the next animation frame, once for everything that arrived before it: the earliest the
+//! screen could show it anyway. A busy room delivers thousands of frames a second: one render
+//! (and one copy of the state) per frame received would fall far behind, while a render per
+//! animation frame shows everything the screen can. (A hidden tab gets no animation frames, so
+//! it renders nothing until it is shown again; its state keeps up all the same.)
 
 use crate::browser::{page, Driver};
 use crate::core::chat_state::{ChatAction, ChatState};
@@ -21,6 +24,8 @@ pub struct Live {
     pub state: ChatState,
     /// Held for its `Drop`, which cancels the request.
     frame: Option<AnimationFrame>,
+    /// Set while the driver handles something the user did.
+    user_input: bool,
 }
 
 /// What the view needs: the state to render, and the callbacks of its controls.
@@ -53,6 +58,7 @@ pub fn use_chat(
     let live = use_mut_ref(|| Live {
         state: ChatState::new(display),
         frame: None,
+        user_input: false,
     });
     let apply = {
         let weak = Rc::downgrade(&live);
@@ -80,10 +86,14 @@ pub fn use_chat(
             move || drop(driver.borrow_mut().take())
         });
     }
+    let (user, view) = (Rc::downgrade(&live), Rc::downgrade(&live));
     let controls = use_memo((), move |()| {
         let act = Callback::from(move |event: Event| {
+            let Some(live) = user.upgrade() else { return };
             if let Some(d) = driver.borrow().as_ref() {
+                live.borrow_mut().user_input = true;
                 d.handle(event);
+                live.borrow_mut().user_input = false;
             }
         });
         Controls {
@@ -96,26 +106,46 @@ pub fn use_chat(
                     Event::UserDisconnect
                 }
             }),
-            on_view: Callback::from(move |action| apply(vec![action])),
+            on_view: Callback::from(move |action| {
+                if let Some(live) = view.upgrade() {
+                    live.borrow_mut().user_input = true;
+                    apply(vec![action]);
+                    live.borrow_mut().user_input = false;
+                }
+            }),
         }
     });
     ChatHandle { live, controls }
 }
 
-/// Applies actions now and asks for one render at the next animation frame.
+/// Applies actions now, and renders now (user input) or at the next animation frame.
 fn apply(live: &Weak<RefCell<Live>>, actions: Vec<ChatAction>, rerender: &UseForceUpdateHandle) {
     let Some(strong) = live.upgrade() else { return };
     let mut this = strong.borrow_mut();
+    let mut actions_were_urgent = false;
     for action in actions {
+        actions_were_urgent |= matches!(
+            action,
+            ChatAction::Phase(_) | ChatAction::Details(_) | ChatAction::Fatal(_)
+        );
         this.state.apply(action);
     }
-    if this.frame.is_none() {
-        let (live, rerender) = (live.clone(), rerender.clone());
-        this.frame = Some(request_animation_frame(move |_| {
-            if let Some(live) = live.upgrade() {
-                live.borrow_mut().frame = None;
-                rerender.force_update();
-            }
-        }));
+    // What the user did, and what the connection is doing (rare, and the point of the status
+    // line), show at once; whatever else is pending renders with it.
+    let urgent = this.user_input || actions_were_urgent;
+    if urgent {
+        this.frame = None;
+        rerender.force_update();
+        return;
     }
+    if this.frame.is_some() {
+        return;
+    }
+    let (live, rerender) = (live.clone(), rerender.clone());
+    this.frame = Some(request_animation_frame(move |_| {
+        if let Some(live) = live.upgrade() {
+            live.borrow_mut().frame = None;
+            rerender.force_update();
+        }
+    }));
 }
