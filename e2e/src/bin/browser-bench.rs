@@ -195,7 +195,13 @@ async fn run(args: Args) -> Result<bool> {
             "delivery latency: raw wschat.v1, {} messages",
             args.latency
         ));
-        results.latency[1] = Some(latency::raw(&browser, &site_url, &chat_ws, args.latency).await);
+        match latency::raw(&browser, &site_url, &chat_ws, args.latency).await {
+            Ok((ack, frame)) => {
+                results.latency[1] = Some(Ok(ack));
+                results.latency[2] = Some(Ok(frame));
+            }
+            Err(e) => results.latency[1] = Some(Err(e)),
+        }
     }
 
     for &n in &args.bursts {

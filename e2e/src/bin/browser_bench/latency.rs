@@ -6,7 +6,8 @@
 //! message list stop the clock when the newest row holds that text with
 //! `data-status="delivered"`. The observer runs right after the DOM change, so the figure is
 //! when the user could first see the message as delivered. The next message is typed only
-//! then, so each figure is a lone message's latency, not a queue's.
+//! then, after a random 0–17 ms (typing is not in step with the display's frames), so each
+//! figure is a lone message's latency, not a queue's.
 //!
 //! Each run uses a fresh room, so no history is replayed and no earlier run's ids collide.
 
@@ -49,7 +50,7 @@ const next = () => {
 const record = () => {
   lat.push(performance.now() - t0);
   want = null;
-  next();
+  setTimeout(next, Math.random() * 17);
 };
 const obs = new MutationObserver(() => { if (want !== null && delivered()) record(); });
 obs.observe(list, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-status"] });
@@ -82,13 +83,14 @@ pub async fn ws_chat(
     .await
 }
 
-/// The raw wschat.v1 page: `n` sends, each until its ack.
+/// The raw wschat.v1 page: `n` sends, each until its ack; and each until the first animation
+/// frame after the ack.
 pub async fn raw(
     options: &BrowserOptions,
     site: &str,
     ws_base: &str,
     n: usize,
-) -> Result<Latencies> {
+) -> Result<(Latencies, Latencies)> {
     let url = format!(
         "{site}/raw-ack.html?ws={}",
         encode_query_value(&room_url(ws_base))
@@ -106,7 +108,8 @@ pub async fn raw(
                     vec![json!(n), json!(PER_MESSAGE_TIMEOUT_MS)],
                 )
                 .await?;
-            latencies(out, n)
+            let frame = latencies(json!({ "ok": out["ok"], "lat": out["frame"] }), n)?;
+            Ok((latencies(out, n)?, frame))
         },
     )
     .await
@@ -118,14 +121,9 @@ fn room_url(ws_base: &str) -> String {
 }
 
 /// Opens `url` in a fresh browser, waits for `ready` in the page, runs `body`, closes.
-async fn with_page<F>(
-    options: &BrowserOptions,
-    url: &str,
-    ready: &str,
-    body: F,
-) -> Result<Latencies>
+async fn with_page<T, F>(options: &BrowserOptions, url: &str, ready: &str, body: F) -> Result<T>
 where
-    F: AsyncFnOnce(&Browser) -> Result<Latencies>,
+    F: AsyncFnOnce(&Browser) -> Result<T>,
 {
     let browser = Browser::launch(options).await?;
     let result = async {
