@@ -247,6 +247,11 @@ fn earlier_rows_stay_while_following_until_the_cap_slides_them_out() {
         "at most 5, newest last"
     );
     assert_eq!(s.rows().unseen, 0);
+    // Scrolling up again keeps exactly what is rendered, not the old anchor.
+    s.apply(ChatAction::Scrolled { at_newest: false });
+    assert_eq!(rendered(&s), ["6", "7", "8", "9", "10"]);
+    s.apply(ChatAction::ShowEarlier);
+    assert_eq!(rendered(&s), ["3", "4", "5", "6", "7"]);
 }
 
 #[test]

@@ -101,10 +101,10 @@ impl MessageWindow {
             // Following again, with whatever earlier rows the reader asked for.
             self.following = true;
             self.unseen = 0;
-        } else {
-            if self.anchor.is_none() {
-                self.anchor = entries.get(self.bounds(entries, c).0).map(|e| e.key());
-            }
+        } else if self.following {
+            // Anchor on what is rendered now, so what the reader sees stays put (an anchor
+            // kept from earlier may lie before the window by now).
+            self.anchor = entries.get(self.bounds(entries, c).0).map(|e| e.key());
             self.following = false;
         }
     }
