@@ -9,6 +9,7 @@
 //! animation frame shows everything the screen can. (A hidden tab gets no animation frames, so
 //! it renders nothing until it is shown again; its state keeps up all the same.)
 
+use crate::browser::driver::UiSink;
 use crate::browser::{page, Driver};
 use crate::core::chat_state::{ChatAction, ChatState};
 use crate::core::message_window::DisplayConfig;
@@ -60,29 +61,32 @@ pub fn use_chat(
         frame: None,
         user_input: false,
     });
-    let apply = {
+    let apply: UiSink = {
         let weak = Rc::downgrade(&live);
         Rc::new(move |actions: Vec<ChatAction>| apply(&weak, actions, &rerender))
     };
     let driver: Rc<RefCell<Option<Driver>>> = use_mut_ref(|| None);
+    // The settings the running driver was started with.
+    let started: Rc<RefCell<Option<Settings>>> = use_mut_ref(|| None);
+    let settings = Settings {
+        url,
+        storage_key,
+        config,
+        display,
+    };
+    if started.borrow().is_none() {
+        // First render: connect now, so the handshake runs while Yew renders the rest (an
+        // effect would wait for the whole first render); the effect below keeps this driver.
+        *driver.borrow_mut() = Some(start(&settings, &live, apply.clone()));
+        *started.borrow_mut() = Some(settings.clone());
+    }
     {
         let (apply, driver, live) = (apply.clone(), driver.clone(), live.clone());
-        let deps = (url, storage_key, config, display);
-        use_effect_with(deps, move |(url, key, config, display)| {
-            // A new driver restores and shows its outbox again: start from an empty list.
-            live.borrow_mut().state = ChatState::new(*display);
-            let resolved = ws_url::resolve(
-                page::query_param("ws").as_deref(),
-                url.as_deref(),
-                &page::origin(),
-            )
-            .map_err(|e| e.to_string());
-            *driver.borrow_mut() = Some(Driver::start(
-                resolved,
-                key.as_deref(),
-                config.clone(),
-                apply,
-            ));
+        use_effect_with(settings, move |settings| {
+            if started.borrow().as_ref() != Some(settings) {
+                *driver.borrow_mut() = Some(start(settings, &live, apply));
+                *started.borrow_mut() = Some(settings.clone());
+            }
             move || drop(driver.borrow_mut().take())
         });
     }
@@ -116,6 +120,32 @@ pub fn use_chat(
         }
     });
     ChatHandle { live, controls }
+}
+
+/// What a driver is started with; new settings start a new driver.
+#[derive(Clone, PartialEq)]
+struct Settings {
+    url: Option<AttrValue>,
+    storage_key: Option<AttrValue>,
+    config: EngineConfig,
+    display: DisplayConfig,
+}
+
+/// A new driver, and an empty list for it: it restores and shows its outbox again.
+fn start(settings: &Settings, live: &Rc<RefCell<Live>>, apply: UiSink) -> Driver {
+    live.borrow_mut().state = ChatState::new(settings.display);
+    let resolved = ws_url::resolve(
+        page::query_param("ws").as_deref(),
+        settings.url.as_deref(),
+        &page::origin(),
+    )
+    .map_err(|e| e.to_string());
+    Driver::start(
+        resolved,
+        settings.storage_key.as_deref(),
+        settings.config.clone(),
+        apply,
+    )
 }
 
 /// Applies actions now, and renders now (user input) or at the next animation frame.
