@@ -1,5 +1,5 @@
 //! The one table: every measure in a row, ws-chat beside the seed page and a baseline, with
-//! ratios to the baseline. Only ratios within one run mean much on a shared machine.
+//! ratios to the baseline and of ws-chat to the seed page. Only ratios within one run mean much on a shared machine.
 
 /// How a row's values are shown.
 #[derive(Clone, Copy, Debug)]
@@ -56,16 +56,17 @@ pub struct Row {
 /// The markdown table.
 pub fn table(rows: &[Row]) -> String {
     let mut out = String::from(
-        "| measure | ws-chat | seed page | baseline | baseline is | ws-chat ÷ baseline | seed ÷ baseline |\n\
-         |---|---:|---:|---:|---|---:|---:|\n",
+        "| measure | ws-chat | seed page | baseline | baseline is | ws-chat ÷ baseline | seed ÷ baseline | ws-chat ÷ seed |\n\
+         |---|---:|---:|---:|---|---:|---:|---:|\n",
     );
     for r in rows {
-        let ratio = |a: Cell| match (r.ratios, a.value(), r.baseline.value()) {
+        let ratio_to = |a: Cell, b: Cell| match (r.ratios, a.value(), b.value()) {
             (true, Some(a), Some(b)) if b > 0.0 => format_ratio(a / b),
             _ => String::new(),
         };
+        let ratio = |a: Cell| ratio_to(a, r.baseline);
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
             r.measure,
             cell(r.ws_chat, r.unit),
             cell(r.seed, r.unit),
@@ -73,6 +74,7 @@ pub fn table(rows: &[Row]) -> String {
             r.baseline_is,
             ratio(r.ws_chat),
             ratio(r.seed),
+            ratio_to(r.ws_chat, r.seed),
         ));
     }
     out
