@@ -3,11 +3,16 @@
 use crate::core::ws_url::PageOrigin;
 use std::time::Duration;
 
+thread_local! {
+    /// Looked up once: `now` runs for every frame received, and finding `window.performance`
+    /// costs two more calls into JavaScript each time.
+    static PERFORMANCE: Option<web_sys::Performance> =
+        web_sys::window().and_then(|w| w.performance());
+}
+
 /// Monotonic time since the page loaded; wall-clock jumps cannot fire or stall timers early.
 pub fn now() -> Duration {
-    let ms = web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or_else(js_sys::Date::now, |p| p.now());
+    let ms = PERFORMANCE.with(|p| p.as_ref().map_or_else(js_sys::Date::now, |p| p.now()));
     Duration::from_secs_f64(ms.max(0.0) / 1_000.0)
 }
 

@@ -23,12 +23,13 @@ pub struct DisplayConfig {
 }
 
 impl Default for DisplayConfig {
-    /// 100 rows fill several screens; 500 rows at most keep layout and memory small; 1,000
-    /// kept messages match the server's default history.
+    /// 50 rows fill a few screens, and a busy room replaces them all every frame, so fewer is
+    /// cheaper; 500 rows at most keep layout and memory small; 1,000 kept messages match the
+    /// server's default history.
     fn default() -> Self {
         Self {
             keep: 1_000,
-            page: 100,
+            page: 50,
             max_rendered: 500,
         }
     }

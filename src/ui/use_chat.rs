@@ -27,6 +27,10 @@ pub struct Live {
     frame: Option<AnimationFrame>,
     /// Set while the driver handles something the user did.
     user_input: bool,
+    /// Actions applied since the last render.
+    since_render: usize,
+    /// The last animation frame was skipped (a burst).
+    skipped: bool,
 }
 
 /// What the view needs: the state to render, and the callbacks of its controls.
@@ -60,6 +64,8 @@ pub fn use_chat(
         state: ChatState::new(display),
         frame: None,
         user_input: false,
+        since_render: 0,
+        skipped: false,
     });
     let apply: UiSink = {
         let weak = Rc::downgrade(&live);
@@ -153,6 +159,7 @@ fn apply(live: &Weak<RefCell<Live>>, actions: Vec<ChatAction>, rerender: &UseFor
     let Some(strong) = live.upgrade() else { return };
     let mut this = strong.borrow_mut();
     let mut actions_were_urgent = false;
+    this.since_render += actions.len();
     for action in actions {
         actions_were_urgent |= matches!(
             action,
@@ -162,20 +169,37 @@ fn apply(live: &Weak<RefCell<Live>>, actions: Vec<ChatAction>, rerender: &UseFor
     }
     // What the user did, and what the connection is doing (rare, and the point of the status
     // line), show at once; whatever else is pending renders with it.
-    let urgent = this.user_input || actions_were_urgent;
-    if urgent {
+    if this.user_input || actions_were_urgent {
         this.frame = None;
+        this.since_render = 0;
         rerender.force_update();
         return;
     }
-    if this.frame.is_some() {
-        return;
+    if this.frame.is_none() {
+        request_frame(live, &mut this, rerender);
     }
-    let (live, rerender) = (live.clone(), rerender.clone());
+}
+
+/// More changes than this between two frames is a burst: every row rendered is new each
+/// frame, and nobody reads 6,000 messages a second.
+const BURST: usize = 100;
+
+/// Renders at the next animation frame; during a burst, at every other one, which halves the
+/// rendering a burst costs while the newest message still shows within two frames.
+fn request_frame(live: &Weak<RefCell<Live>>, this: &mut Live, rerender: &UseForceUpdateHandle) {
+    let (weak, rerender) = (live.clone(), rerender.clone());
     this.frame = Some(request_animation_frame(move |_| {
-        if let Some(live) = live.upgrade() {
-            live.borrow_mut().frame = None;
-            rerender.force_update();
+        let Some(live) = weak.upgrade() else { return };
+        let mut this = live.borrow_mut();
+        this.frame = None;
+        let burst = this.since_render > BURST;
+        if burst && !this.skipped {
+            this.skipped = true;
+            request_frame(&weak, &mut this, &rerender);
+            return;
         }
+        this.skipped = false;
+        this.since_render = 0;
+        rerender.force_update();
     }));
 }

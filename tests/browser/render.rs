@@ -7,6 +7,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::Element;
+use ws_chat::core::message_window::DisplayConfig;
 
 /// Another member of the room, speaking wschat.v1 from plain JS: sends `n` messages `"<tag> i"`
 /// (i = 1..=n) as fast as the socket takes them and resolves once all are acked.
@@ -79,17 +80,19 @@ async fn five_thousand_messages_keep_the_dom_bounded_in_room_order() {
     .await;
     sleep(300).await;
     // Following the newest: one page of rows, the newest last, in room order, none twice.
-    assert_eq!(numbers(&chat, "m"), consecutive(4_901, 5_000));
+    let page = DisplayConfig::default().page as u32;
+    assert_eq!(numbers(&chat, "m"), consecutive(5_001 - page, 5_000));
     assert_eq!(chat.detail("data-duplicates"), "0");
     assert!(chat.messages().iter().all(|m| m.0 == "in"));
     // The reader scrolls up; "Show earlier" pages back through what is kept, never past 500
     // rows.
     list(&chat).set_scroll_top(0);
     sleep(100).await;
-    for pages in 2..=5 {
+    let full = 500 / page;
+    for pages in 2..=full {
         chat.click("show-earlier");
         sleep(100).await;
-        let first = 5_001 - 100 * pages;
+        let first = 5_001 - page * pages;
         assert_eq!(
             numbers(&chat, "m"),
             consecutive(first, 5_000),
@@ -103,9 +106,9 @@ async fn five_thousand_messages_keep_the_dom_bounded_in_room_order() {
         500,
         "the DOM never holds more than 500"
     );
-    assert_eq!(numbers(&chat, "m"), consecutive(4_401, 4_900));
+    assert_eq!(numbers(&chat, "m"), consecutive(4_501 - page, 5_000 - page));
     // The kept history ends at 1,000 messages.
-    for _ in 0..10 {
+    for _ in 0..40 {
         if chat.find("show-earlier").is_none() {
             break;
         }
@@ -142,11 +145,11 @@ async fn the_list_follows_the_newest_unless_the_reader_scrolled_up() {
     let url = room_url(SERVER, &room("scroll"));
     let chat = mount(&url, "scroll");
     wait_state(&chat, "open", SHORT).await;
-    raw_member_sends(&url, "s", 60).await;
+    raw_member_sends(&url, "s", 40).await;
     wait_until(
-        "60 messages",
+        "40 messages",
         SHORT,
-        || chat.texts().len() == 60,
+        || chat.texts().len() == 40,
         || format!("{}", chat.texts().len()),
     )
     .await;
