@@ -58,6 +58,11 @@ struct Args {
     /// Longest a single burst may take, in seconds.
     #[arg(long, default_value_t = 600)]
     burst_timeout: u64,
+    /// Fresh loads per page and burst size, taken in turns; the table shows the median run.
+    /// A 10,000-frame burst lasts half a second, so one run is at the mercy of this shared
+    /// machine.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..))]
+    burst_runs: u64,
     /// ws-chat's release build [default: target/bench/ws-chat].
     #[arg(long)]
     dist: Option<PathBuf>,
@@ -205,30 +210,38 @@ async fn run(args: Args) -> Result<bool> {
     }
 
     for &n in &args.bursts {
-        let mut row: [Option<Result<burst::BurstResult>>; 3] = Default::default();
-        // Floor first, ws-chat last: the cheapest pages show early whether the setup works.
-        for (i, page) in Page::ALL.into_iter().enumerate().rev() {
-            let skipped = page == Page::WsChat
-                && args
-                    .ws_chat_bursts
-                    .as_ref()
-                    .is_some_and(|only| !only.contains(&n));
-            if skipped {
-                continue;
-            }
-            progress(&format!("burst {}: {}", report::thousands(n), page.label()));
-            let url = page.url(&site_url, &burst_server.ws_url());
-            let result = burst::run(&browser, page, &url, n, burst_limit).await;
-            if let Ok(r) = &result {
+        let mut runs: [Vec<Result<burst::BurstResult>>; 3] = Default::default();
+        for round in 1..=args.burst_runs {
+            // Floor first, ws-chat last: the cheapest pages show early whether the setup
+            // works. Pages take turns, so a noisy spell of the machine hits them alike.
+            for (i, page) in Page::ALL.into_iter().enumerate().rev() {
+                let skipped = page == Page::WsChat
+                    && args
+                        .ws_chat_bursts
+                        .as_ref()
+                        .is_some_and(|only| !only.contains(&n));
+                if skipped {
+                    continue;
+                }
                 progress(&format!(
-                    "  {} in {} frames",
-                    report::format_ms(r.ms),
-                    r.frames
+                    "burst {}: {} (run {round} of {})",
+                    report::thousands(n),
+                    page.label(),
+                    args.burst_runs
                 ));
+                let url = page.url(&site_url, &burst_server.ws_url());
+                let result = burst::run(&browser, page, &url, n, burst_limit).await;
+                if let Ok(r) = &result {
+                    progress(&format!(
+                        "  {} in {} frames",
+                        report::format_ms(r.ms),
+                        r.frames
+                    ));
+                }
+                runs[i].push(result);
             }
-            row[i] = Some(result);
         }
-        results.bursts.push((n, row));
+        results.bursts.push((n, runs.map(burst::median_run)));
     }
 
     let (text, errors) = table::render(&results, &args_summary(&args));

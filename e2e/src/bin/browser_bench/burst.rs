@@ -58,6 +58,21 @@ fn measure_script(newest_text: &str) -> String {
 }
 
 /// Runs one burst of `n` frames on a fresh load of `page` and measures it.
+/// The run with the median time (the lower middle one for an even count), or the first
+/// error; `None` if the page was not run.
+pub fn median_run(runs: Vec<Result<BurstResult>>) -> Option<Result<BurstResult>> {
+    let mut ok = Vec::with_capacity(runs.len());
+    for run in runs {
+        match run {
+            Ok(r) => ok.push(r),
+            Err(e) => return Some(Err(e)),
+        }
+    }
+    ok.sort_by(|a, b| a.ms.total_cmp(&b.ms));
+    let middle = ok.len().checked_sub(1)? / 2;
+    Some(Ok(ok.swap_remove(middle)))
+}
+
 pub async fn run(
     options: &BrowserOptions,
     page: Page,

@@ -191,7 +191,8 @@ pub fn render(r: &Results, s: &Settings) -> (String, usize) {
          click to the animation frame in which the newest message reads `burst N/N` \
          (performance.now() in the page, checked once per frame). Floor page: counts frames, \
          shows only the newest, one DOM write per animation frame. Seed page: the plain-JS page \
-         of DESIGN.md, one div per frame. Each page and size gets a fresh browser.\n\
+         of DESIGN.md, one div per frame. Each run gets a fresh browser; the pages take turns, and \
+         each figure is the median of the runs (--burst-runs).\n\
          Memory: after the burst and a full GC (CDP HeapProfiler.collectGarbage); JS heap is \
          performance.memory.usedJSHeapSize (precise), wasm is the instance's memory.buffer.byteLength \
          (captured by wrapping WebAssembly.instantiate*; wasm memory never shrinks).\n\
