@@ -22,14 +22,37 @@ pub struct Bundle {
     pub js: Size,
 }
 
-/// Measures the `*_bg.wasm` and the `*.js` at the top of `dist`.
+/// Measures the `*_bg.wasm` and the JS: the `*.js` at the top of `dist` plus any wasm-bindgen
+/// snippets (`snippets/**/*.js`, each gzipped on its own, as each is its own request).
 pub fn measure(dist: &Path) -> Result<Bundle> {
     let wasm = find(dist, "_bg.wasm")?;
-    let js = find(dist, ".js")?;
+    let mut js = size(&find(dist, ".js")?)?;
+    for snippet in snippets(&dist.join("snippets"))? {
+        let more = size(&snippet)?;
+        js.raw += more.raw;
+        js.gzip += more.gzip;
+    }
     Ok(Bundle {
         wasm: size(&wasm)?,
-        js: size(&js)?,
+        js,
     })
+}
+
+/// Every `.js` file below `dir` (none if it does not exist).
+fn snippets(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    if !dir.is_dir() {
+        return Ok(found);
+    }
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        if path.is_dir() {
+            found.extend(snippets(&path)?);
+        } else if path.extension().is_some_and(|e| e == "js") {
+            found.push(path);
+        }
+    }
+    Ok(found)
 }
 
 /// The first file (by name) in `dir` whose name ends with `suffix`.

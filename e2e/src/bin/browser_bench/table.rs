@@ -172,6 +172,14 @@ pub fn render(r: &Results, s: &Settings) -> (String, usize) {
         ("bundle: wasm, gzip -9", |b: &Bundle| b.wasm, true),
         ("bundle: JS glue", |b: &Bundle| b.js, false),
         ("bundle: JS glue, gzip -9", |b: &Bundle| b.js, true),
+        (
+            "bundle: wasm + JS glue, gzip -9",
+            |b: &Bundle| Size {
+                raw: b.wasm.raw + b.js.raw,
+                gzip: b.wasm.gzip + b.js.gzip,
+            },
+            true,
+        ),
     ] {
         rows.push(Row {
             measure: measure.into(),
