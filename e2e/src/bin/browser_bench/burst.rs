@@ -14,7 +14,7 @@ use crate::pages::Page;
 use anyhow::{bail, Context, Result};
 use serde_json::json;
 use std::time::Duration;
-use ws_chat_e2e::{wait, Browser, BrowserOptions};
+use ws_chat_e2e::{Browser, BrowserOptions};
 
 /// What one burst measured.
 #[derive(Clone, Debug)]
@@ -99,14 +99,7 @@ async fn measure(
     for script in page.init_scripts() {
         browser.add_script_on_new_document(script).await?;
     }
-    browser.goto(url).await?;
-    wait::in_page(
-        browser,
-        "the socket to open",
-        Duration::from_secs(30),
-        page.open_condition(),
-    )
-    .await?;
+    page.load(browser, url).await?;
 
     let (input, send) = page.controls();
     let want = format!("burst {n}/{n}");

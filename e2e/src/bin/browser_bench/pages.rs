@@ -6,7 +6,8 @@
 
 use anyhow::{bail, Context, Result};
 use std::path::Path;
-use ws_chat_e2e::encode_query_value;
+use std::time::Duration;
+use ws_chat_e2e::{encode_query_value, wait, Browser};
 
 /// One of the pages under test.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,6 +81,19 @@ impl Page {
             Page::WsChat => &[WASM_MEMORY_SPY, OPEN_OBSERVER],
             Page::Plain | Page::Floor => &[],
         }
+    }
+
+    /// Loads `url` in `browser` and waits until the page's socket is open.
+    pub async fn load(self, browser: &Browser, url: &str) -> Result<()> {
+        browser.goto(url).await?;
+        wait::in_page(
+            browser,
+            "the socket to open",
+            Duration::from_secs(30),
+            self.open_condition(),
+        )
+        .await
+        .map(drop)
     }
 
     /// A JS expression that is true once the page's socket is open.

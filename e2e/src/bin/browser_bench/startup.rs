@@ -10,8 +10,7 @@
 
 use crate::pages::Page;
 use anyhow::{bail, Result};
-use std::time::Duration;
-use ws_chat_e2e::{wait, Browser, BrowserOptions};
+use ws_chat_e2e::{Browser, BrowserOptions};
 
 /// Start-up times of one page, in ms.
 #[derive(Clone, Debug)]
@@ -43,14 +42,7 @@ async fn measure(browser: &Browser, page: Page, url: &str, loads: usize) -> Resu
     }
     let mut samples = Vec::with_capacity(loads + 1);
     for _ in 0..=loads {
-        browser.goto(url).await?;
-        wait::in_page(
-            browser,
-            "the socket to open",
-            Duration::from_secs(30),
-            page.open_condition(),
-        )
-        .await?;
+        page.load(browser, url).await?;
         let at = browser
             .eval("return window.benchOpenAt;", Vec::new())
             .await?;
