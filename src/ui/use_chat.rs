@@ -96,36 +96,38 @@ pub fn use_chat(
             move || drop(driver.borrow_mut().take())
         });
     }
-    let (user, view) = (Rc::downgrade(&live), Rc::downgrade(&live));
-    let controls = use_memo((), move |()| {
-        let act = Callback::from(move |event: Event| {
-            let Some(live) = user.upgrade() else { return };
-            if let Some(d) = driver.borrow().as_ref() {
-                live.borrow_mut().user_input = true;
-                d.handle(event);
-                live.borrow_mut().user_input = false;
+    let controls = {
+        let live = Rc::downgrade(&live);
+        use_memo((), move |()| {
+            let user = live.clone();
+            let act = Callback::from(move |event: Event| {
+                if let Some(d) = driver.borrow().as_ref() {
+                    as_user(&user, || d.handle(event));
+                }
+            });
+            Controls {
+                on_send: act.reform(Event::UserSend),
+                on_retry_now: act.reform(|()| Event::UserRetryNow),
+                on_toggle: act.reform(|connect| {
+                    if connect {
+                        Event::UserConnect
+                    } else {
+                        Event::UserDisconnect
+                    }
+                }),
+                on_view: Callback::from(move |action| as_user(&live, || apply(vec![action]))),
             }
-        });
-        Controls {
-            on_send: act.reform(Event::UserSend),
-            on_retry_now: act.reform(|()| Event::UserRetryNow),
-            on_toggle: act.reform(|connect| {
-                if connect {
-                    Event::UserConnect
-                } else {
-                    Event::UserDisconnect
-                }
-            }),
-            on_view: Callback::from(move |action| {
-                if let Some(live) = view.upgrade() {
-                    live.borrow_mut().user_input = true;
-                    apply(vec![action]);
-                    live.borrow_mut().user_input = false;
-                }
-            }),
-        }
-    });
+        })
+    };
     ChatHandle { live, controls }
+}
+
+/// Runs `f` (which reaches [`apply`]) marked as the user's doing, so it renders at once.
+fn as_user(live: &Weak<RefCell<Live>>, f: impl FnOnce()) {
+    let Some(live) = live.upgrade() else { return };
+    live.borrow_mut().user_input = true;
+    f();
+    live.borrow_mut().user_input = false;
 }
 
 /// What a driver is started with; new settings start a new driver.
