@@ -14,7 +14,8 @@
 //! | server → client | `msg {seq, id, text}` | a room message, live or as catch-up; `id` is absent for plain-text senders |
 //! | server → client | `synced {head, gap}` | catch-up done; `gap`: history no longer held everything after `after` |
 //! | server → client | `pong` | heartbeat answer |
-//! | server → client | `error {reason}` | the server could not understand a frame |
+//! | server → client | `error {reason, id?}` | the server could not understand a frame; with `id`: it could not store that message now (send it again later) |
+//! | server → client | `welcome` | in-band only: the first frame, saying the server speaks wschat.v1 (see [`IN_BAND_QUERY`]) |
 //!
 //! Unknown `type`s and malformed JSON decode to a [`DecodeError`], never a panic.
 //!
@@ -41,6 +42,17 @@ pub const PLAIN_SUBPROTOCOL: &str = "wschat.plain";
 
 /// What a client offers, in its order of preference.
 pub const OFFERED: [&str; 2] = [PLAIN_SUBPROTOCOL, SUBPROTOCOL];
+
+/// The query parameter (`name=value`) a client adds to the URL when it offers no
+/// sub-protocol: some proxies (trunk serve's among them) strip `Sec-WebSocket-Protocol`, and a
+/// browser fails a handshake that offered one and got none back.
+///
+/// A wschat.v1 server that sees it, and selected no sub-protocol, speaks first with
+/// [`ServerFrame::Welcome`]; the client sends nothing until it has seen that. A plain server
+/// ignores the parameter and never sends `welcome`, so the client stays plain: it never
+/// shows other people its protocol frames and never waits for answers a plain server does
+/// not give.
+pub const IN_BAND_QUERY: (&str, &str) = ("wschat", "v1");
 
 /// Largest message text, in bytes, that a server accepts into its history.
 pub const MAX_TEXT_BYTES: usize = 16 * 1024;
@@ -95,8 +107,16 @@ pub enum ServerFrame {
     },
     Pong,
     Error {
+        /// The message this is about, when one could not be stored now: the client keeps it
+        /// and sends it again later. Absent for a frame the server could not understand.
+        #[cfg_attr(
+            not(target_arch = "wasm32"),
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
+        id: Option<String>,
         reason: String,
     },
+    Welcome,
 }
 
 /// Every field any server envelope has, flat; `type` says which must be there.
@@ -138,8 +158,10 @@ impl TryFrom<RawServerFrame> for ServerFrame {
             },
             "pong" => ServerFrame::Pong,
             "error" => ServerFrame::Error {
+                id: raw.id,
                 reason: raw.reason.ok_or_else(|| need("reason"))?,
             },
+            "welcome" => ServerFrame::Welcome,
             _ => return Err(format!("unknown envelope type `{kind}`")),
         };
         Ok(frame)

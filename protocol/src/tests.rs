@@ -67,9 +67,20 @@ fn server_frames_round_trip_with_documented_shape() {
         ),
         (ServerFrame::Pong, r#"{"type":"pong"}"#),
         (
-            ServerFrame::Error { reason: "r".into() },
+            ServerFrame::Error {
+                id: None,
+                reason: "r".into(),
+            },
             r#"{"type":"error","reason":"r"}"#,
         ),
+        (
+            ServerFrame::Error {
+                id: Some("m1".into()),
+                reason: "busy".into(),
+            },
+            r#"{"type":"error","id":"m1","reason":"busy"}"#,
+        ),
+        (ServerFrame::Welcome, r#"{"type":"welcome"}"#),
     ];
     for (frame, json) in cases {
         assert_eq!(frame.encode(), json);

@@ -144,6 +144,7 @@ async fn on_wschat(member: &Membership, message: Message) -> Vec<ServerFrame> {
         Message::Text(text) => text,
         Message::Binary(_) => {
             return vec![ServerFrame::Error {
+                id: None,
                 reason: "binary frames are not part of wschat.v1".into(),
             }]
         }
@@ -154,6 +155,7 @@ async fn on_wschat(member: &Membership, message: Message) -> Vec<ServerFrame> {
         Ok(ClientFrame::Send { id, text }) => vec![send(member, id, text).await],
         Ok(ClientFrame::Ping) => vec![ServerFrame::Pong],
         Err(e) => vec![ServerFrame::Error {
+            id: None,
             reason: e.to_string(),
         }],
     }
@@ -177,6 +179,7 @@ async fn hello(member: &Membership, after: Option<Seq>) -> Vec<ServerFrame> {
         Err(e) => {
             tracing::error!(conn = member.id(), "{e}");
             vec![ServerFrame::Error {
+                id: None,
                 reason: format!("cannot read the room history now: {e}"),
             }]
         }
@@ -214,6 +217,7 @@ async fn send(member: &Membership, id: String, text: String) -> ServerFrame {
             tracing::error!(conn = member.id(), "{e}");
             ServerFrame::Error {
                 reason: format!("message {id} not stored, send it again later: {e}"),
+                id: Some(id),
             }
         }
     }

@@ -188,7 +188,7 @@ async fn bad_sends_are_rejected_and_bad_frames_answered_without_closing() {
     ] {
         ws.send(Message::text(junk)).await.expect("send");
         match recv(&mut ws).await {
-            ServerFrame::Error { reason } => {
+            ServerFrame::Error { reason, .. } => {
                 assert!(reason.starts_with("malformed wschat.v1"), "{reason}")
             }
             other => panic!("{junk}: {other:?}"),
@@ -198,6 +198,7 @@ async fn bad_sends_are_rejected_and_bad_frames_answered_without_closing() {
     assert_eq!(
         recv(&mut ws).await,
         ServerFrame::Error {
+            id: None,
             reason: "binary frames are not part of wschat.v1".into()
         }
     );

@@ -363,7 +363,8 @@ impl Delivery {
                 }
             }
             ServerFrame::Pong => {}
-            ServerFrame::Error { reason } => {
+            ServerFrame::Welcome => {}
+            ServerFrame::Error { reason, .. } => {
                 notice(out, NoticeKind::Error, format!("server error: {reason}"))
             }
         }
