@@ -25,8 +25,6 @@ pub struct Driver {
 
 struct Inner {
     engine: Engine,
-    /// `Err` holds why there is no usable URL; the engine then never connects.
-    url: Result<String, String>,
     socket: Option<Socket>,
     timer: Option<(Duration, Timeout)>,
     store: OutboxStore,
@@ -36,7 +34,8 @@ struct Inner {
 }
 
 impl Driver {
-    /// Restores the saved outbox and connects (unless `url` is an error, which is shown).
+    /// Restores the saved outbox and connects (unless `url` is an error, which the engine
+    /// shows).
     pub fn start(
         url: Result<String, String>,
         storage_key: Option<&str>,
@@ -45,12 +44,12 @@ impl Driver {
     ) -> Self {
         let key = storage_key.map_or_else(|| url.clone().unwrap_or_default(), str::to_owned);
         let mut store = OutboxStore::new(&key);
-        let engine = Engine::new(config, page::random_seed(), store.load());
+        let storage_problem = store.unavailable();
+        let engine = Engine::new(config, url, page::random_seed(), store.load());
         let inner = Rc::new_cyclic(|weak: &Weak<RefCell<Inner>>| {
             let weak = weak.clone();
             RefCell::new(Inner {
                 engine,
-                url,
                 socket: None,
                 timer: None,
                 store,
@@ -58,20 +57,14 @@ impl Driver {
                 _page_events: PageEvents::listen(move |event| feed(&weak, event)),
             })
         });
-        let fatal = inner.borrow().url.clone().err();
         let driver = Self { inner };
-        match fatal {
-            Some(message) => {
-                log::error!("{message}");
-                run(&driver.inner, vec![ChatAction::Fatal(message)]);
-            }
-            None => {
-                if !PageEvents::online_now() {
-                    driver.handle(Event::Offline);
-                }
-                driver.handle(Event::UserConnect);
-            }
+        if let Some(reason) = storage_problem {
+            driver.handle(Event::StorageFailed { reason });
         }
+        if !PageEvents::online_now() {
+            driver.handle(Event::Offline);
+        }
+        driver.handle(Event::UserConnect);
         driver
     }
 
@@ -113,7 +106,7 @@ fn run(inner: &Rc<RefCell<Inner>>, mut ui: Vec<ChatAction>) {
             break;
         };
         match effect {
-            Effect::Connect { protocols } => connect(inner, &protocols),
+            Effect::Connect { url, protocols } => connect(inner, &url, &protocols),
             Effect::Close { code, reason } => {
                 if let Some(socket) = inner.borrow_mut().socket.take() {
                     socket.close(code, &reason);
@@ -137,7 +130,15 @@ fn run(inner: &Rc<RefCell<Inner>>, mut ui: Vec<ChatAction>) {
         }
     }
     if let Some((messages, orphaned)) = save {
-        inner.borrow_mut().store.save(messages, orphaned);
+        let result = inner.borrow_mut().store.save(messages, orphaned);
+        if let Err(reason) = result {
+            // Reported like any event; the engine decides what storage trouble means.
+            inner
+                .borrow_mut()
+                .engine
+                .handle(Event::StorageFailed { reason }, page::now());
+            return run(inner, ui);
+        }
     }
     arm_timer(inner);
     if !ui.is_empty() {
@@ -146,23 +147,19 @@ fn run(inner: &Rc<RefCell<Inner>>, mut ui: Vec<ChatAction>) {
     }
 }
 
-fn connect(inner: &Rc<RefCell<Inner>>, protocols: &[String]) {
+fn connect(inner: &Rc<RefCell<Inner>>, url: &str, protocols: &[String]) {
     // The previous socket goes first: never two at once.
     drop(inner.borrow_mut().socket.take());
-    let Ok(url) = inner.borrow().url.clone() else {
-        return;
-    };
     let weak = Rc::downgrade(inner);
-    match Socket::open(&url, protocols, move |event| feed(&weak, event)) {
+    match Socket::open(url, protocols, move |event| feed(&weak, event)) {
         Ok(socket) => inner.borrow_mut().socket = Some(socket),
-        Err(message) => {
-            let message = format!("cannot connect to {url}: {message}");
-            log::error!("{message}");
-            let mut this = inner.borrow_mut();
-            this.engine.handle(Event::UserDisconnect, page::now());
-            this.url = Err(message.clone());
-            drop(this);
-            run(inner, vec![ChatAction::Fatal(message)]);
+        Err(reason) => {
+            log::error!("cannot connect to {url}: {reason}");
+            // Handled at once, within this run: the effects it makes follow in the same loop.
+            inner
+                .borrow_mut()
+                .engine
+                .handle(Event::ConnectFailed { reason }, page::now());
         }
     }
 }

@@ -23,6 +23,21 @@ pub fn random_seed() -> u64 {
     (hi << 32) | lo
 }
 
+/// 128 bits from the browser's cryptographic generator, for message ids nobody can guess.
+/// `crypto.getRandomValues` exists in every browser this runs in, secure context or not; the
+/// fallback only keeps a chat working in an environment without it.
+pub fn random_nonce() -> u128 {
+    let mut bytes = [0u8; 16];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if filled {
+        u128::from_le_bytes(bytes)
+    } else {
+        (u128::from(random_seed()) << 64) | u128::from(random_seed())
+    }
+}
+
 pub fn origin() -> PageOrigin {
     let location = web_sys::window().map(|w| w.location());
     let part = |f: fn(&web_sys::Location) -> Result<String, wasm_bindgen::JsValue>| {

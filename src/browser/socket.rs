@@ -117,9 +117,10 @@ impl Drop for Socket {
     }
 }
 
-fn describe_js_error(e: &JsValue) -> String {
+/// The message of a JavaScript exception, for people.
+pub(super) fn describe_js_error(e: &JsValue) -> String {
     e.dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))
         .or_else(|| e.as_string())
-        .unwrap_or_else(|| "the browser refused to open the socket".into())
+        .unwrap_or_else(|| "no details given".into())
 }

@@ -6,8 +6,8 @@
 //! for good the next page load of the chat adopts it (see [`crate::core::outbox::adopt`]).
 //! When to write is the engine's decision ([`crate::core::save_throttle`]); this only writes.
 //!
-//! Storage can be missing (privacy modes, sandboxed iframes) or full; then the outbox lives in
-//! memory only, with one console warning, and the chat works on.
+//! Storage can be missing (privacy modes, sandboxed iframes) or full. This only reports that;
+//! the engine decides what follows (the outbox lives in memory only, and the user is told).
 
 use crate::core::outbox::{adopt, SavedOutbox, StoredMessage};
 use js_sys::Reflect;
@@ -25,15 +25,19 @@ impl OutboxStore {
     /// `chat_key` tells apart chats on one origin; by default it is the server URL.
     pub fn new(chat_key: &str) -> Self {
         let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
-        if storage.is_none() {
-            log::warn!("localStorage unavailable: unsent messages are kept in memory only");
-        }
         let prefix = format!("ws-chat:outbox:{chat_key}:");
         Self {
             key: format!("{prefix}{}", tab_id()),
             prefix,
             storage,
         }
+    }
+
+    /// Why nothing can be stored, if nothing can.
+    pub fn unavailable(&self) -> Option<String> {
+        self.storage
+            .is_none()
+            .then(|| "localStorage is unavailable".to_owned())
     }
 
     /// This tab's saved outbox, plus any orphaned ones of the same chat (which it now owns).
@@ -56,26 +60,34 @@ impl OutboxStore {
             }
         }
         let (messages, adopted) = adopt(read(&storage, &self.key), others);
-        self.save(messages.clone(), false);
+        // Written before the adopted records go, so a failure here loses nothing: they stay
+        // for the next load, and the engine hears of the failure with its first save.
+        if self.save(messages.clone(), false).is_err() {
+            return messages;
+        }
         for key in adopted {
             let _ = storage.remove_item(&key);
         }
         messages
     }
 
-    /// Writes this tab's record; `orphaned` when the page is going away.
-    pub fn save(&mut self, messages: Vec<StoredMessage>, orphaned: bool) {
-        let Some(storage) = &self.storage else { return };
+    /// Writes this tab's record (an empty outbox removes it); `orphaned` when the page is
+    /// going away.
+    pub fn save(&mut self, messages: Vec<StoredMessage>, orphaned: bool) -> Result<(), String> {
+        let Some(storage) = &self.storage else {
+            return Ok(());
+        };
         let result = if messages.is_empty() {
             storage.remove_item(&self.key)
         } else {
             let record = SavedOutbox { orphaned, messages };
             storage.set_item(&self.key, &record.to_json())
         };
-        if result.is_err() {
-            log::warn!("localStorage full or refused: unsent messages are kept in memory only");
-            self.storage = None;
-        }
+        result.map_err(|e| {
+            let reason = super::socket::describe_js_error(&e);
+            log::warn!("saving the outbox failed: {reason}");
+            format!("the browser refused to save unsent messages ({reason})")
+        })
     }
 }
 

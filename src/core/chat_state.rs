@@ -134,8 +134,6 @@ pub enum ChatAction {
     Phase(Phase),
     Details(Option<Details>),
     Stats(Stats),
-    /// A configuration problem (such as an invalid URL) that prevents connecting.
-    Fatal(String),
     Outgoing {
         id: Rc<str>,
         text: Rc<str>,
@@ -169,7 +167,6 @@ pub struct ChatState {
     pub phase: Phase,
     pub details: Option<Details>,
     pub stats: Stats,
-    pub fatal: Option<String>,
     /// Oldest first, in room order; at most `display.keep` plus what is still pending.
     entries: VecDeque<Rc<Entry>>,
     window: MessageWindow,
@@ -189,11 +186,18 @@ impl ChatState {
             phase: Phase::Stopped(StopReason::User),
             details: None,
             stats: Stats::default(),
-            fatal: None,
             entries: VecDeque::new(),
             window: MessageWindow::default(),
             display: display.sanitized(),
             next_key: 0,
+        }
+    }
+
+    /// Why the chat cannot connect at all (an invalid URL or configuration), if it cannot.
+    pub fn unusable(&self) -> Option<&str> {
+        match &self.phase {
+            Phase::Stopped(StopReason::Unusable { reason }) => Some(reason),
+            _ => None,
         }
     }
 
@@ -212,7 +216,6 @@ impl ChatState {
             ChatAction::Phase(phase) => self.phase = phase,
             ChatAction::Details(details) => self.details = details,
             ChatAction::Stats(stats) => self.stats = stats,
-            ChatAction::Fatal(message) => self.fatal = Some(message),
             ChatAction::Outgoing { id, text, status } => {
                 let key = self.key();
                 self.entries.push_back(Rc::new(Entry::Out {

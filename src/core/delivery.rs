@@ -4,15 +4,25 @@
 //! is re-sent after every reconnect, and the client asks for what it missed with `hello {after}`;
 //! room sequence numbers make duplicates harmless. Against a plain server, a message leaves the
 //! outbox once handed to an open socket: that is all a plain peer can promise.
+//!
+//! Without a negotiated sub-protocol the client offered none (see [`IN_BAND_QUERY`]): it then
+//! only listens until the server has spoken. `welcome` means wschat.v1; any other frame, or
+//! silence for [`DeliveryConfig::welcome_wait`], means a plain server, which gets plain text and
+//! never a heartbeat it could not answer, so a quiet broadcast-only server is never taken for
+//! a dead one.
 
 use super::chat_state::{ChatAction, Details, NoticeKind, OutStatus, Stats};
 use super::outbox::{Outbox, StoredMessage};
 use super::reconnect::Now;
+use super::seen_seqs::SeenSeqs;
 use super::Effect;
 use std::collections::VecDeque;
 use std::rc::Rc;
 use std::time::Duration;
-use ws_chat_protocol::{ClientFrame, Seq, ServerFrame, OFFERED, SUBPROTOCOL};
+use ws_chat_protocol::{ClientFrame, Seq, IN_BAND_QUERY, OFFERED};
+
+mod envelopes;
+mod negotiation;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeliveryConfig {
@@ -26,6 +36,11 @@ pub struct DeliveryConfig {
     /// The saved outbox is written at most this often (and always when the page is hidden), so
     /// a burst of sends or acks costs one write, not one per message.
     pub save_every: Duration,
+    /// In band, how long to wait for the server's `welcome` before taking it for a plain server.
+    pub welcome_wait: Duration,
+    /// After the server could not store a message (`error {id}`), the first wait before sending
+    /// it again; it doubles with each failure in a row, up to 32 times this.
+    pub store_retry: Duration,
 }
 
 impl Default for DeliveryConfig {
@@ -36,56 +51,24 @@ impl Default for DeliveryConfig {
             heartbeat_idle: Duration::from_secs(15),
             heartbeat_timeout: Duration::from_secs(10),
             save_every: Duration::from_millis(100),
+            welcome_wait: Duration::from_secs(2),
+            store_retry: Duration::from_secs(1),
         }
     }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
-    Plain,
+    /// In band, before the server has said anything: nothing is sent.
+    Listening {
+        until: Now,
+    },
+    /// A plain peer. `after_silence`: it was taken for one because no `welcome` came in time,
+    /// so a `welcome` that is merely late is still recognised (and not shown).
+    Plain {
+        after_silence: bool,
+    },
     Envelopes,
-}
-
-/// Room sequence numbers already shown: everything up to `upto`, plus any seen out of order.
-/// `ahead` is sorted: seqs arrive nearly in order, so an insert is almost always at the end, and
-/// a sorted deque is much smaller in the wasm than a `BTreeSet`.
-#[derive(Debug, Default)]
-struct SeenSeqs {
-    upto: Option<Seq>,
-    ahead: VecDeque<Seq>,
-}
-
-impl SeenSeqs {
-    fn contains(&self, seq: Seq) -> bool {
-        self.upto.is_some_and(|u| seq <= u) || self.ahead.binary_search(&seq).is_ok()
-    }
-
-    fn insert(&mut self, seq: Seq) {
-        if let Err(at) = self.ahead.binary_search(&seq) {
-            self.ahead.insert(at, seq);
-        }
-        self.advance();
-    }
-
-    /// The server says everything up to `head` was sent (or is gone from history).
-    fn caught_up(&mut self, head: Seq) {
-        self.upto = Some(self.upto.map_or(head, |u| u.max(head)));
-        self.advance();
-    }
-
-    fn advance(&mut self) {
-        let Some(mut upto) = self.upto else { return };
-        while self
-            .ahead
-            .front()
-            .is_some_and(|&s| s <= upto.saturating_add(1))
-        {
-            if let Some(s) = self.ahead.pop_front() {
-                upto = upto.max(s);
-            }
-        }
-        self.upto = Some(upto);
-    }
 }
 
 #[derive(Debug)]
@@ -95,25 +78,23 @@ pub struct Delivery {
     mode: Option<Mode>,
     seen: SeenSeqs,
     stats: Stats,
-    id_prefix: String,
-    next_id: u64,
     last_received: Now,
     ping_sent: Option<Now>,
     /// The server answered `hello`, so it really speaks `wschat.v1`; until then nothing is sent.
     confirmed: bool,
-    /// wschat.v1 without a negotiated sub-protocol: tried because none could be offered.
-    in_band: bool,
+    /// `error {id}` answers in a row; the resend waits longer after each.
+    store_errors: u32,
+    /// When messages the server could not store go out again.
+    resend_at: Option<Now>,
     details: Details,
     /// The outbox changed since it was last handed out for saving.
     unsaved: bool,
 }
 
 impl Delivery {
-    /// `id_prefix` must differ between components and page loads (a random value will do);
     /// `restored` is the outbox saved before a reload, shown again as queued.
     pub fn new(
         config: DeliveryConfig,
-        id_prefix: String,
         restored: Vec<StoredMessage>,
         out: &mut VecDeque<Effect>,
     ) -> Self {
@@ -123,12 +104,11 @@ impl Delivery {
             mode: None,
             seen: SeenSeqs::default(),
             stats: Stats::default(),
-            id_prefix,
-            next_id: 0,
             last_received: Duration::ZERO,
             ping_sent: None,
             confirmed: false,
-            in_band: false,
+            store_errors: 0,
+            resend_at: None,
             details: Details::default(),
             unsaved: false,
         };
@@ -152,12 +132,19 @@ impl Delivery {
         OFFERED.iter().map(|p| (*p).to_owned()).collect()
     }
 
-    pub fn user_send(&mut self, text: String, out: &mut VecDeque<Effect>) {
+    /// The URL of a connection that offers no sub-protocol: `url` plus [`IN_BAND_QUERY`].
+    pub fn in_band_url(url: &str) -> String {
+        let (name, value) = IN_BAND_QUERY;
+        let join = if url.contains('?') { '&' } else { '?' };
+        format!("{url}{join}{name}={value}")
+    }
+
+    /// A typed message. `id` is unguessable (128 random bits): ids are broadcast, and a
+    /// guessable next id would let another member send it first and so suppress the message.
+    pub fn user_send(&mut self, text: String, id: String, out: &mut VecDeque<Effect>) {
         if text.is_empty() {
             return;
         }
-        self.next_id += 1;
-        let id = format!("{}-{}", self.id_prefix, self.next_id);
         let failed = if text.len() > self.config.max_message_bytes {
             Some(format!(
                 "too large: {} bytes, the limit is {}",
@@ -190,224 +177,32 @@ impl Delivery {
         }
     }
 
-    /// The socket opened. `offered`: whether the handshake offered sub-protocols. A server that
-    /// selected none although none was offered may still speak wschat.v1 (behind a proxy that
-    /// strips the header), so `hello` goes first there too, and its answer decides.
-    pub fn opened(
-        &mut self,
-        protocol: &str,
-        extensions: &str,
-        offered: bool,
-        now: Now,
-        out: &mut VecDeque<Effect>,
-    ) {
-        let in_band = !offered && protocol.is_empty();
-        let mode = if protocol == SUBPROTOCOL || in_band {
-            Mode::Envelopes
-        } else {
-            Mode::Plain
-        };
-        self.mode = Some(mode);
-        self.in_band = in_band;
-        self.last_received = now;
-        self.confirmed = false;
-        // `hello` is answered like a ping: a server that stays silent is not really there.
-        self.ping_sent = (mode == Mode::Envelopes).then_some(now);
-        self.details = Details {
-            protocol: protocol.to_owned(),
-            extensions: extensions.to_owned(),
-        };
-        ui(out, ChatAction::Details(Some(self.details.clone())));
-        if mode == Mode::Envelopes {
-            out.push_back(Effect::Send(
-                ClientFrame::Hello {
-                    // A first join asks for the room's history too: a message sent between
-                    // the upgrade and this hello is then in the catch-up, never lost.
-                    after: Some(self.seen.upto.unwrap_or(0)),
-                }
-                .encode(),
-            ));
-        }
-        self.flush(out);
-        self.unsaved = true;
-    }
-
-    /// The socket is gone (closed, failed or abandoned): unconfirmed messages wait again.
-    pub fn socket_lost(&mut self, out: &mut VecDeque<Effect>) {
-        if self.mode.take().is_none() {
-            return;
-        }
-        self.ping_sent = None;
-        ui(out, ChatAction::Details(None));
-        for id in self.outbox.socket_lost() {
-            status(out, id, OutStatus::Queued, None);
-        }
-    }
-
-    pub fn text_received(&mut self, text: String, now: Now, out: &mut VecDeque<Effect>) {
-        self.last_received = now;
-        self.ping_sent = None;
-        match self.mode {
-            Some(Mode::Envelopes) => match ServerFrame::decode(&text) {
-                Ok(frame) => self.frame_received(frame, out),
-                Err(err) if !self.confirmed => {
-                    // It selected wschat.v1 but answers in plain text: believe the answer.
-                    log::warn!("the server selected {SUBPROTOCOL} but does not speak it ({err}); using plain text");
-                    self.mode = Some(Mode::Plain);
-                    ui(
-                        out,
-                        ChatAction::Incoming {
-                            seq: None,
-                            text: text.into(),
-                        },
-                    );
-                    self.flush(out);
-                    self.unsaved = true;
-                }
-                Err(err) => {
-                    log::warn!("{err}: {text:.200}");
-                    notice(out, NoticeKind::Error, err.to_string());
-                }
-            },
-            Some(Mode::Plain) | None => ui(
-                out,
-                ChatAction::Incoming {
-                    seq: None,
-                    text: text.into(),
-                },
-            ),
-        }
-    }
-
-    pub fn binary_received(&mut self, len: usize, now: Now, out: &mut VecDeque<Effect>) {
-        self.last_received = now;
-        self.ping_sent = None;
-        let text = format!("ignored a binary frame of {len} bytes: this chat shows text only");
-        log::warn!("{text}");
-        notice(out, NoticeKind::Error, text);
-    }
-
-    pub fn poll_timeout(&self) -> Option<Now> {
-        if self.mode != Some(Mode::Envelopes) {
-            return None;
-        }
-        Some(match self.ping_sent {
-            Some(at) => at + self.config.heartbeat_timeout,
-            None => self.last_received + self.config.heartbeat_idle,
-        })
-    }
-
-    /// Runs the heartbeat. Returns why the connection is dead, if it is.
-    pub fn handle_timeout(&mut self, now: Now, out: &mut VecDeque<Effect>) -> Option<String> {
-        let due = self.poll_timeout()?;
-        if now < due {
-            return None;
-        }
-        if self.ping_sent.is_some() {
-            let secs = self.config.heartbeat_timeout.as_secs();
-            return Some(format!("no answer to a heartbeat within {secs} s"));
-        }
-        self.ping_sent = Some(now);
-        out.push_back(Effect::Send(ClientFrame::Ping.encode()));
-        None
-    }
-
-    fn frame_received(&mut self, frame: ServerFrame, out: &mut VecDeque<Effect>) {
-        let before = self.stats;
-        match frame {
-            ServerFrame::Ack { id, seq } => self.confirmed(id, seq, out),
-            ServerFrame::Reject { id, reason } => {
-                if self.outbox.remove(&id) {
-                    status(
-                        out,
-                        id,
-                        OutStatus::Failed(format!("rejected by the server: {reason}")),
-                        None,
-                    );
-                    self.unsaved = true;
-                }
-            }
-            ServerFrame::Msg { seq, id, text } => match id {
-                // Our own message whose ack was lost with a socket.
-                Some(id) if self.outbox.contains(&id) => self.confirmed(id, seq, out),
-                _ if self.seen.contains(seq) => self.stats.duplicates += 1,
-                _ => {
-                    self.seen.insert(seq);
-                    ui(
-                        out,
-                        ChatAction::Incoming {
-                            seq: Some(seq),
-                            text: text.into(),
-                        },
-                    );
-                }
-            },
-            ServerFrame::Synced { head, gap } => {
-                // On a first join the history's limit is not something this chat missed.
-                if gap && self.seen.upto.is_some() {
-                    self.stats.gaps += 1;
-                    notice(
-                        out,
-                        NoticeKind::Gap,
-                        "some messages were missed while disconnected".into(),
-                    );
-                }
-                self.seen.caught_up(head);
-                if !std::mem::replace(&mut self.confirmed, true) {
-                    if self.in_band {
-                        self.details.protocol = format!("{SUBPROTOCOL} (in band)");
-                        ui(out, ChatAction::Details(Some(self.details.clone())));
-                    }
-                    // Caught up: what is still unconfirmed now goes out again, in order.
-                    self.flush(out);
-                }
-            }
-            ServerFrame::Pong => {}
-            ServerFrame::Welcome => {}
-            ServerFrame::Error { reason, .. } => {
-                notice(out, NoticeKind::Error, format!("server error: {reason}"))
-            }
-        }
-        if self.stats != before {
-            ui(out, ChatAction::Stats(self.stats));
-        }
-    }
-
-    fn confirmed(&mut self, id: String, seq: Seq, out: &mut VecDeque<Effect>) {
-        if !self.outbox.remove(&id) {
-            self.stats.duplicates += 1;
-            return;
-        }
-        self.stats.delivered += 1;
-        self.seen.insert(seq);
-        status(out, id, OutStatus::Delivered, Some(seq));
-        self.unsaved = true;
-    }
-
     /// Hands every waiting message to the open socket, oldest first.
     fn flush(&mut self, out: &mut VecDeque<Effect>) {
-        let Some(mode) = self.mode else { return };
-        if mode == Mode::Envelopes && !self.confirmed {
-            return;
-        }
+        let plain = match self.mode {
+            Some(Mode::Plain { .. }) => true,
+            Some(Mode::Envelopes) if self.confirmed && self.resend_at.is_none() => false,
+            _ => return,
+        };
         let batch = self.outbox.take_unsent();
         if batch.is_empty() {
             return;
         }
         for StoredMessage { id, text } in batch {
-            let frame = match mode {
-                Mode::Plain => text,
-                Mode::Envelopes => ClientFrame::Send {
+            let frame = if plain {
+                text
+            } else {
+                ClientFrame::Send {
                     id: id.clone(),
                     text,
                 }
-                .encode(),
+                .encode()
             };
             out.push_back(Effect::Send(frame));
             self.stats.sent += 1;
             status(out, id, OutStatus::Sent, None);
         }
-        if mode == Mode::Plain {
+        if plain {
             self.outbox.drain_sent();
         }
         ui(out, ChatAction::Stats(self.stats));
@@ -448,7 +243,3 @@ fn notice(out: &mut VecDeque<Effect>, kind: NoticeKind, text: String) {
         },
     );
 }
-
-#[cfg(test)]
-#[path = "delivery_tests.rs"]
-mod tests;

@@ -1,10 +1,11 @@
 //! The one event boundary: every browser happening comes in as an [`Event`], every action the
 //! browser must take goes out as an [`Effect`]. The glue only translates; this decides.
 
-use super::chat_state::ChatAction;
-use super::delivery::{Delivery, DeliveryConfig};
+use super::chat_state::{ChatAction, NoticeKind};
+use super::delivery::Delivery;
+use super::engine_config::EngineConfig;
 use super::outbox::StoredMessage;
-use super::reconnect::{Command, Input, Now, Phase, Reconnect, ReconnectConfig};
+use super::reconnect::{Command, Input, Now, Phase, Reconnect};
 use super::save_throttle::SaveThrottle;
 use std::collections::VecDeque;
 
@@ -33,7 +34,21 @@ pub enum Event {
     PageHidden,
     /// The page came back from the back-forward cache: its outbox is its own again.
     PageShown,
-    UserSend(String),
+    /// A typed message; `nonce` is 128 random bits from the browser's `crypto`, which become
+    /// the message's id (see [`Delivery::user_send`]).
+    UserSend {
+        text: String,
+        nonce: u128,
+    },
+    /// The browser would not even create the socket (`new WebSocket` threw): a blocked port,
+    /// mixed content, a URL it rejects. Retrying the same URL cannot help.
+    ConnectFailed {
+        reason: String,
+    },
+    /// Writing the saved outbox failed (storage full, refused or missing).
+    StorageFailed {
+        reason: String,
+    },
     UserConnect,
     UserDisconnect,
     UserRetryNow,
@@ -42,8 +57,9 @@ pub enum Event {
 /// What the browser glue must do, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    /// Drop any current socket and open a new one offering these sub-protocols.
+    /// Drop any current socket and open a new one to `url` offering these sub-protocols.
     Connect {
+        url: String,
         protocols: Vec<String>,
     },
     /// Close and drop the current socket.
@@ -53,17 +69,12 @@ pub enum Effect {
     },
     Send(String),
     Ui(ChatAction),
-    /// Store the outbox so a reload keeps it; `orphaned` when the page is going away.
+    /// Store the outbox so a reload keeps it; `orphaned` when the page is going away. An empty
+    /// list removes the saved record.
     SaveOutbox {
         messages: Vec<StoredMessage>,
         orphaned: bool,
     },
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct EngineConfig {
-    pub reconnect: ReconnectConfig,
-    pub delivery: DeliveryConfig,
 }
 
 #[derive(Debug)]
@@ -76,27 +87,43 @@ pub struct Engine {
     /// makes the browser fail every handshake that offers one; without an offer, wschat.v1 is
     /// tried in band instead (see [`Delivery::opened`]).
     offer_protocols: bool,
+    /// Where to connect, or why there is nowhere to (an invalid URL or configuration).
+    target: Result<String, String>,
+    /// Whether the outbox is still written to storage; off after the first failed write.
+    storing: bool,
     saves: SaveThrottle,
     effects: VecDeque<Effect>,
 }
 
 impl Engine {
-    /// A stopped engine; send [`Event::UserConnect`] to start. `seed` feeds the backoff jitter
-    /// and the message-id prefix, so it should be random per page load and component.
-    pub fn new(config: EngineConfig, seed: u64, restored: Vec<StoredMessage>) -> Self {
+    /// A stopped engine; send [`Event::UserConnect`] to start. `target` is the WebSocket URL,
+    /// or why there is none; an invalid `config` is reported the same way (and the defaults
+    /// keep everything else working). `seed` feeds the backoff jitter, so it should be random
+    /// per page load and component.
+    pub fn new(
+        config: EngineConfig,
+        target: Result<String, String>,
+        seed: u64,
+        restored: Vec<StoredMessage>,
+    ) -> Self {
+        let (config, target) = match config.validate() {
+            Ok(()) => (config, target),
+            Err(e) => (EngineConfig::default(), Err(e.to_string())),
+        };
         let mut effects = VecDeque::new();
-        let id_prefix = format!("{:016x}", super::rng::Rng::new(seed ^ 0x5EED).next_u64());
         let saves = SaveThrottle::new(config.delivery.save_every);
-        let delivery = Delivery::new(config.delivery, id_prefix, restored, &mut effects);
+        let delivery = Delivery::new(config.delivery, restored, &mut effects);
         let mut engine = Self {
             reconnect: Reconnect::new(config.reconnect, seed),
             delivery,
             shown_phase: None,
             offer_protocols: true,
+            target,
+            storing: true,
             saves,
             effects,
         };
-        engine.settle();
+        engine.settle(Now::ZERO);
         engine
     }
 
@@ -150,7 +177,17 @@ impl Engine {
             Event::Visible => self.reconnect.handle(Input::Visible, now),
             Event::PageHidden => self.save_out_of_turn(true, now),
             Event::PageShown => self.save_out_of_turn(false, now),
-            Event::UserSend(text) => self.delivery.user_send(text, out),
+            Event::UserSend { text, nonce } => {
+                // Two u64 halves: u128 formatting would add its own code to the wasm.
+                let id = format!("{:016x}{:016x}", (nonce >> 64) as u64, nonce as u64);
+                self.delivery.user_send(text, id, out)
+            }
+            Event::ConnectFailed { reason } => {
+                let url = self.target.as_deref().unwrap_or_default();
+                let reason = format!("the browser cannot connect to {url}: {reason}");
+                self.reconnect.handle(Input::Unusable { reason }, now);
+            }
+            Event::StorageFailed { reason } => self.storage_failed(reason),
             Event::UserConnect => self.reconnect.handle(Input::Start, now),
             Event::UserDisconnect => self.reconnect.handle(Input::Stop, now),
             Event::UserRetryNow => self.reconnect.handle(Input::RetryNow, now),
@@ -158,7 +195,7 @@ impl Engine {
         if self.delivery.take_unsaved() && self.saves.changed(now) {
             self.save_outbox(false);
         }
-        self.settle();
+        self.settle(now);
     }
 
     pub fn handle_timeout(&mut self, now: Now) {
@@ -172,7 +209,24 @@ impl Engine {
         if self.saves.handle_timeout(now) || changed {
             self.save_outbox(false);
         }
-        self.settle();
+        self.settle(now);
+    }
+
+    /// Storage failed once: the outbox lives in memory from now on, which the user is told
+    /// once, and the saved record goes (a remove needs no space), because a record older than
+    /// what the server has acked would send delivered messages again after a reload.
+    fn storage_failed(&mut self, reason: String) {
+        if !std::mem::replace(&mut self.storing, false) {
+            return;
+        }
+        self.effects.push_back(Effect::SaveOutbox {
+            messages: Vec::new(),
+            orphaned: false,
+        });
+        self.effects.push_back(Effect::Ui(ChatAction::Notice {
+            kind: NoticeKind::Error,
+            text: format!("{reason}: unsent messages are kept in this page only").into(),
+        }));
     }
 
     fn save_out_of_turn(&mut self, orphaned: bool, now: Now) {
@@ -182,6 +236,9 @@ impl Engine {
     }
 
     fn save_outbox(&mut self, orphaned: bool) {
+        if !self.storing {
+            return;
+        }
         self.effects.push_back(Effect::SaveOutbox {
             messages: self.delivery.outbox_snapshot(),
             orphaned,
@@ -189,19 +246,26 @@ impl Engine {
     }
 
     /// Turns the reconnect machine's commands into effects and reports a changed phase.
-    fn settle(&mut self) {
+    fn settle(&mut self, now: Now) {
         while let Some(command) = self.reconnect.poll_command() {
             self.delivery.socket_lost(&mut self.effects);
-            self.effects.push_back(match command {
-                Command::Connect => Effect::Connect {
-                    protocols: if self.offer_protocols {
-                        Delivery::protocols()
-                    } else {
-                        Vec::new()
-                    },
+            let effect = match (command, &self.target) {
+                (Command::Connect, Err(reason)) => {
+                    let reason = reason.clone();
+                    self.reconnect.handle(Input::Unusable { reason }, now);
+                    continue;
+                }
+                (Command::Connect, Ok(url)) if self.offer_protocols => Effect::Connect {
+                    url: url.clone(),
+                    protocols: Delivery::protocols(),
                 },
-                Command::Close { code, reason } => Effect::Close { code, reason },
-            });
+                (Command::Connect, Ok(url)) => Effect::Connect {
+                    url: Delivery::in_band_url(url),
+                    protocols: Vec::new(),
+                },
+                (Command::Close { code, reason }, _) => Effect::Close { code, reason },
+            };
+            self.effects.push_back(effect);
         }
         let phase = self.reconnect.phase();
         if self.shown_phase.as_ref() != Some(phase) {

@@ -3,6 +3,9 @@
 use super::*;
 use crate::core::backoff::Backoff;
 use crate::core::chat_state::{ChatState, Entry, OutStatus};
+use crate::core::delivery::DeliveryConfig;
+use crate::core::reconnect::ReconnectConfig;
+use std::cell::Cell;
 use std::time::Duration;
 use ws_chat_protocol::{ClientFrame, ServerFrame, PLAIN_SUBPROTOCOL, SUBPROTOCOL};
 
@@ -20,8 +23,9 @@ struct Harness {
     writes: usize,
     orphaned: bool,
     connects: usize,
-    /// Sub-protocols offered by the latest connect.
+    /// Sub-protocols offered by the latest connect, and its URL.
     offered: Vec<String>,
+    url: String,
     closes: Vec<u16>,
     now: Duration,
 }
@@ -40,7 +44,7 @@ impl Harness {
             },
         };
         let mut h = Self {
-            engine: Engine::new(config, 1, restored),
+            engine: Engine::new(config, Ok(URL.into()), 1, restored),
             state: ChatState::default(),
             sent: Vec::new(),
             saved: Vec::new(),
@@ -48,6 +52,7 @@ impl Harness {
             orphaned: false,
             connects: 0,
             offered: Vec::new(),
+            url: String::new(),
             closes: Vec::new(),
             now: ms(0),
         };
@@ -72,8 +77,9 @@ impl Harness {
     fn drain(&mut self) {
         while let Some(effect) = self.engine.poll_effect() {
             match effect {
-                Effect::Connect { protocols } => {
+                Effect::Connect { url, protocols } => {
                     self.offered = protocols;
+                    self.url = url;
                     self.connects += 1;
                 }
                 Effect::Close { code, .. } => self.closes.push(code),
@@ -148,8 +154,21 @@ impl Harness {
     }
 }
 
+const URL: &str = "ws://chat.example/ws";
+
+thread_local! {
+    static NONCE: Cell<u128> = const { Cell::new(0) };
+}
+
+/// A typed message, with the next of a predictable series of nonces (the browser's are random).
 fn send(text: &str) -> Event {
-    Event::UserSend(text.into())
+    Event::UserSend {
+        text: text.into(),
+        nonce: NONCE.with(|n| {
+            n.set(n.get() + 1);
+            n.get()
+        }),
+    }
 }
 
 fn id_of(frame: &ClientFrame) -> String {
@@ -548,6 +567,7 @@ fn a_server_that_never_answers_hello_is_dead() {
 
 #[test]
 fn a_failed_handshake_flips_the_offer_and_wschat_is_tried_in_band() {
+    // (The peer cases of in-band negotiation are in `engine_peer_tests.rs`.)
     let mut h = Harness::new(vec![]);
     h.at(0, Event::UserConnect);
     assert_eq!(h.offered, [PLAIN_SUBPROTOCOL, SUBPROTOCOL]);
@@ -561,7 +581,10 @@ fn a_failed_handshake_flips_the_offer_and_wschat_is_tried_in_band() {
     )
     .tick(1_001);
     assert!(h.offered.is_empty());
+    assert_eq!(h.url, format!("{URL}?wschat=v1"));
     h.at(1_002, send("proxied")).open(1_003, "");
+    assert!(h.take_sent().is_empty(), "in band, the server speaks first");
+    h.server(1_003, ServerFrame::Welcome);
     assert_eq!(h.take_frames(), [ClientFrame::Hello { after: Some(0) }]);
     h.server(
         1_004,
@@ -615,7 +638,7 @@ fn an_in_band_try_against_a_plain_server_falls_back_to_plain_text() {
         )
         .tick(1_001);
     h.at(1_002, send("hi")).open(1_003, "");
-    h.take_sent();
+    assert!(h.take_sent().is_empty(), "in band, the server speaks first");
     h.at(1_004, Event::Text("data received".into()));
     assert_eq!(h.take_sent(), ["hi"]);
     assert_eq!(h.shown(), ["hi:sent", "<data received"]);
@@ -647,7 +670,7 @@ fn phase_changes_reach_the_state() {
 #[test]
 fn a_burst_of_sends_and_acks_writes_the_outbox_a_few_times_not_per_message() {
     let mut h = Harness::new(vec![]);
-    h.engine = Engine::new(EngineConfig::default(), 1, vec![]);
+    h.engine = Engine::new(EngineConfig::default(), Ok(URL.into()), 1, vec![]);
     h.at(0, Event::UserConnect).open(1, SUBPROTOCOL);
     h.server(
         2,
@@ -694,3 +717,6 @@ fn a_burst_of_sends_and_acks_writes_the_outbox_a_few_times_not_per_message() {
     );
     assert_eq!(h.flushed().len(), 1);
 }
+
+#[path = "engine_peer_tests.rs"]
+mod peers;

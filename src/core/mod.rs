@@ -6,12 +6,15 @@ pub mod chat_state;
 pub mod close_code;
 pub mod delivery;
 pub mod engine;
+pub mod engine_config;
 pub mod message_window;
 pub mod outbox;
 pub mod reconnect;
 pub mod rng;
 pub mod save_throttle;
+pub mod seen_seqs;
 pub mod status_view;
 pub mod ws_url;
 
-pub use engine::{Effect, Engine, EngineConfig, Event};
+pub use engine::{Effect, Engine, Event};
+pub use engine_config::{ConfigError, EngineConfig};

@@ -159,6 +159,15 @@ impl Outbox {
             .collect()
     }
 
+    /// The server could not store `id`: it waits to be sent again. `false` if it was not
+    /// waiting for an answer (already confirmed, or never sent on this socket).
+    pub fn requeue(&mut self, id: &str) -> bool {
+        match self.entries.iter_mut().find(|e| e.message.id == id) {
+            Some(e) => std::mem::take(&mut e.sent),
+            None => false,
+        }
+    }
+
     /// Drops what was handed over; for a plain peer, which never confirms anything.
     pub fn drain_sent(&mut self) {
         self.entries.retain(|e| !e.sent);

@@ -52,6 +52,9 @@ pub enum StopReason {
     Refused { code: u16, reason: String },
     /// `max_attempts` retries failed in a row.
     GaveUp { attempts: u32 },
+    /// There is nothing to connect to: an invalid URL or configuration, or a URL the browser
+    /// will not open. Waiting cannot fix it; Connect tries once more.
+    Unusable { reason: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,6 +88,10 @@ pub enum Input {
     /// The socket closed (or failed to open) with this code and reason.
     Closed {
         code: u16,
+        reason: String,
+    },
+    /// No socket could be made (see [`StopReason::Unusable`]).
+    Unusable {
         reason: String,
     },
     /// The connection is alive on paper but dead in fact (a missed heartbeat): drop and retry.
@@ -184,7 +191,7 @@ impl Reconnect {
             Input::Opened => {
                 if let Phase::Connecting { .. } = self.phase {
                     self.phase = Phase::Open;
-                    self.deadline = Some(now + self.config.stable_after);
+                    self.deadline = Some(now.saturating_add(self.config.stable_after));
                 }
             }
             Input::Closed { code, reason } => {
@@ -192,6 +199,11 @@ impl Reconnect {
                 // finds us already waiting and schedules nothing more.
                 if self.has_socket() {
                     self.lost(code, reason, now);
+                }
+            }
+            Input::Unusable { reason } => {
+                if let Phase::Connecting { .. } = self.phase {
+                    self.stop(StopReason::Unusable { reason });
                 }
             }
             Input::Dead { reason } => {
@@ -233,7 +245,7 @@ impl Reconnect {
         if now < due {
             return;
         }
-        let slept = now - due >= self.config.wake_threshold;
+        let slept = now.saturating_sub(due) >= self.config.wake_threshold;
         match self.phase {
             Phase::Waiting { .. } => self.connect(now),
             Phase::Connecting { .. } if slept => {
@@ -266,7 +278,7 @@ impl Reconnect {
         self.phase = Phase::Connecting {
             attempt: self.failures,
         };
-        self.deadline = Some(now + self.config.connect_timeout);
+        self.deadline = Some(now.saturating_add(self.config.connect_timeout));
     }
 
     fn close(&mut self, code: u16, reason: &str) {
@@ -304,7 +316,7 @@ impl Reconnect {
             .delay(self.failures, self.rng.next_f64());
         self.phase = Phase::Waiting {
             attempt: self.failures,
-            retry_at: now + delay,
+            retry_at: now.saturating_add(delay),
             last_close: Some((code, reason)),
         };
     }

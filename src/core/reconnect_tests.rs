@@ -26,6 +26,7 @@ fn show(phase: &Phase) -> String {
         Phase::Stopped(StopReason::User) => "stopped".into(),
         Phase::Stopped(StopReason::Refused { code, .. }) => format!("refused:{code}"),
         Phase::Stopped(StopReason::GaveUp { attempts }) => format!("gave-up:{attempts}"),
+        Phase::Stopped(StopReason::Unusable { .. }) => "unusable".into(),
     }
 }
 
@@ -41,6 +42,9 @@ fn input(name: &str) -> Input {
         "online" => Input::Online,
         "offline" => Input::Offline,
         "visible" => Input::Visible,
+        "unusable" => Input::Unusable {
+            reason: "SyntaxError".into(),
+        },
         close => Input::Closed {
             code: close.trim_start_matches("closed:").parse().expect(close),
             reason: "r".into(),
@@ -97,6 +101,29 @@ fn fixed(ms_: u64) -> ReconnectConfig {
 }
 
 use Step::*;
+
+#[test]
+fn a_socket_that_cannot_be_made_stops_until_connect_is_pressed() {
+    run(
+        fixed(1_000),
+        &[
+            (In(0, "start"), "connect", "connecting#0"),
+            // The glue could not create the socket: no retries, no timers, no "Connecting…".
+            (In(0, "unusable"), "", "unusable"),
+            (Tick(60_000), "", "unusable"),
+            (In(60_001, "online"), "", "unusable"),
+            (In(60_002, "visible"), "", "unusable"),
+            // A late event of no socket changes nothing.
+            (In(60_003, "closed:1006"), "", "unusable"),
+            (In(60_004, "unusable"), "", "unusable"),
+            // Connect (or "reconnect now") tries once more, and a socket that opens is fine.
+            (In(70_000, "start"), "connect", "connecting#0"),
+            (In(70_001, "unusable"), "", "unusable"),
+            (In(80_000, "retry"), "connect", "connecting#0"),
+            (In(80_050, "opened"), "", "open"),
+        ],
+    );
+}
 
 #[test]
 fn connects_opens_and_reconnects_after_a_drop() {

@@ -50,6 +50,9 @@ impl StatusView {
                 "closed",
                 format!("Gave up after {attempts} failed attempts"),
             ),
+            Phase::Stopped(StopReason::Unusable { reason }) => {
+                ("closed", format!("Cannot connect: {reason}"))
+            }
         };
         Self {
             state,

@@ -44,8 +44,8 @@ pub fn Chat(props: &ChatProps) -> Html {
         <div class="ws-chat" data-role="chat">
             <StatusBar phase={state.phase.clone()} {on_retry_now} {on_toggle} />
             { details_line(state.details.as_ref(), state.stats) }
-            if let Some(error) = &state.fatal {
-                <div class="ws-chat-error" data-role="error" role="alert">{ error.clone() }</div>
+            if let Some(error) = state.unusable() {
+                <div class="ws-chat-error" data-role="error" role="alert">{ error.to_owned() }</div>
             }
             <MessageList rows={state.rows()} {on_view} />
             <Composer {on_send} />

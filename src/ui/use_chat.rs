@@ -106,7 +106,10 @@ pub fn use_chat(
                 }
             });
             Controls {
-                on_send: act.reform(Event::UserSend),
+                on_send: act.reform(|text| Event::UserSend {
+                    text,
+                    nonce: page::random_nonce(),
+                }),
                 on_retry_now: act.reform(|()| Event::UserRetryNow),
                 on_toggle: act.reform(|connect| {
                     if connect {
@@ -163,10 +166,7 @@ fn apply(live: &Weak<RefCell<Live>>, actions: Vec<ChatAction>, rerender: &UseFor
     let mut actions_were_urgent = false;
     this.since_render += actions.len();
     for action in actions {
-        actions_were_urgent |= matches!(
-            action,
-            ChatAction::Phase(_) | ChatAction::Details(_) | ChatAction::Fatal(_)
-        );
+        actions_were_urgent |= matches!(action, ChatAction::Phase(_) | ChatAction::Details(_));
         this.state.apply(action);
     }
     // What the user did, and what the connection is doing (rare, and the point of the status

@@ -1,0 +1,200 @@
+//! Which language a connection speaks: wschat.v1 (announced by the handshake or by an in-band
+//! `welcome`) or plain text, and the timers of each: the welcome wait, the heartbeat, resends.
+
+use super::status;
+use super::{notice, ui, Delivery, Mode};
+use crate::core::chat_state::{ChatAction, Details, NoticeKind, OutStatus};
+use crate::core::reconnect::Now;
+use crate::core::Effect;
+use std::collections::VecDeque;
+use ws_chat_protocol::{ClientFrame, ServerFrame, SUBPROTOCOL};
+
+impl Delivery {
+    /// The socket opened. `offered`: whether the handshake offered sub-protocols. If it did
+    /// not and the server selected none, the server speaks first (see the module docs).
+    pub fn opened(
+        &mut self,
+        protocol: &str,
+        extensions: &str,
+        offered: bool,
+        now: Now,
+        out: &mut VecDeque<Effect>,
+    ) {
+        self.last_received = now;
+        self.confirmed = false;
+        self.ping_sent = None;
+        self.details = Details {
+            protocol: protocol.to_owned(),
+            extensions: extensions.to_owned(),
+        };
+        ui(out, ChatAction::Details(Some(self.details.clone())));
+        if protocol == SUBPROTOCOL {
+            self.speak_envelopes(now, out);
+        } else if !offered && protocol.is_empty() {
+            self.mode = Some(Mode::Listening {
+                until: now.saturating_add(self.config.welcome_wait),
+            });
+        } else {
+            self.mode = Some(Mode::Plain {
+                after_silence: false,
+            });
+            self.flush(out);
+        }
+    }
+
+    /// wschat.v1 it is: `hello`, which is answered like a ping (a server that stays silent is
+    /// not really there).
+    fn speak_envelopes(&mut self, now: Now, out: &mut VecDeque<Effect>) {
+        self.mode = Some(Mode::Envelopes);
+        self.ping_sent = Some(now);
+        out.push_back(Effect::Send(
+            ClientFrame::Hello {
+                // A first join asks for the room's history too: a message sent between the
+                // upgrade and this hello is then in the catch-up, never lost.
+                after: Some(self.seen.upto.unwrap_or(0)),
+            }
+            .encode(),
+        ));
+    }
+
+    /// Plain text from here on; what waited goes out.
+    fn go_plain(&mut self, after_silence: bool, out: &mut VecDeque<Effect>) {
+        self.mode = Some(Mode::Plain { after_silence });
+        self.flush(out);
+        self.unsaved = true;
+    }
+
+    /// The socket is gone (closed, failed or abandoned): unconfirmed messages wait again.
+    pub fn socket_lost(&mut self, out: &mut VecDeque<Effect>) {
+        if self.mode.take().is_none() {
+            return;
+        }
+        self.ping_sent = None;
+        self.resend_at = None;
+        ui(out, ChatAction::Details(None));
+        for id in self.outbox.socket_lost() {
+            status(out, id, OutStatus::Queued, None);
+        }
+    }
+
+    pub fn text_received(&mut self, text: String, now: Now, out: &mut VecDeque<Effect>) {
+        self.last_received = now;
+        self.ping_sent = None;
+        match self.mode {
+            Some(Mode::Envelopes) => match ServerFrame::decode(&text) {
+                Ok(frame) => self.frame_received(frame, now, out),
+                Err(err) if !self.confirmed => {
+                    // It selected wschat.v1 but answers in plain text: believe the answer.
+                    log::warn!("the server selected {SUBPROTOCOL} but does not speak it ({err}); using plain text");
+                    self.incoming_plain(text, out);
+                    self.go_plain(false, out);
+                }
+                Err(err) => {
+                    log::warn!("{err}: {text:.200}");
+                    notice(out, NoticeKind::Error, err.to_string());
+                }
+            },
+            Some(Mode::Listening { .. }) if is_welcome(&text) => {
+                self.details.protocol = format!("{SUBPROTOCOL} (in band)");
+                ui(out, ChatAction::Details(Some(self.details.clone())));
+                self.speak_envelopes(now, out);
+            }
+            Some(Mode::Listening { .. }) => {
+                self.incoming_plain(text, out);
+                self.go_plain(false, out);
+            }
+            Some(Mode::Plain {
+                after_silence: true,
+            }) if is_welcome(&text) => {
+                // Plain text has gone out already, so this connection stays plain; the next
+                // one will hear the welcome in time.
+                log::warn!("the server's welcome came late; plain text on this connection");
+                self.mode = Some(Mode::Plain {
+                    after_silence: false,
+                });
+            }
+            Some(Mode::Plain { .. }) | None => {
+                self.mode = self.mode.map(|_| Mode::Plain {
+                    after_silence: false,
+                });
+                self.incoming_plain(text, out);
+            }
+        }
+    }
+
+    fn incoming_plain(&mut self, text: String, out: &mut VecDeque<Effect>) {
+        ui(
+            out,
+            ChatAction::Incoming {
+                seq: None,
+                text: text.into(),
+            },
+        );
+    }
+
+    pub fn binary_received(&mut self, len: usize, now: Now, out: &mut VecDeque<Effect>) {
+        self.last_received = now;
+        self.ping_sent = None;
+        if let Some(Mode::Listening { .. }) = self.mode {
+            self.go_plain(false, out);
+        }
+        let text = format!("ignored a binary frame of {len} bytes: this chat shows text only");
+        log::warn!("{text}");
+        notice(out, NoticeKind::Error, text);
+    }
+
+    pub fn poll_timeout(&self) -> Option<Now> {
+        match self.mode? {
+            Mode::Listening { until } => Some(until),
+            Mode::Plain { .. } => None,
+            Mode::Envelopes => {
+                let heartbeat = match self.ping_sent {
+                    Some(at) => at.saturating_add(self.config.heartbeat_timeout),
+                    None => self
+                        .last_received
+                        .saturating_add(self.config.heartbeat_idle),
+                };
+                Some(self.resend_at.map_or(heartbeat, |at| at.min(heartbeat)))
+            }
+        }
+    }
+
+    /// Runs the welcome wait, the heartbeat and resends. Returns why the connection is dead,
+    /// if it is.
+    pub fn handle_timeout(&mut self, now: Now, out: &mut VecDeque<Effect>) -> Option<String> {
+        match self.mode? {
+            Mode::Listening { until } => {
+                if now >= until {
+                    self.go_plain(true, out);
+                }
+                return None;
+            }
+            Mode::Plain { .. } => return None,
+            Mode::Envelopes => {}
+        }
+        if self.resend_at.is_some_and(|at| now >= at) {
+            self.resend_at = None;
+            self.flush(out);
+        }
+        if let Some(at) = self.ping_sent {
+            if now >= at.saturating_add(self.config.heartbeat_timeout) {
+                let secs = self.config.heartbeat_timeout.as_secs();
+                return Some(format!("no answer to a heartbeat within {secs} s"));
+            }
+        } else if now
+            >= self
+                .last_received
+                .saturating_add(self.config.heartbeat_idle)
+        {
+            self.ping_sent = Some(now);
+            out.push_back(Effect::Send(ClientFrame::Ping.encode()));
+        }
+        None
+    }
+}
+
+/// The in-band `welcome` (decoded, so spacing does not matter). Only a connection's first
+/// frame is ever asked.
+fn is_welcome(text: &str) -> bool {
+    matches!(ServerFrame::decode(text), Ok(ServerFrame::Welcome))
+}
