@@ -7,6 +7,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
 use ws_chat::core::message_window::DisplayConfig;
+use ws_chat::core::EngineConfig;
 use ws_chat::{Chat, ChatProps};
 use yew::AppHandle;
 
@@ -63,15 +64,28 @@ pub fn mount(url: &str, storage_key: &str) -> Mounted {
 
 /// A chat that keeps and renders as much as `display` says.
 pub fn mount_with(url: &str, storage_key: &str, display: DisplayConfig) -> Mounted {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    let props = ChatProps {
+    mount_props(ChatProps {
         url: Some(url.to_owned().into()),
         storage_key: Some(storage_key.to_owned().into()),
         display,
         ..ChatProps::default()
-    };
+    })
+}
+
+/// A chat with its connection settings given (short timers, for instance).
+pub fn mount_config(url: &str, storage_key: &str, config: EngineConfig) -> Mounted {
+    mount_props(ChatProps {
+        url: Some(url.to_owned().into()),
+        storage_key: Some(storage_key.to_owned().into()),
+        config,
+        ..ChatProps::default()
+    })
+}
+
+fn mount_props(props: ChatProps) -> Mounted {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
     let handle = yew::Renderer::<Chat>::with_root_and_props(root.clone(), props).render();
     Mounted {
         root,

@@ -1,10 +1,60 @@
 // The seed page's server, as DESIGN.md describes it: every message is answered with the text
 // "data received". It knows nothing of ws-chat. PORT picks the port (default 9010).
+//
+// For the tests, two more shapes of plain server, on the same port:
+// - path /broadcast: the most common chat server there is. A message goes to every other
+//   client of /broadcast; the sender gets no answer, and nobody is ever greeted.
+// - POST /_test/outage?refuse=N: drops every connection, then refuses the next N upgrades
+//   with 503, as a server that is down would. It answers with the number of clients dropped.
+import { createServer } from "node:http";
 import { WebSocketServer } from "ws";
 
 const port = Number(process.env.PORT ?? 9010);
-const wss = new WebSocketServer({ host: "127.0.0.1", port });
-wss.on("connection", (ws) => {
-  ws.on("message", () => ws.send("data received"));
+const wss = new WebSocketServer({ noServer: true });
+const broadcast = new Set();
+let refuse = 0;
+
+const http = createServer((req, res) => {
+  const url = new URL(req.url, "http://x");
+  // The browser tests call this from a page on another port.
+  res.setHeader("Access-Control-Allow-Origin", "*");
+  if (url.pathname === "/_test/outage") {
+    refuse = Number(url.searchParams.get("refuse") ?? 0);
+    let dropped = 0;
+    for (const ws of wss.clients) {
+      ws.terminate();
+      dropped++;
+    }
+    res.end(`${dropped}\n`);
+    return;
+  }
+  res.statusCode = 404;
+  res.end("not found\n");
 });
-wss.on("listening", () => console.log(`plain ws server listening on ws://127.0.0.1:${port}`));
+
+http.on("upgrade", (req, socket, head) => {
+  if (refuse > 0) {
+    refuse--;
+    socket.end("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+    return;
+  }
+  wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+});
+
+wss.on("connection", (ws, req) => {
+  if (new URL(req.url, "http://x").pathname !== "/broadcast") {
+    ws.on("message", () => ws.send("data received"));
+    return;
+  }
+  broadcast.add(ws);
+  ws.on("close", () => broadcast.delete(ws));
+  ws.on("message", (data, isBinary) => {
+    for (const other of broadcast) {
+      if (other !== ws) other.send(data, { binary: isBinary });
+    }
+  });
+});
+
+http.listen(port, "127.0.0.1", () =>
+  console.log(`plain ws server listening on ws://127.0.0.1:${port}`),
+);
