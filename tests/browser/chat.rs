@@ -95,6 +95,32 @@ async fn an_invalid_url_shows_an_error_and_keeps_what_is_typed() {
         || format!("{:?}", chat.messages()),
     )
     .await;
+    // Connect cannot help: it stays stopped with the reason, and never says "Connecting…".
+    chat.click("toggle");
+    for _ in 0..20 {
+        assert_eq!(chat.state(), "closed", "{}", chat.status_text());
+        assert!(chat.find("error").is_some());
+        sleep(50).await;
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_url_the_browser_will_not_open_stops_with_its_reason_until_connect() {
+    // It passes our checks, but `new WebSocket` throws a SyntaxError for it.
+    let chat = mount("ws://[::1/ws", "refused-url");
+    let error = || chat.find("error").and_then(|e| e.text_content());
+    wait_until("the error", SHORT, || error().is_some(), || chat.status_text()).await;
+    let text = error().unwrap();
+    assert!(text.contains("cannot connect to ws://[::1/ws"), "{text}");
+    assert_eq!(chat.state(), "closed");
+    chat.send("kept");
+    chat.click("toggle");
+    sleep(300).await;
+    assert_eq!(chat.state(), "closed", "{}", chat.status_text());
+    assert_eq!(
+        chat.messages(),
+        [("out".into(), "queued".into(), "kept".into())]
+    );
 }
 
 #[wasm_bindgen_test]
