@@ -18,3 +18,5 @@ mod peers;
 mod reconnect;
 #[path = "browser/render.rs"]
 mod render;
+#[path = "browser/storage.rs"]
+mod storage;

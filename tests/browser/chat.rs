@@ -109,7 +109,13 @@ async fn a_url_the_browser_will_not_open_stops_with_its_reason_until_connect() {
     // It passes our checks, but `new WebSocket` throws a SyntaxError for it.
     let chat = mount("ws://[::1/ws", "refused-url");
     let error = || chat.find("error").and_then(|e| e.text_content());
-    wait_until("the error", SHORT, || error().is_some(), || chat.status_text()).await;
+    wait_until(
+        "the error",
+        SHORT,
+        || error().is_some(),
+        || chat.status_text(),
+    )
+    .await;
     let text = error().unwrap();
     assert!(text.contains("cannot connect to ws://[::1/ws"), "{text}");
     assert_eq!(chat.state(), "closed");

@@ -104,7 +104,12 @@ async fn a_plain_server_that_never_answers_the_sender_keeps_the_chat_open_and_cl
     // sub-protocols flips with each, so both kinds of connection are met.
     let mut members = vec![member];
     for refused in [1, 2, 3] {
-        call(PLAIN_SERVER, &format!("/_test/outage?refuse={refused}"), false).await;
+        call(
+            PLAIN_SERVER,
+            &format!("/_test/outage?refuse={refused}"),
+            false,
+        )
+        .await;
         sleep(200).await;
         wait_state(&chat, "open", Duration::from_secs(20)).await;
         let member = Member::join(&url).await;
@@ -119,7 +124,10 @@ async fn a_plain_server_that_never_answers_the_sender_keeps_the_chat_open_and_cl
         }
     }
     for (_, _, text) in chat.messages() {
-        assert!(!text.starts_with('{'), "the chat shows protocol text: {text}");
+        assert!(
+            !text.starts_with('{'),
+            "the chat shows protocol text: {text}"
+        );
     }
     assert!(chat.messages().iter().all(|(dir, _, _)| dir == "out"));
 }

@@ -1,0 +1,70 @@
+//! Storage that fails: a full quota must not leave a saved outbox behind that is older than
+//! what the server has confirmed.
+
+use crate::support::*;
+use wasm_bindgen_test::wasm_bindgen_test;
+use web_sys::Storage;
+
+fn local_storage() -> Storage {
+    web_sys::window().unwrap().local_storage().unwrap().unwrap()
+}
+
+fn saved_records(key: &str) -> Vec<String> {
+    let storage = local_storage();
+    let prefix = format!("ws-chat:outbox:{key}:");
+    (0..storage.length().unwrap())
+        .filter_map(|i| storage.key(i).unwrap())
+        .filter(|k| k.starts_with(&prefix))
+        .collect()
+}
+
+/// Fills localStorage to the last few bytes; returns the keys to remove afterwards.
+fn fill_storage() -> Vec<String> {
+    let storage = local_storage();
+    let mut keys = Vec::new();
+    for size in [1 << 20, 1 << 16, 1 << 12, 1 << 8, 1 << 4, 1] {
+        let chunk = "x".repeat(size);
+        loop {
+            let key = format!("junk-{}", keys.len());
+            if storage.set_item(&key, &chunk).is_err() {
+                break;
+            }
+            keys.push(key);
+        }
+    }
+    keys
+}
+
+#[wasm_bindgen_test]
+async fn a_full_quota_removes_the_saved_outbox_and_says_so_once() {
+    // Nothing listens there: every message stays queued, and the outbox is saved.
+    let key = "quota";
+    let chat = mount("ws://127.0.0.1:9/ws", key);
+    let rendered = || chat.find("message-input").is_some();
+    wait_until("the chat", SHORT, rendered, String::new).await;
+    chat.send("a");
+    chat.send("b");
+    let saved = || saved_records(key).len() == 1;
+    wait_until("the saved outbox", SHORT, saved, || chat.status_text()).await;
+    let junk = fill_storage();
+    chat.send("c");
+    let gone = || saved_records(key).is_empty();
+    let result = async {
+        wait_until("the stale record removed", SHORT, gone, || {
+            format!("{:?}", saved_records(key))
+        })
+        .await;
+        chat.send("d");
+        sleep(300).await;
+    };
+    result.await;
+    for k in &junk {
+        let _ = local_storage().remove_item(k);
+    }
+    let notices = chat.root.query_selector_all("[data-role=notice]").unwrap();
+    assert_eq!(notices.length(), 1, "said once");
+    let notice = notices.get(0).and_then(|n| n.text_content()).unwrap();
+    assert!(notice.contains("kept in this page only"), "{notice}");
+    let queued: Vec<String> = chat.messages().into_iter().map(|m| m.1).collect();
+    assert_eq!(queued, ["queued"; 4], "nothing typed is lost in the page");
+}
