@@ -80,44 +80,48 @@ impl Delivery {
     pub fn text_received(&mut self, text: String, now: Now, out: &mut VecDeque<Effect>) {
         self.last_received = now;
         self.ping_sent = None;
-        match self.mode {
-            Some(Mode::Envelopes) => match ServerFrame::decode(&text) {
-                Ok(frame) => self.frame_received(frame, now, out),
-                Err(err) if !self.confirmed => {
-                    // It selected wschat.v1 but answers in plain text: believe the answer.
-                    log::warn!("the server selected {SUBPROTOCOL} but does not speak it ({err}); using plain text");
-                    self.incoming_plain(text, out);
-                    self.go_plain(false, out);
-                }
-                Err(err) => {
-                    log::warn!("{err}: {text:.200}");
-                    notice(out, NoticeKind::Error, err.to_string());
-                }
-            },
-            Some(Mode::Listening { .. }) if is_welcome(&text) => {
+        let mode = match self.mode {
+            // Plain text needs no decoding, except a first frame that may be a late welcome.
+            None
+            | Some(Mode::Plain {
+                after_silence: false,
+            }) => return self.incoming_plain(text, out),
+            Some(mode) => mode,
+        };
+        let decoded = ServerFrame::decode(&text);
+        let welcome = matches!(decoded, Ok(ServerFrame::Welcome));
+        match (mode, decoded) {
+            (Mode::Envelopes, Ok(frame)) => self.frame_received(frame, now, out),
+            (Mode::Envelopes, Err(err)) if !self.confirmed => {
+                // It selected wschat.v1 but answers in plain text: believe the answer.
+                log::warn!("the server selected {SUBPROTOCOL} but does not speak it ({err}); using plain text");
+                self.incoming_plain(text, out);
+                self.go_plain(false, out);
+            }
+            (Mode::Envelopes, Err(err)) => {
+                log::warn!("{err}: {text:.200}");
+                notice(out, NoticeKind::Error, err.to_string());
+            }
+            (Mode::Listening { .. }, _) if welcome => {
                 self.details.protocol = format!("{SUBPROTOCOL} (in band)");
                 ui(out, ChatAction::Details(Some(self.details.clone())));
                 self.speak_envelopes(now, out);
             }
-            Some(Mode::Listening { .. }) => {
+            (Mode::Listening { .. }, _) => {
                 self.incoming_plain(text, out);
                 self.go_plain(false, out);
             }
-            Some(Mode::Plain {
-                after_silence: true,
-            }) if is_welcome(&text) => {
-                // Plain text has gone out already, so this connection stays plain; the next
-                // one will hear the welcome in time.
-                log::warn!("the server's welcome came late; plain text on this connection");
+            (Mode::Plain { .. }, _) => {
                 self.mode = Some(Mode::Plain {
                     after_silence: false,
                 });
-            }
-            Some(Mode::Plain { .. }) | None => {
-                self.mode = self.mode.map(|_| Mode::Plain {
-                    after_silence: false,
-                });
-                self.incoming_plain(text, out);
+                if welcome {
+                    // Plain text has gone out already, so this connection stays plain; the
+                    // next one will hear the welcome in time.
+                    log::warn!("the server's welcome came late; plain text on this connection");
+                } else {
+                    self.incoming_plain(text, out);
+                }
             }
         }
     }
@@ -191,10 +195,4 @@ impl Delivery {
         }
         None
     }
-}
-
-/// The in-band `welcome` (decoded, so spacing does not matter). Only a connection's first
-/// frame is ever asked.
-fn is_welcome(text: &str) -> bool {
-    matches!(ServerFrame::decode(text), Ok(ServerFrame::Welcome))
 }
