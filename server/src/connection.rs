@@ -15,10 +15,6 @@ use ws_chat_protocol::{ClientFrame, Seq, ServerFrame, MAX_TEXT_BYTES};
 /// How long a closing handshake may take before the socket is simply dropped.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// How long a connection that offered no sub-protocol may stay silent before it counts as
-/// plain (a listener that never sends must still get the room's messages).
-const UNDECIDED_GRACE: Duration = Duration::from_secs(1);
-
 /// Longest message id accepted; ids are client-made and end up in the database.
 const MAX_ID_BYTES: usize = 256;
 
@@ -32,19 +28,24 @@ enum End {
     Drop,
 }
 
-/// Serves one upgraded connection in `room` until it ends.
-pub async fn run(mut socket: WebSocket, hub: Arc<Hub>, room: String, mut mode: Mode) {
+/// Serves one upgraded connection in `room` until it ends. `welcome`: the connection speaks
+/// wschat.v1 in band (no sub-protocol selected), so the server speaks first with `welcome`.
+pub async fn run(mut socket: WebSocket, hub: Arc<Hub>, room: String, mode: Mode, welcome: bool) {
     let mut member = hub.join(&room, mode);
-    let grace = tokio::time::sleep(UNDECIDED_GRACE);
-    tokio::pin!(grace);
     let shutdown = hub.shutdown_token().clone();
-    tracing::info!(conn = member.id(), room = %member.room(), ?mode, "connected");
+    tracing::info!(conn = member.id(), room = %member.room(), ?mode, welcome, "connected");
+    // A wschat.v1 member is not live before its `hello`, so nothing of the room can come
+    // before this frame: the client sends nothing until it has seen it.
+    if welcome
+        && socket
+            .send(Message::text(ServerFrame::Welcome.encode()))
+            .await
+            .is_err()
+    {
+        return;
+    }
     let end = loop {
         tokio::select! {
-            () = &mut grace, if mode == Mode::Undecided => {
-                mode = Mode::Plain;
-                member.decide(mode);
-            }
             () = shutdown.cancelled() => {
                 break End::Close(close_code::AWAY, "server shutting down".into());
             }
@@ -69,12 +70,8 @@ pub async fn run(mut socket: WebSocket, hub: Arc<Hub>, room: String, mut mode: M
                     break End::Gone;
                 }
                 Some(Ok(message)) => {
-                    if mode == Mode::Undecided {
-                        mode = first_frame_mode(&message);
-                        member.decide(mode);
-                    }
                     let replies = match mode {
-                        Mode::Plain | Mode::Undecided => on_plain(&member, message).await,
+                        Mode::Plain => on_plain(&member, message).await,
                         Mode::WsChat => on_wschat(&member, message).await,
                     };
                     if send_all(&mut socket, replies).await.is_err() {
@@ -95,21 +92,6 @@ pub async fn run(mut socket: WebSocket, hub: Arc<Hub>, room: String, mut mode: M
         }
     };
     tracing::info!(conn = member.id(), room = %member.room(), how, "disconnected");
-}
-
-/// A connection that offered no sub-protocol speaks wschat.v1 if it opens with `hello`.
-fn first_frame_mode(message: &Message) -> Mode {
-    match message {
-        Message::Text(text)
-            if matches!(
-                ClientFrame::decode(text.as_str()),
-                Ok(ClientFrame::Hello { .. })
-            ) =>
-        {
-            Mode::WsChat
-        }
-        _ => Mode::Plain,
-    }
 }
 
 /// Plain mode: a text frame is a chat line for the rest of the room; nothing is answered.

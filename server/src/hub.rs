@@ -19,19 +19,15 @@ use ws_chat_protocol::{Seq, ServerFrame};
 /// Frames queued for one member before it counts as too slow and is disconnected.
 const OUTBOX_CAPACITY: usize = 1024;
 
-/// What a connection speaks, fixed by the sub-protocol selected in its handshake, or by its
-/// first frame when it offered none.
+/// What a connection speaks, fixed by its handshake for the life of the connection: the
+/// selected sub-protocol, or the in-band query parameter when none was selected (see
+/// [`crate::ws_endpoint`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     /// No sub-protocol: chat lines are bare text frames.
     Plain,
     /// `wschat.v1`: JSON envelopes.
     WsChat,
-    /// Offered no sub-protocol at all, which is also what a proxy that strips
-    /// `Sec-WebSocket-Protocol` (trunk's dev proxy does) leaves of a ws-chat client. A first
-    /// frame that is a `hello` envelope makes it [`Mode::WsChat`]; anything else, or a short
-    /// silence, makes it [`Mode::Plain`]. Receives nothing until then.
-    Undecided,
 }
 
 /// A command to every live connection, from the fault-injection endpoints.
@@ -85,7 +81,6 @@ impl Hub {
                 // Plain peers have no catch-up: they are live at once. wschat.v1 peers go live
                 // with their first `hello`, right after their catch-up.
                 live: mode == Mode::Plain,
-                held: Vec::new(),
                 tx,
             },
         );
@@ -155,8 +150,6 @@ struct Member {
     mode: Mode,
     /// Receives live room messages (plain: always; wschat.v1: after its first hello).
     live: bool,
-    /// Plain text held while [`Mode::Undecided`].
-    held: Vec<Utf8Bytes>,
     tx: mpsc::Sender<Message>,
 }
 
@@ -186,16 +179,13 @@ impl Room {
         });
         let mut members = lock(&self.members);
         members.retain(|&member_id, m| {
-            if member_id != from && m.mode == Mode::Undecided && m.held.len() < OUTBOX_CAPACITY {
-                m.held.push(plain.clone());
-            }
             if member_id == from || !m.live {
                 return true;
             }
             let frame = match (m.mode, &envelope) {
                 (Mode::Plain, _) => plain.clone(),
                 (Mode::WsChat, Some(envelope)) => envelope.clone(),
-                (Mode::WsChat, None) | (Mode::Undecided, _) => return true,
+                (Mode::WsChat, None) => return true,
             };
             match m.tx.try_send(Message::Text(frame)) {
                 Ok(()) => true,
@@ -245,21 +235,6 @@ impl Membership {
     /// Relays text that cannot go into the history to the room's plain members only.
     pub fn relay_unstored(&self, text: &str) {
         self.room.deliver(self.id, None, None, text);
-    }
-
-    /// Settles an [`Mode::Undecided`] connection. Plain goes live at once; wschat.v1 goes live
-    /// with its catch-up.
-    pub fn decide(&self, mode: Mode) {
-        if let Some(me) = lock(&self.room.members).get_mut(&self.id) {
-            me.mode = mode;
-            me.live = mode == Mode::Plain;
-            for text in std::mem::take(&mut me.held) {
-                if me.live {
-                    // Fresh and bounded like the outbox itself: this cannot be full.
-                    let _ = me.tx.try_send(Message::Text(text));
-                }
-            }
-        }
     }
 
     /// Reads the catch-up for `hello {after}` and starts live delivery right after it.

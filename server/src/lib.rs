@@ -1,8 +1,9 @@
 //! The ws-chat companion server: WebSocket chat rooms at `/ws`, the built app at `/`.
 //!
-//! A connection that selects the `wschat.v1` sub-protocol speaks the JSON envelopes of
-//! [`ws_chat_protocol`] (durable history, acks, catch-up); any other connection is a plain
-//! text peer. Both kinds share the rooms and the history.
+//! A connection that selects the `wschat.v1` sub-protocol, or that selects none but asks for
+//! it in band (`?wschat=v1`), speaks the JSON envelopes of [`ws_chat_protocol`] (durable
+//! history, acks, catch-up); any other connection is a plain text peer. Both kinds share the
+//! rooms and the history.
 //!
 //! The binary is a thin wrapper around [`Server`], so tests run the very same server in
 //! process on a port of their own.

@@ -3,6 +3,13 @@
 //! Order: origin (403), handshake (426/400, see [`crate::handshake`]), room name (400),
 //! fault-injected refusal (503), then axum's upgrade (101) with the sub-protocol chosen in
 //! the client's order of preference.
+//!
+//! What the connection speaks is settled here, before the first frame: `wschat.v1` when that
+//! sub-protocol was selected; also `wschat.v1` when none was selected but the URL carries
+//! [`IN_BAND_QUERY`] (a ws-chat client behind a proxy that strips `Sec-WebSocket-Protocol`),
+//! and then the server speaks first with `welcome`; plain text otherwise, at once. A plain
+//! client such as the seed page never adds the parameter, so it never sees an envelope, and
+//! nobody waits on a guess.
 
 use crate::connection;
 use crate::handshake;
@@ -16,8 +23,8 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use serde::Deserialize;
 use std::sync::Arc;
+use ws_chat_protocol::IN_BAND_QUERY;
 
 /// The room of a `/ws` request without `?room=`.
 pub const DEFAULT_ROOM: &str = "lobby";
@@ -32,10 +39,8 @@ struct WsState {
     max_message_bytes: usize,
 }
 
-#[derive(Deserialize)]
-struct RoomQuery {
-    room: Option<String>,
-}
+/// The query of `/ws`, as name/value pairs: `room` and the in-band marker.
+type WsQuery = Vec<(String, String)>;
 
 /// The `/ws` route.
 pub fn router(hub: Arc<Hub>, origins: OriginPolicy, max_message_bytes: usize) -> Router {
@@ -51,7 +56,7 @@ pub fn router(hub: Arc<Hub>, origins: OriginPolicy, max_message_bytes: usize) ->
 async fn upgrade(
     State(state): State<WsState>,
     headers: HeaderMap,
-    query: Result<Query<RoomQuery>, QueryRejection>,
+    query: Result<Query<WsQuery>, QueryRejection>,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
     if let Some(origin) = headers.get(header::ORIGIN) {
@@ -71,7 +76,10 @@ async fn upgrade(
     if let Err(e) = handshake::check(&headers) {
         return e.into_response();
     }
-    let room = match room_name(query) {
+    let Ok(Query(query)) = query.map_err(|e| tracing::debug!("bad query: {e}")) else {
+        return (StatusCode::BAD_REQUEST, "bad query string\n").into_response();
+    };
+    let room = match room_name(&query) {
         Ok(room) => room,
         Err(reason) => return (StatusCode::BAD_REQUEST, reason).into_response(),
     };
@@ -87,11 +95,7 @@ async fn upgrade(
         Err(rejection) => return rejection.into_response(),
     };
     let subprotocol = handshake::select_subprotocol(&headers);
-    let mode = match subprotocol {
-        Some(_) => Mode::WsChat,
-        None if !headers.contains_key(header::SEC_WEBSOCKET_PROTOCOL) => Mode::Undecided,
-        None => Mode::Plain,
-    };
+    let (mode, welcome) = mode(subprotocol, &query);
     let ws = ws
         .max_frame_size(state.max_message_bytes)
         .max_message_size(state.max_message_bytes)
@@ -100,18 +104,68 @@ async fn upgrade(
     let hub = state.hub;
     ws.on_upgrade(move |socket| {
         let tasks = hub.tasks().clone();
-        tasks.track_future(connection::run(socket, hub, room, mode))
+        tasks.track_future(connection::run(socket, hub, room, mode, welcome))
     })
 }
 
-fn room_name(query: Result<Query<RoomQuery>, QueryRejection>) -> Result<String, String> {
-    let Query(query) = query.map_err(|e| format!("bad query: {e}\n"))?;
-    match query.room.filter(|r| !r.is_empty()) {
+/// What the connection speaks, and whether it is in band (the server then says `welcome`).
+fn mode(subprotocol: Option<&str>, query: &WsQuery) -> (Mode, bool) {
+    let in_band = || {
+        query
+            .iter()
+            .any(|(k, v)| (k.as_str(), v.as_str()) == IN_BAND_QUERY)
+    };
+    match subprotocol {
+        Some(_) => (Mode::WsChat, false),
+        None if in_band() => (Mode::WsChat, true),
+        None => (Mode::Plain, false),
+    }
+}
+
+fn room_name(query: &WsQuery) -> Result<String, String> {
+    let mut rooms = query.iter().filter(|(k, _)| k == "room").map(|(_, v)| v);
+    let room = rooms.next().filter(|r| !r.is_empty());
+    if rooms.next().is_some() {
+        return Err("more than one room= in the query\n".into());
+    }
+    match room {
         None => Ok(DEFAULT_ROOM.to_owned()),
         Some(room) if room.len() > MAX_ROOM_BYTES => Err(format!(
             "room name too long: {} bytes, limit {MAX_ROOM_BYTES}\n",
             room.len()
         )),
-        Some(room) => Ok(room),
+        Some(room) => Ok(room.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(pairs: &[(&str, &str)]) -> WsQuery {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn the_mode_is_fixed_by_the_handshake() {
+        let in_band = q(&[("room", "r"), ("wschat", "v1")]);
+        assert_eq!(mode(Some("wschat.v1"), &q(&[])), (Mode::WsChat, false));
+        assert_eq!(mode(Some("wschat.v1"), &in_band), (Mode::WsChat, false));
+        assert_eq!(mode(None, &in_band), (Mode::WsChat, true));
+        assert_eq!(mode(None, &q(&[("room", "r")])), (Mode::Plain, false));
+        assert_eq!(mode(None, &q(&[("wschat", "v2")])), (Mode::Plain, false));
+        assert_eq!(mode(None, &q(&[("WSCHAT", "v1")])), (Mode::Plain, false));
+    }
+
+    #[test]
+    fn room_names() {
+        assert_eq!(room_name(&q(&[])).as_deref(), Ok(DEFAULT_ROOM));
+        assert_eq!(room_name(&q(&[("room", "")])).as_deref(), Ok(DEFAULT_ROOM));
+        assert_eq!(room_name(&q(&[("room", "a b")])).as_deref(), Ok("a b"));
+        assert!(room_name(&q(&[("room", "a"), ("room", "b")])).is_err());
+        assert!(room_name(&q(&[("room", &"r".repeat(MAX_ROOM_BYTES + 1))])).is_err());
     }
 }
