@@ -5,6 +5,7 @@
 //! there is nothing to leak: when the loop ends the socket and the room membership drop.
 
 use crate::hub::{Fault, Hub, Membership, Mode};
+use crate::log_safe::Escaped;
 use crate::store::Appended;
 use axum::extract::ws::{close_code, CloseFrame, Message, WebSocket};
 use std::sync::Arc;
@@ -33,7 +34,7 @@ enum End {
 pub async fn run(mut socket: WebSocket, hub: Arc<Hub>, room: String, mode: Mode, welcome: bool) {
     let mut member = hub.join(&room, mode);
     let shutdown = hub.shutdown_token().clone();
-    tracing::info!(conn = member.id(), room = %member.room(), ?mode, welcome, "connected");
+    tracing::info!(conn = member.id(), room = %Escaped(member.room()), ?mode, welcome, "connected");
     // A wschat.v1 member is not live before its `hello`, so nothing of the room can come
     // before this frame: the client sends nothing until it has seen it.
     if welcome
@@ -91,7 +92,7 @@ pub async fn run(mut socket: WebSocket, hub: Arc<Hub>, room: String, mode: Mode,
             "closed by server"
         }
     };
-    tracing::info!(conn = member.id(), room = %member.room(), how, "disconnected");
+    tracing::info!(conn = member.id(), room = %Escaped(member.room()), how, "disconnected");
 }
 
 /// Plain mode: a text frame is a chat line for the rest of the room; nothing is answered.

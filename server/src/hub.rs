@@ -5,6 +5,7 @@
 //! `order` lock. So a member's outbox receives live messages in increasing seq, and a
 //! wschat.v1 member's catch-up ends exactly where its live messages begin.
 
+use crate::log_safe::Escaped;
 use crate::store::{Appended, CatchUp, Store, StoreError};
 use axum::extract::ws::{Message, Utf8Bytes};
 use std::collections::HashMap;
@@ -190,7 +191,7 @@ impl Room {
             match m.tx.try_send(Message::Text(frame)) {
                 Ok(()) => true,
                 Err(mpsc::error::TrySendError::Full(_)) => {
-                    tracing::warn!(room = %self.name, conn = member_id, "member too slow, disconnecting");
+                    tracing::warn!(room = %Escaped(&self.name), conn = member_id, "member too slow, disconnecting");
                     false
                 }
                 // Its connection is ending; it leaves by itself.

@@ -13,6 +13,7 @@ mod connection;
 mod fault_injection;
 mod handshake;
 mod hub;
+mod log_safe;
 mod origin;
 mod signals;
 mod static_files;
