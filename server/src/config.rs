@@ -2,6 +2,7 @@
 
 use clap::Parser;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// The `--db` value that keeps history in memory only (for tests): nothing survives a restart.
 pub const IN_MEMORY_DB: &str = ":memory:";
@@ -36,6 +37,11 @@ pub struct Config {
     #[arg(long, default_value = "ws-chat-history.sqlite3")]
     pub db: PathBuf,
 
+    /// How long a write waits for another process's lock on `--db` before the message is
+    /// answered with an `error` (the client sends it again later). E.g. `5s`, `500ms`.
+    #[arg(long, default_value = "5s", value_parser = parse_duration)]
+    pub db_busy_timeout: Duration,
+
     /// Largest WebSocket frame and message accepted, in bytes. The default leaves room for a
     /// 16 KiB text whose every character JSON-escapes to six bytes, so an over-long message
     /// gets a `reject` rather than a 1009 close.
@@ -69,6 +75,23 @@ impl Config {
     }
 }
 
+/// A duration flag: a whole number with a unit, `ms`, `s` or `m` (`250ms`, `10s`, `2m`).
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let digits = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(digits);
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("`{text}`: expected a number and a unit, e.g. 10s or 500ms"))?;
+    match unit {
+        "ms" => Ok(Duration::from_millis(n)),
+        "s" => Ok(Duration::from_secs(n)),
+        "m" => Ok(Duration::from_secs(n.saturating_mul(60))),
+        _ => Err(format!("`{text}`: the unit must be ms, s or m")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,6 +104,7 @@ mod tests {
         assert!(c.allowed_origins.is_empty());
         assert_eq!(c.history, 1000);
         assert_eq!(c.db, PathBuf::from("ws-chat-history.sqlite3"));
+        assert_eq!(c.db_busy_timeout, Duration::from_secs(5));
         assert_eq!(c.max_message_bytes, 128 * 1024);
         assert!(!c.fault_injection);
         assert!(Config::in_memory().db_in_memory());
@@ -98,5 +122,15 @@ mod tests {
         .expect("parses");
         assert_eq!(c.allowed_origins, ["https://a.example", "*"]);
         assert!(Config::try_parse_from(["s", "--history", "0"]).is_err());
+    }
+
+    #[test]
+    fn durations_need_a_unit() {
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("10s"), Ok(Duration::from_secs(10)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        for bad in ["", "10", "s", "1.5s", "-1s", "10 s", "10h"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -54,7 +54,7 @@ impl Server {
     /// opened, before anything listens.
     pub async fn open(config: Config) -> io::Result<Server> {
         let db = (!config.db_in_memory()).then_some(config.db.as_path());
-        let store = Store::open(db, config.history)
+        let store = Store::open(db, config.history, config.db_busy_timeout)
             .await
             .map_err(io::Error::other)?;
         let hub = Hub::new(store);

@@ -4,11 +4,18 @@
 //! runs jobs sent over a channel; async code awaits the answer and the runtime never blocks
 //! on disk. Every append is its own transaction committed with `synchronous=FULL` before
 //! the caller hears of it, so an acked message survives a SIGKILL or a power cut.
+//!
+//! Appends begin `IMMEDIATE`: the write lock is taken first, waiting up to the busy timeout
+//! while another process holds it (a backup, an inspecting `sqlite3` shell). A deferred
+//! transaction would read first and then try to upgrade; in WAL mode that upgrade fails at
+//! once with `SQLITE_BUSY_SNAPSHOT` when someone else wrote meanwhile, however long the
+//! busy timeout. A failed append is an error for the caller, never a lost ack.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::fmt;
 use std::path::Path;
 use std::sync::mpsc;
+use std::time::Duration;
 use tokio::sync::oneshot;
 use ws_chat_protocol::Seq;
 
@@ -76,15 +83,20 @@ pub struct Store {
 
 impl Store {
     /// Opens (creating if needed) the history at `path`, or in memory for `None`, keeping the
-    /// newest `history` messages of each room.
-    pub async fn open(path: Option<&Path>, history: u32) -> Result<Store, StoreError> {
+    /// newest `history` messages of each room. A locked database is waited for up to
+    /// `busy_timeout` before an operation fails.
+    pub async fn open(
+        path: Option<&Path>,
+        history: u32,
+        busy_timeout: Duration,
+    ) -> Result<Store, StoreError> {
         let path = path.map(Path::to_path_buf);
         let (opened_tx, opened_rx) = oneshot::channel();
         let (jobs, job_rx) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("history-store".into())
             .spawn(move || {
-                let mut db = match open_connection(path.as_deref()) {
+                let mut db = match open_connection(path.as_deref(), busy_timeout) {
                     Ok(conn) => Db {
                         conn,
                         history: i64::from(history),
@@ -140,7 +152,7 @@ impl Store {
     }
 }
 
-fn open_connection(path: Option<&Path>) -> Result<Connection, StoreError> {
+fn open_connection(path: Option<&Path>, busy_timeout: Duration) -> Result<Connection, StoreError> {
     let conn = match path {
         Some(p) => Connection::open(p),
         None => Connection::open_in_memory(),
@@ -148,7 +160,7 @@ fn open_connection(path: Option<&Path>) -> Result<Connection, StoreError> {
     // WAL + FULL: a commit is on disk (fsynced) when it returns, which is what an ack promises.
     conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))?;
     conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.busy_timeout(busy_timeout)?;
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS messages (
              room TEXT NOT NULL,
@@ -164,7 +176,9 @@ fn open_connection(path: Option<&Path>) -> Result<Connection, StoreError> {
 
 fn append(db: &mut Db, room: &str, id: Option<&str>, text: &str) -> Result<Appended, StoreError> {
     let history = db.history;
-    let tx = db.conn.transaction()?;
+    let tx = db
+        .conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)?;
     if let Some(id) = id {
         let existing: Option<i64> = tx
             .prepare_cached("SELECT seq FROM messages WHERE room = ?1 AND id = ?2")?
@@ -228,6 +242,8 @@ fn to_seq(v: i64) -> Seq {
 mod tests {
     use super::*;
 
+    const BUSY: Duration = Duration::from_secs(5);
+
     fn texts(c: &CatchUp) -> Vec<(Seq, Option<&str>, &str)> {
         c.messages
             .iter()
@@ -237,7 +253,7 @@ mod tests {
 
     #[tokio::test]
     async fn appends_number_rooms_independently_and_dedupe_ids() {
-        let s = Store::open(None, 10).await.expect("open");
+        let s = Store::open(None, 10, BUSY).await.expect("open");
         assert_eq!(s.append("a", Some("x"), "1").await, Ok(Appended::New(1)));
         assert_eq!(s.append("a", None, "2").await, Ok(Appended::New(2)));
         assert_eq!(s.append("b", Some("x"), "1b").await, Ok(Appended::New(1)));
@@ -257,7 +273,7 @@ mod tests {
 
     #[tokio::test]
     async fn pruning_keeps_the_newest_and_reports_gaps() {
-        let s = Store::open(None, 3).await.expect("open");
+        let s = Store::open(None, 3, BUSY).await.expect("open");
         for i in 1..=5 {
             s.append("r", Some(&format!("id{i}")), &i.to_string())
                 .await
@@ -285,10 +301,10 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("h.sqlite3");
         {
-            let s = Store::open(Some(&path), 100).await.expect("open");
+            let s = Store::open(Some(&path), 100, BUSY).await.expect("open");
             s.append("r", Some("a"), "one").await.expect("append");
         }
-        let s = Store::open(Some(&path), 100).await.expect("reopen");
+        let s = Store::open(Some(&path), 100, BUSY).await.expect("reopen");
         assert_eq!(
             s.append("r", Some("a"), "one").await,
             Ok(Appended::Duplicate(1))
@@ -300,6 +316,6 @@ mod tests {
     async fn an_unopenable_file_is_an_error_not_a_panic() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("missing-dir").join("h.sqlite3");
-        assert!(Store::open(Some(&path), 10).await.is_err());
+        assert!(Store::open(Some(&path), 10, BUSY).await.is_err());
     }
 }
