@@ -194,6 +194,8 @@ async fn send(member: &Membership, id: String, text: String) -> ServerFrame {
     }
     match member.publish(Some(&id), &text).await {
         Ok(Appended::New(seq) | Appended::Duplicate(seq)) => ServerFrame::Ack { id, seq },
+        // Visible to the sender, never a silent ack for text that is not what was stored.
+        Ok(Appended::IdTaken) => reject("id already used for a different message".into()),
         // Not a reject: the message is fine, the store is not. Without an ack the client
         // keeps it and sends it again later.
         Err(e) => {

@@ -51,8 +51,12 @@ pub struct StoredMessage {
 pub enum Appended {
     /// Stored now at this seq.
     New(Seq),
-    /// The room already holds this id (a re-send): nothing was stored.
+    /// The room already holds this id with this text (a re-send): nothing was stored.
     Duplicate(Seq),
+    /// The room already holds this id with another text: nothing was stored. Ids are chosen by
+    /// clients, so this is someone else's message (or a forgery of one) under that id, and
+    /// acking it would tell the sender its own text was stored when it was not.
+    IdTaken,
 }
 
 /// A catch-up answer for `hello {after}`.
@@ -118,7 +122,8 @@ impl Store {
         Ok(Store { jobs })
     }
 
-    /// Stores a message unless the room already holds `id`; prunes the room to `history`.
+    /// Stores a message unless the room already holds `id` (see [`Appended`]); prunes the room
+    /// to `history`.
     pub async fn append(
         &self,
         room: &str,
@@ -180,12 +185,14 @@ fn append(db: &mut Db, room: &str, id: Option<&str>, text: &str) -> Result<Appen
         .conn
         .transaction_with_behavior(TransactionBehavior::Immediate)?;
     if let Some(id) = id {
-        let existing: Option<i64> = tx
-            .prepare_cached("SELECT seq FROM messages WHERE room = ?1 AND id = ?2")?
-            .query_row(params![room, id], |r| r.get(0))
+        let existing: Option<(i64, String)> = tx
+            .prepare_cached("SELECT seq, text FROM messages WHERE room = ?1 AND id = ?2")?
+            .query_row(params![room, id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
-        if let Some(seq) = existing {
-            return Ok(Appended::Duplicate(to_seq(seq)));
+        match existing {
+            Some((seq, stored)) if stored == text => return Ok(Appended::Duplicate(to_seq(seq))),
+            Some(_) => return Ok(Appended::IdTaken),
+            None => {}
         }
     }
     let seq: i64 = tx
@@ -258,8 +265,12 @@ mod tests {
         assert_eq!(s.append("a", None, "2").await, Ok(Appended::New(2)));
         assert_eq!(s.append("b", Some("x"), "1b").await, Ok(Appended::New(1)));
         assert_eq!(
-            s.append("a", Some("x"), "again").await,
+            s.append("a", Some("x"), "1").await,
             Ok(Appended::Duplicate(1))
+        );
+        assert_eq!(
+            s.append("a", Some("x"), "other text").await,
+            Ok(Appended::IdTaken)
         );
         assert_eq!(s.append("a", None, "3").await, Ok(Appended::New(3)));
         let c = s.catch_up("a", Some(1)).await.expect("catch up");
