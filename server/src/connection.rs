@@ -221,19 +221,45 @@ async fn send_all(socket: &mut WebSocket, frames: Vec<ServerFrame>) -> Result<()
     Ok(())
 }
 
-/// A read error: too big a message gets a proper 1009 close, anything else is beyond repair.
+/// A read error and how the connection ends because of it. RFC 6455 §7.4.1: a message too
+/// big gets 1009, a text frame that is not UTF-8 gets 1007, any other broken framing (an
+/// unmasked client frame, a reserved opcode or bit, a fragmented control frame …) gets 1002.
+/// The client stops for good on these codes, which is right: its peer is broken, not busy.
+/// A vanished peer gets nothing: there is nobody to tell.
 fn on_read_error(e: axum::Error) -> End {
+    use tungstenite::error::ProtocolError;
     let inner = e.into_inner();
-    match inner.downcast_ref::<tungstenite::Error>() {
-        Some(tungstenite::Error::Capacity(c)) => {
-            tracing::info!("closing: {c}");
+    let end = match inner.downcast_ref::<tungstenite::Error>() {
+        Some(tungstenite::Error::Capacity(_)) => {
             End::Close(close_code::SIZE, "message too big".into())
         }
-        _ => {
-            tracing::debug!("read error: {inner}");
+        Some(tungstenite::Error::Utf8(_)) => {
+            End::Close(close_code::INVALID, "text frame is not UTF-8".into())
+        }
+        Some(tungstenite::Error::Protocol(ProtocolError::ResetWithoutClosingHandshake)) => {
             End::Gone
         }
+        Some(tungstenite::Error::Protocol(p)) => End::Close(close_code::PROTOCOL, close_reason(p)),
+        _ => End::Gone,
+    };
+    match end {
+        End::Gone => tracing::debug!("read error: {inner}"),
+        _ => tracing::info!("closing: {inner}"),
     }
+    end
+}
+
+/// A close reason fits in a control frame: 123 bytes after the code.
+fn close_reason(error: &impl std::fmt::Display) -> String {
+    let mut reason = error.to_string();
+    if reason.len() > 123 {
+        let mut end = 123;
+        while !reason.is_char_boundary(end) {
+            end -= 1;
+        }
+        reason.truncate(end);
+    }
+    reason
 }
 
 /// Sends a close frame and waits (briefly) for the peer's answer before dropping the socket.

@@ -110,6 +110,20 @@ pub async fn raw(addr: SocketAddr, request: &str) -> RawResponse {
         .expect("response in time")
 }
 
+/// Opens a TCP connection, completes a plain WebSocket upgrade to `path` by hand and returns
+/// the stream right after the `101` head, for tests that write frames byte by byte.
+pub async fn upgraded(addr: SocketAddr, path: &str) -> TcpStream {
+    let mut stream = TcpStream::connect(addr).await.expect("connect");
+    let request = upgrade_request(addr, path, &[]);
+    stream.write_all(request.as_bytes()).await.expect("write");
+    let r = tokio::time::timeout(TIMEOUT, read_response(&mut stream))
+        .await
+        .expect("response in time");
+    assert_eq!(r.status, 101, "{r:?}");
+    assert!(r.body.is_empty(), "bytes after the 101 head: {r:?}");
+    stream
+}
+
 async fn read_response(stream: &mut TcpStream) -> RawResponse {
     let mut buf = Vec::new();
     let head_end = loop {
