@@ -48,6 +48,11 @@ pub struct Config {
     #[arg(long, default_value_t = 128 * 1024, value_parser = clap::value_parser!(u32).range(1024..))]
     pub max_message_bytes: u32,
 
+    /// Bytes of outgoing frames queued for one connection before it counts as too slow and is
+    /// closed with 1013 (Try Again Later). At least `--max-message-bytes`.
+    #[arg(long, default_value_t = 1024 * 1024, value_parser = clap::value_parser!(u32).range(128 * 1024..))]
+    pub max_queue_bytes: u32,
+
     /// Adds the `/_test/*` endpoints that drop, close or refuse connections on demand.
     #[arg(long)]
     pub fault_injection: bool,
@@ -106,6 +111,7 @@ mod tests {
         assert_eq!(c.db, PathBuf::from("ws-chat-history.sqlite3"));
         assert_eq!(c.db_busy_timeout, Duration::from_secs(5));
         assert_eq!(c.max_message_bytes, 128 * 1024);
+        assert_eq!(c.max_queue_bytes, 1024 * 1024);
         assert!(!c.fault_injection);
         assert!(Config::in_memory().db_in_memory());
     }

@@ -6,6 +6,7 @@
 
 use crate::hub::{Fault, Hub, Membership, Mode};
 use crate::log_safe::Escaped;
+use crate::outbox::Overflow;
 use crate::store::Appended;
 use axum::extract::ws::{close_code, CloseFrame, Message, WebSocket};
 use std::sync::Arc;
@@ -34,6 +35,7 @@ enum End {
 pub async fn run(mut socket: WebSocket, hub: Arc<Hub>, room: String, mode: Mode, welcome: bool) {
     let mut member = hub.join(&room, mode);
     let shutdown = hub.shutdown_token().clone();
+    let outbox = member.outbox();
     tracing::info!(conn = member.id(), room = %Escaped(member.room()), ?mode, welcome, "connected");
     // A wschat.v1 member is not live before its `hello`, so nothing of the room can come
     // before this frame: the client sends nothing until it has seen it.
@@ -56,13 +58,14 @@ pub async fn run(mut socket: WebSocket, hub: Arc<Hub>, room: String, mode: Mode,
                 Err(RecvError::Lagged(_)) => continue,
                 Err(RecvError::Closed) => break End::Close(close_code::AWAY, "server shutting down".into()),
             },
-            outgoing = member.inbox.recv() => match outgoing {
-                Some(message) => {
-                    if socket.send(message).await.is_err() {
+            outgoing = outbox.pop() => match outgoing {
+                Ok(text) => {
+                    if socket.send(Message::Text(text)).await.is_err() {
                         break End::Gone;
                     }
                 }
-                None => break End::Close(close_code::POLICY, "too slow: outgoing queue full".into()),
+                // 1013, not 1008: the client is welcome back once it keeps up (and catches up).
+                Err(Overflow) => break End::Close(close_code::AGAIN, "too slow: outgoing queue full".into()),
             },
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Close(_))) => {

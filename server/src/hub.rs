@@ -6,19 +6,17 @@
 //! wschat.v1 member's catch-up ends exactly where its live messages begin.
 
 use crate::log_safe::Escaped;
+use crate::outbox::{Outbox, Overflow};
 use crate::store::{Appended, CatchUp, Store, StoreError};
-use axum::extract::ws::{Message, Utf8Bytes};
+use axum::extract::ws::Utf8Bytes;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use ws_chat_protocol::{Seq, ServerFrame};
-
-/// Frames queued for one member before it counts as too slow and is disconnected.
-const OUTBOX_CAPACITY: usize = 1024;
 
 /// What a connection speaks, fixed by its handshake for the life of the connection: the
 /// selected sub-protocol, or the in-band query parameter when none was selected (see
@@ -43,6 +41,8 @@ pub enum Fault {
 /// State shared by the whole server.
 pub struct Hub {
     store: Store,
+    /// Bytes queued for one member before it counts as too slow (see [`Outbox`]).
+    max_queue_bytes: usize,
     rooms: Mutex<HashMap<String, Arc<Room>>>,
     next_conn_id: AtomicU64,
     faults: broadcast::Sender<Fault>,
@@ -52,9 +52,10 @@ pub struct Hub {
 }
 
 impl Hub {
-    pub fn new(store: Store) -> Arc<Hub> {
+    pub fn new(store: Store, max_queue_bytes: usize) -> Arc<Hub> {
         Arc::new(Hub {
             store,
+            max_queue_bytes,
             rooms: Mutex::default(),
             next_conn_id: AtomicU64::new(1),
             faults: broadcast::channel(16).0,
@@ -67,7 +68,7 @@ impl Hub {
     /// Adds a connection to a room (created on first use).
     pub fn join(self: &Arc<Self>, room: &str, mode: Mode) -> Membership {
         let id = self.next_conn_id.fetch_add(1, Ordering::Relaxed);
-        let (tx, inbox) = mpsc::channel(OUTBOX_CAPACITY);
+        let outbox = Arc::new(Outbox::new(self.max_queue_bytes));
         // Subscribe before becoming visible so a fault counted for this member reaches it.
         let faults = self.faults.subscribe();
         let mut rooms = lock(&self.rooms);
@@ -82,14 +83,14 @@ impl Hub {
                 // Plain peers have no catch-up: they are live at once. wschat.v1 peers go live
                 // with their first `hello`, right after their catch-up.
                 live: mode == Mode::Plain,
-                tx,
+                outbox: outbox.clone(),
             },
         );
         Membership {
             hub: self.clone(),
             room,
             id,
-            inbox,
+            outbox,
             faults,
         }
     }
@@ -151,7 +152,7 @@ struct Member {
     mode: Mode,
     /// Receives live room messages (plain: always; wschat.v1: after its first hello).
     live: bool,
-    tx: mpsc::Sender<Message>,
+    outbox: Arc<Outbox>,
 }
 
 impl Room {
@@ -164,8 +165,8 @@ impl Room {
     }
 
     /// Hands a message to every live member but the sender. `seq` is `None` for text that was
-    /// not stored, which only plain members can receive. A member whose outbox is full is
-    /// removed: its connection sees the outbox close and hangs up.
+    /// not stored, which only plain members can receive. A member whose outbox overflows is
+    /// removed: its connection sees the overflow and closes with 1013.
     fn deliver(&self, from: u64, seq: Option<Seq>, id: Option<&str>, text: &str) {
         let plain = Utf8Bytes::from(text);
         let envelope = seq.map(|seq| {
@@ -188,14 +189,12 @@ impl Room {
                 (Mode::WsChat, Some(envelope)) => envelope.clone(),
                 (Mode::WsChat, None) => return true,
             };
-            match m.tx.try_send(Message::Text(frame)) {
+            match m.outbox.push(frame) {
                 Ok(()) => true,
-                Err(mpsc::error::TrySendError::Full(_)) => {
+                Err(Overflow) => {
                     tracing::warn!(room = %Escaped(&self.name), conn = member_id, "member too slow, disconnecting");
                     false
                 }
-                // Its connection is ending; it leaves by itself.
-                Err(mpsc::error::TrySendError::Closed(_)) => true,
             }
         });
     }
@@ -207,8 +206,8 @@ pub struct Membership {
     hub: Arc<Hub>,
     room: Arc<Room>,
     id: u64,
-    /// Live room messages for this connection, in seq order. Closes if it was too slow.
-    pub inbox: mpsc::Receiver<Message>,
+    /// Live room messages for this connection, in seq order; overflows if it was too slow.
+    outbox: Arc<Outbox>,
     /// Fault-injection commands.
     pub faults: broadcast::Receiver<Fault>,
 }
@@ -221,6 +220,12 @@ impl Membership {
     /// A number identifying this connection in logs.
     pub fn id(&self) -> u64 {
         self.id
+    }
+
+    /// Live room messages for this connection, in seq order; overflows once it fell too far
+    /// behind.
+    pub fn outbox(&self) -> Arc<Outbox> {
+        self.outbox.clone()
     }
 
     /// Stores a message durably, then (if new) delivers it to the rest of the room.

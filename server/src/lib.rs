@@ -15,6 +15,7 @@ mod handshake;
 mod hub;
 mod log_safe;
 mod origin;
+mod outbox;
 mod signals;
 mod static_files;
 mod store;
@@ -57,8 +58,14 @@ impl Server {
         let store = Store::open(db, config.history, config.db_busy_timeout)
             .await
             .map_err(io::Error::other)?;
-        let hub = Hub::new(store);
         let max_message_bytes = usize::try_from(config.max_message_bytes).unwrap_or(usize::MAX);
+        let max_queue_bytes = usize::try_from(config.max_queue_bytes).unwrap_or(usize::MAX);
+        if max_queue_bytes < max_message_bytes {
+            return Err(io::Error::other(
+                "--max-queue-bytes must be at least --max-message-bytes: a queue must hold one message",
+            ));
+        }
+        let hub = Hub::new(store, max_queue_bytes);
         let dist: Arc<PathBuf> = Arc::new(config.dist);
         let mut app = ws_endpoint::router(
             hub.clone(),

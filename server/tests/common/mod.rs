@@ -230,6 +230,28 @@ pub async fn connect(url: &str, wschat: bool) -> Ws {
     ws
 }
 
+/// Opens a plain WebSocket over a TCP socket with a tiny receive buffer, for a reader that
+/// stops reading: the server's sends then block after a few kilobytes, not megabytes.
+pub async fn connect_slow_reader(url: &str) -> Ws {
+    let addr: SocketAddr = url
+        .trim_start_matches("ws://")
+        .split('/')
+        .next()
+        .and_then(|a| a.parse().ok())
+        .expect("ws://ADDR/ url");
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket.set_recv_buffer_size(4096).expect("SO_RCVBUF");
+    let stream = socket.connect(addr).await.expect("connect");
+    let (ws, _) = tokio::time::timeout(
+        TIMEOUT,
+        tokio_tungstenite::client_async(url, MaybeTlsStream::Plain(stream)),
+    )
+    .await
+    .expect("handshake in time")
+    .expect("handshake");
+    ws
+}
+
 /// Opens a wschat.v1 connection and says `hello {after}`; returns it with the answers
 /// up to and including `synced`.
 pub async fn join(url: &str, after: Option<u64>) -> (Ws, Vec<ServerFrame>) {

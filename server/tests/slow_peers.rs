@@ -1,0 +1,66 @@
+//! Stuck, slow and silent peers: what they may cost the server is bounded, and they are
+//! closed with a code the client retries (1013), never one that stops it.
+
+mod common;
+
+use common::{connect, connect_slow_reader, http, next_message, TestServer, TIMEOUT};
+use futures_util::SinkExt;
+use tokio_tungstenite::tungstenite::Message;
+use ws_chat_protocol::MAX_TEXT_BYTES;
+use ws_chat_server::Config;
+
+/// Polls `/_test/connections?room=` until it reads `want`.
+async fn members_are(s: &TestServer, room: &str, want: usize) -> bool {
+    let path = format!("/_test/connections?room={room}");
+    http(s.addr, "GET", &path).await.body == want.to_string()
+}
+
+/// Sends big storable lines into `room` until `done` says stop; panics after `max_bytes`.
+async fn flood_until<F, Fut>(writer: &mut common::Ws, max_bytes: usize, mut done: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let line = "f".repeat(MAX_TEXT_BYTES);
+    let mut sent = 0;
+    while !done().await {
+        assert!(sent < max_bytes, "still not dropped after {sent} bytes");
+        for _ in 0..8 {
+            writer
+                .send(Message::text(line.clone()))
+                .await
+                .expect("send");
+            sent += line.len();
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_reader_that_falls_a_queue_behind_is_closed_with_1013() {
+    let s = TestServer::with(Config {
+        fault_injection: true,
+        max_queue_bytes: 128 * 1024,
+        ..Config::in_memory()
+    })
+    .await;
+    let url = s.ws_url("slow");
+    let mut slow = connect_slow_reader(&url).await;
+    let mut writer = connect(&url, false).await;
+    flood_until(&mut writer, 64 << 20, || members_are(&s, "slow", 1)).await;
+
+    // Reading again, it gets what was already on its way, then 1013.
+    let close = tokio::time::timeout(TIMEOUT, async {
+        loop {
+            match next_message(&mut slow).await {
+                Message::Text(_) => {}
+                Message::Close(frame) => return frame.expect("a close code"),
+                other => panic!("{other:?}"),
+            }
+        }
+    })
+    .await
+    .expect("closed in time");
+    assert_eq!(u16::from(close.code), 1013);
+    assert!(close.reason.contains("too slow"), "{close:?}");
+    s.abandon();
+}
