@@ -53,6 +53,11 @@ pub struct Config {
     #[arg(long, default_value_t = 1024 * 1024, value_parser = clap::value_parser!(u32).range(128 * 1024..))]
     pub max_queue_bytes: u32,
 
+    /// Longest wait for a peer to take one outgoing frame; a peer that stops reading for this
+    /// long is closed with 1013 (Try Again Later). E.g. `10s`, `500ms`.
+    #[arg(long, default_value = "10s", value_parser = parse_duration)]
+    pub send_timeout: Duration,
+
     /// Adds the `/_test/*` endpoints that drop, close or refuse connections on demand.
     #[arg(long)]
     pub fault_injection: bool,
@@ -112,6 +117,7 @@ mod tests {
         assert_eq!(c.db_busy_timeout, Duration::from_secs(5));
         assert_eq!(c.max_message_bytes, 128 * 1024);
         assert_eq!(c.max_queue_bytes, 1024 * 1024);
+        assert_eq!(c.send_timeout, Duration::from_secs(10));
         assert!(!c.fault_injection);
         assert!(Config::in_memory().db_in_memory());
     }

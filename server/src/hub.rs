@@ -90,6 +90,7 @@ impl Hub {
             hub: self.clone(),
             room,
             id,
+            mode,
             outbox,
             faults,
         }
@@ -206,6 +207,7 @@ pub struct Membership {
     hub: Arc<Hub>,
     room: Arc<Room>,
     id: u64,
+    mode: Mode,
     /// Live room messages for this connection, in seq order; overflows if it was too slow.
     outbox: Arc<Outbox>,
     /// Fault-injection commands.
@@ -215,6 +217,11 @@ pub struct Membership {
 impl Membership {
     pub fn room(&self) -> &str {
         &self.room.name
+    }
+
+    /// What this connection speaks.
+    pub fn mode(&self) -> Mode {
+        self.mode
     }
 
     /// A number identifying this connection in logs.

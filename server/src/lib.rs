@@ -16,10 +16,12 @@ mod hub;
 mod log_safe;
 mod origin;
 mod outbox;
+mod peer;
 mod signals;
 mod static_files;
 mod store;
 mod ws_endpoint;
+mod wschat;
 
 pub use config::{Config, IN_MEMORY_DB};
 pub use signals::shutdown_signal;
@@ -27,6 +29,7 @@ pub use ws_endpoint::DEFAULT_ROOM;
 
 use axum::extract::Request;
 use axum::Router;
+use connection::Timing;
 use hub::Hub;
 use origin::OriginPolicy;
 use std::future::{Future, IntoFuture};
@@ -67,10 +70,14 @@ impl Server {
         }
         let hub = Hub::new(store, max_queue_bytes);
         let dist: Arc<PathBuf> = Arc::new(config.dist);
+        let timing = Timing {
+            send_timeout: config.send_timeout,
+        };
         let mut app = ws_endpoint::router(
             hub.clone(),
             OriginPolicy::new(&config.allowed_origins),
             max_message_bytes,
+            timing,
         );
         if config.fault_injection {
             app = app.merge(fault_injection::router(hub.clone()));

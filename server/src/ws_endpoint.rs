@@ -11,7 +11,7 @@
 //! client such as the seed page never adds the parameter, so it never sees an envelope, and
 //! nobody waits on a guess.
 
-use crate::connection;
+use crate::connection::{self, Timing};
 use crate::handshake;
 use crate::hub::{Hub, Mode};
 use crate::origin::OriginPolicy;
@@ -37,19 +37,26 @@ struct WsState {
     hub: Arc<Hub>,
     origins: Arc<OriginPolicy>,
     max_message_bytes: usize,
+    timing: Timing,
 }
 
 /// The query of `/ws`, as name/value pairs: `room` and the in-band marker.
 type WsQuery = Vec<(String, String)>;
 
 /// The `/ws` route.
-pub fn router(hub: Arc<Hub>, origins: OriginPolicy, max_message_bytes: usize) -> Router {
+pub fn router(
+    hub: Arc<Hub>,
+    origins: OriginPolicy,
+    max_message_bytes: usize,
+    timing: Timing,
+) -> Router {
     Router::new()
         .route("/ws", get(upgrade))
         .with_state(WsState {
             hub,
             origins: Arc::new(origins),
             max_message_bytes,
+            timing,
         })
 }
 
@@ -101,10 +108,10 @@ async fn upgrade(
         .max_message_size(state.max_message_bytes)
         .protocols(subprotocol)
         .on_failed_upgrade(|e| tracing::debug!("upgrade failed: {e}"));
-    let hub = state.hub;
+    let (hub, timing) = (state.hub, state.timing);
     ws.on_upgrade(move |socket| {
         let tasks = hub.tasks().clone();
-        tasks.track_future(connection::run(socket, hub, room, mode, welcome))
+        tasks.track_future(connection::run(socket, hub, room, mode, welcome, timing))
     })
 }
 

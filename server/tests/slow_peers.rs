@@ -4,7 +4,8 @@
 mod common;
 
 use common::{connect, connect_slow_reader, http, next_message, TestServer, TIMEOUT};
-use futures_util::SinkExt;
+use futures_util::{SinkExt, StreamExt};
+use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
 use ws_chat_protocol::MAX_TEXT_BYTES;
 use ws_chat_server::Config;
@@ -62,5 +63,36 @@ async fn a_reader_that_falls_a_queue_behind_is_closed_with_1013() {
     .expect("closed in time");
     assert_eq!(u16::from(close.code), 1013);
     assert!(close.reason.contains("too slow"), "{close:?}");
+    s.abandon();
+}
+
+/// With a queue far too big to overflow, only the send timeout can end a reader that stopped.
+#[tokio::test]
+async fn a_reader_that_stops_reading_is_closed_after_the_send_timeout() {
+    let s = TestServer::with(Config {
+        fault_injection: true,
+        max_queue_bytes: 1 << 30,
+        send_timeout: Duration::from_millis(300),
+        ..Config::in_memory()
+    })
+    .await;
+    let url = s.ws_url("stuck");
+    let mut stuck = connect_slow_reader(&url).await;
+    let mut writer = connect(&url, false).await;
+    flood_until(&mut writer, 32 << 20, || members_are(&s, "stuck", 1)).await;
+
+    // Its connection is over: what was in flight, then a 1013 close or (when even the close
+    // frame could not be written) the end of the stream.
+    let ended = tokio::time::timeout(TIMEOUT, async {
+        while let Some(Ok(message)) = stuck.next().await {
+            if let Message::Close(frame) = message {
+                return frame.map(|f| u16::from(f.code));
+            }
+        }
+        None
+    })
+    .await
+    .expect("the stream ends");
+    assert!(matches!(ended, None | Some(1013)), "{ended:?}");
     s.abandon();
 }
