@@ -58,6 +58,16 @@ pub struct Config {
     #[arg(long, default_value = "10s", value_parser = parse_duration)]
     pub send_timeout: Duration,
 
+    /// Quiet time after which the server sends a WebSocket Ping; any frame from the peer
+    /// counts as an answer.
+    #[arg(long, default_value = "20s", value_parser = parse_duration)]
+    pub ping_interval: Duration,
+
+    /// Further quiet time after a Ping before the peer counts as gone and is closed with 1013:
+    /// a dead peer lasts at most `--ping-interval` + `--pong-timeout`.
+    #[arg(long, default_value = "20s", value_parser = parse_duration)]
+    pub pong_timeout: Duration,
+
     /// Adds the `/_test/*` endpoints that drop, close or refuse connections on demand.
     #[arg(long)]
     pub fault_injection: bool,
@@ -85,7 +95,8 @@ impl Config {
     }
 }
 
-/// A duration flag: a whole number with a unit, `ms`, `s` or `m` (`250ms`, `10s`, `2m`).
+/// A duration flag: a whole number with a unit, `ms`, `s` or `m` (`250ms`, `10s`, `2m`); zero
+/// is refused (no timeout here may be zero).
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let digits = text
         .find(|c: char| !c.is_ascii_digit())
@@ -94,12 +105,16 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let n: u64 = number
         .parse()
         .map_err(|_| format!("`{text}`: expected a number and a unit, e.g. 10s or 500ms"))?;
-    match unit {
-        "ms" => Ok(Duration::from_millis(n)),
-        "s" => Ok(Duration::from_secs(n)),
-        "m" => Ok(Duration::from_secs(n.saturating_mul(60))),
-        _ => Err(format!("`{text}`: the unit must be ms, s or m")),
+    let duration = match unit {
+        "ms" => Duration::from_millis(n),
+        "s" => Duration::from_secs(n),
+        "m" => Duration::from_secs(n.saturating_mul(60)),
+        _ => return Err(format!("`{text}`: the unit must be ms, s or m")),
+    };
+    if duration.is_zero() {
+        return Err(format!("`{text}`: must be more than zero"));
     }
+    Ok(duration)
 }
 
 #[cfg(test)]
@@ -118,6 +133,8 @@ mod tests {
         assert_eq!(c.max_message_bytes, 128 * 1024);
         assert_eq!(c.max_queue_bytes, 1024 * 1024);
         assert_eq!(c.send_timeout, Duration::from_secs(10));
+        assert_eq!(c.ping_interval, Duration::from_secs(20));
+        assert_eq!(c.pong_timeout, Duration::from_secs(20));
         assert!(!c.fault_injection);
         assert!(Config::in_memory().db_in_memory());
     }
@@ -141,7 +158,7 @@ mod tests {
         assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
         assert_eq!(parse_duration("10s"), Ok(Duration::from_secs(10)));
         assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
-        for bad in ["", "10", "s", "1.5s", "-1s", "10 s", "10h"] {
+        for bad in ["", "10", "s", "1.5s", "-1s", "10 s", "10h", "0s", "0ms"] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
     }

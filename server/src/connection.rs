@@ -6,14 +6,17 @@
 //! Every send goes through [`Peer`], so a peer that stops reading costs a bounded wait.
 
 use crate::hub::{Fault, Hub, Membership, Mode};
+use crate::keepalive::{Due, Keepalive};
 use crate::log_safe::Escaped;
 use crate::outbox::Overflow;
 use crate::peer::{End, Peer};
 use crate::wschat;
-use axum::extract::ws::{close_code, Message, WebSocket};
+use axum::body::Bytes;
+use axum::extract::ws::{close_code, Message, Utf8Bytes, WebSocket};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
+use tokio::time::Instant;
 use ws_chat_protocol::{ServerFrame, MAX_TEXT_BYTES};
 
 /// The clocks of a connection (flags; short in tests).
@@ -21,6 +24,10 @@ use ws_chat_protocol::{ServerFrame, MAX_TEXT_BYTES};
 pub struct Timing {
     /// Longest wait for the peer to take one frame before it counts as stuck (1013).
     pub send_timeout: Duration,
+    /// Quiet time after which the server pings the peer (see [`Keepalive`]).
+    pub ping_interval: Duration,
+    /// Further quiet time after the ping before the peer counts as gone (1013).
+    pub pong_timeout: Duration,
 }
 
 /// Serves one upgraded connection in `room` until it ends. `welcome`: the connection speaks
@@ -36,7 +43,7 @@ pub async fn run(
     let mut member = hub.join(&room, mode);
     let mut peer = Peer::new(socket, timing.send_timeout);
     tracing::info!(conn = member.id(), room = %Escaped(member.room()), ?mode, welcome, "connected");
-    let end = match serve(&mut peer, &hub, &mut member, welcome).await {
+    let end = match serve(&mut peer, &hub, &mut member, welcome, timing).await {
         Ok(()) => End::Gone,
         Err(end) => end,
     };
@@ -52,12 +59,22 @@ pub async fn run(
     tracing::info!(conn = member.id(), room = %Escaped(member.room()), how, "disconnected");
 }
 
+/// What woke the connection up.
+enum Event {
+    Shutdown,
+    Fault(Result<Fault, RecvError>),
+    Outgoing(Result<Utf8Bytes, Overflow>),
+    Incoming(Option<Result<Message, axum::Error>>),
+    KeepaliveDue,
+}
+
 /// The connection's loop; returns (as `Err`) how it ends.
 async fn serve(
     peer: &mut Peer,
     hub: &Hub,
     member: &mut Membership,
     welcome: bool,
+    timing: Timing,
 ) -> Result<(), End> {
     // A wschat.v1 member is not live before its `hello`, so nothing of the room can come
     // before this frame: the client sends nothing until it has seen it.
@@ -66,36 +83,60 @@ async fn serve(
     }
     let shutdown = hub.shutdown_token().clone();
     let outbox = member.outbox();
+    let mut keepalive = Keepalive::new(Instant::now(), timing.ping_interval, timing.pong_timeout);
+    let timer = tokio::time::sleep_until(keepalive.deadline());
+    tokio::pin!(timer);
     loop {
-        tokio::select! {
-            () = shutdown.cancelled() => {
+        // The keepalive timer only counts when nothing else is ready: a frame that arrived
+        // while the task was busy sending is read (and counts as alive) first.
+        let event = tokio::select! {
+            biased;
+            event = async {
+                tokio::select! {
+                    () = shutdown.cancelled() => Event::Shutdown,
+                    fault = member.faults.recv() => Event::Fault(fault),
+                    outgoing = outbox.pop() => Event::Outgoing(outgoing),
+                    incoming = peer.recv() => Event::Incoming(incoming),
+                }
+            } => event,
+            () = &mut timer => Event::KeepaliveDue,
+        };
+        match event {
+            Event::Shutdown | Event::Fault(Err(RecvError::Closed)) => {
                 return Err(End::Close(close_code::AWAY, "server shutting down".into()));
             }
-            fault = member.faults.recv() => match fault {
-                Ok(Fault::Drop) => return Err(End::Drop),
-                Ok(Fault::Close { code, reason }) => return Err(End::Close(code, reason)),
-                Err(RecvError::Lagged(_)) => {}
-                Err(RecvError::Closed) => {
-                    return Err(End::Close(close_code::AWAY, "server shutting down".into()));
+            Event::Fault(Ok(Fault::Drop)) => return Err(End::Drop),
+            Event::Fault(Ok(Fault::Close { code, reason })) => {
+                return Err(End::Close(code, reason))
+            }
+            Event::Fault(Err(RecvError::Lagged(_))) => {}
+            Event::Outgoing(Ok(text)) => peer.send(Message::Text(text)).await?,
+            // The client is welcome back once it keeps up (and catches up).
+            Event::Outgoing(Err(Overflow)) => return Err(End::too_slow("outgoing queue full")),
+            Event::KeepaliveDue => {
+                match keepalive.due(Instant::now()) {
+                    Due::Nothing => {}
+                    Due::Ping => peer.send(Message::Ping(Bytes::new())).await?,
+                    // Most likely nobody is there to read it; if someone is, it retries.
+                    Due::Dead => return Err(End::too_slow("no answer to ping")),
                 }
-            },
-            outgoing = outbox.pop() => match outgoing {
-                Ok(text) => peer.send(Message::Text(text)).await?,
-                // The client is welcome back once it keeps up (and catches up).
-                Err(Overflow) => return Err(End::too_slow("outgoing queue full")),
-            },
-            incoming = peer.recv() => match incoming {
-                Some(Ok(Message::Close(_))) => {
-                    peer.finish_close().await;
-                    return Ok(());
+                timer.as_mut().reset(keepalive.deadline());
+            }
+            Event::Incoming(incoming) => {
+                keepalive.heard(Instant::now());
+                match incoming {
+                    Some(Ok(Message::Close(_))) => {
+                        peer.finish_close().await;
+                        return Ok(());
+                    }
+                    Some(Ok(message)) => match member.mode() {
+                        Mode::Plain => on_plain(member, message).await,
+                        Mode::WsChat => wschat::on_frame(peer, member, message).await?,
+                    },
+                    Some(Err(e)) => return Err(on_read_error(e)),
+                    None => return Ok(()),
                 }
-                Some(Ok(message)) => match member.mode() {
-                    Mode::Plain => on_plain(member, message).await,
-                    Mode::WsChat => wschat::on_frame(peer, member, message).await?,
-                },
-                Some(Err(e)) => return Err(on_read_error(e)),
-                None => return Ok(()),
-            },
+            }
         }
     }
 }

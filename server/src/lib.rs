@@ -13,6 +13,7 @@ mod connection;
 mod fault_injection;
 mod handshake;
 mod hub;
+mod keepalive;
 mod log_safe;
 mod origin;
 mod outbox;
@@ -72,6 +73,8 @@ impl Server {
         let dist: Arc<PathBuf> = Arc::new(config.dist);
         let timing = Timing {
             send_timeout: config.send_timeout,
+            ping_interval: config.ping_interval,
+            pong_timeout: config.pong_timeout,
         };
         let mut app = ws_endpoint::router(
             hub.clone(),

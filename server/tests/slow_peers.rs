@@ -3,9 +3,10 @@
 
 mod common;
 
-use common::{connect, connect_slow_reader, http, next_message, TestServer, TIMEOUT};
+use common::{connect, connect_slow_reader, http, next_message, upgraded, TestServer, TIMEOUT};
 use futures_util::{SinkExt, StreamExt};
 use std::time::Duration;
+use tokio::io::AsyncReadExt;
 use tokio_tungstenite::tungstenite::Message;
 use ws_chat_protocol::MAX_TEXT_BYTES;
 use ws_chat_server::Config;
@@ -94,5 +95,60 @@ async fn a_reader_that_stops_reading_is_closed_after_the_send_timeout() {
     .await
     .expect("the stream ends");
     assert!(matches!(ended, None | Some(1013)), "{ended:?}");
+    s.abandon();
+}
+
+fn quick_keepalive() -> Config {
+    Config {
+        fault_injection: true,
+        ping_interval: Duration::from_millis(200),
+        pong_timeout: Duration::from_millis(300),
+        ..Config::in_memory()
+    }
+}
+
+/// A raw TCP peer that completed the upgrade and then went silent: pinged after the interval,
+/// closed with 1013 after the pong timeout.
+#[tokio::test]
+async fn a_silent_peer_is_pinged_then_closed_with_1013() {
+    let s = TestServer::with(quick_keepalive()).await;
+    let mut silent = upgraded(s.addr, "/ws?room=silent").await;
+    let started = std::time::Instant::now();
+    let mut got = Vec::new();
+    tokio::time::timeout(TIMEOUT, async {
+        // A Ping (0x89, empty), then a close frame (0x88) with its code.
+        while got.len() < 2 + 4 || got.len() < 2 + 2 + usize::from(got[3] & 0x7f) {
+            let mut chunk = [0u8; 256];
+            let n = silent.read(&mut chunk).await.expect("read");
+            assert!(n > 0, "ended without a close frame: {got:?}");
+            got.extend_from_slice(&chunk[..n]);
+        }
+    })
+    .await
+    .expect("pinged and closed in time");
+    assert_eq!(&got[..2], [0x89, 0x00], "{got:?}");
+    assert_eq!(got[2], 0x88, "{got:?}");
+    assert_eq!(u16::from_be_bytes([got[4], got[5]]), 1013);
+    assert!(started.elapsed() >= Duration::from_millis(500));
+    s.abandon();
+}
+
+/// A peer that answers pings (every WebSocket client does) stays, though it says nothing.
+#[tokio::test]
+async fn a_quiet_peer_that_answers_pings_stays() {
+    let s = TestServer::with(quick_keepalive()).await;
+    let mut quiet = connect(&s.ws_url("quiet"), false).await;
+    let mut pings = 0;
+    let _ = tokio::time::timeout(Duration::from_millis(1500), async {
+        while let Some(Ok(message)) = quiet.next().await {
+            match message {
+                Message::Ping(_) => pings += 1,
+                other => panic!("{other:?}"),
+            }
+        }
+    })
+    .await;
+    assert!(pings >= 3, "{pings} pings in 1.5 s");
+    assert!(members_are(&s, "quiet", 1).await);
     s.abandon();
 }
