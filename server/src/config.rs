@@ -53,6 +53,12 @@ pub struct Config {
     #[arg(long, default_value_t = 1024 * 1024, value_parser = clap::value_parser!(u32).range(128 * 1024..))]
     pub max_queue_bytes: u32,
 
+    /// Longest time a client may take to send a request's headers (counted from the
+    /// connection's start or the end of its previous request): a silent TCP connection or a
+    /// slowloris client is dropped after it.
+    #[arg(long, default_value = "10s", value_parser = parse_duration)]
+    pub header_read_timeout: Duration,
+
     /// Longest wait for a peer to take one outgoing frame; a peer that stops reading for this
     /// long is closed with 1013 (Try Again Later). E.g. `10s`, `500ms`.
     #[arg(long, default_value = "10s", value_parser = parse_duration)]
@@ -132,6 +138,7 @@ mod tests {
         assert_eq!(c.db_busy_timeout, Duration::from_secs(5));
         assert_eq!(c.max_message_bytes, 128 * 1024);
         assert_eq!(c.max_queue_bytes, 1024 * 1024);
+        assert_eq!(c.header_read_timeout, Duration::from_secs(10));
         assert_eq!(c.send_timeout, Duration::from_secs(10));
         assert_eq!(c.ping_interval, Duration::from_secs(20));
         assert_eq!(c.pong_timeout, Duration::from_secs(20));

@@ -12,6 +12,7 @@ mod config;
 mod connection;
 mod fault_injection;
 mod handshake;
+mod http_server;
 mod hub;
 mod keepalive;
 mod log_safe;
@@ -33,7 +34,7 @@ use axum::Router;
 use connection::Timing;
 use hub::Hub;
 use origin::OriginPolicy;
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use std::io;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -52,6 +53,7 @@ const WS_DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct Server {
     hub: Arc<Hub>,
     app: Router,
+    header_read_timeout: Duration,
 }
 
 impl Server {
@@ -88,7 +90,11 @@ impl Server {
         let app = app
             .fallback(move |req: Request| async move { static_files::serve(&dist, req).await })
             .layer(TraceLayer::new_for_http());
-        Ok(Server { hub, app })
+        Ok(Server {
+            hub,
+            app,
+            header_read_timeout: config.header_read_timeout,
+        })
     }
 
     /// Serves until `shutdown` completes, then closes every WebSocket with 1001 (Going Away)
@@ -99,18 +105,15 @@ impl Server {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
         let stop = self.hub.shutdown_token().clone();
-        let server = axum::serve(listener, self.app)
-            .with_graceful_shutdown(stop.clone().cancelled_owned())
-            .into_future();
+        let server = http_server::serve(listener, self.app, stop.clone(), self.header_read_timeout);
         let mut server = std::pin::pin!(server);
         tokio::select! {
-            result = &mut server => result?,
+            () = &mut server => {}
             () = shutdown => {
                 tracing::info!("shutting down");
                 stop.cancel();
-                match tokio::time::timeout(HTTP_DRAIN_TIMEOUT, &mut server).await {
-                    Ok(result) => result?,
-                    Err(_) => tracing::warn!("HTTP requests still open after shutdown; leaving them"),
+                if tokio::time::timeout(HTTP_DRAIN_TIMEOUT, &mut server).await.is_err() {
+                    tracing::warn!("HTTP requests still open after shutdown; leaving them");
                 }
             }
         }
