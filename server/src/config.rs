@@ -48,6 +48,20 @@ pub struct Config {
     #[arg(long, default_value_t = 128 * 1024, value_parser = clap::value_parser!(u32).range(1024..))]
     pub max_message_bytes: u32,
 
+    /// WebSocket connections open at once; more are refused with 503 and `Retry-After`.
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+
+    /// WebSocket connections open at once from one IPv4 address or IPv6 /64 (behind a reverse
+    /// proxy that is the proxy's address: raise it there); more get 503 and `Retry-After`.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections_per_ip: u32,
+
+    /// Rooms open (with at least one member) at once; a connection that would open one more
+    /// gets 503 and `Retry-After`. A room leaves memory with its last member.
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_rooms: u32,
+
     /// Bytes of outgoing frames queued for one connection before it counts as too slow and is
     /// closed with 1013 (Try Again Later). At least `--max-message-bytes`.
     #[arg(long, default_value_t = 1024 * 1024, value_parser = clap::value_parser!(u32).range(128 * 1024..))]
@@ -137,6 +151,9 @@ mod tests {
         assert_eq!(c.db, PathBuf::from("ws-chat-history.sqlite3"));
         assert_eq!(c.db_busy_timeout, Duration::from_secs(5));
         assert_eq!(c.max_message_bytes, 128 * 1024);
+        assert_eq!(c.max_connections, 10_000);
+        assert_eq!(c.max_connections_per_ip, 200);
+        assert_eq!(c.max_rooms, 10_000);
         assert_eq!(c.max_queue_bytes, 1024 * 1024);
         assert_eq!(c.header_read_timeout, Duration::from_secs(10));
         assert_eq!(c.send_timeout, Duration::from_secs(10));

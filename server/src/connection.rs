@@ -13,7 +13,6 @@ use crate::peer::{End, Peer};
 use crate::wschat;
 use axum::body::Bytes;
 use axum::extract::ws::{close_code, Message, Utf8Bytes, WebSocket};
-use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::time::Instant;
@@ -30,20 +29,19 @@ pub struct Timing {
     pub pong_timeout: Duration,
 }
 
-/// Serves one upgraded connection in `room` until it ends. `welcome`: the connection speaks
+/// Serves one upgraded connection of `member` until it ends. `welcome`: the connection speaks
 /// wschat.v1 in band (no sub-protocol selected), so the server speaks first with `welcome`.
 pub async fn run(
     socket: WebSocket,
-    hub: Arc<Hub>,
-    room: String,
-    mode: Mode,
+    hub: &Hub,
+    mut member: Membership,
     welcome: bool,
     timing: Timing,
 ) {
-    let mut member = hub.join(&room, mode);
+    let mode = member.mode();
     let mut peer = Peer::new(socket, timing.send_timeout);
     tracing::info!(conn = member.id(), room = %Escaped(member.room()), ?mode, welcome, "connected");
-    let end = match serve(&mut peer, &hub, &mut member, welcome, timing).await {
+    let end = match serve(&mut peer, hub, &mut member, welcome, timing).await {
         Ok(()) => End::Gone,
         Err(end) => end,
     };

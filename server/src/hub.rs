@@ -38,11 +38,19 @@ pub enum Fault {
     Close { code: u16, reason: String },
 }
 
+/// `--max-rooms` rooms are open (have members) and this would open one more. Every open room
+/// costs memory whoever opens it, so a client cycling through room names must hit a limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoomsFull;
+
 /// State shared by the whole server.
 pub struct Hub {
     store: Store,
     /// Bytes queued for one member before it counts as too slow (see [`Outbox`]).
     max_queue_bytes: usize,
+    /// Rooms held in memory at once; see [`RoomsFull`].
+    max_rooms: usize,
+    /// Rooms with at least one member: a room leaves memory with its last member.
     rooms: Mutex<HashMap<String, Arc<Room>>>,
     next_conn_id: AtomicU64,
     faults: broadcast::Sender<Fault>,
@@ -52,10 +60,11 @@ pub struct Hub {
 }
 
 impl Hub {
-    pub fn new(store: Store, max_queue_bytes: usize) -> Arc<Hub> {
+    pub fn new(store: Store, max_queue_bytes: usize, max_rooms: usize) -> Arc<Hub> {
         Arc::new(Hub {
             store,
             max_queue_bytes,
+            max_rooms,
             rooms: Mutex::default(),
             next_conn_id: AtomicU64::new(1),
             faults: broadcast::channel(16).0,
@@ -65,17 +74,22 @@ impl Hub {
         })
     }
 
-    /// Adds a connection to a room (created on first use).
-    pub fn join(self: &Arc<Self>, room: &str, mode: Mode) -> Membership {
+    /// Adds a connection to a room, created on first use unless `--max-rooms` rooms are
+    /// already open.
+    pub fn join(self: &Arc<Self>, room: &str, mode: Mode) -> Result<Membership, RoomsFull> {
+        let mut rooms = lock(&self.rooms);
+        let room = match rooms.get(room) {
+            Some(open) => open.clone(),
+            None if rooms.len() >= self.max_rooms => return Err(RoomsFull),
+            None => rooms
+                .entry(room.to_owned())
+                .or_insert_with(|| Arc::new(Room::new(room)))
+                .clone(),
+        };
         let id = self.next_conn_id.fetch_add(1, Ordering::Relaxed);
         let outbox = Arc::new(Outbox::new(self.max_queue_bytes));
         // Subscribe before becoming visible so a fault counted for this member reaches it.
         let faults = self.faults.subscribe();
-        let mut rooms = lock(&self.rooms);
-        let room = rooms
-            .entry(room.to_owned())
-            .or_insert_with(|| Arc::new(Room::new(room)))
-            .clone();
         lock(&room.members).insert(
             id,
             Member {
@@ -86,14 +100,14 @@ impl Hub {
                 outbox: outbox.clone(),
             },
         );
-        Membership {
+        Ok(Membership {
             hub: self.clone(),
             room,
             id,
             mode,
             outbox,
             faults,
-        }
+        })
     }
 
     /// Live WebSocket connections, in one room or in all.

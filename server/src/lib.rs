@@ -15,6 +15,7 @@ mod handshake;
 mod http_server;
 mod hub;
 mod keepalive;
+mod limits;
 mod log_safe;
 mod origin;
 mod outbox;
@@ -33,6 +34,7 @@ use axum::extract::Request;
 use axum::Router;
 use connection::Timing;
 use hub::Hub;
+use limits::ConnectionLimits;
 use origin::OriginPolicy;
 use std::future::Future;
 use std::io;
@@ -64,14 +66,14 @@ impl Server {
         let store = Store::open(db, config.history, config.db_busy_timeout)
             .await
             .map_err(io::Error::other)?;
-        let max_message_bytes = usize::try_from(config.max_message_bytes).unwrap_or(usize::MAX);
-        let max_queue_bytes = usize::try_from(config.max_queue_bytes).unwrap_or(usize::MAX);
+        let max_message_bytes = to_usize(config.max_message_bytes);
+        let max_queue_bytes = to_usize(config.max_queue_bytes);
         if max_queue_bytes < max_message_bytes {
             return Err(io::Error::other(
                 "--max-queue-bytes must be at least --max-message-bytes: a queue must hold one message",
             ));
         }
-        let hub = Hub::new(store, max_queue_bytes);
+        let hub = Hub::new(store, max_queue_bytes, to_usize(config.max_rooms));
         let dist: Arc<PathBuf> = Arc::new(config.dist);
         let timing = Timing {
             send_timeout: config.send_timeout,
@@ -80,9 +82,15 @@ impl Server {
         };
         let mut app = ws_endpoint::router(
             hub.clone(),
-            OriginPolicy::new(&config.allowed_origins),
-            max_message_bytes,
-            timing,
+            ws_endpoint::Settings {
+                origins: OriginPolicy::new(&config.allowed_origins),
+                max_message_bytes,
+                timing,
+                limits: ConnectionLimits::new(
+                    to_usize(config.max_connections),
+                    to_usize(config.max_connections_per_ip),
+                ),
+            },
         );
         if config.fault_injection {
             app = app.merge(fault_injection::router(hub.clone()));
@@ -139,4 +147,9 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
     Server::open(config).await?.serve(listener, shutdown).await
+}
+
+/// A count from a flag; a u32 always fits where this server runs (and saturates elsewhere).
+fn to_usize(n: u32) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
 }

@@ -1,8 +1,10 @@
 //! `GET /ws?room=NAME`: the checks in front of the upgrade, then the upgrade itself.
 //!
 //! Order: origin (403), handshake (426/400, see [`crate::handshake`]), room name (400),
-//! fault-injected refusal (503), then axum's upgrade (101) with the sub-protocol chosen in
-//! the client's order of preference.
+//! fault-injected refusal (503), connection limits (503, see [`crate::limits`]), the room
+//! limit (503, see [`RoomsFull`]), then axum's upgrade (101) with the sub-protocol chosen in
+//! the client's order of preference. Every 503 carries `Retry-After`: it means busy, come
+//! back, and the client's backoff does the rest.
 //!
 //! What the connection speaks is settled here, before the first frame: `wschat.v1` when that
 //! sub-protocol was selected; also `wschat.v1` when none was selected but the URL carries
@@ -13,16 +15,19 @@
 
 use crate::connection::{self, Timing};
 use crate::handshake;
-use crate::hub::{Hub, Mode};
+use crate::hub::{Hub, Mode, RoomsFull};
+use crate::limits::{ConnectionLimits, Refused};
+use crate::log_safe::Escaped;
 use crate::origin::OriginPolicy;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::{Query, State};
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use ws_chat_protocol::IN_BAND_QUERY;
 
@@ -32,36 +37,39 @@ pub const DEFAULT_ROOM: &str = "lobby";
 /// Longest room name accepted, in bytes.
 const MAX_ROOM_BYTES: usize = 128;
 
+/// The `Retry-After` of a 503, in seconds: a hint; clients back off with jitter anyway.
+const RETRY_AFTER_SECS: &str = "5";
+
+/// What `/ws` needs besides the hub.
+pub struct Settings {
+    pub origins: OriginPolicy,
+    pub max_message_bytes: usize,
+    pub timing: Timing,
+    pub limits: Arc<ConnectionLimits>,
+}
+
 #[derive(Clone)]
 struct WsState {
     hub: Arc<Hub>,
-    origins: Arc<OriginPolicy>,
-    max_message_bytes: usize,
-    timing: Timing,
+    settings: Arc<Settings>,
 }
 
 /// The query of `/ws`, as name/value pairs: `room` and the in-band marker.
 type WsQuery = Vec<(String, String)>;
 
 /// The `/ws` route.
-pub fn router(
-    hub: Arc<Hub>,
-    origins: OriginPolicy,
-    max_message_bytes: usize,
-    timing: Timing,
-) -> Router {
+pub fn router(hub: Arc<Hub>, settings: Settings) -> Router {
     Router::new()
         .route("/ws", get(upgrade))
         .with_state(WsState {
             hub,
-            origins: Arc::new(origins),
-            max_message_bytes,
-            timing,
+            settings: Arc::new(settings),
         })
 }
 
 async fn upgrade(
     State(state): State<WsState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     query: Result<Query<WsQuery>, QueryRejection>,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
@@ -70,7 +78,7 @@ async fn upgrade(
         let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
         let allowed = origin
             .to_str()
-            .is_ok_and(|origin| state.origins.allows(origin, host));
+            .is_ok_and(|origin| state.settings.origins.allows(origin, host));
         if !allowed {
             tracing::info!(?origin, "WebSocket refused: origin not allowed");
             return (
@@ -97,22 +105,54 @@ async fn upgrade(
         )
             .into_response();
     }
+    let slot = match state.settings.limits.admit(peer.ip()) {
+        Ok(slot) => slot,
+        Err(refused) => {
+            tracing::warn!(%peer, ?refused, "WebSocket refused: too many connections");
+            return busy(match refused {
+                Refused::Total => "too many connections to this server; try again later\n",
+                Refused::PerAddress => "too many connections from your address; try again later\n",
+            });
+        }
+    };
     let ws = match upgrade {
         Ok(ws) => ws,
         Err(rejection) => return rejection.into_response(),
     };
     let subprotocol = handshake::select_subprotocol(&headers);
     let (mode, welcome) = mode(subprotocol, &query);
+    // Joined before the 101, so a full server says so in the answer. If the upgrade then
+    // fails, the closure below is dropped and with it the membership and the slot.
+    let member = match state.hub.join(&room, mode) {
+        Ok(member) => member,
+        Err(RoomsFull) => {
+            tracing::warn!(room = %Escaped(&room), "WebSocket refused: too many rooms open");
+            return busy("too many rooms open on this server; try again later\n");
+        }
+    };
     let ws = ws
-        .max_frame_size(state.max_message_bytes)
-        .max_message_size(state.max_message_bytes)
+        .max_frame_size(state.settings.max_message_bytes)
+        .max_message_size(state.settings.max_message_bytes)
         .protocols(subprotocol)
         .on_failed_upgrade(|e| tracing::debug!("upgrade failed: {e}"));
-    let (hub, timing) = (state.hub, state.timing);
+    let (hub, timing) = (state.hub, state.settings.timing);
     ws.on_upgrade(move |socket| {
         let tasks = hub.tasks().clone();
-        tasks.track_future(connection::run(socket, hub, room, mode, welcome, timing))
+        tasks.track_future(async move {
+            connection::run(socket, &hub, member, welcome, timing).await;
+            drop(slot);
+        })
     })
+}
+
+/// 503 with `Retry-After`: a limit was reached; the client is welcome again later.
+fn busy(reason: &'static str) -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::RETRY_AFTER, RETRY_AFTER_SECS)],
+        reason,
+    )
+        .into_response()
 }
 
 /// What the connection speaks, and whether it is in band (the server then says `welcome`).

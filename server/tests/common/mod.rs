@@ -124,6 +124,23 @@ pub async fn upgraded(addr: SocketAddr, path: &str) -> TcpStream {
     stream
 }
 
+/// Sends `request` from a socket bound to `local` (any 127.x.y.z works on Linux) and returns
+/// the response with the stream, still open.
+pub async fn raw_from(
+    local: std::net::IpAddr,
+    addr: SocketAddr,
+    request: &str,
+) -> (RawResponse, TcpStream) {
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket.bind(SocketAddr::new(local, 0)).expect("bind");
+    let mut stream = socket.connect(addr).await.expect("connect");
+    stream.write_all(request.as_bytes()).await.expect("write");
+    let response = tokio::time::timeout(TIMEOUT, read_response(&mut stream))
+        .await
+        .expect("response in time");
+    (response, stream)
+}
+
 async fn read_response(stream: &mut TcpStream) -> RawResponse {
     let mut buf = Vec::new();
     let head_end = loop {
