@@ -101,7 +101,7 @@ async fn serve(
         };
         match event {
             Event::Shutdown | Event::Fault(Err(RecvError::Closed)) => {
-                return Err(End::Close(close_code::AWAY, "server shutting down".into()));
+                return Err(End::shutdown());
             }
             Event::Fault(Ok(Fault::Drop)) => return Err(End::Drop),
             Event::Fault(Ok(Fault::Close { code, reason })) => {

@@ -1,13 +1,13 @@
 //! Rooms, their members, and the server-wide state every connection shares.
 //!
 //! Ordering rule: within a room, "store the message (get its seq), then hand it to every
-//! member" and "read the catch-up, then start live delivery" both run under the room's
-//! `order` lock. So a member's outbox receives live messages in increasing seq, and a
+//! member" and "read the catch-up's last page, then start live delivery" both run under the
+//! room's `order` lock. So a member's outbox receives live messages in increasing seq, and a
 //! wschat.v1 member's catch-up ends exactly where its live messages begin.
 
 use crate::log_safe::Escaped;
 use crate::outbox::{Outbox, Overflow};
-use crate::store::{Appended, CatchUp, Store, StoreError};
+use crate::store::{Appended, Page, Store, StoreError};
 use axum::extract::ws::Utf8Bytes;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -264,14 +264,38 @@ impl Membership {
         self.room.deliver(self.id, None, None, text);
     }
 
-    /// Reads the catch-up for `hello {after}` and starts live delivery right after it.
-    pub async fn catch_up(&self, after: Option<Seq>) -> Result<CatchUp, StoreError> {
-        let _order = self.room.order.lock().await;
-        let catch_up = self.hub.store.catch_up(&self.room.name, after).await?;
+    /// Starts a catch-up (every `hello` does): live delivery stops and whatever is queued is
+    /// dropped. All of it is in the history, so the catch-up's pages bring it again, in
+    /// order, and a second `hello` cannot make a message arrive twice.
+    pub fn start_catch_up(&self) {
         if let Some(me) = lock(&self.room.members).get_mut(&self.id) {
-            me.live = true;
+            me.live = false;
+            me.outbox.clear();
         }
-        Ok(catch_up)
+    }
+
+    /// Reads the next page of a catch-up. The page that reaches the head makes the member live
+    /// under the room's order lock, so live delivery begins right after its last message.
+    /// Pages before it leave the member out of live delivery: nothing piles up in its queue
+    /// while it catches up, however long that takes.
+    pub async fn catch_up_page(
+        &self,
+        after: Option<Seq>,
+        limit: usize,
+    ) -> Result<Page, StoreError> {
+        let _order = self.room.order.lock().await;
+        let page = self.hub.store.page(&self.room.name, after, limit).await?;
+        if page.last {
+            if let Some(me) = lock(&self.room.members).get_mut(&self.id) {
+                me.live = true;
+            }
+        }
+        Ok(page)
+    }
+
+    /// Whether the server is shutting down (long work checks this between steps).
+    pub fn shutting_down(&self) -> bool {
+        self.hub.shutdown.is_cancelled()
     }
 }
 

@@ -84,6 +84,14 @@ impl Outbox {
         }
     }
 
+    /// Forgets every queued frame (a new catch-up brings them again). An overflowed queue
+    /// stays overflowed.
+    pub fn clear(&self) {
+        let mut s = self.lock();
+        s.frames.clear();
+        s.bytes = 0;
+    }
+
     /// Bytes queued now.
     #[cfg(test)]
     pub fn bytes(&self) -> usize {
@@ -163,5 +171,17 @@ mod tests {
             .expect("in time")
             .expect("reader");
         assert_eq!(got, Err(Overflow));
+    }
+
+    #[tokio::test]
+    async fn clear_empties_without_undoing_an_overflow() {
+        let q = Outbox::new(10);
+        q.push(text(6)).expect("fits");
+        q.clear();
+        assert_eq!(q.bytes(), 0);
+        q.push(text(10)).expect("fits again");
+        assert_eq!(q.push(text(1)), Err(Overflow));
+        q.clear();
+        assert_eq!(q.pop().await, Err(Overflow));
     }
 }

@@ -24,6 +24,11 @@ pub enum End {
 }
 
 impl End {
+    /// The server is going away: 1001, and the client comes back when it is up again.
+    pub fn shutdown() -> End {
+        End::Close(close_code::AWAY, "server shutting down".into())
+    }
+
     /// A peer that cannot keep up: 1013, never 1008, which would stop the client for good.
     pub fn too_slow(why: &str) -> End {
         End::Close(close_code::AGAIN, format!("too slow: {why}"))

@@ -59,15 +59,17 @@ pub enum Appended {
     IdTaken,
 }
 
-/// A catch-up answer for `hello {after}`.
+/// One page of the catch-up for `hello {after}`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct CatchUp {
-    /// Every retained message with `seq > after`, in seq order.
+pub struct Page {
+    /// The first (at most `limit`) retained messages with `seq > after`, in seq order.
     pub messages: Vec<StoredMessage>,
     /// The room's newest seq (0 for an empty room).
     pub head: Seq,
-    /// History no longer holds everything after `after`.
+    /// History no longer holds everything after `after`: some of it was pruned.
     pub gap: bool,
+    /// Nothing retained comes after this page: it reaches `head`.
+    pub last: bool,
 }
 
 type Job = Box<dyn FnOnce(&mut Db) + Send>;
@@ -135,10 +137,18 @@ impl Store {
             .await
     }
 
-    /// The messages after `after` (none for `None`), the head, and whether some are gone.
-    pub async fn catch_up(&self, room: &str, after: Option<Seq>) -> Result<CatchUp, StoreError> {
+    /// Up to `limit` messages after `after` (none for `None`: just the head), the head, and
+    /// whether some are gone. A catch-up reads page after page, so what one connection holds
+    /// in memory is one page however long the history.
+    pub async fn page(
+        &self,
+        room: &str,
+        after: Option<Seq>,
+        limit: usize,
+    ) -> Result<Page, StoreError> {
         let room = room.to_owned();
-        self.run(move |db| catch_up(&db.conn, &room, after)).await
+        self.run(move |db| page(&db.conn, &room, after, limit))
+            .await
     }
 
     async fn run<T: Send + 'static>(
@@ -206,24 +216,34 @@ fn append(db: &mut Db, room: &str, id: Option<&str>, text: &str) -> Result<Appen
     Ok(Appended::New(to_seq(seq)))
 }
 
-fn catch_up(conn: &Connection, room: &str, after: Option<Seq>) -> Result<CatchUp, StoreError> {
+fn page(
+    conn: &Connection,
+    room: &str,
+    after: Option<Seq>,
+    limit: usize,
+) -> Result<Page, StoreError> {
     let (oldest, head): (Option<i64>, Option<i64>) = conn
         .prepare_cached("SELECT MIN(seq), MAX(seq) FROM messages WHERE room = ?1")?
         .query_row([room], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let head = head.map_or(0, to_seq);
     let Some(after) = after else {
-        return Ok(CatchUp {
+        return Ok(Page {
             head,
-            ..CatchUp::default()
+            last: true,
+            ..Page::default()
         });
     };
     let gap = oldest.is_some_and(|oldest| to_seq(oldest) > after.saturating_add(1)) && head > after;
     let mut stmt = conn.prepare_cached(
-        "SELECT seq, id, text FROM messages WHERE room = ?1 AND seq > ?2 ORDER BY seq",
+        "SELECT seq, id, text FROM messages WHERE room = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
     )?;
     let messages = stmt
         .query_map(
-            params![room, i64::try_from(after).unwrap_or(i64::MAX)],
+            params![
+                room,
+                i64::try_from(after).unwrap_or(i64::MAX),
+                i64::try_from(limit).unwrap_or(i64::MAX)
+            ],
             |r| {
                 Ok(StoredMessage {
                     seq: to_seq(r.get(0)?),
@@ -233,10 +253,12 @@ fn catch_up(conn: &Connection, room: &str, after: Option<Seq>) -> Result<CatchUp
             },
         )?
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(CatchUp {
+    let last = messages.last().is_none_or(|m| m.seq >= head);
+    Ok(Page {
         messages,
         head,
         gap,
+        last,
     })
 }
 
@@ -246,87 +268,5 @@ fn to_seq(v: i64) -> Seq {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const BUSY: Duration = Duration::from_secs(5);
-
-    fn texts(c: &CatchUp) -> Vec<(Seq, Option<&str>, &str)> {
-        c.messages
-            .iter()
-            .map(|m| (m.seq, m.id.as_deref(), m.text.as_str()))
-            .collect()
-    }
-
-    #[tokio::test]
-    async fn appends_number_rooms_independently_and_dedupe_ids() {
-        let s = Store::open(None, 10, BUSY).await.expect("open");
-        assert_eq!(s.append("a", Some("x"), "1").await, Ok(Appended::New(1)));
-        assert_eq!(s.append("a", None, "2").await, Ok(Appended::New(2)));
-        assert_eq!(s.append("b", Some("x"), "1b").await, Ok(Appended::New(1)));
-        assert_eq!(
-            s.append("a", Some("x"), "1").await,
-            Ok(Appended::Duplicate(1))
-        );
-        assert_eq!(
-            s.append("a", Some("x"), "other text").await,
-            Ok(Appended::IdTaken)
-        );
-        assert_eq!(s.append("a", None, "3").await, Ok(Appended::New(3)));
-        let c = s.catch_up("a", Some(1)).await.expect("catch up");
-        assert_eq!(texts(&c), [(2, None, "2"), (3, None, "3")]);
-        assert_eq!((c.head, c.gap), (3, false));
-        let none = s.catch_up("a", None).await.expect("catch up");
-        assert_eq!((none.messages.len(), none.head, none.gap), (0, 3, false));
-        let empty = s.catch_up("nobody", Some(0)).await.expect("catch up");
-        assert_eq!(empty, CatchUp::default());
-    }
-
-    #[tokio::test]
-    async fn pruning_keeps_the_newest_and_reports_gaps() {
-        let s = Store::open(None, 3, BUSY).await.expect("open");
-        for i in 1..=5 {
-            s.append("r", Some(&format!("id{i}")), &i.to_string())
-                .await
-                .expect("append");
-        }
-        let all = s.catch_up("r", Some(0)).await.expect("catch up");
-        assert_eq!(
-            all.messages.iter().map(|m| m.seq).collect::<Vec<_>>(),
-            [3, 4, 5]
-        );
-        assert!(all.gap);
-        assert!(!s.catch_up("r", Some(2)).await.expect("catch up").gap);
-        assert!(!s.catch_up("r", Some(5)).await.expect("catch up").gap);
-        assert!(!s.catch_up("r", Some(u64::MAX)).await.expect("catch up").gap);
-        // id1 fell out of the window: it is a new message now, and seq keeps counting.
-        assert_eq!(s.append("r", Some("id1"), "1").await, Ok(Appended::New(6)));
-        assert_eq!(
-            s.append("r", Some("id5"), "5").await,
-            Ok(Appended::Duplicate(5))
-        );
-    }
-
-    #[tokio::test]
-    async fn history_and_seq_survive_reopening_the_file() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("h.sqlite3");
-        {
-            let s = Store::open(Some(&path), 100, BUSY).await.expect("open");
-            s.append("r", Some("a"), "one").await.expect("append");
-        }
-        let s = Store::open(Some(&path), 100, BUSY).await.expect("reopen");
-        assert_eq!(
-            s.append("r", Some("a"), "one").await,
-            Ok(Appended::Duplicate(1))
-        );
-        assert_eq!(s.append("r", Some("b"), "two").await, Ok(Appended::New(2)));
-    }
-
-    #[tokio::test]
-    async fn an_unopenable_file_is_an_error_not_a_panic() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("missing-dir").join("h.sqlite3");
-        assert!(Store::open(Some(&path), 10, BUSY).await.is_err());
-    }
-}
+#[path = "store_tests.rs"]
+mod tests;

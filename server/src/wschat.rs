@@ -9,6 +9,10 @@ use ws_chat_protocol::{ClientFrame, Seq, ServerFrame, MAX_TEXT_BYTES};
 /// Longest message id accepted; ids are client-made and end up in the database.
 const MAX_ID_BYTES: usize = 256;
 
+/// Messages per store read of a catch-up: what one connection holds of the history at a
+/// time (at most 50 × 16 KiB of text, encoded one frame at a time).
+const CATCH_UP_PAGE: usize = 50;
+
 /// Answers one frame: every text frame is a [`ClientFrame`] and gets its answer(s).
 pub async fn on_frame(peer: &mut Peer, member: &Membership, message: Message) -> Result<(), End> {
     let text = match message {
@@ -37,32 +41,54 @@ pub async fn on_frame(peer: &mut Peer, member: &Membership, message: Message) ->
     }
 }
 
+/// Answers `hello {after}`: the messages after `after` in pages, then `synced`, then live
+/// delivery (the connection loop's outbox).
+///
+/// A page is read only once the one before it has been written to the socket (each send
+/// awaited, with the send timeout), so a long history costs a connection one page of memory
+/// and a reader that does not keep up slows down only its own catch-up. Messages stored
+/// meanwhile are picked up by the later pages; the last page goes live (see
+/// [`Membership::catch_up_page`]), so each message arrives once and in seq order.
 async fn hello(peer: &mut Peer, member: &Membership, after: Option<Seq>) -> Result<(), End> {
-    let c = match member.catch_up(after).await {
-        Ok(c) => c,
-        Err(e) => {
-            tracing::error!(conn = member.id(), "{e}");
+    member.start_catch_up();
+    let mut cursor = after;
+    let mut gap = false;
+    loop {
+        let page = match member.catch_up_page(cursor, CATCH_UP_PAGE).await {
+            Ok(page) => page,
+            Err(e) => {
+                tracing::error!(conn = member.id(), "{e}");
+                return peer
+                    .send_frame(&ServerFrame::Error {
+                        id: None,
+                        reason: format!("cannot read the room history now: {e}"),
+                    })
+                    .await;
+            }
+        };
+        // Later pages can find the history pruned past them: that is a gap too.
+        gap |= page.gap;
+        for m in page.messages {
+            cursor = Some(m.seq);
+            peer.send_frame(&ServerFrame::Msg {
+                seq: m.seq,
+                id: m.id,
+                text: m.text,
+            })
+            .await?;
+        }
+        if page.last {
             return peer
-                .send_frame(&ServerFrame::Error {
-                    id: None,
-                    reason: format!("cannot read the room history now: {e}"),
+                .send_frame(&ServerFrame::Synced {
+                    head: page.head,
+                    gap,
                 })
                 .await;
         }
-    };
-    for m in c.messages {
-        peer.send_frame(&ServerFrame::Msg {
-            seq: m.seq,
-            id: m.id,
-            text: m.text,
-        })
-        .await?;
+        if member.shutting_down() {
+            return Err(End::shutdown());
+        }
     }
-    peer.send_frame(&ServerFrame::Synced {
-        head: c.head,
-        gap: c.gap,
-    })
-    .await
 }
 
 async fn send(member: &Membership, id: String, text: String) -> ServerFrame {

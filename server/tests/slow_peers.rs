@@ -46,7 +46,7 @@ async fn a_reader_that_falls_a_queue_behind_is_closed_with_1013() {
     })
     .await;
     let url = s.ws_url("slow");
-    let mut slow = connect_slow_reader(&url).await;
+    let mut slow = connect_slow_reader(&url, false).await;
     let mut writer = connect(&url, false).await;
     flood_until(&mut writer, 64 << 20, || members_are(&s, "slow", 1)).await;
 
@@ -78,7 +78,7 @@ async fn a_reader_that_stops_reading_is_closed_after_the_send_timeout() {
     })
     .await;
     let url = s.ws_url("stuck");
-    let mut stuck = connect_slow_reader(&url).await;
+    let mut stuck = connect_slow_reader(&url, false).await;
     let mut writer = connect(&url, false).await;
     flood_until(&mut writer, 32 << 20, || members_are(&s, "stuck", 1)).await;
 

@@ -247,9 +247,9 @@ pub async fn connect(url: &str, wschat: bool) -> Ws {
     ws
 }
 
-/// Opens a plain WebSocket over a TCP socket with a tiny receive buffer, for a reader that
-/// stops reading: the server's sends then block after a few kilobytes, not megabytes.
-pub async fn connect_slow_reader(url: &str) -> Ws {
+/// Opens a WebSocket (`wschat`: offering `wschat.v1`) over a TCP socket with a tiny receive
+/// buffer, for a reader that stops reading: the server's sends then block sooner.
+pub async fn connect_slow_reader(url: &str, wschat: bool) -> Ws {
     let addr: SocketAddr = url
         .trim_start_matches("ws://")
         .split('/')
@@ -259,9 +259,16 @@ pub async fn connect_slow_reader(url: &str) -> Ws {
     let socket = tokio::net::TcpSocket::new_v4().expect("socket");
     socket.set_recv_buffer_size(4096).expect("SO_RCVBUF");
     let stream = socket.connect(addr).await.expect("connect");
+    let mut request = url.into_client_request().expect("request");
+    if wschat {
+        request.headers_mut().insert(
+            "sec-websocket-protocol",
+            ws_chat_protocol::SUBPROTOCOL.parse().expect("header value"),
+        );
+    }
     let (ws, _) = tokio::time::timeout(
         TIMEOUT,
-        tokio_tungstenite::client_async(url, MaybeTlsStream::Plain(stream)),
+        tokio_tungstenite::client_async(request, MaybeTlsStream::Plain(stream)),
     )
     .await
     .expect("handshake in time")
