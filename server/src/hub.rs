@@ -5,10 +5,9 @@
 //! room's `order` lock. So a member's outbox receives live messages in increasing seq, and a
 //! wschat.v1 member's catch-up ends exactly where its live messages begin.
 
-use crate::log_safe::Escaped;
-use crate::outbox::{Outbox, Overflow};
+use crate::outbox::Outbox;
+use crate::room::{Member, Room};
 use crate::store::{Appended, Page, Store, StoreError};
-use axum::extract::ws::Utf8Bytes;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -16,7 +15,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
-use ws_chat_protocol::{Seq, ServerFrame};
+use ws_chat_protocol::Seq;
 
 /// What a connection speaks, fixed by its handshake for the life of the connection: the
 /// selected sub-protocol, or the in-band query parameter when none was selected (see
@@ -155,66 +154,6 @@ impl Hub {
     }
 }
 
-/// One chat room: its members and the lock that orders its messages.
-struct Room {
-    name: String,
-    /// Held across "assign seq + deliver" and "catch up + go live"; see the module docs.
-    order: tokio::sync::Mutex<()>,
-    members: Mutex<HashMap<u64, Member>>,
-}
-
-struct Member {
-    mode: Mode,
-    /// Receives live room messages (plain: always; wschat.v1: after its first hello).
-    live: bool,
-    outbox: Arc<Outbox>,
-}
-
-impl Room {
-    fn new(name: &str) -> Room {
-        Room {
-            name: name.to_owned(),
-            order: tokio::sync::Mutex::new(()),
-            members: Mutex::default(),
-        }
-    }
-
-    /// Hands a message to every live member but the sender. `seq` is `None` for text that was
-    /// not stored, which only plain members can receive. A member whose outbox overflows is
-    /// removed: its connection sees the overflow and closes with 1013.
-    fn deliver(&self, from: u64, seq: Option<Seq>, id: Option<&str>, text: &str) {
-        let plain = Utf8Bytes::from(text);
-        let envelope = seq.map(|seq| {
-            Utf8Bytes::from(
-                ServerFrame::Msg {
-                    seq,
-                    id: id.map(str::to_owned),
-                    text: text.to_owned(),
-                }
-                .encode(),
-            )
-        });
-        let mut members = lock(&self.members);
-        members.retain(|&member_id, m| {
-            if member_id == from || !m.live {
-                return true;
-            }
-            let frame = match (m.mode, &envelope) {
-                (Mode::Plain, _) => plain.clone(),
-                (Mode::WsChat, Some(envelope)) => envelope.clone(),
-                (Mode::WsChat, None) => return true,
-            };
-            match m.outbox.push(frame) {
-                Ok(()) => true,
-                Err(Overflow) => {
-                    tracing::warn!(room = %Escaped(&self.name), conn = member_id, "member too slow, disconnecting");
-                    false
-                }
-            }
-        });
-    }
-}
-
 /// One connection's place in a room; leaving the room happens on drop, so every way a
 /// connection task can end also cleans up after it.
 pub struct Membership {
@@ -306,6 +245,6 @@ impl Drop for Membership {
 }
 
 /// Locks a std mutex; a panic elsewhere must not take the whole server down with it.
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }

@@ -20,6 +20,7 @@ mod log_safe;
 mod origin;
 mod outbox;
 mod peer;
+mod room;
 mod signals;
 mod static_files;
 mod store;
