@@ -152,3 +152,13 @@ async fn a_quiet_peer_that_answers_pings_stays() {
     assert!(members_are(&s, "quiet", 1).await);
     s.abandon();
 }
+
+#[tokio::test]
+async fn a_queue_that_cannot_hold_one_message_is_refused_at_start() {
+    let config = Config {
+        max_message_bytes: 256 * 1024,
+        max_queue_bytes: 128 * 1024,
+        ..Config::in_memory()
+    };
+    assert!(ws_chat_server::Server::open(config).await.is_err());
+}
