@@ -2,6 +2,7 @@
 
 use clap::Parser;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// The `--db` value that keeps history in memory only (for tests): nothing survives a restart.
 pub const IN_MEMORY_DB: &str = ":memory:";
@@ -36,11 +37,56 @@ pub struct Config {
     #[arg(long, default_value = "ws-chat-history.sqlite3")]
     pub db: PathBuf,
 
+    /// How long a write waits for another process's lock on `--db` before the message is
+    /// answered with an `error` (the client sends it again later). E.g. `5s`, `500ms`.
+    #[arg(long, default_value = "5s", value_parser = parse_duration)]
+    pub db_busy_timeout: Duration,
+
     /// Largest WebSocket frame and message accepted, in bytes. The default leaves room for a
     /// 16 KiB text whose every character JSON-escapes to six bytes, so an over-long message
     /// gets a `reject` rather than a 1009 close.
     #[arg(long, default_value_t = 128 * 1024, value_parser = clap::value_parser!(u32).range(1024..))]
     pub max_message_bytes: u32,
+
+    /// WebSocket connections open at once; more are refused with 503 and `Retry-After`.
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+
+    /// WebSocket connections open at once from one IPv4 address or IPv6 /64 (behind a reverse
+    /// proxy that is the proxy's address: raise it there); more get 503 and `Retry-After`.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections_per_ip: u32,
+
+    /// Rooms open (with at least one member) at once; a connection that would open one more
+    /// gets 503 and `Retry-After`. A room leaves memory with its last member.
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_rooms: u32,
+
+    /// Bytes of outgoing frames queued for one connection before it counts as too slow and is
+    /// closed with 1013 (Try Again Later). At least `--max-message-bytes`.
+    #[arg(long, default_value_t = 1024 * 1024, value_parser = clap::value_parser!(u32).range(128 * 1024..))]
+    pub max_queue_bytes: u32,
+
+    /// Longest time a client may take to send a request's headers (counted from the
+    /// connection's start or the end of its previous request): a silent TCP connection or a
+    /// slowloris client is dropped after it.
+    #[arg(long, default_value = "10s", value_parser = parse_duration)]
+    pub header_read_timeout: Duration,
+
+    /// Longest wait for a peer to take one outgoing frame; a peer that stops reading for this
+    /// long is closed with 1013 (Try Again Later). E.g. `10s`, `500ms`.
+    #[arg(long, default_value = "10s", value_parser = parse_duration)]
+    pub send_timeout: Duration,
+
+    /// Quiet time after which the server sends a WebSocket Ping; any frame from the peer
+    /// counts as an answer.
+    #[arg(long, default_value = "20s", value_parser = parse_duration)]
+    pub ping_interval: Duration,
+
+    /// Further quiet time after a Ping before the peer counts as gone and is closed with 1013:
+    /// a dead peer lasts at most `--ping-interval` + `--pong-timeout`.
+    #[arg(long, default_value = "20s", value_parser = parse_duration)]
+    pub pong_timeout: Duration,
 
     /// Adds the `/_test/*` endpoints that drop, close or refuse connections on demand.
     #[arg(long)]
@@ -69,6 +115,28 @@ impl Config {
     }
 }
 
+/// A duration flag: a whole number with a unit, `ms`, `s` or `m` (`250ms`, `10s`, `2m`); zero
+/// is refused (no timeout here may be zero).
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let digits = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(digits);
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("`{text}`: expected a number and a unit, e.g. 10s or 500ms"))?;
+    let duration = match unit {
+        "ms" => Duration::from_millis(n),
+        "s" => Duration::from_secs(n),
+        "m" => Duration::from_secs(n.saturating_mul(60)),
+        _ => return Err(format!("`{text}`: the unit must be ms, s or m")),
+    };
+    if duration.is_zero() {
+        return Err(format!("`{text}`: must be more than zero"));
+    }
+    Ok(duration)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,7 +149,16 @@ mod tests {
         assert!(c.allowed_origins.is_empty());
         assert_eq!(c.history, 1000);
         assert_eq!(c.db, PathBuf::from("ws-chat-history.sqlite3"));
+        assert_eq!(c.db_busy_timeout, Duration::from_secs(5));
         assert_eq!(c.max_message_bytes, 128 * 1024);
+        assert_eq!(c.max_connections, 10_000);
+        assert_eq!(c.max_connections_per_ip, 200);
+        assert_eq!(c.max_rooms, 10_000);
+        assert_eq!(c.max_queue_bytes, 1024 * 1024);
+        assert_eq!(c.header_read_timeout, Duration::from_secs(10));
+        assert_eq!(c.send_timeout, Duration::from_secs(10));
+        assert_eq!(c.ping_interval, Duration::from_secs(20));
+        assert_eq!(c.pong_timeout, Duration::from_secs(20));
         assert!(!c.fault_injection);
         assert!(Config::in_memory().db_in_memory());
     }
@@ -98,5 +175,15 @@ mod tests {
         .expect("parses");
         assert_eq!(c.allowed_origins, ["https://a.example", "*"]);
         assert!(Config::try_parse_from(["s", "--history", "0"]).is_err());
+    }
+
+    #[test]
+    fn durations_need_a_unit() {
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("10s"), Ok(Duration::from_secs(10)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        for bad in ["", "10", "s", "1.5s", "-1s", "10 s", "10h", "0s", "0ms"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -1,37 +1,31 @@
 //! Rooms, their members, and the server-wide state every connection shares.
 //!
 //! Ordering rule: within a room, "store the message (get its seq), then hand it to every
-//! member" and "read the catch-up, then start live delivery" both run under the room's
-//! `order` lock. So a member's outbox receives live messages in increasing seq, and a
+//! member" and "read the catch-up's last page, then start live delivery" both run under the
+//! room's `order` lock. So a member's outbox receives live messages in increasing seq, and a
 //! wschat.v1 member's catch-up ends exactly where its live messages begin.
 
-use crate::store::{Appended, CatchUp, Store, StoreError};
-use axum::extract::ws::{Message, Utf8Bytes};
+use crate::outbox::Outbox;
+use crate::room::{Member, Room};
+use crate::store::{Appended, Page, Store, StoreError};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
-use ws_chat_protocol::{Seq, ServerFrame};
+use ws_chat_protocol::Seq;
 
-/// Frames queued for one member before it counts as too slow and is disconnected.
-const OUTBOX_CAPACITY: usize = 1024;
-
-/// What a connection speaks, fixed by the sub-protocol selected in its handshake, or by its
-/// first frame when it offered none.
+/// What a connection speaks, fixed by its handshake for the life of the connection: the
+/// selected sub-protocol, or the in-band query parameter when none was selected (see
+/// [`crate::ws_endpoint`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     /// No sub-protocol: chat lines are bare text frames.
     Plain,
     /// `wschat.v1`: JSON envelopes.
     WsChat,
-    /// Offered no sub-protocol at all, which is also what a proxy that strips
-    /// `Sec-WebSocket-Protocol` (trunk's dev proxy does) leaves of a ws-chat client. A first
-    /// frame that is a `hello` envelope makes it [`Mode::WsChat`]; anything else, or a short
-    /// silence, makes it [`Mode::Plain`]. Receives nothing until then.
-    Undecided,
 }
 
 /// A command to every live connection, from the fault-injection endpoints.
@@ -43,9 +37,19 @@ pub enum Fault {
     Close { code: u16, reason: String },
 }
 
+/// `--max-rooms` rooms are open (have members) and this would open one more. Every open room
+/// costs memory whoever opens it, so a client cycling through room names must hit a limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoomsFull;
+
 /// State shared by the whole server.
 pub struct Hub {
     store: Store,
+    /// Bytes queued for one member before it counts as too slow (see [`Outbox`]).
+    max_queue_bytes: usize,
+    /// Rooms held in memory at once; see [`RoomsFull`].
+    max_rooms: usize,
+    /// Rooms with at least one member: a room leaves memory with its last member.
     rooms: Mutex<HashMap<String, Arc<Room>>>,
     next_conn_id: AtomicU64,
     faults: broadcast::Sender<Fault>,
@@ -55,9 +59,11 @@ pub struct Hub {
 }
 
 impl Hub {
-    pub fn new(store: Store) -> Arc<Hub> {
+    pub fn new(store: Store, max_queue_bytes: usize, max_rooms: usize) -> Arc<Hub> {
         Arc::new(Hub {
             store,
+            max_queue_bytes,
+            max_rooms,
             rooms: Mutex::default(),
             next_conn_id: AtomicU64::new(1),
             faults: broadcast::channel(16).0,
@@ -67,17 +73,22 @@ impl Hub {
         })
     }
 
-    /// Adds a connection to a room (created on first use).
-    pub fn join(self: &Arc<Self>, room: &str, mode: Mode) -> Membership {
+    /// Adds a connection to a room, created on first use unless `--max-rooms` rooms are
+    /// already open.
+    pub fn join(self: &Arc<Self>, room: &str, mode: Mode) -> Result<Membership, RoomsFull> {
+        let mut rooms = lock(&self.rooms);
+        let room = match rooms.get(room) {
+            Some(open) => open.clone(),
+            None if rooms.len() >= self.max_rooms => return Err(RoomsFull),
+            None => rooms
+                .entry(room.to_owned())
+                .or_insert_with(|| Arc::new(Room::new(room)))
+                .clone(),
+        };
         let id = self.next_conn_id.fetch_add(1, Ordering::Relaxed);
-        let (tx, inbox) = mpsc::channel(OUTBOX_CAPACITY);
+        let outbox = Arc::new(Outbox::new(self.max_queue_bytes));
         // Subscribe before becoming visible so a fault counted for this member reaches it.
         let faults = self.faults.subscribe();
-        let mut rooms = lock(&self.rooms);
-        let room = rooms
-            .entry(room.to_owned())
-            .or_insert_with(|| Arc::new(Room::new(room)))
-            .clone();
         lock(&room.members).insert(
             id,
             Member {
@@ -85,17 +96,17 @@ impl Hub {
                 // Plain peers have no catch-up: they are live at once. wschat.v1 peers go live
                 // with their first `hello`, right after their catch-up.
                 live: mode == Mode::Plain,
-                held: Vec::new(),
-                tx,
+                outbox: outbox.clone(),
             },
         );
-        Membership {
+        Ok(Membership {
             hub: self.clone(),
             room,
             id,
-            inbox,
+            mode,
+            outbox,
             faults,
-        }
+        })
     }
 
     /// Live WebSocket connections, in one room or in all.
@@ -143,81 +154,15 @@ impl Hub {
     }
 }
 
-/// One chat room: its members and the lock that orders its messages.
-struct Room {
-    name: String,
-    /// Held across "assign seq + deliver" and "catch up + go live"; see the module docs.
-    order: tokio::sync::Mutex<()>,
-    members: Mutex<HashMap<u64, Member>>,
-}
-
-struct Member {
-    mode: Mode,
-    /// Receives live room messages (plain: always; wschat.v1: after its first hello).
-    live: bool,
-    /// Plain text held while [`Mode::Undecided`].
-    held: Vec<Utf8Bytes>,
-    tx: mpsc::Sender<Message>,
-}
-
-impl Room {
-    fn new(name: &str) -> Room {
-        Room {
-            name: name.to_owned(),
-            order: tokio::sync::Mutex::new(()),
-            members: Mutex::default(),
-        }
-    }
-
-    /// Hands a message to every live member but the sender. `seq` is `None` for text that was
-    /// not stored, which only plain members can receive. A member whose outbox is full is
-    /// removed: its connection sees the outbox close and hangs up.
-    fn deliver(&self, from: u64, seq: Option<Seq>, id: Option<&str>, text: &str) {
-        let plain = Utf8Bytes::from(text);
-        let envelope = seq.map(|seq| {
-            Utf8Bytes::from(
-                ServerFrame::Msg {
-                    seq,
-                    id: id.map(str::to_owned),
-                    text: text.to_owned(),
-                }
-                .encode(),
-            )
-        });
-        let mut members = lock(&self.members);
-        members.retain(|&member_id, m| {
-            if member_id != from && m.mode == Mode::Undecided && m.held.len() < OUTBOX_CAPACITY {
-                m.held.push(plain.clone());
-            }
-            if member_id == from || !m.live {
-                return true;
-            }
-            let frame = match (m.mode, &envelope) {
-                (Mode::Plain, _) => plain.clone(),
-                (Mode::WsChat, Some(envelope)) => envelope.clone(),
-                (Mode::WsChat, None) | (Mode::Undecided, _) => return true,
-            };
-            match m.tx.try_send(Message::Text(frame)) {
-                Ok(()) => true,
-                Err(mpsc::error::TrySendError::Full(_)) => {
-                    tracing::warn!(room = %self.name, conn = member_id, "member too slow, disconnecting");
-                    false
-                }
-                // Its connection is ending; it leaves by itself.
-                Err(mpsc::error::TrySendError::Closed(_)) => true,
-            }
-        });
-    }
-}
-
 /// One connection's place in a room; leaving the room happens on drop, so every way a
 /// connection task can end also cleans up after it.
 pub struct Membership {
     hub: Arc<Hub>,
     room: Arc<Room>,
     id: u64,
-    /// Live room messages for this connection, in seq order. Closes if it was too slow.
-    pub inbox: mpsc::Receiver<Message>,
+    mode: Mode,
+    /// Live room messages for this connection, in seq order; overflows if it was too slow.
+    outbox: Arc<Outbox>,
     /// Fault-injection commands.
     pub faults: broadcast::Receiver<Fault>,
 }
@@ -227,9 +172,20 @@ impl Membership {
         &self.room.name
     }
 
+    /// What this connection speaks.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
     /// A number identifying this connection in logs.
     pub fn id(&self) -> u64 {
         self.id
+    }
+
+    /// Live room messages for this connection, in seq order; overflows once it fell too far
+    /// behind.
+    pub fn outbox(&self) -> Arc<Outbox> {
+        self.outbox.clone()
     }
 
     /// Stores a message durably, then (if new) delivers it to the rest of the room.
@@ -247,29 +203,38 @@ impl Membership {
         self.room.deliver(self.id, None, None, text);
     }
 
-    /// Settles an [`Mode::Undecided`] connection. Plain goes live at once; wschat.v1 goes live
-    /// with its catch-up.
-    pub fn decide(&self, mode: Mode) {
+    /// Starts a catch-up (every `hello` does): live delivery stops and whatever is queued is
+    /// dropped. All of it is in the history, so the catch-up's pages bring it again, in
+    /// order, and a second `hello` cannot make a message arrive twice.
+    pub fn start_catch_up(&self) {
         if let Some(me) = lock(&self.room.members).get_mut(&self.id) {
-            me.mode = mode;
-            me.live = mode == Mode::Plain;
-            for text in std::mem::take(&mut me.held) {
-                if me.live {
-                    // Fresh and bounded like the outbox itself: this cannot be full.
-                    let _ = me.tx.try_send(Message::Text(text));
-                }
-            }
+            me.live = false;
+            me.outbox.clear();
         }
     }
 
-    /// Reads the catch-up for `hello {after}` and starts live delivery right after it.
-    pub async fn catch_up(&self, after: Option<Seq>) -> Result<CatchUp, StoreError> {
+    /// Reads the next page of a catch-up. The page that reaches the head makes the member live
+    /// under the room's order lock, so live delivery begins right after its last message.
+    /// Pages before it leave the member out of live delivery: nothing piles up in its queue
+    /// while it catches up, however long that takes.
+    pub async fn catch_up_page(
+        &self,
+        after: Option<Seq>,
+        limit: usize,
+    ) -> Result<Page, StoreError> {
         let _order = self.room.order.lock().await;
-        let catch_up = self.hub.store.catch_up(&self.room.name, after).await?;
-        if let Some(me) = lock(&self.room.members).get_mut(&self.id) {
-            me.live = true;
+        let page = self.hub.store.page(&self.room.name, after, limit).await?;
+        if page.last {
+            if let Some(me) = lock(&self.room.members).get_mut(&self.id) {
+                me.live = true;
+            }
         }
-        Ok(catch_up)
+        Ok(page)
+    }
+
+    /// Whether the server is shutting down (long work checks this between steps).
+    pub fn shutting_down(&self) -> bool {
+        self.hub.shutdown.is_cancelled()
     }
 }
 
@@ -280,6 +245,6 @@ impl Drop for Membership {
 }
 
 /// Locks a std mutex; a panic elsewhere must not take the whole server down with it.
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }

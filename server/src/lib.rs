@@ -1,8 +1,9 @@
 //! The ws-chat companion server: WebSocket chat rooms at `/ws`, the built app at `/`.
 //!
-//! A connection that selects the `wschat.v1` sub-protocol speaks the JSON envelopes of
-//! [`ws_chat_protocol`] (durable history, acks, catch-up); any other connection is a plain
-//! text peer. Both kinds share the rooms and the history.
+//! A connection that selects the `wschat.v1` sub-protocol, or that selects none but asks for
+//! it in band (`?wschat=v1`), speaks the JSON envelopes of [`ws_chat_protocol`] (durable
+//! history, acks, catch-up); any other connection is a plain text peer. Both kinds share the
+//! rooms and the history.
 //!
 //! The binary is a thin wrapper around [`Server`], so tests run the very same server in
 //! process on a port of their own.
@@ -11,12 +12,20 @@ mod config;
 mod connection;
 mod fault_injection;
 mod handshake;
+mod http_server;
 mod hub;
+mod keepalive;
+mod limits;
+mod log_safe;
 mod origin;
+mod outbox;
+mod peer;
+mod room;
 mod signals;
 mod static_files;
 mod store;
 mod ws_endpoint;
+mod wschat;
 
 pub use config::{Config, IN_MEMORY_DB};
 pub use signals::shutdown_signal;
@@ -24,9 +33,11 @@ pub use ws_endpoint::DEFAULT_ROOM;
 
 use axum::extract::Request;
 use axum::Router;
+use connection::Timing;
 use hub::Hub;
+use limits::ConnectionLimits;
 use origin::OriginPolicy;
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use std::io;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -45,6 +56,7 @@ const WS_DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct Server {
     hub: Arc<Hub>,
     app: Router,
+    header_read_timeout: Duration,
 }
 
 impl Server {
@@ -52,16 +64,34 @@ impl Server {
     /// opened, before anything listens.
     pub async fn open(config: Config) -> io::Result<Server> {
         let db = (!config.db_in_memory()).then_some(config.db.as_path());
-        let store = Store::open(db, config.history)
+        let store = Store::open(db, config.history, config.db_busy_timeout)
             .await
             .map_err(io::Error::other)?;
-        let hub = Hub::new(store);
-        let max_message_bytes = usize::try_from(config.max_message_bytes).unwrap_or(usize::MAX);
+        let max_message_bytes = to_usize(config.max_message_bytes);
+        let max_queue_bytes = to_usize(config.max_queue_bytes);
+        if max_queue_bytes < max_message_bytes {
+            return Err(io::Error::other(
+                "--max-queue-bytes must be at least --max-message-bytes: a queue must hold one message",
+            ));
+        }
+        let hub = Hub::new(store, max_queue_bytes, to_usize(config.max_rooms));
         let dist: Arc<PathBuf> = Arc::new(config.dist);
+        let timing = Timing {
+            send_timeout: config.send_timeout,
+            ping_interval: config.ping_interval,
+            pong_timeout: config.pong_timeout,
+        };
         let mut app = ws_endpoint::router(
             hub.clone(),
-            OriginPolicy::new(&config.allowed_origins),
-            max_message_bytes,
+            ws_endpoint::Settings {
+                origins: OriginPolicy::new(&config.allowed_origins),
+                max_message_bytes,
+                timing,
+                limits: ConnectionLimits::new(
+                    to_usize(config.max_connections),
+                    to_usize(config.max_connections_per_ip),
+                ),
+            },
         );
         if config.fault_injection {
             app = app.merge(fault_injection::router(hub.clone()));
@@ -69,7 +99,11 @@ impl Server {
         let app = app
             .fallback(move |req: Request| async move { static_files::serve(&dist, req).await })
             .layer(TraceLayer::new_for_http());
-        Ok(Server { hub, app })
+        Ok(Server {
+            hub,
+            app,
+            header_read_timeout: config.header_read_timeout,
+        })
     }
 
     /// Serves until `shutdown` completes, then closes every WebSocket with 1001 (Going Away)
@@ -80,18 +114,15 @@ impl Server {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
         let stop = self.hub.shutdown_token().clone();
-        let server = axum::serve(listener, self.app)
-            .with_graceful_shutdown(stop.clone().cancelled_owned())
-            .into_future();
+        let server = http_server::serve(listener, self.app, stop.clone(), self.header_read_timeout);
         let mut server = std::pin::pin!(server);
         tokio::select! {
-            result = &mut server => result?,
+            () = &mut server => {}
             () = shutdown => {
                 tracing::info!("shutting down");
                 stop.cancel();
-                match tokio::time::timeout(HTTP_DRAIN_TIMEOUT, &mut server).await {
-                    Ok(result) => result?,
-                    Err(_) => tracing::warn!("HTTP requests still open after shutdown; leaving them"),
+                if tokio::time::timeout(HTTP_DRAIN_TIMEOUT, &mut server).await.is_err() {
+                    tracing::warn!("HTTP requests still open after shutdown; leaving them");
                 }
             }
         }
@@ -117,4 +148,9 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
     Server::open(config).await?.serve(listener, shutdown).await
+}
+
+/// A count from a flag; a u32 always fits where this server runs (and saturates elsewhere).
+fn to_usize(n: u32) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
 }

@@ -4,11 +4,18 @@
 //! runs jobs sent over a channel; async code awaits the answer and the runtime never blocks
 //! on disk. Every append is its own transaction committed with `synchronous=FULL` before
 //! the caller hears of it, so an acked message survives a SIGKILL or a power cut.
+//!
+//! Appends begin `IMMEDIATE`: the write lock is taken first, waiting up to the busy timeout
+//! while another process holds it (a backup, an inspecting `sqlite3` shell). A deferred
+//! transaction would read first and then try to upgrade; in WAL mode that upgrade fails at
+//! once with `SQLITE_BUSY_SNAPSHOT` when someone else wrote meanwhile, however long the
+//! busy timeout. A failed append is an error for the caller, never a lost ack.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::fmt;
 use std::path::Path;
 use std::sync::mpsc;
+use std::time::Duration;
 use tokio::sync::oneshot;
 use ws_chat_protocol::Seq;
 
@@ -44,19 +51,25 @@ pub struct StoredMessage {
 pub enum Appended {
     /// Stored now at this seq.
     New(Seq),
-    /// The room already holds this id (a re-send): nothing was stored.
+    /// The room already holds this id with this text (a re-send): nothing was stored.
     Duplicate(Seq),
+    /// The room already holds this id with another text: nothing was stored. Ids are chosen by
+    /// clients, so this is someone else's message (or a forgery of one) under that id, and
+    /// acking it would tell the sender its own text was stored when it was not.
+    IdTaken,
 }
 
-/// A catch-up answer for `hello {after}`.
+/// One page of the catch-up for `hello {after}`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct CatchUp {
-    /// Every retained message with `seq > after`, in seq order.
+pub struct Page {
+    /// The first (at most `limit`) retained messages with `seq > after`, in seq order.
     pub messages: Vec<StoredMessage>,
     /// The room's newest seq (0 for an empty room).
     pub head: Seq,
-    /// History no longer holds everything after `after`.
+    /// History no longer holds everything after `after`: some of it was pruned.
     pub gap: bool,
+    /// Nothing retained comes after this page: it reaches `head`.
+    pub last: bool,
 }
 
 type Job = Box<dyn FnOnce(&mut Db) + Send>;
@@ -76,15 +89,20 @@ pub struct Store {
 
 impl Store {
     /// Opens (creating if needed) the history at `path`, or in memory for `None`, keeping the
-    /// newest `history` messages of each room.
-    pub async fn open(path: Option<&Path>, history: u32) -> Result<Store, StoreError> {
+    /// newest `history` messages of each room. A locked database is waited for up to
+    /// `busy_timeout` before an operation fails.
+    pub async fn open(
+        path: Option<&Path>,
+        history: u32,
+        busy_timeout: Duration,
+    ) -> Result<Store, StoreError> {
         let path = path.map(Path::to_path_buf);
         let (opened_tx, opened_rx) = oneshot::channel();
         let (jobs, job_rx) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("history-store".into())
             .spawn(move || {
-                let mut db = match open_connection(path.as_deref()) {
+                let mut db = match open_connection(path.as_deref(), busy_timeout) {
                     Ok(conn) => Db {
                         conn,
                         history: i64::from(history),
@@ -106,7 +124,8 @@ impl Store {
         Ok(Store { jobs })
     }
 
-    /// Stores a message unless the room already holds `id`; prunes the room to `history`.
+    /// Stores a message unless the room already holds `id` (see [`Appended`]); prunes the room
+    /// to `history`.
     pub async fn append(
         &self,
         room: &str,
@@ -118,10 +137,18 @@ impl Store {
             .await
     }
 
-    /// The messages after `after` (none for `None`), the head, and whether some are gone.
-    pub async fn catch_up(&self, room: &str, after: Option<Seq>) -> Result<CatchUp, StoreError> {
+    /// Up to `limit` messages after `after` (none for `None`: just the head), the head, and
+    /// whether some are gone. A catch-up reads page after page, so what one connection holds
+    /// in memory is one page however long the history.
+    pub async fn page(
+        &self,
+        room: &str,
+        after: Option<Seq>,
+        limit: usize,
+    ) -> Result<Page, StoreError> {
         let room = room.to_owned();
-        self.run(move |db| catch_up(&db.conn, &room, after)).await
+        self.run(move |db| page(&db.conn, &room, after, limit))
+            .await
     }
 
     async fn run<T: Send + 'static>(
@@ -140,7 +167,7 @@ impl Store {
     }
 }
 
-fn open_connection(path: Option<&Path>) -> Result<Connection, StoreError> {
+fn open_connection(path: Option<&Path>, busy_timeout: Duration) -> Result<Connection, StoreError> {
     let conn = match path {
         Some(p) => Connection::open(p),
         None => Connection::open_in_memory(),
@@ -148,7 +175,7 @@ fn open_connection(path: Option<&Path>) -> Result<Connection, StoreError> {
     // WAL + FULL: a commit is on disk (fsynced) when it returns, which is what an ack promises.
     conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))?;
     conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.busy_timeout(busy_timeout)?;
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS messages (
              room TEXT NOT NULL,
@@ -164,14 +191,18 @@ fn open_connection(path: Option<&Path>) -> Result<Connection, StoreError> {
 
 fn append(db: &mut Db, room: &str, id: Option<&str>, text: &str) -> Result<Appended, StoreError> {
     let history = db.history;
-    let tx = db.conn.transaction()?;
+    let tx = db
+        .conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)?;
     if let Some(id) = id {
-        let existing: Option<i64> = tx
-            .prepare_cached("SELECT seq FROM messages WHERE room = ?1 AND id = ?2")?
-            .query_row(params![room, id], |r| r.get(0))
+        let existing: Option<(i64, String)> = tx
+            .prepare_cached("SELECT seq, text FROM messages WHERE room = ?1 AND id = ?2")?
+            .query_row(params![room, id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
-        if let Some(seq) = existing {
-            return Ok(Appended::Duplicate(to_seq(seq)));
+        match existing {
+            Some((seq, stored)) if stored == text => return Ok(Appended::Duplicate(to_seq(seq))),
+            Some(_) => return Ok(Appended::IdTaken),
+            None => {}
         }
     }
     let seq: i64 = tx
@@ -185,24 +216,34 @@ fn append(db: &mut Db, room: &str, id: Option<&str>, text: &str) -> Result<Appen
     Ok(Appended::New(to_seq(seq)))
 }
 
-fn catch_up(conn: &Connection, room: &str, after: Option<Seq>) -> Result<CatchUp, StoreError> {
+fn page(
+    conn: &Connection,
+    room: &str,
+    after: Option<Seq>,
+    limit: usize,
+) -> Result<Page, StoreError> {
     let (oldest, head): (Option<i64>, Option<i64>) = conn
         .prepare_cached("SELECT MIN(seq), MAX(seq) FROM messages WHERE room = ?1")?
         .query_row([room], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let head = head.map_or(0, to_seq);
     let Some(after) = after else {
-        return Ok(CatchUp {
+        return Ok(Page {
             head,
-            ..CatchUp::default()
+            last: true,
+            ..Page::default()
         });
     };
     let gap = oldest.is_some_and(|oldest| to_seq(oldest) > after.saturating_add(1)) && head > after;
     let mut stmt = conn.prepare_cached(
-        "SELECT seq, id, text FROM messages WHERE room = ?1 AND seq > ?2 ORDER BY seq",
+        "SELECT seq, id, text FROM messages WHERE room = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
     )?;
     let messages = stmt
         .query_map(
-            params![room, i64::try_from(after).unwrap_or(i64::MAX)],
+            params![
+                room,
+                i64::try_from(after).unwrap_or(i64::MAX),
+                i64::try_from(limit).unwrap_or(i64::MAX)
+            ],
             |r| {
                 Ok(StoredMessage {
                     seq: to_seq(r.get(0)?),
@@ -212,10 +253,12 @@ fn catch_up(conn: &Connection, room: &str, after: Option<Seq>) -> Result<CatchUp
             },
         )?
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(CatchUp {
+    let last = messages.last().is_none_or(|m| m.seq >= head);
+    Ok(Page {
         messages,
         head,
         gap,
+        last,
     })
 }
 
@@ -225,81 +268,5 @@ fn to_seq(v: i64) -> Seq {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn texts(c: &CatchUp) -> Vec<(Seq, Option<&str>, &str)> {
-        c.messages
-            .iter()
-            .map(|m| (m.seq, m.id.as_deref(), m.text.as_str()))
-            .collect()
-    }
-
-    #[tokio::test]
-    async fn appends_number_rooms_independently_and_dedupe_ids() {
-        let s = Store::open(None, 10).await.expect("open");
-        assert_eq!(s.append("a", Some("x"), "1").await, Ok(Appended::New(1)));
-        assert_eq!(s.append("a", None, "2").await, Ok(Appended::New(2)));
-        assert_eq!(s.append("b", Some("x"), "1b").await, Ok(Appended::New(1)));
-        assert_eq!(
-            s.append("a", Some("x"), "again").await,
-            Ok(Appended::Duplicate(1))
-        );
-        assert_eq!(s.append("a", None, "3").await, Ok(Appended::New(3)));
-        let c = s.catch_up("a", Some(1)).await.expect("catch up");
-        assert_eq!(texts(&c), [(2, None, "2"), (3, None, "3")]);
-        assert_eq!((c.head, c.gap), (3, false));
-        let none = s.catch_up("a", None).await.expect("catch up");
-        assert_eq!((none.messages.len(), none.head, none.gap), (0, 3, false));
-        let empty = s.catch_up("nobody", Some(0)).await.expect("catch up");
-        assert_eq!(empty, CatchUp::default());
-    }
-
-    #[tokio::test]
-    async fn pruning_keeps_the_newest_and_reports_gaps() {
-        let s = Store::open(None, 3).await.expect("open");
-        for i in 1..=5 {
-            s.append("r", Some(&format!("id{i}")), &i.to_string())
-                .await
-                .expect("append");
-        }
-        let all = s.catch_up("r", Some(0)).await.expect("catch up");
-        assert_eq!(
-            all.messages.iter().map(|m| m.seq).collect::<Vec<_>>(),
-            [3, 4, 5]
-        );
-        assert!(all.gap);
-        assert!(!s.catch_up("r", Some(2)).await.expect("catch up").gap);
-        assert!(!s.catch_up("r", Some(5)).await.expect("catch up").gap);
-        assert!(!s.catch_up("r", Some(u64::MAX)).await.expect("catch up").gap);
-        // id1 fell out of the window: it is a new message now, and seq keeps counting.
-        assert_eq!(s.append("r", Some("id1"), "1").await, Ok(Appended::New(6)));
-        assert_eq!(
-            s.append("r", Some("id5"), "5").await,
-            Ok(Appended::Duplicate(5))
-        );
-    }
-
-    #[tokio::test]
-    async fn history_and_seq_survive_reopening_the_file() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("h.sqlite3");
-        {
-            let s = Store::open(Some(&path), 100).await.expect("open");
-            s.append("r", Some("a"), "one").await.expect("append");
-        }
-        let s = Store::open(Some(&path), 100).await.expect("reopen");
-        assert_eq!(
-            s.append("r", Some("a"), "one").await,
-            Ok(Appended::Duplicate(1))
-        );
-        assert_eq!(s.append("r", Some("b"), "two").await, Ok(Appended::New(2)));
-    }
-
-    #[tokio::test]
-    async fn an_unopenable_file_is_an_error_not_a_panic() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("missing-dir").join("h.sqlite3");
-        assert!(Store::open(Some(&path), 10).await.is_err());
-    }
-}
+#[path = "store_tests.rs"]
+mod tests;

@@ -1,23 +1,35 @@
 //! `GET /ws?room=NAME`: the checks in front of the upgrade, then the upgrade itself.
 //!
 //! Order: origin (403), handshake (426/400, see [`crate::handshake`]), room name (400),
-//! fault-injected refusal (503), then axum's upgrade (101) with the sub-protocol chosen in
-//! the client's order of preference.
+//! fault-injected refusal (503), connection limits (503, see [`crate::limits`]), the room
+//! limit (503, see [`RoomsFull`]), then axum's upgrade (101) with the sub-protocol chosen in
+//! the client's order of preference. Every 503 carries `Retry-After`: it means busy, come
+//! back, and the client's backoff does the rest.
+//!
+//! What the connection speaks is settled here, before the first frame: `wschat.v1` when that
+//! sub-protocol was selected; also `wschat.v1` when none was selected but the URL carries
+//! [`IN_BAND_QUERY`] (a ws-chat client behind a proxy that strips `Sec-WebSocket-Protocol`),
+//! and then the server speaks first with `welcome`; plain text otherwise, at once. A plain
+//! client such as the seed page never adds the parameter, so it never sees an envelope, and
+//! nobody waits on a guess.
 
-use crate::connection;
+use crate::connection::{self, Timing};
 use crate::handshake;
-use crate::hub::{Hub, Mode};
+use crate::hub::{Hub, Mode, RoomsFull};
+use crate::limits::{ConnectionLimits, Refused};
+use crate::log_safe::Escaped;
 use crate::origin::OriginPolicy;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::{Query, State};
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use serde::Deserialize;
+use std::net::SocketAddr;
 use std::sync::Arc;
+use ws_chat_protocol::IN_BAND_QUERY;
 
 /// The room of a `/ws` request without `?room=`.
 pub const DEFAULT_ROOM: &str = "lobby";
@@ -25,40 +37,48 @@ pub const DEFAULT_ROOM: &str = "lobby";
 /// Longest room name accepted, in bytes.
 const MAX_ROOM_BYTES: usize = 128;
 
+/// The `Retry-After` of a 503, in seconds: a hint; clients back off with jitter anyway.
+const RETRY_AFTER_SECS: &str = "5";
+
+/// What `/ws` needs besides the hub.
+pub struct Settings {
+    pub origins: OriginPolicy,
+    pub max_message_bytes: usize,
+    pub timing: Timing,
+    pub limits: Arc<ConnectionLimits>,
+}
+
 #[derive(Clone)]
 struct WsState {
     hub: Arc<Hub>,
-    origins: Arc<OriginPolicy>,
-    max_message_bytes: usize,
+    settings: Arc<Settings>,
 }
 
-#[derive(Deserialize)]
-struct RoomQuery {
-    room: Option<String>,
-}
+/// The query of `/ws`, as name/value pairs: `room` and the in-band marker.
+type WsQuery = Vec<(String, String)>;
 
 /// The `/ws` route.
-pub fn router(hub: Arc<Hub>, origins: OriginPolicy, max_message_bytes: usize) -> Router {
+pub fn router(hub: Arc<Hub>, settings: Settings) -> Router {
     Router::new()
         .route("/ws", get(upgrade))
         .with_state(WsState {
             hub,
-            origins: Arc::new(origins),
-            max_message_bytes,
+            settings: Arc::new(settings),
         })
 }
 
 async fn upgrade(
     State(state): State<WsState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    query: Result<Query<RoomQuery>, QueryRejection>,
+    query: Result<Query<WsQuery>, QueryRejection>,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
     if let Some(origin) = headers.get(header::ORIGIN) {
         let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
         let allowed = origin
             .to_str()
-            .is_ok_and(|origin| state.origins.allows(origin, host));
+            .is_ok_and(|origin| state.settings.origins.allows(origin, host));
         if !allowed {
             tracing::info!(?origin, "WebSocket refused: origin not allowed");
             return (
@@ -71,7 +91,10 @@ async fn upgrade(
     if let Err(e) = handshake::check(&headers) {
         return e.into_response();
     }
-    let room = match room_name(query) {
+    let Ok(Query(query)) = query.map_err(|e| tracing::debug!("bad query: {e}")) else {
+        return (StatusCode::BAD_REQUEST, "bad query string\n").into_response();
+    };
+    let room = match room_name(&query) {
         Ok(room) => room,
         Err(reason) => return (StatusCode::BAD_REQUEST, reason).into_response(),
     };
@@ -82,36 +105,114 @@ async fn upgrade(
         )
             .into_response();
     }
+    let slot = match state.settings.limits.admit(peer.ip()) {
+        Ok(slot) => slot,
+        Err(refused) => {
+            tracing::warn!(%peer, ?refused, "WebSocket refused: too many connections");
+            return busy(match refused {
+                Refused::Total => "too many connections to this server; try again later\n",
+                Refused::PerAddress => "too many connections from your address; try again later\n",
+            });
+        }
+    };
     let ws = match upgrade {
         Ok(ws) => ws,
         Err(rejection) => return rejection.into_response(),
     };
     let subprotocol = handshake::select_subprotocol(&headers);
-    let mode = match subprotocol {
-        Some(_) => Mode::WsChat,
-        None if !headers.contains_key(header::SEC_WEBSOCKET_PROTOCOL) => Mode::Undecided,
-        None => Mode::Plain,
+    let (mode, welcome) = mode(subprotocol, &query);
+    // Joined before the 101, so a full server says so in the answer. If the upgrade then
+    // fails, the closure below is dropped and with it the membership and the slot.
+    let member = match state.hub.join(&room, mode) {
+        Ok(member) => member,
+        Err(RoomsFull) => {
+            tracing::warn!(room = %Escaped(&room), "WebSocket refused: too many rooms open");
+            return busy("too many rooms open on this server; try again later\n");
+        }
     };
     let ws = ws
-        .max_frame_size(state.max_message_bytes)
-        .max_message_size(state.max_message_bytes)
+        .max_frame_size(state.settings.max_message_bytes)
+        .max_message_size(state.settings.max_message_bytes)
         .protocols(subprotocol)
         .on_failed_upgrade(|e| tracing::debug!("upgrade failed: {e}"));
-    let hub = state.hub;
+    let (hub, timing) = (state.hub, state.settings.timing);
     ws.on_upgrade(move |socket| {
         let tasks = hub.tasks().clone();
-        tasks.track_future(connection::run(socket, hub, room, mode))
+        tasks.track_future(async move {
+            connection::run(socket, &hub, member, welcome, timing).await;
+            drop(slot);
+        })
     })
 }
 
-fn room_name(query: Result<Query<RoomQuery>, QueryRejection>) -> Result<String, String> {
-    let Query(query) = query.map_err(|e| format!("bad query: {e}\n"))?;
-    match query.room.filter(|r| !r.is_empty()) {
+/// 503 with `Retry-After`: a limit was reached; the client is welcome again later.
+fn busy(reason: &'static str) -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::RETRY_AFTER, RETRY_AFTER_SECS)],
+        reason,
+    )
+        .into_response()
+}
+
+/// What the connection speaks, and whether it is in band (the server then says `welcome`).
+fn mode(subprotocol: Option<&str>, query: &WsQuery) -> (Mode, bool) {
+    let in_band = || {
+        query
+            .iter()
+            .any(|(k, v)| (k.as_str(), v.as_str()) == IN_BAND_QUERY)
+    };
+    match subprotocol {
+        Some(_) => (Mode::WsChat, false),
+        None if in_band() => (Mode::WsChat, true),
+        None => (Mode::Plain, false),
+    }
+}
+
+fn room_name(query: &WsQuery) -> Result<String, String> {
+    let mut rooms = query.iter().filter(|(k, _)| k == "room").map(|(_, v)| v);
+    let room = rooms.next().filter(|r| !r.is_empty());
+    if rooms.next().is_some() {
+        return Err("more than one room= in the query\n".into());
+    }
+    match room {
         None => Ok(DEFAULT_ROOM.to_owned()),
         Some(room) if room.len() > MAX_ROOM_BYTES => Err(format!(
             "room name too long: {} bytes, limit {MAX_ROOM_BYTES}\n",
             room.len()
         )),
-        Some(room) => Ok(room),
+        Some(room) => Ok(room.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(pairs: &[(&str, &str)]) -> WsQuery {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn the_mode_is_fixed_by_the_handshake() {
+        let in_band = q(&[("room", "r"), ("wschat", "v1")]);
+        assert_eq!(mode(Some("wschat.v1"), &q(&[])), (Mode::WsChat, false));
+        assert_eq!(mode(Some("wschat.v1"), &in_band), (Mode::WsChat, false));
+        assert_eq!(mode(None, &in_band), (Mode::WsChat, true));
+        assert_eq!(mode(None, &q(&[("room", "r")])), (Mode::Plain, false));
+        assert_eq!(mode(None, &q(&[("wschat", "v2")])), (Mode::Plain, false));
+        assert_eq!(mode(None, &q(&[("WSCHAT", "v1")])), (Mode::Plain, false));
+    }
+
+    #[test]
+    fn room_names() {
+        assert_eq!(room_name(&q(&[])).as_deref(), Ok(DEFAULT_ROOM));
+        assert_eq!(room_name(&q(&[("room", "")])).as_deref(), Ok(DEFAULT_ROOM));
+        assert_eq!(room_name(&q(&[("room", "a b")])).as_deref(), Ok("a b"));
+        assert!(room_name(&q(&[("room", "a"), ("room", "b")])).is_err());
+        assert!(room_name(&q(&[("room", &"r".repeat(MAX_ROOM_BYTES + 1))])).is_err());
     }
 }

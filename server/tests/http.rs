@@ -4,7 +4,7 @@ mod common;
 
 use common::{http, raw, upgrade_request, TestServer};
 use std::time::Duration;
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use ws_chat_server::Config;
 
@@ -83,5 +83,53 @@ async fn fault_injection_routes_do_not_exist_unless_asked_for() {
     .await;
     assert_eq!(http(s.addr, "POST", "/_test/drop").await.status, 404);
     assert_eq!(http(s.addr, "GET", "/_test/connections").await.status, 404);
+    s.stop().await;
+}
+
+/// Reads until the server ends the connection; returns how long that took.
+async fn time_until_closed(c: &mut TcpStream, trickle: Option<&[u8]>) -> Duration {
+    let started = std::time::Instant::now();
+    let mut buf = [0u8; 1024];
+    tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            tokio::select! {
+                read = c.read(&mut buf) => match read {
+                    Ok(0) | Err(_) => return,
+                    Ok(_) => {} // hyper may say 408 first
+                },
+                () = tokio::time::sleep(Duration::from_millis(50)), if trickle.is_some() => {
+                    if c.write_all(trickle.unwrap_or_default()).await.is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+    })
+    .await
+    .expect("the server closes the connection");
+    started.elapsed()
+}
+
+#[tokio::test]
+async fn silent_and_slowloris_connections_are_dropped_after_the_header_read_timeout() {
+    let s = TestServer::with(Config {
+        header_read_timeout: Duration::from_millis(300),
+        ..Config::in_memory()
+    })
+    .await;
+    let mut silent = TcpStream::connect(s.addr).await.expect("connect");
+    let waited = time_until_closed(&mut silent, None).await;
+    assert!(waited >= Duration::from_millis(250), "{waited:?}");
+
+    // Headers a few bytes at a time, never finished.
+    let mut slow = TcpStream::connect(s.addr).await.expect("connect");
+    slow.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .expect("write");
+    let waited = time_until_closed(&mut slow, Some(b"X-a: b\r\n")).await;
+    assert!(waited < Duration::from_secs(2), "{waited:?}");
+
+    // A prompt client is unaffected.
+    assert_eq!(http(s.addr, "GET", "/").await.status, 404);
     s.stop().await;
 }

@@ -1,0 +1,71 @@
+//! One chat room: its members, and the delivery of a message to them.
+
+use crate::hub::{lock, Mode};
+use crate::log_safe::Escaped;
+use crate::outbox::{Outbox, Overflow};
+use axum::extract::ws::Utf8Bytes;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use ws_chat_protocol::{Seq, ServerFrame};
+
+/// One chat room: its members and the lock that orders its messages.
+pub struct Room {
+    pub name: String,
+    /// Held across "assign seq + deliver" and "last catch-up page + go live"; see the
+    /// ordering rule in [`crate::hub`].
+    pub order: tokio::sync::Mutex<()>,
+    pub members: Mutex<HashMap<u64, Member>>,
+}
+
+/// A connection as its room sees it.
+pub struct Member {
+    pub mode: Mode,
+    /// Receives live room messages (plain: always; wschat.v1: after its first hello).
+    pub live: bool,
+    pub outbox: Arc<Outbox>,
+}
+
+impl Room {
+    pub fn new(name: &str) -> Room {
+        Room {
+            name: name.to_owned(),
+            order: tokio::sync::Mutex::new(()),
+            members: Mutex::default(),
+        }
+    }
+
+    /// Hands a message to every live member but the sender. `seq` is `None` for text that was
+    /// not stored, which only plain members can receive. A member whose outbox overflows is
+    /// removed: its connection sees the overflow and closes with 1013.
+    pub fn deliver(&self, from: u64, seq: Option<Seq>, id: Option<&str>, text: &str) {
+        let plain = Utf8Bytes::from(text);
+        let envelope = seq.map(|seq| {
+            Utf8Bytes::from(
+                ServerFrame::Msg {
+                    seq,
+                    id: id.map(str::to_owned),
+                    text: text.to_owned(),
+                }
+                .encode(),
+            )
+        });
+        let mut members = lock(&self.members);
+        members.retain(|&member_id, m| {
+            if member_id == from || !m.live {
+                return true;
+            }
+            let frame = match (m.mode, &envelope) {
+                (Mode::Plain, _) => plain.clone(),
+                (Mode::WsChat, Some(envelope)) => envelope.clone(),
+                (Mode::WsChat, None) => return true,
+            };
+            match m.outbox.push(frame) {
+                Ok(()) => true,
+                Err(Overflow) => {
+                    tracing::warn!(room = %Escaped(&self.name), conn = member_id, "member too slow, disconnecting");
+                    false
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,116 @@
+//! The store against an in-memory or temporary database.
+
+use super::*;
+
+const BUSY: Duration = Duration::from_secs(5);
+
+fn texts(c: &Page) -> Vec<(Seq, Option<&str>, &str)> {
+    c.messages
+        .iter()
+        .map(|m| (m.seq, m.id.as_deref(), m.text.as_str()))
+        .collect()
+}
+
+#[tokio::test]
+async fn appends_number_rooms_independently_and_dedupe_ids() {
+    let s = Store::open(None, 10, BUSY).await.expect("open");
+    assert_eq!(s.append("a", Some("x"), "1").await, Ok(Appended::New(1)));
+    assert_eq!(s.append("a", None, "2").await, Ok(Appended::New(2)));
+    assert_eq!(s.append("b", Some("x"), "1b").await, Ok(Appended::New(1)));
+    assert_eq!(
+        s.append("a", Some("x"), "1").await,
+        Ok(Appended::Duplicate(1))
+    );
+    assert_eq!(
+        s.append("a", Some("x"), "other text").await,
+        Ok(Appended::IdTaken)
+    );
+    assert_eq!(s.append("a", None, "3").await, Ok(Appended::New(3)));
+    let c = s.page("a", Some(1), 100).await.expect("page");
+    assert_eq!(texts(&c), [(2, None, "2"), (3, None, "3")]);
+    assert_eq!((c.head, c.gap), (3, false));
+    let none = s.page("a", None, 100).await.expect("page");
+    assert_eq!((none.messages.len(), none.head, none.gap), (0, 3, false));
+    let empty = s.page("nobody", Some(0), 100).await.expect("page");
+    assert_eq!(
+        empty,
+        Page {
+            last: true,
+            ..Page::default()
+        }
+    );
+}
+
+#[tokio::test]
+async fn pruning_keeps_the_newest_and_reports_gaps() {
+    let s = Store::open(None, 3, BUSY).await.expect("open");
+    for i in 1..=5 {
+        s.append("r", Some(&format!("id{i}")), &i.to_string())
+            .await
+            .expect("append");
+    }
+    let all = s.page("r", Some(0), 100).await.expect("page");
+    assert_eq!(
+        all.messages.iter().map(|m| m.seq).collect::<Vec<_>>(),
+        [3, 4, 5]
+    );
+    assert!(all.gap);
+    assert!(!s.page("r", Some(2), 100).await.expect("page").gap);
+    assert!(!s.page("r", Some(5), 100).await.expect("page").gap);
+    assert!(!s.page("r", Some(u64::MAX), 100).await.expect("page").gap);
+    // id1 fell out of the window: it is a new message now, and seq keeps counting.
+    assert_eq!(s.append("r", Some("id1"), "1").await, Ok(Appended::New(6)));
+    assert_eq!(
+        s.append("r", Some("id5"), "5").await,
+        Ok(Appended::Duplicate(5))
+    );
+}
+
+#[tokio::test]
+async fn pages_follow_each_other_and_the_last_one_reaches_the_head() {
+    let s = Store::open(None, 100, BUSY).await.expect("open");
+    for i in 1..=7 {
+        s.append("r", None, &i.to_string()).await.expect("append");
+    }
+    let seqs = |p: &Page| p.messages.iter().map(|m| m.seq).collect::<Vec<_>>();
+    let first = s.page("r", Some(0), 3).await.expect("page");
+    assert_eq!(
+        (seqs(&first), first.head, first.last),
+        (vec![1, 2, 3], 7, false)
+    );
+    let second = s.page("r", Some(3), 3).await.expect("page");
+    assert_eq!((seqs(&second), second.last), (vec![4, 5, 6], false));
+    // Exactly the rest: this page is the last, with no empty page after it.
+    let third = s.page("r", Some(4), 3).await.expect("page");
+    assert_eq!((seqs(&third), third.last), (vec![5, 6, 7], true));
+    let past = s.page("r", Some(7), 3).await.expect("page");
+    assert_eq!((seqs(&past), past.last, past.gap), (vec![], true, false));
+    let head_only = s.page("r", None, 3).await.expect("page");
+    assert_eq!(
+        (seqs(&head_only), head_only.head, head_only.last),
+        (vec![], 7, true)
+    );
+}
+
+#[tokio::test]
+async fn history_and_seq_survive_reopening_the_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("h.sqlite3");
+    {
+        let s = Store::open(Some(&path), 100, BUSY).await.expect("open");
+        s.append("r", Some("a"), "one").await.expect("append");
+    }
+    let s = Store::open(Some(&path), 100, BUSY).await.expect("reopen");
+    assert_eq!(
+        s.append("r", Some("a"), "one").await,
+        Ok(Appended::Duplicate(1))
+    );
+    assert_eq!(s.append("r", Some("b"), "two").await, Ok(Appended::New(2)));
+}
+
+#[tokio::test]
+async fn an_unopenable_file_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("missing-dir").join("h.sqlite3");
+    assert!(Store::open(Some(&path), 10, BUSY).await.is_err());
+}

@@ -1,0 +1,131 @@
+//! What a wschat.v1 connection does with each frame it receives.
+
+use crate::hub::Membership;
+use crate::peer::{End, Peer};
+use crate::store::Appended;
+use axum::extract::ws::Message;
+use ws_chat_protocol::{ClientFrame, Seq, ServerFrame, MAX_TEXT_BYTES};
+
+/// Longest message id accepted; ids are client-made and end up in the database.
+const MAX_ID_BYTES: usize = 256;
+
+/// Messages per store read of a catch-up: what one connection holds of the history at a
+/// time (at most 50 × 16 KiB of text, encoded one frame at a time).
+const CATCH_UP_PAGE: usize = 50;
+
+/// Answers one frame: every text frame is a [`ClientFrame`] and gets its answer(s).
+pub async fn on_frame(peer: &mut Peer, member: &Membership, message: Message) -> Result<(), End> {
+    let text = match message {
+        Message::Text(text) => text,
+        Message::Binary(_) => {
+            return peer
+                .send_frame(&ServerFrame::Error {
+                    id: None,
+                    reason: "binary frames are not part of wschat.v1".into(),
+                })
+                .await
+        }
+        _ => return Ok(()),
+    };
+    match ClientFrame::decode(text.as_str()) {
+        Ok(ClientFrame::Hello { after }) => hello(peer, member, after).await,
+        Ok(ClientFrame::Send { id, text }) => peer.send_frame(&send(member, id, text).await).await,
+        Ok(ClientFrame::Ping) => peer.send_frame(&ServerFrame::Pong).await,
+        Err(e) => {
+            peer.send_frame(&ServerFrame::Error {
+                id: None,
+                reason: e.to_string(),
+            })
+            .await
+        }
+    }
+}
+
+/// Answers `hello {after}`: the messages after `after` in pages, then `synced`, then live
+/// delivery (the connection loop's outbox).
+///
+/// A page is read only once the one before it has been written to the socket (each send
+/// awaited, with the send timeout), so a long history costs a connection one page of memory
+/// and a reader that does not keep up slows down only its own catch-up. Messages stored
+/// meanwhile are picked up by the later pages; the last page goes live (see
+/// [`Membership::catch_up_page`]), so each message arrives once and in seq order.
+async fn hello(peer: &mut Peer, member: &Membership, after: Option<Seq>) -> Result<(), End> {
+    member.start_catch_up();
+    let mut cursor = after;
+    let mut gap = false;
+    loop {
+        let page = match member.catch_up_page(cursor, CATCH_UP_PAGE).await {
+            Ok(page) => page,
+            Err(e) => {
+                tracing::error!(conn = member.id(), "{e}");
+                return peer
+                    .send_frame(&ServerFrame::Error {
+                        id: None,
+                        reason: format!("cannot read the room history now: {e}"),
+                    })
+                    .await;
+            }
+        };
+        // Later pages can find the history pruned past them: that is a gap too.
+        gap |= page.gap;
+        for m in page.messages {
+            cursor = Some(m.seq);
+            peer.send_frame(&ServerFrame::Msg {
+                seq: m.seq,
+                id: m.id,
+                text: m.text,
+            })
+            .await?;
+        }
+        if page.last {
+            return peer
+                .send_frame(&ServerFrame::Synced {
+                    head: page.head,
+                    gap,
+                })
+                .await;
+        }
+        if member.shutting_down() {
+            return Err(End::shutdown());
+        }
+    }
+}
+
+async fn send(member: &Membership, id: String, text: String) -> ServerFrame {
+    let reject = |reason: String| ServerFrame::Reject {
+        id: id.clone(),
+        reason,
+    };
+    if id.is_empty() {
+        return reject("missing id".into());
+    }
+    if id.len() > MAX_ID_BYTES {
+        return reject(format!(
+            "id too long: {} bytes, limit {MAX_ID_BYTES}",
+            id.len()
+        ));
+    }
+    if text.is_empty() {
+        return reject("empty message".into());
+    }
+    if text.len() > MAX_TEXT_BYTES {
+        return reject(format!(
+            "too large: {} bytes, limit {MAX_TEXT_BYTES}",
+            text.len()
+        ));
+    }
+    match member.publish(Some(&id), &text).await {
+        Ok(Appended::New(seq) | Appended::Duplicate(seq)) => ServerFrame::Ack { id, seq },
+        // Visible to the sender, never a silent ack for text that is not what was stored.
+        Ok(Appended::IdTaken) => reject("id already used for a different message".into()),
+        // Not a reject: the message is fine, the store is not. Without an ack the client
+        // keeps it and sends it again later.
+        Err(e) => {
+            tracing::error!(conn = member.id(), "{e}");
+            ServerFrame::Error {
+                reason: format!("message {id} not stored, send it again later: {e}"),
+                id: Some(id),
+            }
+        }
+    }
+}
