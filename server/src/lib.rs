@@ -11,6 +11,7 @@ mod config;
 mod connection;
 mod fault_injection;
 mod handshake;
+mod host;
 mod hub;
 mod origin;
 mod signals;
@@ -23,7 +24,8 @@ pub use signals::shutdown_signal;
 pub use ws_endpoint::DEFAULT_ROOM;
 
 use axum::extract::Request;
-use axum::Router;
+use axum::{middleware, Router};
+use host::HostPolicy;
 use hub::Hub;
 use origin::OriginPolicy;
 use std::future::{Future, IntoFuture};
@@ -45,6 +47,7 @@ const WS_DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct Server {
     hub: Arc<Hub>,
     app: Router,
+    hosts: Arc<HostPolicy>,
 }
 
 impl Server {
@@ -66,10 +69,12 @@ impl Server {
         if config.fault_injection {
             app = app.merge(fault_injection::router(hub.clone()));
         }
+        let hosts = Arc::new(HostPolicy::new(&config.host_names));
         let app = app
             .fallback(move |req: Request| async move { static_files::serve(&dist, req).await })
+            .layer(middleware::from_fn_with_state(hosts.clone(), host::check))
             .layer(TraceLayer::new_for_http());
-        Ok(Server { hub, app })
+        Ok(Server { hub, app, hosts })
     }
 
     /// Serves until `shutdown` completes, then closes every WebSocket with 1001 (Going Away)
@@ -79,6 +84,7 @@ impl Server {
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
+        self.hosts.bind(listener.local_addr()?);
         let stop = self.hub.shutdown_token().clone();
         let server = axum::serve(listener, self.app)
             .with_graceful_shutdown(stop.clone().cancelled_owned())
