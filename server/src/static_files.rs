@@ -7,14 +7,22 @@
 //!   HTML. Any other missing path is a client-side route and gets `index.html`. The rule
 //!   looks at the path alone, not at `Accept`, so one URL always gets one answer and caches
 //!   need no `Vary`.
+//! - trunk names build outputs after a hash of their content (`ws-chat-<hex>_bg.wasm`,
+//!   `style-<hex>.css`): those can be cached for good. Everything else, `index.html` first
+//!   of all, is `no-cache` (revalidated each time), so a new build is seen at once.
 
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use percent_encoding::percent_decode_str;
 use std::path::{Component, Path, PathBuf};
 use tower_http::services::ServeFile;
+
+/// Content-addressed files never change under their name.
+const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
+/// Anything else may change with the next build: cache, but ask each time.
+const NO_CACHE: HeaderValue = HeaderValue::from_static("no-cache");
 
 /// Answers a request for a file of `dist`. A missing `dist` (app not built yet) or file gets
 /// a 404 that says what is missing instead of an empty body.
@@ -29,11 +37,11 @@ pub async fn serve(dist: &Path, req: Request) -> Response {
         }
     };
     let path = req.uri().path().to_owned();
-    let file = match resolve(&root, &path).await {
-        Some(file) => file,
+    let (file, cache) = match resolve(&root, &path).await {
+        Some(file) => (file, cache_control(&path)),
         None if has_extension(&path) => return not_found(format!("not found: {path}\n")),
         None => match resolve(&root, "/index.html").await {
-            Some(index) => index,
+            Some(index) => (index, NO_CACHE),
             None => {
                 return not_found(format!(
                     "not found: {path} (and no index.html in {})\n",
@@ -43,7 +51,11 @@ pub async fn serve(dist: &Path, req: Request) -> Response {
         },
     };
     match ServeFile::new(&file).try_call(req).await {
-        Ok(res) => res.map(Body::new),
+        Ok(res) => {
+            let mut res = res.map(Body::new);
+            res.headers_mut().insert(header::CACHE_CONTROL, cache);
+            res
+        }
         Err(e) => {
             tracing::error!("serving {path} from {}: {e}", file.display());
             (StatusCode::INTERNAL_SERVER_ERROR, "cannot read the file\n").into_response()
@@ -88,9 +100,65 @@ fn has_extension(uri_path: &str) -> bool {
     last.contains('.')
 }
 
+fn cache_control(uri_path: &str) -> HeaderValue {
+    let name = uri_path.rsplit('/').next().unwrap_or_default();
+    if is_content_hashed(name) {
+        IMMUTABLE
+    } else {
+        NO_CACHE
+    }
+}
+
+/// trunk's hashed names: `<stem>-<hex>` then `.ext` or `_bg.wasm` / `_loader.js`. The hex is a
+/// 64-bit hash, written with 16 digits for assets but unpadded for the wasm-bindgen output,
+/// so 12–16 digits are taken (fewer than 12 happens once in 65,536 builds, and then the file
+/// is merely revalidated).
+fn is_content_hashed(name: &str) -> bool {
+    let Some((stem, tail)) = name.rsplit_once('-') else {
+        return false;
+    };
+    let hex = tail
+        .bytes()
+        .take_while(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        .count();
+    let rest = &tail[hex..];
+    !stem.is_empty()
+        && (12..=16).contains(&hex)
+        && rest.len() > 1
+        && (rest.starts_with('.') || rest.starts_with('_'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trunk_hashed_names_are_recognised() {
+        for name in [
+            "ws-chat-0123456789abcdef_bg.wasm",
+            "ws-chat-0123456789abcdef.js",
+            "ws-chat-123456789abcdef_bg.wasm", // unpadded: 15 digits
+            "style-00a1b2c3d4e5f607.css",
+        ] {
+            assert!(is_content_hashed(name), "{name}");
+            assert_eq!(cache_control(&format!("/{name}")), IMMUTABLE, "{name}");
+        }
+        for name in [
+            "index.html",
+            "ws-chat.js",
+            "ws-chat_bg.wasm",
+            "inline0.js",
+            "-0123456789abcdef.js",
+            "ws-chat-0123456789ABCDEF.js",
+            "ws-chat-0123456789abcdef0.js",
+            "ws-chat-0123456789abcdef",
+            "ws-chat-0123456789abcdef.",
+            "x-0123456789abcdefg.js",
+        ] {
+            assert!(!is_content_hashed(name), "{name}");
+        }
+        assert_eq!(cache_control("/"), NO_CACHE);
+    }
 
     #[test]
     fn only_paths_without_an_extension_are_navigations() {

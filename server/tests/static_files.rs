@@ -8,8 +8,9 @@ use std::path::Path;
 use tempfile::TempDir;
 use ws_chat_server::Config;
 
+/// Named as trunk names its output: a 16-digit padded hash, and an unpadded one.
 const HASHED_WASM: &str = "ws-chat-0123456789abcdef_bg.wasm";
-const HASHED_JS: &str = "ws-chat-123456789abcdef0.js";
+const HASHED_JS: &str = "ws-chat-123456789abcdef.js";
 
 /// `outside/secret.txt`, and `dist/` with an index, assets and symlinks in and out of it.
 fn site() -> (TempDir, std::path::PathBuf) {
@@ -95,5 +96,29 @@ async fn a_missing_asset_is_404_and_only_routes_get_the_page() {
     }
     assert_eq!(http(s.addr, "HEAD", "/rooms/abc").await.status, 200);
     assert_eq!(http(s.addr, "POST", "/app.js").await.status, 405);
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn hashed_assets_are_immutable_and_everything_else_is_revalidated() {
+    let (_dir, dist) = site();
+    let s = server(&dist).await;
+    let cache = |path: &str| {
+        let path = path.to_owned();
+        async move {
+            let r = http(s.addr, "GET", &path).await;
+            assert_eq!(r.status, 200, "{path}: {r:?}");
+            r.header("cache-control").map(str::to_owned)
+        }
+    };
+    let immutable = Some("public, max-age=31536000, immutable".to_owned());
+    let no_cache = Some("no-cache".to_owned());
+    assert_eq!(cache(&format!("/{HASHED_WASM}")).await, immutable);
+    assert_eq!(cache(&format!("/{HASHED_JS}")).await, immutable);
+    for path in ["/", "/index.html", "/rooms/abc", "/app.js", "/assets/a.css"] {
+        assert_eq!(cache(path).await, no_cache, "{path}");
+    }
+    let wasm = http(s.addr, "GET", &format!("/{HASHED_WASM}")).await;
+    assert_eq!(wasm.header("content-type"), Some("application/wasm"));
     s.stop().await;
 }
