@@ -24,6 +24,7 @@ pub use signals::shutdown_signal;
 pub use ws_endpoint::DEFAULT_ROOM;
 
 use axum::extract::Request;
+use axum::http::{header, HeaderValue};
 use axum::{middleware, Router};
 use host::HostPolicy;
 use hub::Hub;
@@ -35,6 +36,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use store::Store;
 use tokio::net::TcpListener;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 /// How long shutdown waits for HTTP requests in flight.
@@ -73,6 +75,11 @@ impl Server {
         let app = app
             .fallback(move |req: Request| async move { static_files::serve(&dist, req).await })
             .layer(middleware::from_fn_with_state(hosts.clone(), host::check))
+            // Every body is what its Content-Type says: no sniffing a 404's text into a script.
+            .layer(SetResponseHeaderLayer::overriding(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ))
             .layer(TraceLayer::new_for_http());
         Ok(Server { hub, app, hosts })
     }
