@@ -63,13 +63,10 @@ impl Server {
         let hub = Hub::new(store);
         let max_message_bytes = usize::try_from(config.max_message_bytes).unwrap_or(usize::MAX);
         let dist: Arc<PathBuf> = Arc::new(config.dist);
-        let mut app = ws_endpoint::router(
-            hub.clone(),
-            OriginPolicy::new(&config.allowed_origins),
-            max_message_bytes,
-        );
+        let origins = OriginPolicy::new(&config.allowed_origins);
+        let mut app = ws_endpoint::router(hub.clone(), origins.clone(), max_message_bytes);
         if config.fault_injection {
-            app = app.merge(fault_injection::router(hub.clone()));
+            app = app.merge(fault_injection::router(hub.clone(), origins));
         }
         let hosts = Arc::new(HostPolicy::new(&config.host_names));
         let app = app
