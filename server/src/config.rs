@@ -29,6 +29,13 @@ pub struct Config {
     #[arg(long = "allowed-origin", value_name = "URL")]
     pub allowed_origins: Vec<String>,
 
+    /// Extra name the server answers to in the `Host` header, as `NAME` (any port) or
+    /// `NAME:PORT`; `*` answers to every name. Repeatable. Requests for other names get 421
+    /// (the guard against DNS rebinding). The listening address, and localhost / 127.0.0.1 /
+    /// [::1] when listening on loopback, on the listening port, are always answered to.
+    #[arg(long = "host-name", value_name = "NAME[:PORT]", value_parser = crate::host::parse_host_name)]
+    pub host_names: Vec<String>,
+
     /// Messages kept per room; also the window in which a re-sent id is recognised.
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..))]
     pub history: u32,
@@ -147,6 +154,7 @@ mod tests {
         assert_eq!(c.listen, "127.0.0.1:9001");
         assert_eq!(c.dist, PathBuf::from("dist"));
         assert!(c.allowed_origins.is_empty());
+        assert!(c.host_names.is_empty());
         assert_eq!(c.history, 1000);
         assert_eq!(c.db, PathBuf::from("ws-chat-history.sqlite3"));
         assert_eq!(c.db_busy_timeout, Duration::from_secs(5));
@@ -185,5 +193,19 @@ mod tests {
         for bad in ["", "10", "s", "1.5s", "-1s", "10 s", "10h", "0s", "0ms"] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn repeatable_host_names_are_checked_and_lowercased() {
+        let c = Config::try_parse_from([
+            "s",
+            "--host-name",
+            "Chat.Example",
+            "--host-name",
+            "[::1]:8080",
+        ])
+        .expect("parses");
+        assert_eq!(c.host_names, ["chat.example", "[::1]:8080"]);
+        assert!(Config::try_parse_from(["s", "--host-name", "http://x"]).is_err());
     }
 }

@@ -1,28 +1,78 @@
 //! `/_test/*`: endpoints that break connections on purpose, for reconnection tests.
 //!
-//! Only mounted with `--fault-injection`. CORS is wide open because browser tests call them
-//! with `fetch` from a page served on another port.
+//! Only mounted with `--fault-injection`. Browser tests call them with `fetch` from a page
+//! served on another loopback port, so CORS lets in the origins that may open `/ws`
+//! (loopback on any port, the server's own, `--allowed-origin`). CORS alone would not be
+//! enough: a `POST` without a body is a "simple" request that a browser sends from any page
+//! and only hides the answer, so a request from any other origin is refused with 403 before
+//! it does anything.
 
 use crate::hub::{Fault, Hub};
-use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use crate::origin::OriginPolicy;
+use axum::extract::{Query, Request, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 use std::sync::Arc;
 use std::time::Duration;
-use tower_http::cors::CorsLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
-/// The `/_test/*` routes.
-pub fn router(hub: Arc<Hub>) -> Router {
+/// The `/_test/*` routes, open to the origins `origins` allows.
+pub fn router(hub: Arc<Hub>, origins: OriginPolicy) -> Router {
+    let origins = Arc::new(origins);
+    let cors_origins = origins.clone();
+    let cors = CorsLayer::new()
+        .allow_methods([Method::GET, Method::POST])
+        .allow_origin(AllowOrigin::predicate(move |origin, parts| {
+            origin
+                .to_str()
+                .is_ok_and(|origin| cors_origins.allows(origin, host(&parts.headers)))
+        }));
     Router::new()
         .route("/_test/drop", post(drop_all))
         .route("/_test/refuse", post(refuse))
         .route("/_test/close", post(close_all))
         .route("/_test/connections", get(connections))
-        .layer(CorsLayer::permissive())
+        .layer(cors)
+        .layer(middleware::from_fn_with_state(
+            origins,
+            refuse_foreign_origin,
+        ))
         .with_state(hub)
+}
+
+/// 403 for a request from a page whose origin may not use these endpoints (preflights
+/// included). Requests without `Origin` come from outside a browser and are let through.
+async fn refuse_foreign_origin(
+    State(origins): State<Arc<OriginPolicy>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if let Some(origin) = req.headers().get(header::ORIGIN) {
+        let allowed = origin
+            .to_str()
+            .is_ok_and(|origin| origins.allows(origin, host(req.headers())));
+        if !allowed {
+            tracing::info!(
+                ?origin,
+                path = req.uri().path(),
+                "test endpoint refused: origin"
+            );
+            return (
+                StatusCode::FORBIDDEN,
+                "origin not allowed; start the server with --allowed-origin to allow it\n",
+            )
+                .into_response();
+        }
+    }
+    next.run(req).await
+}
+
+fn host(headers: &HeaderMap) -> Option<&str> {
+    headers.get(header::HOST).and_then(|h| h.to_str().ok())
 }
 
 /// Drops every connection without a close frame; answers how many.

@@ -12,6 +12,7 @@ mod config;
 mod connection;
 mod fault_injection;
 mod handshake;
+mod host;
 mod http_server;
 mod hub;
 mod keepalive;
@@ -32,8 +33,10 @@ pub use signals::shutdown_signal;
 pub use ws_endpoint::DEFAULT_ROOM;
 
 use axum::extract::Request;
-use axum::Router;
+use axum::http::{header, HeaderValue};
+use axum::{middleware, Router};
 use connection::Timing;
+use host::HostPolicy;
 use hub::Hub;
 use limits::ConnectionLimits;
 use origin::OriginPolicy;
@@ -44,6 +47,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use store::Store;
 use tokio::net::TcpListener;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 /// How long shutdown waits for HTTP requests in flight.
@@ -57,6 +61,7 @@ pub struct Server {
     hub: Arc<Hub>,
     app: Router,
     header_read_timeout: Duration,
+    hosts: Arc<HostPolicy>,
 }
 
 impl Server {
@@ -81,10 +86,11 @@ impl Server {
             ping_interval: config.ping_interval,
             pong_timeout: config.pong_timeout,
         };
+        let origins = OriginPolicy::new(&config.allowed_origins);
         let mut app = ws_endpoint::router(
             hub.clone(),
             ws_endpoint::Settings {
-                origins: OriginPolicy::new(&config.allowed_origins),
+                origins: origins.clone(),
                 max_message_bytes,
                 timing,
                 limits: ConnectionLimits::new(
@@ -94,15 +100,23 @@ impl Server {
             },
         );
         if config.fault_injection {
-            app = app.merge(fault_injection::router(hub.clone()));
+            app = app.merge(fault_injection::router(hub.clone(), origins));
         }
+        let hosts = Arc::new(HostPolicy::new(&config.host_names));
         let app = app
             .fallback(move |req: Request| async move { static_files::serve(&dist, req).await })
+            .layer(middleware::from_fn_with_state(hosts.clone(), host::check))
+            // Every body is what its Content-Type says: no sniffing a 404's text into a script.
+            .layer(SetResponseHeaderLayer::overriding(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ))
             .layer(TraceLayer::new_for_http());
         Ok(Server {
             hub,
             app,
             header_read_timeout: config.header_read_timeout,
+            hosts,
         })
     }
 
@@ -113,6 +127,7 @@ impl Server {
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
+        self.hosts.bind(listener.local_addr()?);
         let stop = self.hub.shutdown_token().clone();
         let server = http_server::serve(listener, self.app, stop.clone(), self.header_read_timeout);
         let mut server = std::pin::pin!(server);

@@ -49,7 +49,9 @@ impl OriginPolicy {
             return true;
         }
         // Same origin as the page this server itself served: compare with `Host`, which has
-        // no scheme, so a missing port there means the origin scheme's default port.
+        // no scheme, so a missing port there means the origin scheme's default port. Alone
+        // this proves nothing under DNS rebinding (both name the attacker's domain); it is
+        // sound because `crate::host` has already refused every `Host` that is not ours.
         let Some(host) = host.map(|h| h.trim().to_ascii_lowercase()) else {
             return false;
         };
@@ -99,7 +101,7 @@ fn default_port(scheme: &str) -> u16 {
 }
 
 /// Splits `host[:port]` (host may be a bracketed IPv6 literal). `None` if malformed.
-fn split_host_port(authority: &str) -> Option<(&str, Option<u16>)> {
+pub(crate) fn split_host_port(authority: &str) -> Option<(&str, Option<u16>)> {
     if authority.is_empty() || authority.contains(['/', '@', '?', '#', ' ']) {
         return None;
     }

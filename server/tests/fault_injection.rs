@@ -3,10 +3,11 @@
 mod common;
 
 use common::{connect, http, next_message, raw, upgrade_request, TestServer, TIMEOUT};
-use futures_util::StreamExt;
+use futures_util::{SinkExt, StreamExt};
 use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::{self, Message};
+use ws_chat_server::Config;
 
 #[tokio::test]
 async fn drop_ends_connections_abruptly_without_a_close_frame() {
@@ -105,28 +106,100 @@ async fn connections_counts_live_sockets_per_room() {
     s.abandon();
 }
 
-#[tokio::test]
-async fn test_endpoints_allow_any_origin() {
-    let s = TestServer::start().await;
-    let r = raw(
-        s.addr,
-        &format!(
-            "GET /_test/connections HTTP/1.1\r\nHost: {}\r\nOrigin: http://localhost:8080\r\nConnection: close\r\n\r\n",
-            s.addr
-        ),
+/// A request to a test endpoint from a page on `origin`; `Origin` left out when `None`.
+fn from_origin(s: &TestServer, method: &str, path: &str, origin: &str, extra: &str) -> String {
+    format!(
+        "{method} {path} HTTP/1.1\r\nHost: {}\r\nOrigin: {origin}\r\n{extra}\
+         Content-Length: 0\r\nConnection: close\r\n\r\n",
+        s.addr
     )
-    .await;
-    assert_eq!(r.header("access-control-allow-origin"), Some("*"));
+}
+
+const PREFLIGHT: &str = "Access-Control-Request-Method: POST\r\n";
+
+#[tokio::test]
+async fn test_endpoints_answer_pages_on_loopback_origins() {
+    let s = TestServer::start().await;
+    // What the wasm-pack test page does: fetch from another port of 127.0.0.1.
+    for origin in ["http://127.0.0.1:38211", "http://localhost:8080"] {
+        let r = raw(
+            s.addr,
+            &from_origin(&s, "GET", "/_test/connections", origin, ""),
+        )
+        .await;
+        assert_eq!((r.status, r.body.as_str()), (200, "0"), "{origin}");
+        assert_eq!(r.header("access-control-allow-origin"), Some(origin));
+        let preflight = raw(
+            s.addr,
+            &from_origin(&s, "OPTIONS", "/_test/drop", origin, PREFLIGHT),
+        )
+        .await;
+        assert_eq!(preflight.status, 200, "{origin}: {preflight:?}");
+        assert_eq!(
+            preflight.header("access-control-allow-origin"),
+            Some(origin)
+        );
+    }
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn a_foreign_page_cannot_break_connections() {
+    let s = TestServer::start().await;
+    let mut ws = connect(&s.ws_url("victim"), false).await;
+    let evil = "https://evil.example";
+    for (method, path) in [
+        ("POST", "/_test/drop"),
+        ("POST", "/_test/close?code=4000"),
+        ("POST", "/_test/refuse?ms=60000"),
+        ("GET", "/_test/connections"),
+    ] {
+        let r = raw(s.addr, &from_origin(&s, method, path, evil, "")).await;
+        assert_eq!(r.status, 403, "{path}: {r:?}");
+        assert_eq!(r.header("access-control-allow-origin"), None, "{path}");
+    }
     let preflight = raw(
         s.addr,
-        &format!(
-            "OPTIONS /_test/drop HTTP/1.1\r\nHost: {}\r\nOrigin: http://localhost:8080\r\n\
-             Access-Control-Request-Method: POST\r\nConnection: close\r\n\r\n",
-            s.addr
-        ),
+        &from_origin(&s, "OPTIONS", "/_test/drop", evil, PREFLIGHT),
     )
     .await;
-    assert_eq!(preflight.status, 200);
-    assert_eq!(preflight.header("access-control-allow-origin"), Some("*"));
+    assert_eq!(preflight.status, 403, "{preflight:?}");
+    assert_eq!(preflight.header("access-control-allow-origin"), None);
+    // Nothing happened: the connection is open and upgrades are not refused.
+    assert_eq!(http(s.addr, "GET", "/_test/connections").await.body, "1");
+    ws.send(Message::text("still here")).await.expect("send");
+    assert_eq!(
+        raw(s.addr, &upgrade_request(s.addr, "/ws", &[]))
+            .await
+            .status,
+        101
+    );
+    s.abandon();
+}
+
+#[tokio::test]
+async fn allowed_origin_flag_opens_the_test_endpoints_too() {
+    let s = TestServer::with(Config {
+        fault_injection: true,
+        allowed_origins: vec!["https://tests.example".into()],
+        ..Config::in_memory()
+    })
+    .await;
+    let r = raw(
+        s.addr,
+        &from_origin(&s, "POST", "/_test/drop", "https://tests.example", ""),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(
+        r.header("access-control-allow-origin"),
+        Some("https://tests.example")
+    );
+    let r = raw(
+        s.addr,
+        &from_origin(&s, "POST", "/_test/drop", "https://other.example", ""),
+    )
+    .await;
+    assert_eq!(r.status, 403, "{r:?}");
     s.stop().await;
 }

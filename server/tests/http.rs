@@ -133,3 +133,40 @@ async fn silent_and_slowloris_connections_are_dropped_after_the_header_read_time
     assert_eq!(http(s.addr, "GET", "/").await.status, 404);
     s.stop().await;
 }
+
+#[tokio::test]
+async fn every_response_says_nosniff() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("index.html"), "<h1>ws-chat</h1>").expect("write");
+    std::fs::write(dir.path().join("app.js"), "console.log(1)").expect("write");
+    let s = TestServer::with(Config {
+        dist: dir.path().to_owned(),
+        fault_injection: true,
+        ..Config::in_memory()
+    })
+    .await;
+    let host = s.addr.to_string();
+    let get = |path: &str, extra: &str| {
+        format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n{extra}Connection: close\r\n\r\n")
+    };
+    let requests = [
+        get("/", ""),
+        get("/app.js", ""),
+        get("/rooms/abc", ""),
+        get("/missing.js", ""),
+        get("/ws", ""),                                 // 426
+        get("/ws", "Origin: https://evil.example\r\n"), // 403
+        get("/_test/connections", ""),
+        get("/", "").replace(&host, "evil.example"), // 421
+        upgrade_request(s.addr, "/ws", &[]),         // 101
+    ];
+    for request in requests {
+        let r = raw(s.addr, &request).await;
+        assert_eq!(
+            r.header("x-content-type-options"),
+            Some("nosniff"),
+            "{request}: {r:?}"
+        );
+    }
+    s.abandon();
+}
