@@ -19,7 +19,8 @@ pub struct Config {
     #[arg(long, default_value = "127.0.0.1:9001")]
     pub listen: String,
 
-    /// Directory served at `/` (the built app); `index.html` answers unknown paths.
+    /// Directory served at `/` (the built app); `index.html` answers unknown paths without a
+    /// file extension (client-side routes), other unknown paths get 404.
     #[arg(long, default_value = "dist")]
     pub dist: PathBuf,
 
