@@ -135,7 +135,7 @@ impl Delivery {
     /// The URL of a connection that offers no sub-protocol: `url` plus [`IN_BAND_QUERY`].
     pub fn in_band_url(url: &str) -> String {
         let (name, value) = IN_BAND_QUERY;
-        let join = if url.contains('?') { '&' } else { '?' };
+        let join = if url.contains('?') { "&" } else { "?" };
         format!("{url}{join}{name}={value}")
     }
 
