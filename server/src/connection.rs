@@ -16,7 +16,7 @@ use axum::extract::ws::{close_code, Message, Utf8Bytes, WebSocket};
 use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::time::Instant;
-use ws_chat_protocol::{ServerFrame, MAX_TEXT_BYTES};
+use ws_chat_protocol::{ClientFrame, ServerFrame, MAX_TEXT_BYTES};
 
 /// The clocks of a connection (flags; short in tests).
 #[derive(Debug, Clone, Copy)]
@@ -79,6 +79,10 @@ async fn serve(
     if welcome {
         peer.send_frame(&ServerFrame::Welcome).await?;
     }
+    // In band, the client's first frame still decides: plain text there means it never heard
+    // the welcome (it waits only so long) and speaks plain text, which must reach the room as
+    // text rather than be answered with `error` envelopes it would show as chat lines.
+    let mut first_in_band = welcome;
     let shutdown = hub.shutdown_token().clone();
     let outbox = member.outbox();
     let mut keepalive = Keepalive::new(Instant::now(), timing.ping_interval, timing.pong_timeout);
@@ -127,16 +131,30 @@ async fn serve(
                         peer.finish_close().await;
                         return Ok(());
                     }
-                    Some(Ok(message)) => match member.mode() {
-                        Mode::Plain => on_plain(member, message).await,
-                        Mode::WsChat => wschat::on_frame(peer, member, message).await?,
-                    },
+                    Some(Ok(message)) => {
+                        if first_in_band && matches!(message, Message::Text(_) | Message::Binary(_))
+                        {
+                            first_in_band = false;
+                            if !is_envelope(&message) {
+                                member.become_plain();
+                            }
+                        }
+                        match member.mode() {
+                            Mode::Plain => on_plain(member, message).await,
+                            Mode::WsChat => wschat::on_frame(peer, member, message).await?,
+                        }
+                    }
                     Some(Err(e)) => return Err(on_read_error(e)),
                     None => return Ok(()),
                 }
             }
         }
     }
+}
+
+/// Whether a data frame is a wschat.v1 envelope.
+fn is_envelope(message: &Message) -> bool {
+    matches!(message, Message::Text(text) if ClientFrame::decode(text.as_str()).is_ok())
 }
 
 /// Plain mode: a text frame is a chat line for the rest of the room; nothing is answered.

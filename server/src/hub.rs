@@ -232,6 +232,17 @@ impl Membership {
         Ok(page)
     }
 
+    /// An in-band connection whose client spoke plain text first (it heard no `welcome` in
+    /// time and took the server for a plain one): it is a plain member from now on, live at
+    /// once, so its text reaches the room and the room's text reaches it.
+    pub fn become_plain(&mut self) {
+        self.mode = Mode::Plain;
+        if let Some(me) = lock(&self.room.members).get_mut(&self.id) {
+            me.mode = Mode::Plain;
+            me.live = true;
+        }
+    }
+
     /// Whether the server is shutting down (long work checks this between steps).
     pub fn shutting_down(&self) -> bool {
         self.hub.shutdown.is_cancelled()

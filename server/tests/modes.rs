@@ -105,3 +105,27 @@ async fn anything_else_is_plain_at_once_and_never_sees_an_envelope() {
     assert_silent(&mut quiet, 200).await;
     s.abandon();
 }
+
+/// An in-band client that heard no `welcome` in time took the server for a plain one: its
+/// first frame is plain text. It reaches the room as text, and the client gets the room's text
+/// rather than `error` envelopes it would show as chat lines.
+#[tokio::test]
+async fn an_in_band_client_that_speaks_plain_text_first_is_a_plain_member() {
+    let s = TestServer::start().await;
+    let mut other = connect(&s.ws_url("late"), false).await;
+    let mut client = connect(&in_band_url(&s, "late"), false).await;
+    assert_eq!(recv(&mut client).await, ServerFrame::Welcome);
+    client.send(Message::text("typed")).await.expect("send");
+    assert_eq!(recv_text(&mut other).await, "typed");
+    assert_silent(&mut client, 200).await;
+    other.send(Message::text("answer")).await.expect("send");
+    assert_eq!(recv_text(&mut client).await, "answer");
+    // Later frames are plain text too, even one that looks like an envelope.
+    let hello = ClientFrame::Hello { after: Some(0) }.encode();
+    client
+        .send(Message::text(hello.clone()))
+        .await
+        .expect("send");
+    assert_eq!(recv_text(&mut other).await, hello);
+    s.abandon();
+}
