@@ -45,5 +45,6 @@ pub(crate) fn parse_raw(text: &str) -> Result<RawServerFrame, DecodeError> {
         reason: string("reason")?,
         head: seq("head")?,
         gap,
+        nonce: string("nonce")?,
     })
 }

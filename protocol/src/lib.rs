@@ -15,7 +15,7 @@
 //! | server → client | `synced {head, gap}` | catch-up done; `gap`: history no longer held everything after `after` |
 //! | server → client | `pong` | heartbeat answer |
 //! | server → client | `error {reason, id?}` | the server could not understand a frame; with `id`: it could not store that message now (send it again later) |
-//! | server → client | `welcome` | in-band only: the first frame, saying the server speaks wschat.v1 (see [`IN_BAND_QUERY`]) |
+//! | server → client | `welcome {nonce?}` | in-band only: the first frame, saying the server speaks wschat.v1, with the URL's [`IN_BAND_NONCE`] parameter echoed (see [`IN_BAND_QUERY`]) |
 //!
 //! Unknown `type`s and malformed JSON decode to a [`DecodeError`], never a panic.
 //!
@@ -53,6 +53,12 @@ pub const OFFERED: [&str; 2] = [PLAIN_SUBPROTOCOL, SUBPROTOCOL];
 /// shows other people its protocol frames and never waits for answers a plain server does
 /// not give.
 pub const IN_BAND_QUERY: (&str, &str) = ("wschat", "v1");
+
+/// The query parameter holding a random value the client makes per in-band connection; the
+/// server echoes it in `welcome {nonce}`. A member of a plain room can send the text of a
+/// `welcome` to everyone, but cannot know another client's nonce, so it cannot talk that
+/// client into sending envelopes to a plain server.
+pub const IN_BAND_NONCE: &str = "wschat_nonce";
 
 /// Largest message text, in bytes, that a server accepts into its history.
 pub const MAX_TEXT_BYTES: usize = 16 * 1024;
@@ -116,7 +122,14 @@ pub enum ServerFrame {
         id: Option<String>,
         reason: String,
     },
-    Welcome,
+    Welcome {
+        /// The connection URL's [`IN_BAND_NONCE`] parameter, if it had one.
+        #[cfg_attr(
+            not(target_arch = "wasm32"),
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
+        nonce: Option<String>,
+    },
 }
 
 /// Every field any server envelope has, flat; `type` says which must be there.
@@ -130,6 +143,7 @@ struct RawServerFrame {
     reason: Option<String>,
     head: Option<Seq>,
     gap: Option<bool>,
+    nonce: Option<String>,
 }
 
 impl TryFrom<RawServerFrame> for ServerFrame {
@@ -161,7 +175,7 @@ impl TryFrom<RawServerFrame> for ServerFrame {
                 id: raw.id,
                 reason: raw.reason.ok_or_else(|| need("reason"))?,
             },
-            "welcome" => ServerFrame::Welcome,
+            "welcome" => ServerFrame::Welcome { nonce: raw.nonce },
             _ => return Err(format!("unknown envelope type `{kind}`")),
         };
         Ok(frame)

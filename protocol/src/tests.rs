@@ -80,7 +80,16 @@ fn server_frames_round_trip_with_documented_shape() {
             },
             r#"{"type":"error","id":"m1","reason":"busy"}"#,
         ),
-        (ServerFrame::Welcome, r#"{"type":"welcome"}"#),
+        (
+            ServerFrame::Welcome { nonce: None },
+            r#"{"type":"welcome"}"#,
+        ),
+        (
+            ServerFrame::Welcome {
+                nonce: Some("5eed".into()),
+            },
+            r#"{"type":"welcome","nonce":"5eed"}"#,
+        ),
     ];
     for (frame, json) in cases {
         assert_eq!(frame.encode(), json);

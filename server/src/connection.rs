@@ -35,12 +35,12 @@ pub async fn run(
     socket: WebSocket,
     hub: &Hub,
     mut member: Membership,
-    welcome: bool,
+    welcome: Option<ServerFrame>,
     timing: Timing,
 ) {
     let mode = member.mode();
     let mut peer = Peer::new(socket, timing.send_timeout);
-    tracing::info!(conn = member.id(), room = %Escaped(member.room()), ?mode, welcome, "connected");
+    tracing::info!(conn = member.id(), room = %Escaped(member.room()), ?mode, welcome = welcome.is_some(), "connected");
     let end = match serve(&mut peer, hub, &mut member, welcome, timing).await {
         Ok(()) => End::Gone,
         Err(end) => end,
@@ -71,18 +71,18 @@ async fn serve(
     peer: &mut Peer,
     hub: &Hub,
     member: &mut Membership,
-    welcome: bool,
+    welcome: Option<ServerFrame>,
     timing: Timing,
 ) -> Result<(), End> {
     // A wschat.v1 member is not live before its `hello`, so nothing of the room can come
     // before this frame: the client sends nothing until it has seen it.
-    if welcome {
-        peer.send_frame(&ServerFrame::Welcome).await?;
+    let mut first_in_band = welcome.is_some();
+    if let Some(welcome) = welcome {
+        peer.send_frame(&welcome).await?;
     }
     // In band, the client's first frame still decides: plain text there means it never heard
     // the welcome (it waits only so long) and speaks plain text, which must reach the room as
     // text rather than be answered with `error` envelopes it would show as chat lines.
-    let mut first_in_band = welcome;
     let shutdown = hub.shutdown_token().clone();
     let outbox = member.outbox();
     let mut keepalive = Keepalive::new(Instant::now(), timing.ping_interval, timing.pong_timeout);

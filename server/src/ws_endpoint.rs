@@ -29,7 +29,7 @@ use axum::routing::get;
 use axum::Router;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use ws_chat_protocol::IN_BAND_QUERY;
+use ws_chat_protocol::{ServerFrame, IN_BAND_NONCE, IN_BAND_QUERY};
 
 /// The room of a `/ws` request without `?room=`.
 pub const DEFAULT_ROOM: &str = "lobby";
@@ -155,17 +155,24 @@ fn busy(reason: &'static str) -> Response {
         .into_response()
 }
 
-/// What the connection speaks, and whether it is in band (the server then says `welcome`).
-fn mode(subprotocol: Option<&str>, query: &WsQuery) -> (Mode, bool) {
+/// What the connection speaks, and, in band, the `welcome` the server says first (with the
+/// client's nonce echoed, so no one else's `welcome` text can pass for it).
+fn mode(subprotocol: Option<&str>, query: &WsQuery) -> (Mode, Option<ServerFrame>) {
     let in_band = || {
         query
             .iter()
             .any(|(k, v)| (k.as_str(), v.as_str()) == IN_BAND_QUERY)
     };
     match subprotocol {
-        Some(_) => (Mode::WsChat, false),
-        None if in_band() => (Mode::WsChat, true),
-        None => (Mode::Plain, false),
+        Some(_) => (Mode::WsChat, None),
+        None if in_band() => {
+            let nonce = query
+                .iter()
+                .find(|(k, _)| k == IN_BAND_NONCE)
+                .map(|(_, v)| v.clone());
+            (Mode::WsChat, Some(ServerFrame::Welcome { nonce }))
+        }
+        None => (Mode::Plain, None),
     }
 }
 
@@ -199,12 +206,22 @@ mod tests {
     #[test]
     fn the_mode_is_fixed_by_the_handshake() {
         let in_band = q(&[("room", "r"), ("wschat", "v1")]);
-        assert_eq!(mode(Some("wschat.v1"), &q(&[])), (Mode::WsChat, false));
-        assert_eq!(mode(Some("wschat.v1"), &in_band), (Mode::WsChat, false));
-        assert_eq!(mode(None, &in_band), (Mode::WsChat, true));
-        assert_eq!(mode(None, &q(&[("room", "r")])), (Mode::Plain, false));
-        assert_eq!(mode(None, &q(&[("wschat", "v2")])), (Mode::Plain, false));
-        assert_eq!(mode(None, &q(&[("WSCHAT", "v1")])), (Mode::Plain, false));
+        let welcome = |nonce: Option<&str>| {
+            Some(ServerFrame::Welcome {
+                nonce: nonce.map(str::to_owned),
+            })
+        };
+        assert_eq!(mode(Some("wschat.v1"), &q(&[])), (Mode::WsChat, None));
+        assert_eq!(mode(Some("wschat.v1"), &in_band), (Mode::WsChat, None));
+        assert_eq!(mode(None, &in_band), (Mode::WsChat, welcome(None)));
+        let with_nonce = q(&[("wschat", "v1"), ("wschat_nonce", "5eed")]);
+        assert_eq!(
+            mode(None, &with_nonce),
+            (Mode::WsChat, welcome(Some("5eed")))
+        );
+        assert_eq!(mode(None, &q(&[("room", "r")])), (Mode::Plain, None));
+        assert_eq!(mode(None, &q(&[("wschat", "v2")])), (Mode::Plain, None));
+        assert_eq!(mode(None, &q(&[("WSCHAT", "v1")])), (Mode::Plain, None));
     }
 
     #[test]

@@ -42,7 +42,10 @@ async fn the_in_band_query_means_wschat_and_welcome_comes_first() {
 
     let mut client = connect(&in_band_url(&s, "band"), false).await;
     plain.send(Message::text("during")).await.expect("send");
-    assert_eq!(recv(&mut client).await, ServerFrame::Welcome);
+    assert_eq!(
+        recv(&mut client).await,
+        ServerFrame::Welcome { nonce: None }
+    );
     assert_eq!(recv_text(&mut listener).await, "during");
     // Not live before its hello; then the catch-up, in seq order.
     assert_silent(&mut client, 100).await;
@@ -114,7 +117,10 @@ async fn an_in_band_client_that_speaks_plain_text_first_is_a_plain_member() {
     let s = TestServer::start().await;
     let mut other = connect(&s.ws_url("late"), false).await;
     let mut client = connect(&in_band_url(&s, "late"), false).await;
-    assert_eq!(recv(&mut client).await, ServerFrame::Welcome);
+    assert_eq!(
+        recv(&mut client).await,
+        ServerFrame::Welcome { nonce: None }
+    );
     client.send(Message::text("typed")).await.expect("send");
     assert_eq!(recv_text(&mut other).await, "typed");
     assert_silent(&mut client, 200).await;
