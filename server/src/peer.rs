@@ -29,6 +29,12 @@ impl End {
         End::Close(close_code::AWAY, "server shutting down".into())
     }
 
+    /// The server cannot do what the connection needs right now: 1011, which the client
+    /// retries. The details go to the log; `why` is short and says nothing of the internals.
+    pub fn server_error(why: &str) -> End {
+        End::Close(close_code::ERROR, why.to_owned())
+    }
+
     /// A peer that cannot keep up: 1013, never 1008, which would stop the client for good.
     pub fn too_slow(why: &str) -> End {
         End::Close(close_code::AGAIN, format!("too slow: {why}"))

@@ -48,7 +48,8 @@ pub async fn on_frame(peer: &mut Peer, member: &Membership, message: Message) ->
 /// awaited, with the send timeout), so a long history costs a connection one page of memory
 /// and a reader that does not keep up slows down only its own catch-up. Messages stored
 /// meanwhile are picked up by the later pages; the last page goes live (see
-/// [`Membership::catch_up_page`]), so each message arrives once and in seq order.
+/// [`Membership::catch_up_page`]), so each message arrives once and in seq order. A page
+/// that cannot be read ends the connection with 1011 (see below).
 async fn hello(peer: &mut Peer, member: &Membership, after: Option<Seq>) -> Result<(), End> {
     member.start_catch_up();
     let mut cursor = after;
@@ -56,14 +57,12 @@ async fn hello(peer: &mut Peer, member: &Membership, after: Option<Seq>) -> Resu
     loop {
         let page = match member.catch_up_page(cursor, CATCH_UP_PAGE).await {
             Ok(page) => page,
+            // The member is out of live delivery until a catch-up ends, so an `error` frame
+            // would leave a connection that looks fine and never hears the room again. Ending
+            // it makes the client reconnect and say `hello` again, once the store reads again.
             Err(e) => {
-                tracing::error!(conn = member.id(), "{e}");
-                return peer
-                    .send_frame(&ServerFrame::Error {
-                        id: None,
-                        reason: format!("cannot read the room history now: {e}"),
-                    })
-                    .await;
+                tracing::error!(conn = member.id(), "catch-up failed, closing: {e}");
+                return Err(End::server_error("cannot read the room history"));
             }
         };
         // Later pages can find the history pruned past them: that is a gap too.

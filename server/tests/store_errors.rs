@@ -1,11 +1,14 @@
 //! The history file locked by another process: a write waits up to the busy timeout, and a
-//! write that cannot get the lock in time is answered with `error {id}`, never acked.
+//! write that cannot get the lock in time is answered with `error {id}`, never acked. A
+//! catch-up whose history cannot be read ends the connection with 1011.
 
 mod common;
 
-use common::{join, recv, send, TestServer};
+use common::{connect, join, next_message, recv, send, TestServer};
 use std::path::Path;
 use std::time::Duration;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::Message;
 use ws_chat_protocol::{ClientFrame, ServerFrame};
 use ws_chat_server::Config;
 
@@ -93,6 +96,55 @@ async fn a_write_waits_for_a_lock_held_shorter_than_the_busy_timeout() {
             id: "w1".into(),
             seq: 1
         }
+    );
+    s.abandon();
+}
+
+/// A failed catch-up must not leave a connection that looks alive but is out of live delivery
+/// for good: it closes with 1011, which the client retries, and the retry catches up.
+#[tokio::test]
+async fn a_catch_up_that_cannot_read_the_history_closes_with_1011() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("h.sqlite3");
+    let s = server(&db, Duration::from_millis(100)).await;
+    let (mut ws, _) = join(&s.ws_url("unreadable"), None).await;
+    send(&mut ws, &send_frame("k1", "kept")).await;
+    assert!(matches!(recv(&mut ws).await, ServerFrame::Ack { .. }));
+
+    // Another process (an sqlite3 shell, a botched migration) moves the table away: every
+    // read of the history fails until it is back.
+    let other = rusqlite::Connection::open(&db).expect("open the db");
+    other
+        .execute_batch("ALTER TABLE messages RENAME TO moved_away")
+        .expect("rename");
+    let mut late = connect(&s.ws_url("unreadable"), true).await;
+    send(&mut late, &ClientFrame::Hello { after: Some(0) }).await;
+    match next_message(&mut late).await {
+        Message::Close(Some(frame)) => {
+            assert_eq!(frame.code, CloseCode::Error);
+            assert_eq!(frame.reason.as_str(), "cannot read the room history");
+        }
+        other => panic!("expected a 1011 close, got {other:?}"),
+    }
+
+    // The client's retry, once the history is readable again, gets all of it.
+    other
+        .execute_batch("ALTER TABLE moved_away RENAME TO messages")
+        .expect("rename back");
+    let (_retry, got) = join(&s.ws_url("unreadable"), Some(0)).await;
+    assert_eq!(
+        got,
+        [
+            ServerFrame::Msg {
+                seq: 1,
+                id: Some("k1".into()),
+                text: "kept".into()
+            },
+            ServerFrame::Synced {
+                head: 1,
+                gap: false
+            }
+        ]
     );
     s.abandon();
 }
