@@ -44,8 +44,9 @@ impl Driver {
     ) -> Self {
         let key = storage_key.map_or_else(|| url.clone().unwrap_or_default(), str::to_owned);
         let mut store = OutboxStore::new(&key);
-        let storage_problem = store.unavailable();
-        let engine = Engine::new(config, url, page::random_seed(), store.load());
+        let restored = store.load();
+        let storage_problem = store.problem();
+        let engine = Engine::new(config, url, page::random_seed(), restored);
         let inner = Rc::new_cyclic(|weak: &Weak<RefCell<Inner>>| {
             let weak = weak.clone();
             RefCell::new(Inner {

@@ -16,7 +16,8 @@ pub fn now() -> Duration {
     Duration::from_secs_f64(ms.max(0.0) / 1_000.0)
 }
 
-/// A fresh random seed for jitter and message ids.
+/// A fresh random seed for backoff jitter, in-band nonces and the tab id: values that must
+/// differ between pages, not resist guessing (message ids use [`random_nonce`]).
 pub fn random_seed() -> u64 {
     let hi = (js_sys::Math::random() * 4_294_967_296.0) as u64;
     let lo = (js_sys::Math::random() * 4_294_967_296.0) as u64;
@@ -34,6 +35,7 @@ pub fn random_nonce() -> u128 {
     if filled {
         u128::from_le_bytes(bytes)
     } else {
+        log::warn!("crypto.getRandomValues is unavailable: message ids can be guessed");
         (u128::from(random_seed()) << 64) | u128::from(random_seed())
     }
 }

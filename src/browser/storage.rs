@@ -19,6 +19,7 @@ pub struct OutboxStore {
     prefix: String,
     key: String,
     storage: Option<Storage>,
+    load_failed: Option<String>,
 }
 
 impl OutboxStore {
@@ -30,14 +31,17 @@ impl OutboxStore {
             key: format!("{prefix}{}", tab_id()),
             prefix,
             storage,
+            load_failed: None,
         }
     }
 
-    /// Why nothing can be stored, if nothing can.
-    pub fn unavailable(&self) -> Option<String> {
-        self.storage
-            .is_none()
-            .then(|| "localStorage is unavailable".to_owned())
+    /// Why nothing can be stored, if nothing can: no storage, or the first write (in
+    /// [`OutboxStore::load`]) failed.
+    pub fn problem(&self) -> Option<String> {
+        if self.storage.is_none() {
+            return Some("localStorage is unavailable".to_owned());
+        }
+        self.load_failed.clone()
     }
 
     /// This tab's saved outbox, plus any orphaned ones of the same chat (which it now owns).
@@ -60,10 +64,11 @@ impl OutboxStore {
             }
         }
         let (messages, adopted) = adopt(read(&storage, &self.key), others);
-        // Written before the adopted records go, so a failure here loses nothing: they stay
-        // for the next load, and the engine hears of the failure with its first save.
-        if self.save(messages.clone(), false).is_err() {
-            return messages;
+        // Written before the adopted records go. If that fails they go all the same: this
+        // page now owns and sends them, and a record left behind would be adopted and sent
+        // again by every later load. The engine hears of the failure (see `problem`).
+        if let Err(reason) = self.save(messages.clone(), false) {
+            self.load_failed = Some(reason);
         }
         for key in adopted {
             let _ = storage.remove_item(&key);

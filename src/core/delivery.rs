@@ -19,7 +19,7 @@ use super::Effect;
 use std::collections::VecDeque;
 use std::rc::Rc;
 use std::time::Duration;
-use ws_chat_protocol::{ClientFrame, Seq, IN_BAND_QUERY, OFFERED};
+use ws_chat_protocol::{ClientFrame, Seq, IN_BAND_NONCE, IN_BAND_QUERY, OFFERED};
 
 mod envelopes;
 mod negotiation;
@@ -81,7 +81,11 @@ pub struct Delivery {
     last_received: Now,
     ping_sent: Option<Now>,
     /// The server answered `hello`, so it really speaks `wschat.v1`; until then nothing is sent.
-    confirmed: bool,
+    synced: bool,
+    /// The nonce of the current in-band connection, which its `welcome` must echo.
+    in_band_nonce: Option<String>,
+    /// Plain text went out on this socket: a late `welcome` can no longer change its language.
+    plain_sent: bool,
     /// `error {id}` answers in a row; the resend waits longer after each.
     store_errors: u32,
     /// When messages the server could not store go out again.
@@ -106,7 +110,9 @@ impl Delivery {
             stats: Stats::default(),
             last_received: Duration::ZERO,
             ping_sent: None,
-            confirmed: false,
+            synced: false,
+            in_band_nonce: None,
+            plain_sent: false,
             store_errors: 0,
             resend_at: None,
             details: Details::default(),
@@ -132,11 +138,21 @@ impl Delivery {
         OFFERED.iter().map(|p| (*p).to_owned()).collect()
     }
 
-    /// The URL of a connection that offers no sub-protocol: `url` plus [`IN_BAND_QUERY`].
-    pub fn in_band_url(url: &str) -> String {
+    /// The next connection offers sub-protocols: no `welcome` is expected.
+    pub fn offering(&mut self) {
+        self.in_band_nonce = None;
+    }
+
+    /// The next connection offers no sub-protocol: `url` plus [`IN_BAND_QUERY`] and a fresh
+    /// [`IN_BAND_NONCE`], which its `welcome` must echo. Nobody else knows the nonce, so a
+    /// member of a plain room who sends the text of a `welcome` cannot pass for the server.
+    pub fn in_band_url(&mut self, url: &str, nonce: u64) -> String {
         let (name, value) = IN_BAND_QUERY;
         let join = if url.contains('?') { "&" } else { "?" };
-        format!("{url}{join}{name}={value}")
+        let nonce = format!("{nonce:016x}");
+        let url = format!("{url}{join}{name}={value}&{IN_BAND_NONCE}={nonce}");
+        self.in_band_nonce = Some(nonce);
+        url
     }
 
     /// A typed message. `id` is unguessable (128 random bits): ids are broadcast, and a
@@ -181,7 +197,7 @@ impl Delivery {
     fn flush(&mut self, out: &mut VecDeque<Effect>) {
         let plain = match self.mode {
             Some(Mode::Plain { .. }) => true,
-            Some(Mode::Envelopes) if self.confirmed && self.resend_at.is_none() => false,
+            Some(Mode::Envelopes) if self.synced && self.resend_at.is_none() => false,
             _ => return,
         };
         let batch = self.outbox.take_unsent();
@@ -203,7 +219,10 @@ impl Delivery {
             status(out, id, OutStatus::Sent, None);
         }
         if plain {
+            // What a plain peer took is gone from the outbox, and from the saved one next.
             self.outbox.drain_sent();
+            self.plain_sent = true;
+            self.unsaved = true;
         }
         ui(out, ChatAction::Stats(self.stats));
     }

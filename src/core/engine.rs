@@ -6,6 +6,7 @@ use super::delivery::Delivery;
 use super::engine_config::EngineConfig;
 use super::outbox::StoredMessage;
 use super::reconnect::{Command, Input, Now, Phase, Reconnect};
+use super::rng::Rng;
 use super::save_throttle::SaveThrottle;
 use std::collections::VecDeque;
 
@@ -89,6 +90,9 @@ pub struct Engine {
     offer_protocols: bool,
     /// Where to connect, or why there is nowhere to (an invalid URL or configuration).
     target: Result<String, String>,
+    /// Makes each in-band connection's nonce (see [`Delivery::in_band_url`]). Only its
+    /// unpredictability to other members of a room matters, so the seeded generator will do.
+    nonces: Rng,
     /// Whether the outbox is still written to storage; off after the first failed write.
     storing: bool,
     saves: SaveThrottle,
@@ -119,6 +123,7 @@ impl Engine {
             shown_phase: None,
             offer_protocols: true,
             target,
+            nonces: Rng::new(seed ^ 0x5EED_0F1A_BA4D),
             storing: true,
             saves,
             effects,
@@ -255,12 +260,15 @@ impl Engine {
                     self.reconnect.handle(Input::Unusable { reason }, now);
                     continue;
                 }
-                (Command::Connect, Ok(url)) if self.offer_protocols => Effect::Connect {
-                    url: url.clone(),
-                    protocols: Delivery::protocols(),
-                },
+                (Command::Connect, Ok(url)) if self.offer_protocols => {
+                    self.delivery.offering();
+                    Effect::Connect {
+                        url: url.clone(),
+                        protocols: Delivery::protocols(),
+                    }
+                }
                 (Command::Connect, Ok(url)) => Effect::Connect {
-                    url: Delivery::in_band_url(url),
+                    url: self.delivery.in_band_url(url, self.nonces.next_u64()),
                     protocols: Vec::new(),
                 },
                 (Command::Close { code, reason }, _) => Effect::Close { code, reason },

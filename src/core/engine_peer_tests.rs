@@ -89,16 +89,61 @@ fn a_plain_servers_first_line_in_band_is_shown_and_ends_the_wait() {
 }
 
 #[test]
-fn a_welcome_after_the_wait_is_not_shown_and_the_connection_stays_plain() {
+fn a_late_welcome_before_anything_was_sent_still_means_wschat() {
     let mut h = in_band();
     h.open(1_003, "").tick(3_003);
-    h.server(3_500, ServerFrame::Welcome);
+    assert!(h.take_sent().is_empty());
+    let welcome = h.welcome();
+    h.server(3_500, welcome);
     assert!(h.shown().is_empty(), "{:?}", h.shown());
-    h.at(3_600, send("x"));
+    assert_eq!(h.take_frames(), [ClientFrame::Hello { after: Some(0) }]);
+}
+
+#[test]
+fn a_welcome_after_plain_text_went_out_is_not_shown_and_the_connection_stays_plain() {
+    let mut h = in_band();
+    h.at(1_002, send("x")).open(1_003, "").tick(3_003);
     assert_eq!(h.take_sent(), ["x"]);
+    let welcome = h.welcome();
+    h.server(3_500, welcome.clone());
+    assert_eq!(h.shown(), ["x:sent"]);
+    h.at(3_600, send("y"));
+    assert_eq!(h.take_sent(), ["y"]);
     // Only the first frame can be a late welcome; later it is a member's text.
-    h.server(3_700, ServerFrame::Welcome);
-    assert_eq!(h.shown(), ["x:sent", r#"<{"type":"welcome"}"#]);
+    h.server(3_700, welcome);
+    assert_eq!(h.shown().len(), 3);
+    assert!(h.shown()[2].starts_with(r#"<{"type":"welcome""#));
+}
+
+#[test]
+fn a_welcome_without_this_connections_nonce_is_a_members_text() {
+    // A member of a plain broadcast room sends everyone the text of a welcome.
+    for nonce in [None, Some("0123456789abcdef".to_owned())] {
+        let mut h = in_band();
+        h.at(1_002, send("hi")).open(1_003, "");
+        let fake = ServerFrame::Welcome { nonce }.encode();
+        h.at(1_004, Event::Text(fake.clone()));
+        let sent = h.take_sent();
+        assert_eq!(sent, ["hi"], "plain text, never a hello");
+        assert_eq!(h.shown(), ["hi:sent".to_owned(), format!("<{fake}")]);
+    }
+}
+
+#[test]
+fn what_a_plain_server_took_leaves_the_saved_outbox_at_once() {
+    let mut h = Harness::new(vec![]);
+    h.at(0, Event::UserConnect)
+        .at(1, send("a"))
+        .at(2, send("b"))
+        .tick(200);
+    assert_eq!(h.saved.len(), 2);
+    h.open(500, "");
+    assert_eq!(h.take_sent(), ["a", "b"]);
+    h.tick(1_000);
+    assert!(
+        h.saved.is_empty(),
+        "a crash now must not send them again after a reload"
+    );
 }
 
 #[test]
@@ -280,4 +325,40 @@ fn ids_are_the_nonce_in_hex_and_a_slow_reader_close_is_retried() {
         "{:?}",
         h.state.phase
     );
+}
+
+#[test]
+fn a_server_whose_history_started_over_has_its_new_messages_shown() {
+    let mut h = Harness::new(vec![]);
+    h.at(0, Event::UserConnect).open(1, SUBPROTOCOL);
+    let msg = |seq, text: &str| ServerFrame::Msg {
+        seq,
+        id: None,
+        text: text.into(),
+    };
+    h.server(2, msg(1, "old one")).server(3, msg(2, "old two"));
+    h.server(
+        4,
+        ServerFrame::Synced {
+            head: 2,
+            gap: false,
+        },
+    );
+    // Restarted without its history file: numbering begins again at 1.
+    h.at(5, closed(1012)).tick(2_000).open(2_001, SUBPROTOCOL);
+    h.server(
+        2_002,
+        ServerFrame::Synced {
+            head: 0,
+            gap: false,
+        },
+    );
+    h.server(2_003, msg(1, "new one"));
+    let shown = h.shown();
+    assert_eq!(
+        shown.last().map(String::as_str),
+        Some("<new one"),
+        "{shown:?}"
+    );
+    assert!(shown.contains(&"[gap]".to_owned()), "{shown:?}");
 }

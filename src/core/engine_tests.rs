@@ -115,6 +115,13 @@ impl Harness {
         self.saved.clone()
     }
 
+    /// The server's `welcome` for the latest in-band connection, its nonce echoed.
+    fn welcome(&self) -> ServerFrame {
+        let nonce = self.url.split("wschat_nonce=").nth(1).map(str::to_owned);
+        assert!(nonce.is_some(), "not an in-band URL: {}", self.url);
+        ServerFrame::Welcome { nonce }
+    }
+
     fn take_sent(&mut self) -> Vec<String> {
         std::mem::take(&mut self.sent)
     }
@@ -581,10 +588,15 @@ fn a_failed_handshake_flips_the_offer_and_wschat_is_tried_in_band() {
     )
     .tick(1_001);
     assert!(h.offered.is_empty());
-    assert_eq!(h.url, format!("{URL}?wschat=v1"));
+    assert!(
+        h.url.starts_with(&format!("{URL}?wschat=v1&wschat_nonce=")),
+        "{}",
+        h.url
+    );
     h.at(1_002, send("proxied")).open(1_003, "");
     assert!(h.take_sent().is_empty(), "in band, the server speaks first");
-    h.server(1_003, ServerFrame::Welcome);
+    let welcome = h.welcome();
+    h.server(1_003, welcome);
     assert_eq!(h.take_frames(), [ClientFrame::Hello { after: Some(0) }]);
     h.server(
         1_004,

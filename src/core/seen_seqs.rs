@@ -7,6 +7,9 @@ use ws_chat_protocol::Seq;
 /// Room sequence numbers already shown: everything up to `upto`, plus any seen out of order.
 /// `ahead` is sorted: seqs arrive nearly in order, so an insert is almost always at the end, and
 /// a sorted deque is much smaller in the wasm than a `BTreeSet`.
+/// Out-of-order numbers kept at most; a real server sends them nearly in order.
+const MAX_AHEAD: usize = 10_000;
+
 #[derive(Debug, Default)]
 pub struct SeenSeqs {
     pub upto: Option<Seq>,
@@ -22,13 +25,27 @@ impl SeenSeqs {
         if let Err(at) = self.ahead.binary_search(&seq) {
             self.ahead.insert(at, seq);
         }
+        // A server that skips numbers on purpose must not grow this without end: past the
+        // cap, the lowest number seen counts as contiguous, as if what is below it had come.
+        if self.ahead.len() > MAX_AHEAD {
+            self.upto = self.ahead.pop_front().max(self.upto);
+        }
         self.advance();
     }
 
-    /// The server says everything up to `head` was sent (or is gone from history).
-    pub fn caught_up(&mut self, head: Seq) {
+    /// The server says everything up to `head` was sent (or is gone from history). Returns
+    /// `false` when `head` is below what was already seen: the server's history started over
+    /// (a restart without its file), so its numbers start over too, and everything kept here
+    /// is forgotten, or every new message would look like one already shown.
+    pub fn caught_up(&mut self, head: Seq) -> bool {
+        if self.upto.is_some_and(|u| head < u) {
+            self.upto = Some(head);
+            self.ahead.clear();
+            return false;
+        }
         self.upto = Some(self.upto.map_or(head, |u| u.max(head)));
         self.advance();
+        true
     }
 
     fn advance(&mut self) {
@@ -70,8 +87,20 @@ mod tests {
         s.caught_up(15);
         assert_eq!(s.upto, Some(15));
         assert!(s.contains(20) && !s.contains(16));
-        s.caught_up(3);
-        assert_eq!(s.upto, Some(15));
+        assert!(!s.caught_up(3), "history started over");
+        assert_eq!(s.upto, Some(3));
+        assert!(!s.contains(4) && !s.contains(20));
+    }
+
+    #[test]
+    fn numbers_skipped_on_purpose_stay_bounded() {
+        let mut s = SeenSeqs::default();
+        s.caught_up(0);
+        for i in 0..30_000u64 {
+            s.insert(2 * i + 2);
+        }
+        assert!(s.ahead.len() <= MAX_AHEAD, "{}", s.ahead.len());
+        assert!(s.contains(59_998) && !s.contains(59_999));
     }
 
     #[test]

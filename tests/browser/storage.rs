@@ -18,8 +18,19 @@ fn saved_records(key: &str) -> Vec<String> {
         .collect()
 }
 
-/// Fills localStorage to the last few bytes; returns the keys to remove afterwards.
-fn fill_storage() -> Vec<String> {
+/// Fills localStorage to the last few bytes, and empties it again on drop (also when the test
+/// fails, so later tests get their storage back).
+struct Filled(Vec<String>);
+
+impl Drop for Filled {
+    fn drop(&mut self) {
+        for k in &self.0 {
+            let _ = local_storage().remove_item(k);
+        }
+    }
+}
+
+fn fill_storage() -> Filled {
     let storage = local_storage();
     let mut keys = Vec::new();
     for size in [1 << 20, 1 << 16, 1 << 12, 1 << 8, 1 << 4, 1] {
@@ -32,7 +43,7 @@ fn fill_storage() -> Vec<String> {
             keys.push(key);
         }
     }
-    keys
+    Filled(keys)
 }
 
 #[wasm_bindgen_test]
@@ -58,9 +69,7 @@ async fn a_full_quota_removes_the_saved_outbox_and_says_so_once() {
         sleep(300).await;
     };
     result.await;
-    for k in &junk {
-        let _ = local_storage().remove_item(k);
-    }
+    drop(junk);
     let notices = chat.root.query_selector_all("[data-role=notice]").unwrap();
     assert_eq!(notices.length(), 1, "said once");
     let notice = notices.get(0).and_then(|n| n.text_content()).unwrap();

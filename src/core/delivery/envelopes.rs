@@ -53,8 +53,15 @@ impl Delivery {
                         "some messages were missed while disconnected".into(),
                     );
                 }
-                self.seen.caught_up(head);
-                if !std::mem::replace(&mut self.confirmed, true) {
+                if !self.seen.caught_up(head) {
+                    self.stats.gaps += 1;
+                    notice(
+                        out,
+                        NoticeKind::Gap,
+                        "the server's history started over: numbering begins again".into(),
+                    );
+                }
+                if !std::mem::replace(&mut self.synced, true) {
                     // Caught up: what is still unconfirmed now goes out again, in order.
                     self.flush(out);
                 }
@@ -67,7 +74,7 @@ impl Delivery {
                 notice(out, NoticeKind::Error, format!("server error: {reason}"))
             }
             // A repeated welcome says nothing new.
-            ServerFrame::Pong | ServerFrame::Welcome => {}
+            ServerFrame::Pong | ServerFrame::Welcome { .. } => {}
         }
         if self.stats != before {
             ui(out, ChatAction::Stats(self.stats));

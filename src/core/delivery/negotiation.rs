@@ -21,7 +21,8 @@ impl Delivery {
         out: &mut VecDeque<Effect>,
     ) {
         self.last_received = now;
-        self.confirmed = false;
+        self.synced = false;
+        self.plain_sent = false;
         self.ping_sent = None;
         self.details = Details {
             protocol: protocol.to_owned(),
@@ -71,6 +72,7 @@ impl Delivery {
         }
         self.ping_sent = None;
         self.resend_at = None;
+        self.store_errors = 0;
         ui(out, ChatAction::Details(None));
         for id in self.outbox.socket_lost() {
             status(out, id, OutStatus::Queued, None);
@@ -89,10 +91,14 @@ impl Delivery {
             Some(mode) => mode,
         };
         let decoded = ServerFrame::decode(&text);
-        let welcome = matches!(decoded, Ok(ServerFrame::Welcome));
+        // Only this connection's nonce makes a `welcome`: anything else is a member's text.
+        let welcome = match &decoded {
+            Ok(ServerFrame::Welcome { nonce }) => nonce.is_some() && *nonce == self.in_band_nonce,
+            _ => false,
+        };
         match (mode, decoded) {
             (Mode::Envelopes, Ok(frame)) => self.frame_received(frame, now, out),
-            (Mode::Envelopes, Err(err)) if !self.confirmed => {
+            (Mode::Envelopes, Err(err)) if !self.synced => {
                 // It selected wschat.v1 but answers in plain text: believe the answer.
                 log::warn!("the server selected {SUBPROTOCOL} but does not speak it ({err}); using plain text");
                 self.incoming_plain(text, out);
@@ -102,28 +108,36 @@ impl Delivery {
                 log::warn!("{err}: {text:.200}");
                 notice(out, NoticeKind::Error, err.to_string());
             }
-            (Mode::Listening { .. }, _) if welcome => {
-                self.details.protocol = format!("{SUBPROTOCOL} (in band)");
-                ui(out, ChatAction::Details(Some(self.details.clone())));
-                self.speak_envelopes(now, out);
-            }
+            (Mode::Listening { .. }, _) if welcome => self.welcomed(now, out),
             (Mode::Listening { .. }, _) => {
                 self.incoming_plain(text, out);
                 self.go_plain(false, out);
+            }
+            (Mode::Plain { .. }, _) if welcome && !self.plain_sent => {
+                // Late, but nothing went out yet: wschat.v1 after all.
+                self.welcomed(now, out);
             }
             (Mode::Plain { .. }, _) => {
                 self.mode = Some(Mode::Plain {
                     after_silence: false,
                 });
                 if welcome {
-                    // Plain text has gone out already, so this connection stays plain; the
-                    // next one will hear the welcome in time.
+                    // Plain text has gone out already, and the server has taken this
+                    // connection for a plain one too; the next one will hear the welcome in
+                    // time.
                     log::warn!("the server's welcome came late; plain text on this connection");
                 } else {
                     self.incoming_plain(text, out);
                 }
             }
         }
+    }
+
+    /// The server spoke first with this connection's `welcome`: wschat.v1, in band.
+    fn welcomed(&mut self, now: Now, out: &mut VecDeque<Effect>) {
+        self.details.protocol = format!("{SUBPROTOCOL} (in band)");
+        ui(out, ChatAction::Details(Some(self.details.clone())));
+        self.speak_envelopes(now, out);
     }
 
     fn incoming_plain(&mut self, text: String, out: &mut VecDeque<Effect>) {
