@@ -11,6 +11,10 @@
 use std::time::Duration;
 use tokio::time::Instant;
 
+/// A deadline too far away to compute stands for "never": about 30 years, as tokio's own
+/// timers do.
+const FAR_FUTURE: Duration = Duration::from_secs(30 * 365 * 24 * 60 * 60);
+
 /// What is due when [`Keepalive::deadline`] has passed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Due {
@@ -49,13 +53,20 @@ impl Keepalive {
 
     /// When [`Keepalive::due`] may next have something to do. Hearing from the peer moves it
     /// later, so a timer set to it may fire early; `due` then says [`Due::Nothing`].
+    ///
+    /// The flags are capped (see [`crate::config::MAX_DURATION`]), but `Instant + Duration`
+    /// panics on overflow and this runs in every connection, so the sum is checked anyway.
     pub fn deadline(&self) -> Instant {
         let wait = if self.pinged {
             self.interval.saturating_add(self.timeout)
         } else {
             self.interval
         };
-        self.last_heard + wait
+        self.last_heard
+            .checked_add(wait)
+            .or_else(|| self.last_heard.checked_add(FAR_FUTURE))
+            // No clock gets here: 30 years past any monotonic instant still fits.
+            .unwrap_or(self.last_heard)
     }
 
     /// What is due at `now`. Reports [`Due::Ping`] once per quiet spell.
@@ -100,6 +111,18 @@ mod tests {
         assert_eq!(k.due(t0 + 40 * S), Due::Nothing);
         assert_eq!(k.due(t0 + 45 * S), Due::Ping);
         assert_eq!(k.due(t0 + 65 * S), Due::Dead);
+    }
+
+    #[test]
+    fn durations_too_long_to_add_mean_never() {
+        let t0 = Instant::now();
+        let mut k = Keepalive::new(t0, Duration::MAX, Duration::MAX);
+        assert!(k.deadline() >= t0 + FAR_FUTURE);
+        assert_eq!(k.due(t0 + 365 * 24 * 3600 * S), Due::Nothing);
+        let mut k = Keepalive::new(t0, S, Duration::MAX);
+        assert_eq!(k.due(t0 + S), Due::Ping);
+        assert!(k.deadline() >= t0 + FAR_FUTURE);
+        assert_eq!(k.due(t0 + 365 * 24 * 3600 * S), Due::Nothing);
     }
 
     #[test]
