@@ -90,11 +90,12 @@ struct RefuseQuery {
     ms: u64,
 }
 
-/// Refuses upgrades with 503 for the next `ms` milliseconds.
+/// Refuses upgrades with 503 for the next `ms` milliseconds, at most a day (see
+/// [`Hub::refuse_for`]); answers with the time it will actually refuse for.
 async fn refuse(State(hub): State<Arc<Hub>>, Query(q): Query<RefuseQuery>) -> String {
-    hub.refuse_for(Duration::from_millis(q.ms));
-    tracing::info!(ms = q.ms, "fault injection: refusing upgrades");
-    format!("refusing upgrades for {} ms", q.ms)
+    let ms = hub.refuse_for(Duration::from_millis(q.ms)).as_millis();
+    tracing::info!(ms, "fault injection: refusing upgrades");
+    format!("refusing upgrades for {ms} ms")
 }
 
 #[derive(Deserialize)]

@@ -28,6 +28,9 @@ pub enum Mode {
     WsChat,
 }
 
+/// The longest fault-injected refusal of upgrades: longer than any test runs.
+pub const MAX_REFUSAL: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// A command to every live connection, from the fault-injection endpoints.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fault {
@@ -123,9 +126,14 @@ impl Hub {
         self.faults.send(fault).unwrap_or(0)
     }
 
-    /// Refuse upgrades (503) from now until `duration` has passed.
-    pub fn refuse_for(&self, duration: Duration) {
+    /// Refuse upgrades (503) from now until `duration`, at most [`MAX_REFUSAL`], has passed;
+    /// returns the duration used. Unclamped, a duration past what the platform's `Instant`
+    /// can add would refuse nothing at all, when a huge value means "refuse until told
+    /// otherwise".
+    pub fn refuse_for(&self, duration: Duration) -> Duration {
+        let duration = duration.min(MAX_REFUSAL);
         *lock(&self.refuse_until) = Instant::now().checked_add(duration);
+        duration
     }
 
     /// Whether upgrades are being refused right now.
@@ -258,4 +266,21 @@ impl Drop for Membership {
 /// Locks a std mutex; a panic elsewhere must not take the whole server down with it.
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_refusal_too_long_for_an_instant_still_refuses() {
+        let store = Store::open(None, 10, Duration::from_secs(1))
+            .await
+            .expect("store");
+        let hub = Hub::new(store, 1024, 10);
+        assert_eq!(hub.refuse_for(Duration::MAX), MAX_REFUSAL);
+        assert!(hub.refusing());
+        assert_eq!(hub.refuse_for(Duration::ZERO), Duration::ZERO);
+        assert!(!hub.refusing());
+    }
 }

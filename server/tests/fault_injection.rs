@@ -56,6 +56,19 @@ async fn refuse_answers_503_during_the_window_and_101_after() {
     s.stop().await;
 }
 
+/// A huge `ms` refuses for the longest refusal, a day, whatever the platform's `Instant` can
+/// add, and the answer says for how long.
+#[tokio::test]
+async fn a_huge_refusal_is_clamped_to_a_day() {
+    let s = TestServer::start().await;
+    let r = http(s.addr, "POST", &format!("/_test/refuse?ms={}", u64::MAX)).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body, "refusing upgrades for 86400000 ms");
+    let upgrade = upgrade_request(s.addr, "/ws", &[]);
+    assert_eq!(raw(s.addr, &upgrade).await.status, 503);
+    s.stop().await;
+}
+
 #[tokio::test]
 async fn close_delivers_the_chosen_code_and_reason() {
     let s = TestServer::start().await;
