@@ -1,15 +1,15 @@
 //! One WebSocket connection, from upgrade to the end of its TCP connection.
 //!
 //! A single task per connection does everything: reads frames, answers them, forwards the
-//! room's messages from its outbox, and obeys shutdown and fault injection. With one task
+//! room's messages from its send queue, and obeys shutdown and fault injection. With one task
 //! there is nothing to leak: when the loop ends the socket and the room membership drop.
 //! Every send goes through [`Peer`], so a peer that stops reading costs a bounded wait.
 
 use crate::hub::{Fault, Hub, Membership, Mode};
 use crate::keepalive::{Due, Keepalive};
 use crate::log_safe::Escaped;
-use crate::outbox::Overflow;
 use crate::peer::{End, Peer};
+use crate::send_queue::Overflow;
 use crate::wschat;
 use axum::body::Bytes;
 use axum::extract::ws::{close_code, Message, Utf8Bytes, WebSocket};
@@ -84,7 +84,7 @@ async fn serve(
     // the welcome (it waits only so long) and speaks plain text, which must reach the room as
     // text rather than be answered with `error` envelopes it would show as chat lines.
     let shutdown = hub.shutdown_token().clone();
-    let outbox = member.outbox();
+    let queue = member.send_queue();
     let mut keepalive = Keepalive::new(Instant::now(), timing.ping_interval, timing.pong_timeout);
     let timer = tokio::time::sleep_until(keepalive.deadline());
     tokio::pin!(timer);
@@ -97,7 +97,7 @@ async fn serve(
                 tokio::select! {
                     () = shutdown.cancelled() => Event::Shutdown,
                     fault = member.faults.recv() => Event::Fault(fault),
-                    outgoing = outbox.pop() => Event::Outgoing(outgoing),
+                    outgoing = queue.pop() => Event::Outgoing(outgoing),
                     incoming = peer.recv() => Event::Incoming(incoming),
                 }
             } => event,

@@ -2,11 +2,11 @@
 //!
 //! Ordering rule: within a room, "store the message (get its seq), then hand it to every
 //! member" and "read the catch-up's last page, then start live delivery" both run under the
-//! room's `order` lock. So a member's outbox receives live messages in increasing seq, and a
+//! room's `order` lock. So a member's send queue receives live messages in increasing seq, and a
 //! wschat.v1 member's catch-up ends exactly where its live messages begin.
 
-use crate::outbox::Outbox;
 use crate::room::{Member, Room};
+use crate::send_queue::SendQueue;
 use crate::store::{Appended, Page, Store, StoreError};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -48,7 +48,7 @@ pub struct RoomsFull;
 /// State shared by the whole server.
 pub struct Hub {
     store: Store,
-    /// Bytes queued for one member before it counts as too slow (see [`Outbox`]).
+    /// Bytes queued for one member before it counts as too slow (see [`SendQueue`]).
     max_queue_bytes: usize,
     /// Rooms held in memory at once; see [`RoomsFull`].
     max_rooms: usize,
@@ -89,7 +89,7 @@ impl Hub {
                 .clone(),
         };
         let id = self.next_conn_id.fetch_add(1, Ordering::Relaxed);
-        let outbox = Arc::new(Outbox::new(self.max_queue_bytes));
+        let send_queue = Arc::new(SendQueue::new(self.max_queue_bytes));
         // Subscribe before becoming visible so a fault counted for this member reaches it.
         let faults = self.faults.subscribe();
         lock(&room.members).insert(
@@ -99,7 +99,7 @@ impl Hub {
                 // Plain peers have no catch-up: they are live at once. wschat.v1 peers go live
                 // with their first `hello`, right after their catch-up.
                 live: mode == Mode::Plain,
-                outbox: outbox.clone(),
+                send_queue: send_queue.clone(),
             },
         );
         Ok(Membership {
@@ -107,7 +107,7 @@ impl Hub {
             room,
             id,
             mode,
-            outbox,
+            send_queue,
             faults,
         })
     }
@@ -170,7 +170,7 @@ pub struct Membership {
     id: u64,
     mode: Mode,
     /// Live room messages for this connection, in seq order; overflows if it was too slow.
-    outbox: Arc<Outbox>,
+    send_queue: Arc<SendQueue>,
     /// Fault-injection commands.
     pub faults: broadcast::Receiver<Fault>,
 }
@@ -192,8 +192,8 @@ impl Membership {
 
     /// Live room messages for this connection, in seq order; overflows once it fell too far
     /// behind.
-    pub fn outbox(&self) -> Arc<Outbox> {
-        self.outbox.clone()
+    pub fn send_queue(&self) -> Arc<SendQueue> {
+        self.send_queue.clone()
     }
 
     /// Stores a message durably, then (if new) delivers it to the rest of the room.
@@ -217,7 +217,7 @@ impl Membership {
     pub fn start_catch_up(&self) {
         if let Some(me) = lock(&self.room.members).get_mut(&self.id) {
             me.live = false;
-            me.outbox.clear();
+            me.send_queue.clear();
         }
     }
 

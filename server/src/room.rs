@@ -2,7 +2,7 @@
 
 use crate::hub::{lock, Mode};
 use crate::log_safe::Escaped;
-use crate::outbox::{Outbox, Overflow};
+use crate::send_queue::{Overflow, SendQueue};
 use axum::extract::ws::Utf8Bytes;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -22,7 +22,7 @@ pub struct Member {
     pub mode: Mode,
     /// Receives live room messages (plain: always; wschat.v1: after its first hello).
     pub live: bool,
-    pub outbox: Arc<Outbox>,
+    pub send_queue: Arc<SendQueue>,
 }
 
 impl Room {
@@ -35,7 +35,7 @@ impl Room {
     }
 
     /// Hands a message to every live member but the sender. `seq` is `None` for text that was
-    /// not stored, which only plain members can receive. A member whose outbox overflows is
+    /// not stored, which only plain members can receive. A member whose send queue overflows is
     /// removed: its connection sees the overflow and closes with 1013.
     pub fn deliver(&self, from: u64, seq: Option<Seq>, id: Option<&str>, text: &str) {
         let plain = Utf8Bytes::from(text);
@@ -59,7 +59,7 @@ impl Room {
                 (Mode::WsChat, Some(envelope)) => envelope.clone(),
                 (Mode::WsChat, None) => return true,
             };
-            match m.outbox.push(frame) {
+            match m.send_queue.push(frame) {
                 Ok(()) => true,
                 Err(Overflow) => {
                     tracing::warn!(room = %Escaped(&self.name), conn = member_id, "member too slow, disconnecting");

@@ -42,7 +42,7 @@ pub async fn on_frame(peer: &mut Peer, member: &Membership, message: Message) ->
 }
 
 /// Answers `hello {after}`: the messages after `after` in pages, then `synced`, then live
-/// delivery (the connection loop's outbox).
+/// delivery (the connection loop's send queue).
 ///
 /// A page is read only once the one before it has been written to the socket (each send
 /// awaited, with the send timeout), so a long history costs a connection one page of memory

@@ -9,6 +9,9 @@
 //! One producer side (the room, under its members lock, never awaiting) and one consumer (the
 //! connection task). Frames are reference-counted, so a room message shared by many members is
 //! counted against each of them but stored once.
+//!
+//! Not an outbox: the client's `Outbox` holds messages the server has not acked yet; this
+//! holds frames the server has not sent yet.
 
 use axum::extract::ws::Utf8Bytes;
 use std::collections::VecDeque;
@@ -17,7 +20,7 @@ use tokio::sync::Notify;
 
 /// The queue; see the module docs.
 #[derive(Debug)]
-pub struct Outbox {
+pub struct SendQueue {
     limit: usize,
     state: Mutex<State>,
     ready: Notify,
@@ -34,10 +37,10 @@ struct State {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Overflow;
 
-impl Outbox {
+impl SendQueue {
     /// An empty queue holding at most `limit` bytes.
-    pub fn new(limit: usize) -> Outbox {
-        Outbox {
+    pub fn new(limit: usize) -> SendQueue {
+        SendQueue {
             limit,
             state: Mutex::default(),
             ready: Notify::new(),
@@ -115,7 +118,7 @@ mod tests {
 
     #[tokio::test]
     async fn counts_bytes_not_frames() {
-        let q = Outbox::new(100);
+        let q = SendQueue::new(100);
         for _ in 0..50 {
             q.push(text(1)).expect("many small frames fit");
         }
@@ -128,7 +131,7 @@ mod tests {
 
     #[tokio::test]
     async fn overflow_is_final_and_frees_the_queue() {
-        let q = Outbox::new(10);
+        let q = SendQueue::new(10);
         q.push(text(8)).expect("fits");
         assert_eq!(q.push(text(3)), Err(Overflow));
         assert_eq!(q.bytes(), 0);
@@ -138,7 +141,7 @@ mod tests {
 
     #[tokio::test]
     async fn pop_waits_for_a_push_and_keeps_order() {
-        let q = Arc::new(Outbox::new(1000));
+        let q = Arc::new(SendQueue::new(1000));
         let reader = tokio::spawn({
             let q = q.clone();
             async move {
@@ -159,7 +162,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_waiting_reader_learns_of_the_overflow() {
-        let q = Arc::new(Outbox::new(4));
+        let q = Arc::new(SendQueue::new(4));
         let reader = tokio::spawn({
             let q = q.clone();
             async move { q.pop().await }
@@ -175,7 +178,7 @@ mod tests {
 
     #[tokio::test]
     async fn clear_empties_without_undoing_an_overflow() {
-        let q = Outbox::new(10);
+        let q = SendQueue::new(10);
         q.push(text(6)).expect("fits");
         q.clear();
         assert_eq!(q.bytes(), 0);
