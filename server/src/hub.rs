@@ -17,9 +17,11 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use ws_chat_protocol::Seq;
 
-/// What a connection speaks, fixed by its handshake for the life of the connection: the
-/// selected sub-protocol, or the in-band query parameter when none was selected (see
-/// [`crate::ws_endpoint`]).
+/// What a connection speaks, fixed by its handshake (see [`crate::ws_endpoint`]): the
+/// selected sub-protocol, or the in-band query parameter when none was selected. One
+/// exception: an in-band connection whose client opens with plain text heard no `welcome`
+/// in time and took the server for a plain one, so it becomes a plain member (see
+/// [`Membership::become_plain`]) rather than get `error` envelopes it would show as chat.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     /// No sub-protocol: chat lines are bare text frames.

@@ -2,8 +2,8 @@
 //!
 //! A connection that selects the `wschat.v1` sub-protocol, or that selects none but asks for
 //! it in band (`?wschat=v1`), speaks the JSON envelopes of [`ws_chat_protocol`] (durable
-//! history, acks, catch-up); any other connection is a plain text peer. Both kinds share the
-//! rooms and the history.
+//! history, acks, catch-up); any other connection is a plain text peer, and so is an in-band
+//! one whose client opens with plain text. Both kinds share the rooms and the history.
 //!
 //! The binary is a thin wrapper around [`Server`], so tests run the very same server in
 //! process on a port of their own.

@@ -6,12 +6,19 @@
 //! the client's order of preference. Every 503 carries `Retry-After`: it means busy, come
 //! back, and the client's backoff does the rest.
 //!
-//! What the connection speaks is settled here, before the first frame: `wschat.v1` when that
+//! What the connection speaks is settled here, by the handshake: `wschat.v1` when that
 //! sub-protocol was selected; also `wschat.v1` when none was selected but the URL carries
 //! [`IN_BAND_QUERY`] (a ws-chat client behind a proxy that strips `Sec-WebSocket-Protocol`),
 //! and then the server speaks first with `welcome`; plain text otherwise, at once. A plain
-//! client such as the seed page never adds the parameter, so it never sees an envelope, and
-//! nobody waits on a guess.
+//! client such as the seed page never adds the parameter, so it never sees an envelope.
+//!
+//! `welcome` echoes the URL's [`IN_BAND_NONCE`] parameter as `nonce`: a member of a plain
+//! room can send the text of a `welcome` to everyone, but not with another client's nonce,
+//! so it cannot talk that client into speaking wschat.v1 to a plain server.
+//!
+//! The one exception to the handshake's word: an in-band connection whose client opens with
+//! plain text rather than an envelope (it heard no `welcome` in time and took the server for
+//! a plain one) becomes a plain member; see [`crate::connection`].
 
 use crate::connection::{self, Timing};
 use crate::handshake;
