@@ -12,6 +12,7 @@
 //! Everything is bounded: about two to three minutes in all, most of it spent waiting to see
 //! whether stuck clients get closed.
 
+mod args;
 mod client;
 mod crowd;
 mod flood;
@@ -20,25 +21,18 @@ mod report;
 mod run;
 mod stuck;
 
+use args::Args;
 use std::future::Future;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let mut server = PathBuf::from(env!("CARGO_BIN_EXE_ws-chat-server"));
-    let mut only: Option<String> = None;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--server" => match args.next() {
-                Some(path) => server = path.into(),
-                None => return usage("--server needs a path"),
-            },
-            "--only" => only = args.next(),
-            "--bench" => {} // added by `cargo bench`
-            other => return usage(&format!("unknown argument {other:?}")),
-        }
-    }
+    let default_server = PathBuf::from(env!("CARGO_BIN_EXE_ws-chat-server"));
+    let args = match Args::parse(std::env::args().skip(1), default_server) {
+        Ok(args) => args,
+        Err(problem) => return usage(&problem),
+    };
+    let server = args.server.clone();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(e) => return usage(&format!("cannot start tokio: {e}")),
@@ -47,7 +41,7 @@ fn main() -> ExitCode {
         "abuse benchmark: {} on 127.0.0.1, in-memory history, a fresh server per case",
         server.display()
     );
-    let wanted = |key: &str| only.as_deref().is_none_or(|o| o == key);
+    let wanted = |case: &str| args.wanted(case);
     let rows = runtime.block_on(async {
         let mut rows = Vec::new();
         if wanted("crowd") {
@@ -85,8 +79,6 @@ async fn case(name: &str, run: impl Future<Output = client::Result<report::Row>>
 }
 
 fn usage(problem: &str) -> ExitCode {
-    eprintln!(
-        "{problem}\nusage: abuse [--server PATH-TO-ws-chat-server] [--only crowd|stuck|hogs|flood]"
-    );
+    eprintln!("{problem}\n{}", args::usage());
     ExitCode::FAILURE
 }
