@@ -148,16 +148,7 @@ fn what_a_plain_server_took_leaves_the_saved_outbox_at_once() {
 
 #[test]
 fn a_message_the_server_could_not_store_is_queued_and_sent_again_later() {
-    let mut h = Harness::new(vec![]);
-    h.at(0, Event::UserConnect).open(1, SUBPROTOCOL);
-    h.server(
-        2,
-        ServerFrame::Synced {
-            head: 0,
-            gap: false,
-        },
-    );
-    h.take_sent();
+    let mut h = Harness::joined(2);
     h.at(10, send("m"));
     let id = h.take_id();
     h.take_sent();

@@ -60,6 +60,22 @@ impl Harness {
         h
     }
 
+    /// Connected at 0 to a wschat.v1 server (opened at 1), caught up to an empty room at `t`,
+    /// with the `hello` already taken.
+    fn joined(t: u64) -> Self {
+        let mut h = Self::new(vec![]);
+        h.at(0, Event::UserConnect).open(1, SUBPROTOCOL);
+        h.server(
+            t,
+            ServerFrame::Synced {
+                head: 0,
+                gap: false,
+            },
+        );
+        h.take_sent();
+        h
+    }
+
     fn at(&mut self, t: u64, event: Event) -> &mut Self {
         self.now = ms(t);
         self.engine.handle(event, self.now);
@@ -407,16 +423,7 @@ fn a_gap_in_history_is_marked() {
 
 #[test]
 fn bad_input_is_shown_and_loses_nothing() {
-    let mut h = Harness::new(vec![]);
-    h.at(0, Event::UserConnect).open(1, SUBPROTOCOL);
-    h.server(
-        1,
-        ServerFrame::Synced {
-            head: 0,
-            gap: false,
-        },
-    );
-    h.take_sent();
+    let mut h = Harness::joined(1);
     h.at(2, Event::Text("{not json".into()))
         .at(3, Event::Text(r#"{"type":"teleport"}"#.into()))
         .at(4, Event::Binary { len: 3 })
