@@ -1,5 +1,8 @@
 //! What the status element says about a [`Phase`]: the DOM contract's `data-state` and the text
 //! a person reads, with a live countdown while waiting.
+//!
+//! The countdown is kept apart from the rest of the text: the rest is announced to screen
+//! readers when it changes (a live region), and a countdown would be announced every second.
 
 use super::close_code::describe;
 use super::reconnect::{Now, Phase, StopReason};
@@ -8,7 +11,10 @@ use super::reconnect::{Now, Phase, StopReason};
 pub struct StatusView {
     /// `connecting` / `open` / `reconnecting` / `offline` / `closed`.
     pub state: &'static str,
+    /// What changed: announced to screen readers.
     pub text: String,
+    /// `, retrying in N s` while waiting: shown after `text`, never announced.
+    pub countdown: Option<String>,
     /// Show "Reconnect now".
     pub can_retry_now: bool,
     /// The Disconnect/Connect toggle shows "Connect".
@@ -17,6 +23,7 @@ pub struct StatusView {
 
 impl StatusView {
     pub fn new(phase: &Phase, now: Now) -> Self {
+        let mut countdown = None;
         let (state, text) = match phase {
             Phase::Connecting { attempt: 0 } => ("connecting", "Connecting…".to_owned()),
             Phase::Connecting { attempt } => {
@@ -35,10 +42,8 @@ impl StatusView {
                     }
                     None => "Connection lost".to_owned(),
                 };
-                (
-                    "reconnecting",
-                    format!("{lost}; attempt {attempt}, retrying in {secs} s"),
-                )
+                countdown = Some(format!(", retrying in {secs} s"));
+                ("reconnecting", format!("{lost}; attempt {attempt}"))
             }
             Phase::Offline => ("offline", "Offline: waiting for the network".to_owned()),
             Phase::Stopped(StopReason::User) => ("closed", "Disconnected".to_owned()),
@@ -57,6 +62,7 @@ impl StatusView {
         Self {
             state,
             text,
+            countdown,
             can_retry_now: matches!(
                 phase,
                 Phase::Waiting { .. }
@@ -147,10 +153,12 @@ mod tests {
         ];
         for (phase, state, text, retry, stopped) in cases {
             let v = StatusView::new(&phase, Duration::from_millis(6_500));
+            let shown = v.text.clone() + v.countdown.as_deref().unwrap_or_default();
             assert_eq!(
-                (v.state, v.text.as_str(), v.can_retry_now, v.stopped),
+                (v.state, shown.as_str(), v.can_retry_now, v.stopped),
                 (state, text, retry, stopped)
             );
+            assert!(!v.text.contains("retrying in"), "announced: {}", v.text);
         }
     }
 }

@@ -25,7 +25,15 @@ pub fn Composer(props: &ComposerProps) -> Html {
             on_send.emit(text);
         })
     };
-    let onclick = send.reform(|_: MouseEvent| ());
+    // After a click, typing goes on in the input.
+    let onclick = {
+        let input = input.clone();
+        send.reform(move |_: MouseEvent| {
+            if let Some(el) = input.cast::<HtmlInputElement>() {
+                let _ = el.focus();
+            }
+        })
+    };
     let onkeydown = {
         let send = send.clone();
         Callback::from(move |e: KeyboardEvent| {
@@ -38,8 +46,10 @@ pub fn Composer(props: &ComposerProps) -> Html {
     };
     html! {
         <div class="ws-chat-composer">
-            <input ref={input} type="text" data-role="message-input" aria-label="Message" {onkeydown} />
-            <button type="button" data-role="send" {onclick}>{ "Send" }</button>
+            <input ref={input} type="text" class="ws-chat-input" data-role="message-input"
+                aria-label="Message" placeholder="Message" autocomplete="off" enterkeyhint="send"
+                {onkeydown} />
+            <button type="button" class="ws-chat-send" data-role="send" {onclick}>{ "Send" }</button>
         </div>
     }
 }

@@ -57,7 +57,10 @@ pub fn MessageList(props: &MessageListProps) -> Html {
     let unseen = props.rows.unseen;
     html! {
         <>
-            <div class="ws-chat-messages" data-role="messages" ref={list} {onscroll}>
+            // A log: screen readers announce each message added (politely), not the status
+            // changes of messages already there.
+            <div class="ws-chat-messages" data-role="messages" role="log" aria-live="polite"
+                aria-relevant="additions" aria-label="Messages" tabindex="0" ref={list} {onscroll}>
                 if props.rows.earlier {
                     <button type="button" class="ws-chat-earlier" data-role="show-earlier" onclick={show_earlier}>
                         { "Show earlier messages" }

@@ -33,8 +33,15 @@ pub fn StatusBar(props: &StatusBarProps) -> Html {
         _ => None,
     };
     html! {
-        <div class="ws-chat-status" data-role="status" data-state={view.state} data-attempt={attempt}>
-            <span data-role="status-text">{ view.text }</span>
+        // A polite live region: a change of phase is announced; the countdown is hidden from
+        // screen readers, or it would be announced every second.
+        <div class="ws-chat-status" data-role="status" role="status" data-state={view.state} data-attempt={attempt}>
+            <span class="ws-chat-status-text" data-role="status-text">
+                { view.text }
+                if let Some(countdown) = view.countdown {
+                    <span aria-hidden="true">{ countdown }</span>
+                }
+            </span>
             if view.can_retry_now {
                 <button type="button" data-role="reconnect" onclick={retry}>{ "Reconnect now" }</button>
             }
