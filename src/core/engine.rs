@@ -9,6 +9,7 @@ use super::reconnect::{Command, Input, Now, Phase, Reconnect};
 use super::rng::Rng;
 use super::save_throttle::SaveThrottle;
 use std::collections::VecDeque;
+use ws_chat_protocol::Millis;
 
 /// Everything that can happen to a chat, from the socket, the page or the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,7 +18,12 @@ pub enum Event {
         protocol: String,
         extensions: String,
     },
-    Text(String),
+    /// A text frame, and the wall clock (ms since the epoch) when it arrived: the time shown
+    /// for a message whose server gives none (a plain server).
+    Text {
+        text: String,
+        wall_ms: Millis,
+    },
     Binary {
         len: usize,
     },
@@ -36,10 +42,19 @@ pub enum Event {
     /// The page came back from the back-forward cache: its outbox is its own again.
     PageShown,
     /// A typed message; `nonce` is 128 random bits from the browser's `crypto`, which become
-    /// the message's id (see [`Delivery::user_send`]).
+    /// the message's id (see [`Delivery::user_send`]); `wall_ms` is when it was typed.
     UserSend {
         text: String,
         nonce: u128,
+        wall_ms: Millis,
+    },
+    /// "Retry" on a failed message of ours.
+    UserRetry {
+        id: String,
+    },
+    /// "Remove" on a failed message of ours.
+    UserRemove {
+        id: String,
     },
     /// The browser would not even create the socket (`new WebSocket` threw): a blocked port,
     /// mixed content, a URL it rejects. Retrying the same URL cannot help.
@@ -103,12 +118,14 @@ impl Engine {
     /// A stopped engine; send [`Event::UserConnect`] to start. `target` is the WebSocket URL,
     /// or why there is none; an invalid `config` is reported the same way (and the defaults
     /// keep everything else working). `seed` feeds the backoff jitter, so it should be random
-    /// per page load and component.
+    /// per page load and component. `wall_ms` is the wall clock now (ms since the epoch), the
+    /// time shown for restored messages saved without one.
     pub fn new(
         config: EngineConfig,
         target: Result<String, String>,
         seed: u64,
         restored: Vec<StoredMessage>,
+        wall_ms: Millis,
     ) -> Self {
         let (config, target) = match config.validate() {
             Ok(()) => (config, target),
@@ -116,7 +133,7 @@ impl Engine {
         };
         let mut effects = VecDeque::new();
         let saves = SaveThrottle::new(config.delivery.save_every);
-        let delivery = Delivery::new(config.delivery, restored, &mut effects);
+        let delivery = Delivery::new(config.delivery, restored, wall_ms, &mut effects);
         let mut engine = Self {
             reconnect: Reconnect::new(config.reconnect, seed),
             delivery,
@@ -166,7 +183,7 @@ impl Engine {
                 }
             }
             // No logging here: a busy room delivers thousands of these a second.
-            Event::Text(text) => self.delivery.text_received(text, now, out),
+            Event::Text { text, wall_ms } => self.delivery.text_received(text, now, wall_ms, out),
             Event::Binary { len } => self.delivery.binary_received(len, now, out),
             Event::Error => log::warn!("socket error"),
             Event::Closed { code, reason } => {
@@ -182,11 +199,17 @@ impl Engine {
             Event::Visible => self.reconnect.handle(Input::Visible, now),
             Event::PageHidden => self.save_out_of_turn(true, now),
             Event::PageShown => self.save_out_of_turn(false, now),
-            Event::UserSend { text, nonce } => {
+            Event::UserSend {
+                text,
+                nonce,
+                wall_ms,
+            } => {
                 // Two u64 halves: u128 formatting would add its own code to the wasm.
                 let id = format!("{:016x}{:016x}", (nonce >> 64) as u64, nonce as u64);
-                self.delivery.user_send(text, id, out)
+                self.delivery.user_send(text, id, wall_ms, out)
             }
+            Event::UserRetry { id } => self.delivery.user_retry(&id, out),
+            Event::UserRemove { id } => self.delivery.user_remove(&id, out),
             Event::ConnectFailed { reason } => {
                 let url = self.target.as_deref().unwrap_or_default();
                 let reason = format!("the browser cannot connect to {url}: {reason}");

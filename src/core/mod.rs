@@ -15,6 +15,7 @@ pub mod reconnect;
 pub mod rng;
 pub mod save_throttle;
 pub mod seen_seqs;
+pub mod sender_runs;
 pub mod status_view;
 pub mod ws_url;
 
