@@ -24,7 +24,7 @@ use ws_chat_protocol::{
 };
 
 mod envelopes;
-mod failed;
+pub mod failed;
 mod negotiation;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -82,8 +82,8 @@ enum Mode {
 pub struct Delivery {
     config: DeliveryConfig,
     outbox: Outbox,
-    /// Messages that failed, newest last, kept for "Retry"; at most the outbox's capacity, so
-    /// failures cannot grow without bound (the oldest can no longer be retried).
+    /// Messages that failed, newest last, kept for "Retry"; at most [`failed::MAX_FAILED_KEPT`],
+    /// so failures cannot grow without bound (the oldest can no longer be retried).
     failed: VecDeque<StoredMessage>,
     /// The name from the config, cleaned.
     name: Option<String>,

@@ -7,11 +7,15 @@ use crate::core::outbox::StoredMessage;
 use crate::core::Effect;
 use std::collections::VecDeque;
 
+/// Failed messages kept for "Retry": enough for any real outage, and a bound on what a user
+/// pasting oversized text again and again can make this tab hold.
+pub const MAX_FAILED_KEPT: usize = 100;
+
 impl Delivery {
-    /// Keeps a failed message for "Retry". At most the outbox's capacity are kept: past that
+    /// Keeps a failed message for "Retry". At most [`MAX_FAILED_KEPT`] are kept: past that
     /// the oldest is forgotten (its row stays, but retrying it says it is too late).
     pub(super) fn keep_failed(&mut self, message: StoredMessage) {
-        if self.failed.len() >= self.config.outbox_capacity.max(1) {
+        if self.failed.len() >= MAX_FAILED_KEPT {
             self.failed.pop_front();
         }
         self.failed.push_back(message);
@@ -22,11 +26,14 @@ impl Delivery {
     /// it fails again (still too large, outbox still full) it stays failed with that reason.
     pub fn user_retry(&mut self, id: &str, out: &mut VecDeque<Effect>) {
         let Some(message) = self.take_failed(id) else {
-            notice(
-                out,
-                NoticeKind::Error,
-                "that message can no longer be retried: too many others failed since".into(),
-            );
+            // A second click on the same Retry finds it on its way already.
+            if !self.outbox.contains(id) {
+                notice(
+                    out,
+                    NoticeKind::Error,
+                    "that message can no longer be retried: too many others failed since".into(),
+                );
+            }
             return;
         };
         let outcome = self.enqueue(&message);
