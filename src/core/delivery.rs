@@ -203,36 +203,6 @@ impl Delivery {
         self.after_enqueue(message, &status, out);
     }
 
-    /// Puts a message in the outbox, or says why it fails.
-    fn enqueue(&mut self, message: &StoredMessage) -> OutStatus {
-        if message.text.len() > self.config.max_message_bytes {
-            return OutStatus::Failed(format!(
-                "too large: {} bytes, the limit is {}",
-                message.text.len(),
-                self.config.max_message_bytes
-            ));
-        }
-        match self.outbox.push(message.clone()) {
-            Ok(()) => OutStatus::Queued,
-            Err(full) => OutStatus::Failed(full.to_string()),
-        }
-    }
-
-    /// Sends what was queued, or keeps what failed for "Retry".
-    fn after_enqueue(
-        &mut self,
-        message: StoredMessage,
-        status: &OutStatus,
-        out: &mut VecDeque<Effect>,
-    ) {
-        if *status == OutStatus::Queued {
-            self.flush(out);
-            self.unsaved = true;
-        } else {
-            self.keep_failed(message);
-        }
-    }
-
     /// Hands every waiting message to the open socket, oldest first.
     fn flush(&mut self, out: &mut VecDeque<Effect>) {
         let plain = match self.mode {

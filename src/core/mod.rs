@@ -7,6 +7,7 @@ pub mod close_code;
 pub mod delivery;
 pub mod engine;
 pub mod engine_config;
+pub mod engine_io;
 pub mod entry;
 pub mod message_window;
 pub mod outbox;

@@ -1,8 +1,8 @@
-//! Messages that failed (too large, outbox full, rejected by the server): kept so the user can
-//! "Retry" them, until they "Remove" them.
+//! Whether a message can be queued, and the ones that failed (too large, outbox full, rejected
+//! by the server): kept so the user can "Retry" them, until they "Remove" them.
 
 use super::{notice, status, ui, Delivery};
-use crate::core::chat_state::{ChatAction, NoticeKind};
+use crate::core::chat_state::{ChatAction, NoticeKind, OutStatus};
 use crate::core::outbox::StoredMessage;
 use crate::core::Effect;
 use std::collections::VecDeque;
@@ -12,6 +12,36 @@ use std::collections::VecDeque;
 pub const MAX_FAILED_KEPT: usize = 100;
 
 impl Delivery {
+    /// Puts a message in the outbox, or says why it fails.
+    pub(super) fn enqueue(&mut self, message: &StoredMessage) -> OutStatus {
+        if message.text.len() > self.config.max_message_bytes {
+            return OutStatus::Failed(format!(
+                "too large: {} bytes, the limit is {}",
+                message.text.len(),
+                self.config.max_message_bytes
+            ));
+        }
+        match self.outbox.push(message.clone()) {
+            Ok(()) => OutStatus::Queued,
+            Err(full) => OutStatus::Failed(full.to_string()),
+        }
+    }
+
+    /// Sends what was queued, or keeps what failed for "Retry".
+    pub(super) fn after_enqueue(
+        &mut self,
+        message: StoredMessage,
+        status: &OutStatus,
+        out: &mut VecDeque<Effect>,
+    ) {
+        if *status == OutStatus::Queued {
+            self.flush(out);
+            self.unsaved = true;
+        } else {
+            self.keep_failed(message);
+        }
+    }
+
     /// Keeps a failed message for "Retry". At most [`MAX_FAILED_KEPT`] are kept: past that
     /// the oldest is forgotten (its row stays, but retrying it says it is too late).
     pub(super) fn keep_failed(&mut self, message: StoredMessage) {
