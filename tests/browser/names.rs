@@ -261,3 +261,51 @@ async fn a_message_the_server_rejects_offers_retry_and_remove() {
     )
     .await;
 }
+
+#[wasm_bindgen_test]
+async fn saved_outboxes_with_and_without_times_load() {
+    let key = "names-saved";
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    let hour_ago = js_sys::Date::now() - 3_600_000.0;
+    // Left behind by two tabs: one of an earlier version (no `at`), one with the typed time.
+    let old = format!("ws-chat:outbox:{key}:old-version-tab");
+    let new = format!("ws-chat:outbox:{key}:new-version-tab");
+    storage
+        .set_item(
+            &old,
+            r#"{"orphaned":true,"messages":[{"id":"names-saved-1","text":"from before"}]}"#,
+        )
+        .unwrap();
+    let record = format!(
+        r#"{{"orphaned":true,"messages":[{{"id":"names-saved-2","text":"typed earlier","at":{hour_ago}}}]}}"#
+    );
+    storage.set_item(&new, &record).unwrap();
+    // Nothing listens there: both stay queued.
+    let chat = mount("ws://127.0.0.1:9/ws", key);
+    let both = || chat.messages().len() == 2;
+    wait_until("the adopted messages", SHORT, both, || {
+        format!("{:?}", chat.messages())
+    })
+    .await;
+    let at = |text: &str| {
+        let time = message(&chat, text)
+            .query_selector("time[data-role=\"time\"]")
+            .unwrap()
+            .expect("a time");
+        js_sys::Date::parse(&time.get_attribute("datetime").unwrap_or_default())
+    };
+    assert!((js_sys::Date::now() - at("from before")).abs() < 60_000.0);
+    assert!((at("typed earlier") - hour_ago.floor()).abs() < 1.0);
+    drop(chat);
+    for k in saved_keys(&storage, key) {
+        storage.remove_item(&k).unwrap();
+    }
+}
+
+fn saved_keys(storage: &web_sys::Storage, key: &str) -> Vec<String> {
+    let prefix = format!("ws-chat:outbox:{key}:");
+    (0..storage.length().unwrap())
+        .filter_map(|i| storage.key(i).unwrap())
+        .filter(|k| k.starts_with(&prefix))
+        .collect()
+}
