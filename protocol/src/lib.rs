@@ -76,12 +76,15 @@ pub type Millis = u64;
 pub const MAX_NAME_CHARS: usize = 64;
 
 /// A display name as a server keeps it and a client sends it: trimmed, without control
-/// characters, at most [`MAX_NAME_CHARS`] characters; `None` when nothing is left. Shared so
-/// the client shows its own name exactly as others will see it.
+/// characters or invisible direction and width controls (which could make one name look
+/// like another, or reverse the text after it), at most [`MAX_NAME_CHARS`] characters;
+/// `None` when nothing is left. Shared so the client shows its own name exactly as others
+/// will see it.
 pub fn clean_name(name: &str) -> Option<String> {
+    let invisible = |c: char| matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}');
     let kept: String = name
         .chars()
-        .filter(|c| !c.is_control())
+        .filter(|&c| !c.is_control() && !invisible(c))
         .collect::<String>()
         .trim()
         .chars()

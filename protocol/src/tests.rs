@@ -189,8 +189,10 @@ fn the_hand_written_encoder_writes_what_serde_json_writes() {
 #[test]
 fn names_are_trimmed_stripped_of_control_characters_and_capped() {
     let long = "é".repeat(MAX_NAME_CHARS + 10);
-    let cases: [(&str, Option<&str>); 7] = [
+    let cases: [(&str, Option<&str>); 9] = [
         ("Ann", Some("Ann")),
+        ("\u{202e}nnA\u{200b}", Some("nnA")),
+        ("\u{feff}\u{2066}", None),
         ("  Ann  ", Some("Ann")),
         ("A\u{0}n\nn\u{1b}[31m", Some("Ann[31m")),
         ("", None),
