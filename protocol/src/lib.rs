@@ -81,7 +81,14 @@ pub const MAX_NAME_CHARS: usize = 64;
 /// `None` when nothing is left. Shared so the client shows its own name exactly as others
 /// will see it.
 pub fn clean_name(name: &str) -> Option<String> {
-    let invisible = |c: char| matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}');
+    // Zero-width spaces and joiners, marks and embeddings, word joiner and isolates, BOM.
+    const INVISIBLE: [(char, char); 4] = [
+        ('\u{200b}', '\u{200f}'),
+        ('\u{202a}', '\u{202e}'),
+        ('\u{2060}', '\u{2069}'),
+        ('\u{feff}', '\u{feff}'),
+    ];
+    let invisible = |c: char| INVISIBLE.iter().any(|&(lo, hi)| (lo..=hi).contains(&c));
     let kept: String = name
         .chars()
         .filter(|&c| !c.is_control() && !invisible(c))
