@@ -12,6 +12,8 @@ mod support;
 mod chaos;
 #[path = "browser/chat.rs"]
 mod chat;
+#[path = "browser/names.rs"]
+mod names;
 #[path = "browser/peers.rs"]
 mod peers;
 #[path = "browser/reconnect.rs"]

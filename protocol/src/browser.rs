@@ -46,5 +46,7 @@ pub(crate) fn parse_raw(text: &str) -> Result<RawServerFrame, DecodeError> {
         head: seq("head")?,
         gap,
         nonce: string("nonce")?,
+        from: string("from")?,
+        ts: seq("ts")?,
     })
 }

@@ -6,18 +6,21 @@
 //!
 //! | direction | envelope | meaning |
 //! |---|---|---|
-//! | client → server | `hello {after}` | (re)joined; send every room message with `seq > after` (`0` on a first join: the history; `null`: none, just the head) |
+//! | client → server | `hello {after, name?}` | (re)joined; send every room message with `seq > after` (`0` on a first join: the history; `null`: none, just the head). `name`: the display name the server attaches as `from` to this connection's messages from now on |
 //! | client → server | `send {id, text}` | a chat message with a client-made id, unique per browser |
 //! | client → server | `ping` | heartbeat; the server answers `pong` |
-//! | server → client | `ack {id, seq}` | `id` is durably in the room's history at `seq` (also for a re-sent id) |
+//! | server → client | `ack {id, seq, ts?}` | `id` is durably in the room's history at `seq` (also for a re-sent id), stamped with the server time `ts` |
 //! | server → client | `reject {id, reason}` | `id` will never be accepted (too large, empty …) |
-//! | server → client | `msg {seq, id, text}` | a room message, live or as catch-up; `id` is absent for plain-text senders |
+//! | server → client | `msg {seq, id?, text, from?, ts?}` | a room message, live or as catch-up; `id` is absent for plain-text senders, `from` for senders without a name; `ts` is when the server stored it |
 //! | server → client | `synced {head, gap}` | catch-up done; `gap`: history no longer held everything after `after` |
 //! | server → client | `pong` | heartbeat answer |
 //! | server → client | `error {reason, id?}` | the server could not understand a frame; with `id`: it could not store that message now (send it again later) |
 //! | server → client | `welcome {nonce?}` | in-band only: the first frame, saying the server speaks wschat.v1, with the URL's [`IN_BAND_NONCE`] parameter echoed (see [`IN_BAND_QUERY`]) |
 //!
-//! Unknown `type`s and malformed JSON decode to a [`DecodeError`], never a panic.
+//! Unknown `type`s and malformed JSON decode to a [`DecodeError`], never a panic. `name`,
+//! `from` and `ts` are optional on the wire so that peers from before they existed still
+//! understand each other; a `ts` is milliseconds since the Unix epoch on the server's clock.
+//! Names are unauthenticated labels: anyone can pick any name.
 //!
 //! The browser client links no JSON library: it writes its envelopes with [`json`] and reads
 //! the server's with the browser's own `JSON.parse` ([`browser`]), which keeps serde and
@@ -66,6 +69,38 @@ pub const MAX_TEXT_BYTES: usize = 16 * 1024;
 /// A room sequence number: 1 for a room's first message, then strictly increasing.
 pub type Seq = u64;
 
+/// Milliseconds since the Unix epoch, as the server's clock had it when it stored a message.
+pub type Millis = u64;
+
+/// Longest display name, in characters, a server keeps from `hello` (it cuts longer ones).
+pub const MAX_NAME_CHARS: usize = 64;
+
+/// A display name as a server keeps it and a client sends it: trimmed, without control
+/// characters or invisible direction and width controls (which could make one name look
+/// like another, or reverse the text after it), at most [`MAX_NAME_CHARS`] characters;
+/// `None` when nothing is left. Shared so the client shows its own name exactly as others
+/// will see it.
+pub fn clean_name(name: &str) -> Option<String> {
+    // Zero-width spaces and joiners, marks and embeddings, word joiner and isolates, BOM.
+    const INVISIBLE: [(char, char); 4] = [
+        ('\u{200b}', '\u{200f}'),
+        ('\u{202a}', '\u{202e}'),
+        ('\u{2060}', '\u{2069}'),
+        ('\u{feff}', '\u{feff}'),
+    ];
+    let invisible = |c: char| INVISIBLE.iter().any(|&(lo, hi)| (lo..=hi).contains(&c));
+    let kept: String = name
+        .chars()
+        .filter(|&c| !c.is_control() && !invisible(c))
+        .collect::<String>()
+        .trim()
+        .chars()
+        .take(MAX_NAME_CHARS)
+        .collect();
+    let kept = kept.trim_end();
+    (!kept.is_empty()).then(|| kept.to_owned())
+}
+
 /// Envelopes a client sends.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(
@@ -74,8 +109,19 @@ pub type Seq = u64;
     serde(tag = "type", rename_all = "snake_case")
 )]
 pub enum ClientFrame {
-    Hello { after: Option<Seq> },
-    Send { id: String, text: String },
+    Hello {
+        after: Option<Seq>,
+        /// The display name for this connection's messages; absent: none.
+        #[cfg_attr(
+            not(target_arch = "wasm32"),
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
+        name: Option<String>,
+    },
+    Send {
+        id: String,
+        text: String,
+    },
     Ping,
 }
 
@@ -93,6 +139,12 @@ pub enum ServerFrame {
     Ack {
         id: String,
         seq: Seq,
+        /// When the server stored it; absent from servers older than this field.
+        #[cfg_attr(
+            not(target_arch = "wasm32"),
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
+        ts: Option<Millis>,
     },
     Reject {
         id: String,
@@ -106,6 +158,18 @@ pub enum ServerFrame {
         )]
         id: Option<String>,
         text: String,
+        /// The sender's display name, if it gave one.
+        #[cfg_attr(
+            not(target_arch = "wasm32"),
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
+        from: Option<String>,
+        /// When the server stored it; absent from servers older than this field.
+        #[cfg_attr(
+            not(target_arch = "wasm32"),
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
+        ts: Option<Millis>,
     },
     Synced {
         head: Seq,
@@ -144,6 +208,8 @@ struct RawServerFrame {
     head: Option<Seq>,
     gap: Option<bool>,
     nonce: Option<String>,
+    from: Option<String>,
+    ts: Option<Millis>,
 }
 
 impl TryFrom<RawServerFrame> for ServerFrame {
@@ -156,6 +222,7 @@ impl TryFrom<RawServerFrame> for ServerFrame {
             "ack" => ServerFrame::Ack {
                 id: raw.id.ok_or_else(|| need("id"))?,
                 seq: raw.seq.ok_or_else(|| need("seq"))?,
+                ts: raw.ts,
             },
             "reject" => ServerFrame::Reject {
                 id: raw.id.ok_or_else(|| need("id"))?,
@@ -165,6 +232,8 @@ impl TryFrom<RawServerFrame> for ServerFrame {
                 seq: raw.seq.ok_or_else(|| need("seq"))?,
                 id: raw.id,
                 text: raw.text.ok_or_else(|| need("text"))?,
+                from: raw.from,
+                ts: raw.ts,
             },
             "synced" => ServerFrame::Synced {
                 head: raw.head.ok_or_else(|| need("head"))?,
@@ -202,11 +271,15 @@ impl ClientFrame {
     pub fn encode(&self) -> String {
         let mut out = String::with_capacity(32);
         match self {
-            ClientFrame::Hello { after } => {
+            ClientFrame::Hello { after, name } => {
                 out.push_str(r#"{"type":"hello","after":"#);
                 match after {
                     Some(seq) => out.push_str(&seq.to_string()),
                     None => out.push_str("null"),
+                }
+                if let Some(name) = name {
+                    out.push_str(r#","name":"#);
+                    json::write_str(&mut out, name);
                 }
             }
             ClientFrame::Send { id, text } => {

@@ -6,12 +6,25 @@ use super::*;
 fn client_frames_round_trip_with_documented_shape() {
     let cases = [
         (
-            ClientFrame::Hello { after: None },
+            ClientFrame::Hello {
+                after: None,
+                name: None,
+            },
             r#"{"type":"hello","after":null}"#,
         ),
         (
-            ClientFrame::Hello { after: Some(7) },
+            ClientFrame::Hello {
+                after: Some(7),
+                name: None,
+            },
             r#"{"type":"hello","after":7}"#,
+        ),
+        (
+            ClientFrame::Hello {
+                after: Some(0),
+                name: Some("Ann \"A\"".into()),
+            },
+            r#"{"type":"hello","after":0,"name":"Ann \"A\""}"#,
         ),
         (
             ClientFrame::Send {
@@ -35,8 +48,17 @@ fn server_frames_round_trip_with_documented_shape() {
             ServerFrame::Ack {
                 id: "x".into(),
                 seq: 3,
+                ts: None,
             },
             r#"{"type":"ack","id":"x","seq":3}"#,
+        ),
+        (
+            ServerFrame::Ack {
+                id: "x".into(),
+                seq: 3,
+                ts: Some(1_795_000_000_123),
+            },
+            r#"{"type":"ack","id":"x","seq":3,"ts":1795000000123}"#,
         ),
         (
             ServerFrame::Reject {
@@ -50,6 +72,8 @@ fn server_frames_round_trip_with_documented_shape() {
                 seq: 4,
                 id: None,
                 text: "plain".into(),
+                from: None,
+                ts: None,
             },
             r#"{"type":"msg","seq":4,"text":"plain"}"#,
         ),
@@ -58,8 +82,20 @@ fn server_frames_round_trip_with_documented_shape() {
                 seq: 5,
                 id: Some("y".into()),
                 text: "t".into(),
+                from: None,
+                ts: None,
             },
             r#"{"type":"msg","seq":5,"id":"y","text":"t"}"#,
+        ),
+        (
+            ServerFrame::Msg {
+                seq: 6,
+                id: Some("y".into()),
+                text: "t".into(),
+                from: Some("Ann".into()),
+                ts: Some(1_795_000_000_000),
+            },
+            r#"{"type":"msg","seq":6,"id":"y","text":"t","from":"Ann","ts":1795000000000}"#,
         ),
         (
             ServerFrame::Synced { head: 9, gap: true },
@@ -109,6 +145,9 @@ fn malformed_and_unknown_envelopes_are_errors_not_panics() {
         r#"{"type":"ack","id":1,"seq":"x"}"#,
         r#"{"type":"msg","seq":-1,"text":"t"}"#,
         r#"{"type":"ack","id":"x"}"#,
+        r#"{"type":"ack","id":"x","seq":1,"ts":-5}"#,
+        r#"{"type":"msg","seq":1,"text":"t","ts":"noon"}"#,
+        r#"{"type":"msg","seq":1,"text":"t","from":7}"#,
         "{\"type\":\"msg\",\"seq\":1,\"text\":\"\\ud800\"}",
     ];
     for text in bad {
@@ -123,9 +162,13 @@ fn the_hand_written_encoder_writes_what_serde_json_writes() {
     let mut nasty: String = (0u8..0x80).map(char::from).collect();
     nasty.push_str("é 中文 🎉 \u{2028}\u{2029} \\\" </script>");
     let frames = [
-        ClientFrame::Hello { after: None },
+        ClientFrame::Hello {
+            after: None,
+            name: None,
+        },
         ClientFrame::Hello {
             after: Some(u64::MAX),
+            name: Some(nasty.clone()),
         },
         ClientFrame::Ping,
         ClientFrame::Send {
@@ -141,4 +184,26 @@ fn the_hand_written_encoder_writes_what_serde_json_writes() {
         assert_eq!(frame.encode(), serde_json::to_string(&frame).unwrap());
         assert_eq!(ClientFrame::decode(&frame.encode()), Ok(frame));
     }
+}
+
+#[test]
+fn names_are_trimmed_stripped_of_control_characters_and_capped() {
+    let long = "é".repeat(MAX_NAME_CHARS + 10);
+    let cases: [(&str, Option<&str>); 9] = [
+        ("Ann", Some("Ann")),
+        ("\u{202e}nnA\u{200b}", Some("nnA")),
+        ("\u{feff}\u{2066}", None),
+        ("  Ann  ", Some("Ann")),
+        ("A\u{0}n\nn\u{1b}[31m", Some("Ann[31m")),
+        ("", None),
+        (" \t\r\n ", None),
+        ("\u{7f}\u{85}", None),
+        (&long, Some(&long[..MAX_NAME_CHARS * 2])),
+    ];
+    for (input, kept) in cases {
+        assert_eq!(clean_name(input).as_deref(), kept, "{input:?}");
+    }
+    // Cutting never leaves trailing blanks.
+    let spaced = format!("{} x", "a".repeat(MAX_NAME_CHARS - 1));
+    assert_eq!(clean_name(&spaced), Some("a".repeat(MAX_NAME_CHARS - 1)));
 }

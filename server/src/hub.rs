@@ -11,11 +11,11 @@ use crate::store::{Appended, Page, Store, StoreError};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
-use ws_chat_protocol::Seq;
+use ws_chat_protocol::{Millis, Seq};
 
 /// What a connection speaks, fixed by its handshake (see [`crate::ws_endpoint`]): the
 /// selected sub-protocol, or the in-band query parameter when none was selected. One
@@ -109,6 +109,7 @@ impl Hub {
             room,
             id,
             mode,
+            name: None,
             send_queue,
             faults,
         })
@@ -171,6 +172,9 @@ pub struct Membership {
     room: Arc<Room>,
     id: u64,
     mode: Mode,
+    /// The display name from this connection's latest `hello` (already cleaned), attached as
+    /// `from` to what it sends from then on. Plain members never have one.
+    name: Option<String>,
     /// Live room messages for this connection, in seq order; overflows if it was too slow.
     send_queue: Arc<SendQueue>,
     /// Fault-injection commands.
@@ -198,19 +202,35 @@ impl Membership {
         self.send_queue.clone()
     }
 
-    /// Stores a message durably, then (if new) delivers it to the rest of the room.
-    pub async fn publish(&self, id: Option<&str>, text: &str) -> Result<Appended, StoreError> {
+    /// Sets (or, with `None`, clears) the name this connection's later messages carry.
+    pub fn set_name(&mut self, name: Option<String>) {
+        self.name = name;
+    }
+
+    /// Stores a message durably, with this member's name and the server's time, then (if new)
+    /// delivers it to the rest of the room. Returns what was stored and the time it carries.
+    pub async fn publish(
+        &self,
+        id: Option<&str>,
+        text: &str,
+    ) -> Result<(Appended, Millis), StoreError> {
+        let from = self.name.as_deref().filter(|_| self.mode == Mode::WsChat);
         let _order = self.room.order.lock().await;
-        let appended = self.hub.store.append(&self.room.name, id, text).await?;
+        let ts = now_millis();
+        let appended = self
+            .hub
+            .store
+            .append(&self.room.name, id, text, from, ts)
+            .await?;
         if let Appended::New(seq) = appended {
-            self.room.deliver(self.id, Some(seq), id, text);
+            self.room.deliver(self.id, Some((seq, ts)), id, from, text);
         }
-        Ok(appended)
+        Ok((appended, ts))
     }
 
     /// Relays text that cannot go into the history to the room's plain members only.
     pub fn relay_unstored(&self, text: &str) {
-        self.room.deliver(self.id, None, None, text);
+        self.room.deliver(self.id, None, None, None, text);
     }
 
     /// Starts a catch-up (every `hello` does): live delivery stops and whatever is queued is
@@ -263,6 +283,13 @@ impl Drop for Membership {
     fn drop(&mut self) {
         self.hub.leave(&self.room, self.id);
     }
+}
+
+/// The server's wall clock in ms since the Unix epoch (0 if it is set before 1970).
+fn now_millis() -> Millis {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| {
+        Millis::try_from(d.as_millis()).unwrap_or(Millis::MAX)
+    })
 }
 
 /// Locks a std mutex; a panic elsewhere must not take the whole server down with it.

@@ -21,6 +21,7 @@ mod log_safe;
 mod origin;
 mod peer;
 mod room;
+mod schema;
 mod send_queue;
 mod signals;
 mod static_files;

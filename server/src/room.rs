@@ -6,7 +6,7 @@ use crate::send_queue::{Overflow, SendQueue};
 use axum::extract::ws::Utf8Bytes;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use ws_chat_protocol::{Seq, ServerFrame};
+use ws_chat_protocol::{Millis, Seq, ServerFrame};
 
 /// One chat room: its members and the lock that orders its messages.
 pub struct Room {
@@ -34,24 +34,34 @@ impl Room {
         }
     }
 
-    /// Hands a message to every live member but the sender. `seq` is `None` for text that was
-    /// not stored, which only plain members can receive. A member whose send queue overflows is
+    /// Hands a message from member `sender` to every live member but the sender. `stored` (its
+    /// seq and time) is `None` for text that was not stored, which only plain members can
+    /// receive; `from` is the sender's display name. A member whose send queue overflows is
     /// removed: its connection sees the overflow and closes with 1013.
-    pub fn deliver(&self, from: u64, seq: Option<Seq>, id: Option<&str>, text: &str) {
+    pub fn deliver(
+        &self,
+        sender: u64,
+        stored: Option<(Seq, Millis)>,
+        id: Option<&str>,
+        from: Option<&str>,
+        text: &str,
+    ) {
         let plain = Utf8Bytes::from(text);
-        let envelope = seq.map(|seq| {
+        let envelope = stored.map(|(seq, ts)| {
             Utf8Bytes::from(
                 ServerFrame::Msg {
                     seq,
                     id: id.map(str::to_owned),
                     text: text.to_owned(),
+                    from: from.map(str::to_owned),
+                    ts: Some(ts),
                 }
                 .encode(),
             )
         });
         let mut members = lock(&self.members);
         members.retain(|&member_id, m| {
-            if member_id == from || !m.live {
+            if member_id == sender || !m.live {
                 return true;
             }
             let frame = match (m.mode, &envelope) {

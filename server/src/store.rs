@@ -17,7 +17,7 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
 use tokio::sync::oneshot;
-use ws_chat_protocol::Seq;
+use ws_chat_protocol::{Millis, Seq};
 
 /// Anything that went wrong in the store; the text is for logs and error frames.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +44,10 @@ pub struct StoredMessage {
     /// The sender's id; `None` for plain-text senders.
     pub id: Option<String>,
     pub text: String,
+    /// The sender's display name, if it had one.
+    pub from: Option<String>,
+    /// When it was stored (ms since the epoch); `None` for rows from before times were kept.
+    pub ts: Option<Millis>,
 }
 
 /// What an append did.
@@ -51,8 +55,9 @@ pub struct StoredMessage {
 pub enum Appended {
     /// Stored now at this seq.
     New(Seq),
-    /// The room already holds this id with this text (a re-send): nothing was stored.
-    Duplicate(Seq),
+    /// The room already holds this id with this text (a re-send): nothing was stored. The
+    /// time is the one stored with it the first time (`None` for rows older than times).
+    Duplicate(Seq, Option<Millis>),
     /// The room already holds this id with another text: nothing was stored. Ids are chosen by
     /// clients, so this is someone else's message (or a forgery of one) under that id, and
     /// acking it would tell the sender its own text was stored when it was not.
@@ -124,16 +129,19 @@ impl Store {
         Ok(Store { jobs })
     }
 
-    /// Stores a message unless the room already holds `id` (see [`Appended`]); prunes the room
-    /// to `history`.
+    /// Stores a message with its sender's name and time `ts` unless the room already holds
+    /// `id` (see [`Appended`]); prunes the room to `history`.
     pub async fn append(
         &self,
         room: &str,
         id: Option<&str>,
         text: &str,
+        from: Option<&str>,
+        ts: Millis,
     ) -> Result<Appended, StoreError> {
         let (room, id, text) = (room.to_owned(), id.map(str::to_owned), text.to_owned());
-        self.run(move |db| append(db, &room, id.as_deref(), &text))
+        let from = from.map(str::to_owned);
+        self.run(move |db| append(db, &room, id.as_deref(), &text, from.as_deref(), ts))
             .await
     }
 
@@ -176,31 +184,31 @@ fn open_connection(path: Option<&Path>, busy_timeout: Duration) -> Result<Connec
     conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.busy_timeout(busy_timeout)?;
-    conn.execute_batch(
-        "CREATE TABLE IF NOT EXISTS messages (
-             room TEXT NOT NULL,
-             seq  INTEGER NOT NULL,
-             id   TEXT,
-             text TEXT NOT NULL,
-             PRIMARY KEY (room, seq)
-         );
-         CREATE UNIQUE INDEX IF NOT EXISTS messages_room_id ON messages (room, id);",
-    )?;
+    crate::schema::create_or_migrate(&conn)?;
     Ok(conn)
 }
 
-fn append(db: &mut Db, room: &str, id: Option<&str>, text: &str) -> Result<Appended, StoreError> {
+fn append(
+    db: &mut Db,
+    room: &str,
+    id: Option<&str>,
+    text: &str,
+    from: Option<&str>,
+    ts: Millis,
+) -> Result<Appended, StoreError> {
     let history = db.history;
     let tx = db
         .conn
         .transaction_with_behavior(TransactionBehavior::Immediate)?;
     if let Some(id) = id {
-        let existing: Option<(i64, String)> = tx
-            .prepare_cached("SELECT seq, text FROM messages WHERE room = ?1 AND id = ?2")?
-            .query_row(params![room, id], |r| Ok((r.get(0)?, r.get(1)?)))
+        let existing: Option<(i64, String, Option<i64>)> = tx
+            .prepare_cached("SELECT seq, text, ts FROM messages WHERE room = ?1 AND id = ?2")?
+            .query_row(params![room, id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?;
         match existing {
-            Some((seq, stored)) if stored == text => return Ok(Appended::Duplicate(to_seq(seq))),
+            Some((seq, stored, ts)) if stored == text => {
+                return Ok(Appended::Duplicate(to_seq(seq), ts.map(to_millis)))
+            }
             Some(_) => return Ok(Appended::IdTaken),
             None => {}
         }
@@ -208,8 +216,17 @@ fn append(db: &mut Db, room: &str, id: Option<&str>, text: &str) -> Result<Appen
     let seq: i64 = tx
         .prepare_cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE room = ?1")?
         .query_row([room], |r| r.get(0))?;
-    tx.prepare_cached("INSERT INTO messages (room, seq, id, text) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![room, seq, id, text])?;
+    tx.prepare_cached(
+        "INSERT INTO messages (room, seq, id, text, sender, ts) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        room,
+        seq,
+        id,
+        text,
+        from,
+        i64::try_from(ts).unwrap_or(i64::MAX)
+    ])?;
     tx.prepare_cached("DELETE FROM messages WHERE room = ?1 AND seq <= ?2")?
         .execute(params![room, seq - history])?;
     tx.commit()?;
@@ -235,7 +252,8 @@ fn page(
     };
     let gap = oldest.is_some_and(|oldest| to_seq(oldest) > after.saturating_add(1)) && head > after;
     let mut stmt = conn.prepare_cached(
-        "SELECT seq, id, text FROM messages WHERE room = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+        "SELECT seq, id, text, sender, ts FROM messages
+         WHERE room = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
     )?;
     let messages = stmt
         .query_map(
@@ -249,6 +267,8 @@ fn page(
                     seq: to_seq(r.get(0)?),
                     id: r.get(1)?,
                     text: r.get(2)?,
+                    from: r.get(3)?,
+                    ts: r.get::<_, Option<i64>>(4)?.map(to_millis),
                 })
             },
         )?
@@ -265,6 +285,11 @@ fn page(
 /// Seqs are written by this module and always positive; a corrupt negative one reads as 0.
 fn to_seq(v: i64) -> Seq {
     Seq::try_from(v).unwrap_or(0)
+}
+
+/// Times are written by this module and never negative; a corrupt negative one reads as 0.
+fn to_millis(v: i64) -> Millis {
+    Millis::try_from(v).unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 use super::*;
 
 const BUSY: Duration = Duration::from_secs(5);
+const TS: Millis = 1_795_000_000_000;
 
 fn texts(c: &Page) -> Vec<(Seq, Option<&str>, &str)> {
     c.messages
@@ -14,18 +15,30 @@ fn texts(c: &Page) -> Vec<(Seq, Option<&str>, &str)> {
 #[tokio::test]
 async fn appends_number_rooms_independently_and_dedupe_ids() {
     let s = Store::open(None, 10, BUSY).await.expect("open");
-    assert_eq!(s.append("a", Some("x"), "1").await, Ok(Appended::New(1)));
-    assert_eq!(s.append("a", None, "2").await, Ok(Appended::New(2)));
-    assert_eq!(s.append("b", Some("x"), "1b").await, Ok(Appended::New(1)));
     assert_eq!(
-        s.append("a", Some("x"), "1").await,
-        Ok(Appended::Duplicate(1))
+        s.append("a", Some("x"), "1", None, TS).await,
+        Ok(Appended::New(1))
     );
     assert_eq!(
-        s.append("a", Some("x"), "other text").await,
+        s.append("a", None, "2", None, TS).await,
+        Ok(Appended::New(2))
+    );
+    assert_eq!(
+        s.append("b", Some("x"), "1b", None, TS).await,
+        Ok(Appended::New(1))
+    );
+    assert_eq!(
+        s.append("a", Some("x"), "1", None, TS).await,
+        Ok(Appended::Duplicate(1, Some(TS)))
+    );
+    assert_eq!(
+        s.append("a", Some("x"), "other text", None, TS).await,
         Ok(Appended::IdTaken)
     );
-    assert_eq!(s.append("a", None, "3").await, Ok(Appended::New(3)));
+    assert_eq!(
+        s.append("a", None, "3", None, TS).await,
+        Ok(Appended::New(3))
+    );
     let c = s.page("a", Some(1), 100).await.expect("page");
     assert_eq!(texts(&c), [(2, None, "2"), (3, None, "3")]);
     assert_eq!((c.head, c.gap), (3, false));
@@ -45,7 +58,7 @@ async fn appends_number_rooms_independently_and_dedupe_ids() {
 async fn pruning_keeps_the_newest_and_reports_gaps() {
     let s = Store::open(None, 3, BUSY).await.expect("open");
     for i in 1..=5 {
-        s.append("r", Some(&format!("id{i}")), &i.to_string())
+        s.append("r", Some(&format!("id{i}")), &i.to_string(), None, TS)
             .await
             .expect("append");
     }
@@ -59,10 +72,13 @@ async fn pruning_keeps_the_newest_and_reports_gaps() {
     assert!(!s.page("r", Some(5), 100).await.expect("page").gap);
     assert!(!s.page("r", Some(u64::MAX), 100).await.expect("page").gap);
     // id1 fell out of the window: it is a new message now, and seq keeps counting.
-    assert_eq!(s.append("r", Some("id1"), "1").await, Ok(Appended::New(6)));
     assert_eq!(
-        s.append("r", Some("id5"), "5").await,
-        Ok(Appended::Duplicate(5))
+        s.append("r", Some("id1"), "1", None, TS).await,
+        Ok(Appended::New(6))
+    );
+    assert_eq!(
+        s.append("r", Some("id5"), "5", None, TS).await,
+        Ok(Appended::Duplicate(5, Some(TS)))
     );
 }
 
@@ -70,7 +86,9 @@ async fn pruning_keeps_the_newest_and_reports_gaps() {
 async fn pages_follow_each_other_and_the_last_one_reaches_the_head() {
     let s = Store::open(None, 100, BUSY).await.expect("open");
     for i in 1..=7 {
-        s.append("r", None, &i.to_string()).await.expect("append");
+        s.append("r", None, &i.to_string(), None, TS)
+            .await
+            .expect("append");
     }
     let seqs = |p: &Page| p.messages.iter().map(|m| m.seq).collect::<Vec<_>>();
     let first = s.page("r", Some(0), 3).await.expect("page");
@@ -98,14 +116,19 @@ async fn history_and_seq_survive_reopening_the_file() {
     let path = dir.path().join("h.sqlite3");
     {
         let s = Store::open(Some(&path), 100, BUSY).await.expect("open");
-        s.append("r", Some("a"), "one").await.expect("append");
+        s.append("r", Some("a"), "one", None, TS)
+            .await
+            .expect("append");
     }
     let s = Store::open(Some(&path), 100, BUSY).await.expect("reopen");
     assert_eq!(
-        s.append("r", Some("a"), "one").await,
-        Ok(Appended::Duplicate(1))
+        s.append("r", Some("a"), "one", None, TS).await,
+        Ok(Appended::Duplicate(1, Some(TS)))
     );
-    assert_eq!(s.append("r", Some("b"), "two").await, Ok(Appended::New(2)));
+    assert_eq!(
+        s.append("r", Some("b"), "two", None, TS).await,
+        Ok(Appended::New(2))
+    );
 }
 
 #[tokio::test]
@@ -113,4 +136,66 @@ async fn an_unopenable_file_is_an_error_not_a_panic() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("missing-dir").join("h.sqlite3");
     assert!(Store::open(Some(&path), 10, BUSY).await.is_err());
+}
+
+#[tokio::test]
+async fn the_sender_name_and_time_are_stored_and_read_back() {
+    let s = Store::open(None, 10, BUSY).await.expect("open");
+    s.append("r", Some("a"), "hi", Some("Ann"), TS)
+        .await
+        .expect("append");
+    s.append("r", None, "plain", None, TS + 5)
+        .await
+        .expect("append");
+    let page = s.page("r", Some(0), 10).await.expect("page");
+    let got: Vec<_> = page
+        .messages
+        .iter()
+        .map(|m| (m.seq, m.from.as_deref(), m.ts))
+        .collect();
+    assert_eq!(got, [(1, Some("Ann"), Some(TS)), (2, None, Some(TS + 5))]);
+    // A re-send keeps the first time, whatever the clock says now.
+    assert_eq!(
+        s.append("r", Some("a"), "hi", Some("Ann"), TS + 99).await,
+        Ok(Appended::Duplicate(1, Some(TS)))
+    );
+}
+
+#[tokio::test]
+async fn a_database_from_before_names_and_times_is_migrated_in_place() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("old.sqlite3");
+    {
+        let old = Connection::open(&path).expect("create");
+        old.execute_batch(
+            "CREATE TABLE messages (
+                 room TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT, text TEXT NOT NULL,
+                 PRIMARY KEY (room, seq)
+             );
+             CREATE UNIQUE INDEX messages_room_id ON messages (room, id);
+             INSERT INTO messages VALUES ('r', 1, 'old-1', 'from before');",
+        )
+        .expect("old schema");
+    }
+    for _ in 0..2 {
+        // Twice: the second open finds the columns already there.
+        let s = Store::open(Some(&path), 100, BUSY).await.expect("open");
+        let page = s.page("r", Some(0), 10).await.expect("page");
+        let first = &page.messages[0];
+        assert_eq!((first.seq, first.text.as_str()), (1, "from before"));
+        assert_eq!((first.from.as_deref(), first.ts), (None, None));
+        assert_eq!(
+            s.append("r", Some("old-1"), "from before", Some("Ann"), TS)
+                .await,
+            Ok(Appended::Duplicate(1, None))
+        );
+    }
+    let s = Store::open(Some(&path), 100, BUSY).await.expect("open");
+    assert_eq!(
+        s.append("r", Some("new"), "after", Some("Bob"), TS).await,
+        Ok(Appended::New(2))
+    );
+    let page = s.page("r", Some(1), 10).await.expect("page");
+    assert_eq!(page.messages[0].from.as_deref(), Some("Bob"));
+    assert_eq!(page.messages[0].ts, Some(TS));
 }

@@ -4,7 +4,7 @@ use crate::hub::Membership;
 use crate::peer::{End, Peer};
 use crate::store::Appended;
 use axum::extract::ws::Message;
-use ws_chat_protocol::{ClientFrame, Seq, ServerFrame, MAX_TEXT_BYTES};
+use ws_chat_protocol::{clean_name, ClientFrame, Seq, ServerFrame, MAX_TEXT_BYTES};
 
 /// Longest message id accepted; ids are client-made and end up in the database.
 const MAX_ID_BYTES: usize = 256;
@@ -14,7 +14,11 @@ const MAX_ID_BYTES: usize = 256;
 const CATCH_UP_PAGE: usize = 50;
 
 /// Answers one frame: every text frame is a [`ClientFrame`] and gets its answer(s).
-pub async fn on_frame(peer: &mut Peer, member: &Membership, message: Message) -> Result<(), End> {
+pub async fn on_frame(
+    peer: &mut Peer,
+    member: &mut Membership,
+    message: Message,
+) -> Result<(), End> {
     let text = match message {
         Message::Text(text) => text,
         Message::Binary(_) => {
@@ -28,7 +32,11 @@ pub async fn on_frame(peer: &mut Peer, member: &Membership, message: Message) ->
         _ => return Ok(()),
     };
     match ClientFrame::decode(text.as_str()) {
-        Ok(ClientFrame::Hello { after }) => hello(peer, member, after).await,
+        Ok(ClientFrame::Hello { after, name }) => {
+            // Every hello says the name anew: one without a name clears it.
+            member.set_name(name.as_deref().and_then(clean_name));
+            hello(peer, member, after).await
+        }
         Ok(ClientFrame::Send { id, text }) => peer.send_frame(&send(member, id, text).await).await,
         Ok(ClientFrame::Ping) => peer.send_frame(&ServerFrame::Pong).await,
         Err(e) => {
@@ -73,6 +81,8 @@ async fn hello(peer: &mut Peer, member: &Membership, after: Option<Seq>) -> Resu
                 seq: m.seq,
                 id: m.id,
                 text: m.text,
+                from: m.from,
+                ts: m.ts,
             })
             .await?;
         }
@@ -114,9 +124,15 @@ async fn send(member: &Membership, id: String, text: String) -> ServerFrame {
         ));
     }
     match member.publish(Some(&id), &text).await {
-        Ok(Appended::New(seq) | Appended::Duplicate(seq)) => ServerFrame::Ack { id, seq },
+        Ok((Appended::New(seq), ts)) => ServerFrame::Ack {
+            id,
+            seq,
+            ts: Some(ts),
+        },
+        // A re-send gets the time of the first store, the one everybody else saw.
+        Ok((Appended::Duplicate(seq, ts), _)) => ServerFrame::Ack { id, seq, ts },
         // Visible to the sender, never a silent ack for text that is not what was stored.
-        Ok(Appended::IdTaken) => reject("id already used for a different message".into()),
+        Ok((Appended::IdTaken, _)) => reject("id already used for a different message".into()),
         // Not a reject: the message is fine, the store is not. Without an ack the client
         // keeps it and sends it again later.
         Err(e) => {

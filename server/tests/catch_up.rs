@@ -61,7 +61,14 @@ async fn a_long_catch_up_and_the_messages_stored_meanwhile_arrive_once_in_order(
 
     // More arrive while the newcomer is catching up.
     let mut reader = connect(&url, true).await;
-    send(&mut reader, &ClientFrame::Hello { after: Some(0) }).await;
+    send(
+        &mut reader,
+        &ClientFrame::Hello {
+            after: Some(0),
+            name: None,
+        },
+    )
+    .await;
     let busy = tokio::spawn(async move {
         send_acked(&mut writer, "new-", 60, "meanwhile").await;
         writer
@@ -71,7 +78,14 @@ async fn a_long_catch_up_and_the_messages_stored_meanwhile_arrive_once_in_order(
     let mut writer = busy.await.expect("writer");
 
     // A second hello starts over from its own `after`, and nothing comes twice.
-    send(&mut reader, &ClientFrame::Hello { after: Some(280) }).await;
+    send(
+        &mut reader,
+        &ClientFrame::Hello {
+            after: Some(280),
+            name: None,
+        },
+    )
+    .await;
     let (seqs, head) = read_until(&mut reader, 290).await;
     assert_eq!((seqs, head), ((281..=290).collect::<Vec<_>>(), 290));
     send_acked(&mut writer, "last-", 1, "live").await;
@@ -100,7 +114,14 @@ async fn a_slow_catch_up_in_a_busy_room_does_not_overflow_the_queue() {
     send_acked(&mut writer, "old-", 400, &big).await;
 
     let mut reader = connect_slow_reader(&url, true).await;
-    send(&mut reader, &ClientFrame::Hello { after: Some(0) }).await;
+    send(
+        &mut reader,
+        &ClientFrame::Hello {
+            after: Some(0),
+            name: None,
+        },
+    )
+    .await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     send_acked(&mut writer, "new-", 20, &big).await;
 

@@ -62,7 +62,8 @@ async fn send_is_acked_broadcast_and_kept_for_catch_up() {
         recv(&mut alice).await,
         ServerFrame::Ack {
             id: "a-1".into(),
-            seq: 1
+            seq: 1,
+            ts: None,
         }
     );
     assert_eq!(
@@ -70,7 +71,9 @@ async fn send_is_acked_broadcast_and_kept_for_catch_up() {
         ServerFrame::Msg {
             seq: 1,
             id: Some("a-1".into()),
-            text: "<b>hi</b>".into()
+            text: "<b>hi</b>".into(),
+            from: None,
+            ts: None,
         }
     );
     assert_eq!(recv_text(&mut plain).await, "<b>hi</b>");
@@ -83,7 +86,9 @@ async fn send_is_acked_broadcast_and_kept_for_catch_up() {
             ServerFrame::Msg {
                 seq: 2,
                 id: None,
-                text: "from plain".into()
+                text: "from plain".into(),
+                from: None,
+                ts: None,
             }
         );
     }
@@ -95,12 +100,16 @@ async fn send_is_acked_broadcast_and_kept_for_catch_up() {
             ServerFrame::Msg {
                 seq: 1,
                 id: Some("a-1".into()),
-                text: "<b>hi</b>".into()
+                text: "<b>hi</b>".into(),
+                from: None,
+                ts: None,
             },
             ServerFrame::Msg {
                 seq: 2,
                 id: None,
-                text: "from plain".into()
+                text: "from plain".into(),
+                from: None,
+                ts: None,
             },
             ServerFrame::Synced {
                 head: 2,

@@ -26,7 +26,8 @@ async fn a_spoofed_id_makes_the_real_send_a_visible_reject_not_a_silent_ack() {
         recv(&mut mallory).await,
         ServerFrame::Ack {
             id: "alice-2".into(),
-            seq: 1
+            seq: 1,
+            ts: None,
         }
     );
     assert!(matches!(
@@ -56,7 +57,9 @@ async fn a_spoofed_id_makes_the_real_send_a_visible_reject_not_a_silent_ack() {
             ServerFrame::Msg {
                 seq: 1,
                 id: Some("alice-2".into()),
-                text: "forged".into()
+                text: "forged".into(),
+                from: None,
+                ts: None,
             },
             ServerFrame::Synced {
                 head: 1,
@@ -69,7 +72,8 @@ async fn a_spoofed_id_makes_the_real_send_a_visible_reject_not_a_silent_ack() {
         recv(&mut mallory).await,
         ServerFrame::Ack {
             id: "alice-2".into(),
-            seq: 1
+            seq: 1,
+            ts: None,
         }
     );
     s.abandon();

@@ -19,7 +19,14 @@ async fn the_selected_subprotocol_means_wschat_without_a_welcome() {
     // The in-band marker changes nothing once the header did its job.
     let mut ws = connect(&in_band_url(&s, "header"), true).await;
     assert_silent(&mut ws, 200).await;
-    send(&mut ws, &ClientFrame::Hello { after: Some(0) }).await;
+    send(
+        &mut ws,
+        &ClientFrame::Hello {
+            after: Some(0),
+            name: None,
+        },
+    )
+    .await;
     assert_eq!(
         recv(&mut ws).await,
         ServerFrame::Synced {
@@ -49,14 +56,23 @@ async fn the_in_band_query_means_wschat_and_welcome_comes_first() {
     assert_eq!(recv_text(&mut listener).await, "during");
     // Not live before its hello; then the catch-up, in seq order.
     assert_silent(&mut client, 100).await;
-    send(&mut client, &ClientFrame::Hello { after: Some(0) }).await;
+    send(
+        &mut client,
+        &ClientFrame::Hello {
+            after: Some(0),
+            name: None,
+        },
+    )
+    .await;
     for (seq, text) in [(1, "before"), (2, "during")] {
         assert_eq!(
             recv(&mut client).await,
             ServerFrame::Msg {
                 seq,
                 id: None,
-                text: text.into()
+                text: text.into(),
+                from: None,
+                ts: None,
             }
         );
     }
@@ -79,7 +95,8 @@ async fn the_in_band_query_means_wschat_and_welcome_comes_first() {
         recv(&mut client).await,
         ServerFrame::Ack {
             id: "in-band-1".into(),
-            seq: 3
+            seq: 3,
+            ts: None,
         }
     );
     assert_eq!(recv_text(&mut listener).await, "after");
@@ -99,7 +116,11 @@ async fn anything_else_is_plain_at_once_and_never_sees_an_envelope() {
     assert_eq!(recv_text(&mut quiet).await, "hi");
     assert!(started.elapsed() < std::time::Duration::from_millis(500));
 
-    let hello = ClientFrame::Hello { after: Some(0) }.encode();
+    let hello = ClientFrame::Hello {
+        after: Some(0),
+        name: None,
+    }
+    .encode();
     quiet
         .send(Message::text(hello.clone()))
         .await
@@ -127,7 +148,11 @@ async fn an_in_band_client_that_speaks_plain_text_first_is_a_plain_member() {
     other.send(Message::text("answer")).await.expect("send");
     assert_eq!(recv_text(&mut client).await, "answer");
     // Later frames are plain text too, even one that looks like an envelope.
-    let hello = ClientFrame::Hello { after: Some(0) }.encode();
+    let hello = ClientFrame::Hello {
+        after: Some(0),
+        name: None,
+    }
+    .encode();
     client
         .send(Message::text(hello.clone()))
         .await

@@ -53,7 +53,8 @@ async fn sigkill_loses_no_acked_message_and_resent_ids_keep_their_seq() {
             recv(&mut ws).await,
             ServerFrame::Ack {
                 id: format!("m{i}"),
-                seq: i
+                seq: i,
+                ts: None,
             }
         );
     }
@@ -67,6 +68,8 @@ async fn sigkill_loses_no_acked_message_and_resent_ids_keep_their_seq() {
             seq: i,
             id: Some(format!("m{i}")),
             text: format!("message {i}"),
+            from: None,
+            ts: None,
         })
         .chain([ServerFrame::Synced {
             head: N,
@@ -86,7 +89,8 @@ async fn sigkill_loses_no_acked_message_and_resent_ids_keep_their_seq() {
         recv(&mut client).await,
         ServerFrame::Ack {
             id: "m7".into(),
-            seq: 7
+            seq: 7,
+            ts: None,
         }
     );
     // Not broadcast again: the next thing the watcher sees is the next new message.
@@ -99,7 +103,8 @@ async fn sigkill_loses_no_acked_message_and_resent_ids_keep_their_seq() {
         recv(&mut client).await,
         ServerFrame::Ack {
             id: "new".into(),
-            seq: N + 1
+            seq: N + 1,
+            ts: None,
         }
     );
     assert_eq!(
@@ -107,7 +112,9 @@ async fn sigkill_loses_no_acked_message_and_resent_ids_keep_their_seq() {
         ServerFrame::Msg {
             seq: N + 1,
             id: Some("new".into()),
-            text: "after restart".into()
+            text: "after restart".into(),
+            from: None,
+            ts: None,
         }
     );
 }
@@ -153,7 +160,8 @@ async fn supervisor_kills_and_restarts_the_server_on_the_same_port_and_db() {
         recv(&mut ws).await,
         ServerFrame::Ack {
             id: "kept".into(),
-            seq: 1
+            seq: 1,
+            ts: None,
         }
     );
 
@@ -175,7 +183,9 @@ async fn supervisor_kills_and_restarts_the_server_on_the_same_port_and_db() {
             ServerFrame::Msg {
                 seq: 1,
                 id: Some("kept".into()),
-                text: "survives".into()
+                text: "survives".into(),
+                from: None,
+                ts: None,
             },
             ServerFrame::Synced {
                 head: 1,

@@ -51,7 +51,8 @@ async fn a_write_that_cannot_get_the_lock_is_answered_with_an_error_naming_its_i
         recv(&mut ws).await,
         ServerFrame::Ack {
             id: "m1".into(),
-            seq: 1
+            seq: 1,
+            ts: None,
         }
     );
 
@@ -72,7 +73,8 @@ async fn a_write_that_cannot_get_the_lock_is_answered_with_an_error_naming_its_i
         recv(&mut ws).await,
         ServerFrame::Ack {
             id: "m2".into(),
-            seq: 2
+            seq: 2,
+            ts: None,
         }
     );
     s.abandon();
@@ -94,7 +96,8 @@ async fn a_write_waits_for_a_lock_held_shorter_than_the_busy_timeout() {
         recv(&mut ws).await,
         ServerFrame::Ack {
             id: "w1".into(),
-            seq: 1
+            seq: 1,
+            ts: None,
         }
     );
     s.abandon();
@@ -118,7 +121,14 @@ async fn a_catch_up_that_cannot_read_the_history_closes_with_1011() {
         .execute_batch("ALTER TABLE messages RENAME TO moved_away")
         .expect("rename");
     let mut late = connect(&s.ws_url("unreadable"), true).await;
-    send(&mut late, &ClientFrame::Hello { after: Some(0) }).await;
+    send(
+        &mut late,
+        &ClientFrame::Hello {
+            after: Some(0),
+            name: None,
+        },
+    )
+    .await;
     match next_message(&mut late).await {
         Message::Close(Some(frame)) => {
             assert_eq!(frame.code, CloseCode::Error);
@@ -138,7 +148,9 @@ async fn a_catch_up_that_cannot_read_the_history_closes_with_1011() {
             ServerFrame::Msg {
                 seq: 1,
                 id: Some("k1".into()),
-                text: "kept".into()
+                text: "kept".into(),
+                from: None,
+                ts: None,
             },
             ServerFrame::Synced {
                 head: 1,

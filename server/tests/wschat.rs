@@ -27,7 +27,8 @@ async fn a_resent_id_is_acked_with_its_seq_and_not_broadcast_again() {
         recv(&mut alice).await,
         ServerFrame::Ack {
             id: "x".into(),
-            seq: 1
+            seq: 1,
+            ts: None,
         }
     );
     assert!(matches!(
@@ -41,7 +42,8 @@ async fn a_resent_id_is_acked_with_its_seq_and_not_broadcast_again() {
         recv(&mut again).await,
         ServerFrame::Ack {
             id: "x".into(),
-            seq: 1
+            seq: 1,
+            ts: None,
         }
     );
     assert_silent(&mut bob, 200).await;
@@ -71,7 +73,8 @@ async fn bad_sends_are_rejected_and_bad_frames_answered_without_closing() {
         recv(&mut ws).await,
         ServerFrame::Ack {
             id: "max".into(),
-            seq: 1
+            seq: 1,
+            ts: None,
         }
     );
 
@@ -112,7 +115,8 @@ async fn sending_before_hello_works_and_live_messages_start_at_hello() {
         recv(&mut early).await,
         ServerFrame::Ack {
             id: "e1".into(),
-            seq: 1
+            seq: 1,
+            ts: None,
         }
     );
     let (mut other, _) = join(&url, None).await;
@@ -121,12 +125,20 @@ async fn sending_before_hello_works_and_live_messages_start_at_hello() {
         recv(&mut other).await,
         ServerFrame::Ack {
             id: "o1".into(),
-            seq: 2
+            seq: 2,
+            ts: None,
         }
     );
     // Not joined yet: nothing live. Its hello then catches up in seq order.
     assert_silent(&mut early, 100).await;
-    send(&mut early, &ClientFrame::Hello { after: Some(0) }).await;
+    send(
+        &mut early,
+        &ClientFrame::Hello {
+            after: Some(0),
+            name: None,
+        },
+    )
+    .await;
     assert!(matches!(
         recv(&mut early).await,
         ServerFrame::Msg { seq: 1, .. }

@@ -46,7 +46,7 @@ impl Driver {
         let mut store = OutboxStore::new(&key);
         let restored = store.load();
         let storage_problem = store.problem();
-        let engine = Engine::new(config, url, page::random_seed(), restored);
+        let engine = Engine::new(config, url, page::random_seed(), restored, page::wall_ms());
         let inner = Rc::new_cyclic(|weak: &Weak<RefCell<Inner>>| {
             let weak = weak.clone();
             RefCell::new(Inner {

@@ -16,6 +16,12 @@ pub fn now() -> Duration {
     Duration::from_secs_f64(ms.max(0.0) / 1_000.0)
 }
 
+/// The wall clock, in ms since the Unix epoch: when a message was typed or arrived. Only
+/// shown, never used for timing (that is [`now`]).
+pub fn wall_ms() -> u64 {
+    js_sys::Date::now().max(0.0) as u64
+}
+
 /// A fresh random seed for backoff jitter, in-band nonces and the tab id: values that must
 /// differ between pages, not resist guessing (message ids use [`random_nonce`]).
 pub fn random_seed() -> u64 {

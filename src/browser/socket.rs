@@ -59,7 +59,10 @@ impl Socket {
         let on_message = {
             let report = report.clone();
             Closure::new(move |text: Option<String>, binary_len: u32| match text {
-                Some(text) => report(Event::Text(text)),
+                Some(text) => report(Event::Text {
+                    text,
+                    wall_ms: super::page::wall_ms(),
+                }),
                 None => report(Event::Binary {
                     len: binary_len as usize,
                 }),

@@ -116,6 +116,11 @@ fn parse(json: &str) -> Option<SavedOutbox> {
             Some(StoredMessage {
                 id: get(&m, "id")?.as_string()?,
                 text: get(&m, "text")?.as_string()?,
+                // Missing from records saved by earlier versions, which still load.
+                at: get(&m, "at")
+                    .and_then(|v| v.as_f64())
+                    .filter(|at| at.is_finite() && *at >= 0.0)
+                    .map(|at| at as u64),
             })
         })
         .collect::<Option<Vec<_>>>()?;

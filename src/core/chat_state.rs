@@ -12,7 +12,7 @@ use super::message_window::{DisplayConfig, MessageWindow, Rows};
 use super::reconnect::{Phase, StopReason};
 use std::collections::VecDeque;
 use std::rc::Rc;
-use ws_chat_protocol::Seq;
+use ws_chat_protocol::{Millis, Seq};
 
 /// What the connection line says besides the phase.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -41,19 +41,33 @@ pub enum ChatAction {
     Phase(Phase),
     Details(Option<Details>),
     Stats(Stats),
+    /// Who this chat is, and whether names are shown at all: `Some(label)` once the server
+    /// speaks wschat.v1 (which carries names; `label` heads our own messages), `None` for a
+    /// plain server, which carries none.
+    Names(Option<Rc<str>>),
+    /// A message typed here, at `at` (ms since the epoch).
     Outgoing {
         id: Rc<str>,
         text: Rc<str>,
         status: OutStatus,
+        at: Millis,
     },
+    /// Our message's new status; `at`: the server's time for it, once it has one.
     Status {
         id: Rc<str>,
         status: OutStatus,
         seq: Option<Seq>,
+        at: Option<Millis>,
     },
     Incoming {
         seq: Option<Seq>,
         text: Rc<str>,
+        from: Option<Rc<str>>,
+        at: Millis,
+    },
+    /// Our failed message was removed by the user.
+    Removed {
+        id: Rc<str>,
     },
     Notice {
         kind: NoticeKind,
@@ -79,6 +93,8 @@ pub struct ChatState {
     window: MessageWindow,
     display: DisplayConfig,
     next_key: u64,
+    /// See [`ChatAction::Names`]; `None` until a server said it speaks wschat.v1.
+    own_label: Option<Rc<str>>,
 }
 
 impl Default for ChatState {
@@ -97,6 +113,7 @@ impl ChatState {
             window: MessageWindow::default(),
             display: display.sanitized(),
             next_key: 0,
+            own_label: None,
         }
     }
 
@@ -115,7 +132,8 @@ impl ChatState {
 
     /// The rows to render now, and what the list's controls should offer.
     pub fn rows(&self) -> Rows {
-        self.window.rows(&self.entries, &self.display)
+        self.window
+            .rows(&self.entries, &self.display, self.own_label.as_ref())
     }
 
     pub fn apply(&mut self, action: ChatAction) {
@@ -123,7 +141,13 @@ impl ChatState {
             ChatAction::Phase(phase) => self.phase = phase,
             ChatAction::Details(details) => self.details = details,
             ChatAction::Stats(stats) => self.stats = stats,
-            ChatAction::Outgoing { id, text, status } => {
+            ChatAction::Names(label) => self.own_label = label,
+            ChatAction::Outgoing {
+                id,
+                text,
+                status,
+                at,
+            } => {
                 let key = self.key();
                 self.entries.push_back(Rc::new(Entry::Out {
                     key,
@@ -131,17 +155,40 @@ impl ChatState {
                     text,
                     status,
                     seq: None,
+                    at,
                 }));
                 // Whoever sends wants to see what they sent.
                 self.window.jump_to_newest();
                 self.evict();
             }
-            ChatAction::Status { id, status, seq } => self.set_status(&id, status, seq),
-            ChatAction::Incoming { seq, text } => {
+            ChatAction::Status {
+                id,
+                status,
+                seq,
+                at,
+            } => self.set_status(&id, status, seq, at),
+            ChatAction::Incoming {
+                seq,
+                text,
+                from,
+                at,
+            } => {
                 let key = self.key();
-                if self.place(Rc::new(Entry::In { key, text, seq })) {
+                let entry = Entry::In {
+                    key,
+                    text,
+                    seq,
+                    from,
+                    at,
+                };
+                if self.place(Rc::new(entry)) {
                     self.window.arrived();
                     self.evict();
+                }
+            }
+            ChatAction::Removed { id } => {
+                if let Some(i) = self.find_out(&id) {
+                    self.entries.remove(i);
                 }
             }
             ChatAction::Notice { kind, text } => {
@@ -176,20 +223,33 @@ impl ChatState {
         }
     }
 
-    /// Our own message changed status. It is pending, so it is near the back: the search
-    /// starts there.
-    fn set_status(&mut self, id: &str, status: OutStatus, seq: Option<Seq>) {
-        let Some(i) = self
-            .entries
+    /// Where our own message `id` is. It is pending (or just failed), so it is near the
+    /// back: the search starts there.
+    fn find_out(&self, id: &str) -> Option<usize> {
+        self.entries
             .iter()
             .rposition(|e| matches!(&**e, Entry::Out { id: own, .. } if &**own == id))
-        else {
+    }
+
+    /// Our own message changed status (and, with the server's ack, got its time).
+    fn set_status(&mut self, id: &str, status: OutStatus, seq: Option<Seq>, at: Option<Millis>) {
+        let Some(i) = self.find_out(id) else {
             return;
         };
         let moves = seq.is_some() && self.entries[i].seq() != seq;
+        // A failed message retried is pending again: it waits at the bottom with the others.
+        let retried = status == OutStatus::Queued
+            && matches!(
+                &*self.entries[i],
+                Entry::Out {
+                    status: OutStatus::Failed(_),
+                    ..
+                }
+            );
         if let Entry::Out {
             status: s,
             seq: old,
+            at: typed,
             ..
         } = Rc::make_mut(&mut self.entries[i])
         {
@@ -197,8 +257,11 @@ impl ChatState {
             if moves {
                 *old = seq;
             }
+            if let Some(at) = at {
+                *typed = at;
+            }
         }
-        if moves {
+        if moves || retried {
             if let Some(entry) = self.entries.remove(i) {
                 self.place(entry);
             }

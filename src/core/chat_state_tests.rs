@@ -7,6 +7,7 @@ fn out(id: &str) -> ChatAction {
         id: id.into(),
         text: id.into(),
         status: OutStatus::Queued,
+        at: 0,
     }
 }
 
@@ -15,6 +16,7 @@ fn ack(id: &str, seq: Seq) -> ChatAction {
         id: id.into(),
         status: OutStatus::Delivered,
         seq: Some(seq),
+        at: None,
     }
 }
 
@@ -22,6 +24,8 @@ fn incoming(seq: Option<Seq>, text: &str) -> ChatAction {
     ChatAction::Incoming {
         seq,
         text: text.into(),
+        from: None,
+        at: 0,
     }
 }
 
@@ -114,6 +118,7 @@ fn display_rules() {
                     id: "x".into(),
                     status: OutStatus::Failed("too large".into()),
                     seq: None,
+                    at: None,
                 },
                 incoming(Some(1), "a"),
             ],
@@ -167,6 +172,7 @@ fn unchanged_rows_are_the_same_pointers_and_a_status_change_replaces_one() {
         id: "x".into(),
         status: OutStatus::Sent,
         seq: None,
+        at: None,
     });
     let after = s.rows().entries;
     assert!(before[..3]
@@ -289,6 +295,7 @@ fn a_message_sent_to_a_plain_server_ages_out_like_any_other() {
         id: "trigger".into(),
         status: OutStatus::Sent,
         seq: None,
+        at: None,
     });
     for i in 0..1_000 {
         s.apply(incoming(None, &i.to_string()));

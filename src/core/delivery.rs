@@ -19,13 +19,19 @@ use super::Effect;
 use std::collections::VecDeque;
 use std::rc::Rc;
 use std::time::Duration;
-use ws_chat_protocol::{ClientFrame, Seq, IN_BAND_NONCE, IN_BAND_QUERY, OFFERED};
+use ws_chat_protocol::{
+    clean_name, ClientFrame, Millis, Seq, IN_BAND_NONCE, IN_BAND_QUERY, OFFERED,
+};
 
 mod envelopes;
+pub mod failed;
 mod negotiation;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeliveryConfig {
+    /// The display name sent in every `hello`, which a wschat.v1 server attaches to this
+    /// chat's messages. Cleaned as the server cleans it ([`clean_name`]); `None`: no name.
+    pub name: Option<String>,
     pub outbox_capacity: usize,
     /// Longer messages fail at once, with the reason, instead of being refused by the server.
     pub max_message_bytes: usize,
@@ -46,6 +52,7 @@ pub struct DeliveryConfig {
 impl Default for DeliveryConfig {
     fn default() -> Self {
         Self {
+            name: None,
             outbox_capacity: 1_000,
             max_message_bytes: ws_chat_protocol::MAX_TEXT_BYTES,
             heartbeat_idle: Duration::from_secs(15),
@@ -75,6 +82,11 @@ enum Mode {
 pub struct Delivery {
     config: DeliveryConfig,
     outbox: Outbox,
+    /// Messages that failed, newest last, kept for "Retry"; at most [`failed::MAX_FAILED_KEPT`],
+    /// so failures cannot grow without bound (the oldest can no longer be retried).
+    failed: VecDeque<StoredMessage>,
+    /// The name from the config, cleaned.
+    name: Option<String>,
     mode: Option<Mode>,
     seen: SeenSeqs,
     stats: Stats,
@@ -96,14 +108,18 @@ pub struct Delivery {
 }
 
 impl Delivery {
-    /// `restored` is the outbox saved before a reload, shown again as queued.
+    /// `restored` is the outbox saved before a reload, shown again as queued; a record without
+    /// a time shows `wall_ms`, now.
     pub fn new(
         config: DeliveryConfig,
         restored: Vec<StoredMessage>,
+        wall_ms: Millis,
         out: &mut VecDeque<Effect>,
     ) -> Self {
         let mut delivery = Self {
             outbox: Outbox::new(config.outbox_capacity.max(restored.len())),
+            failed: VecDeque::new(),
+            name: config.name.as_deref().and_then(clean_name),
             config,
             mode: None,
             seen: SeenSeqs::default(),
@@ -125,6 +141,7 @@ impl Delivery {
                     id: message.id.as_str().into(),
                     text: message.text.as_str().into(),
                     status: OutStatus::Queued,
+                    at: message.at.unwrap_or(wall_ms),
                 },
             );
             // Capacity was raised to fit, so this cannot overflow.
@@ -155,42 +172,35 @@ impl Delivery {
         url
     }
 
-    /// A typed message. `id` is unguessable (128 random bits): ids are broadcast, and a
-    /// guessable next id would let another member send it first and so suppress the message.
-    pub fn user_send(&mut self, text: String, id: String, out: &mut VecDeque<Effect>) {
+    /// A typed message, at `wall_ms`. `id` is unguessable (128 random bits): ids are
+    /// broadcast, and a guessable next id would let another member send it first and so
+    /// suppress the message.
+    pub fn user_send(
+        &mut self,
+        text: String,
+        id: String,
+        wall_ms: Millis,
+        out: &mut VecDeque<Effect>,
+    ) {
         if text.is_empty() {
             return;
         }
-        let failed = if text.len() > self.config.max_message_bytes {
-            Some(format!(
-                "too large: {} bytes, the limit is {}",
-                text.len(),
-                self.config.max_message_bytes
-            ))
-        } else {
-            None
+        let message = StoredMessage {
+            id,
+            text,
+            at: Some(wall_ms),
         };
-        let message = StoredMessage { id, text };
-        let status = match failed {
-            Some(reason) => OutStatus::Failed(reason),
-            None => match self.outbox.push(message.clone()) {
-                Ok(()) => OutStatus::Queued,
-                Err(full) => OutStatus::Failed(full.to_string()),
-            },
-        };
-        let queued = status == OutStatus::Queued;
+        let status = self.enqueue(&message);
         ui(
             out,
             ChatAction::Outgoing {
-                id: message.id.into(),
-                text: message.text.into(),
-                status,
+                id: message.id.as_str().into(),
+                text: message.text.as_str().into(),
+                status: status.clone(),
+                at: wall_ms,
             },
         );
-        if queued {
-            self.flush(out);
-            self.unsaved = true;
-        }
+        self.after_enqueue(message, &status, out);
     }
 
     /// Hands every waiting message to the open socket, oldest first.
@@ -204,7 +214,7 @@ impl Delivery {
         if batch.is_empty() {
             return;
         }
-        for StoredMessage { id, text } in batch {
+        for StoredMessage { id, text, .. } in batch {
             let frame = if plain {
                 text
             } else {
@@ -249,6 +259,7 @@ fn status(out: &mut VecDeque<Effect>, id: String, status: OutStatus, seq: Option
             id: id.into(),
             status,
             seq,
+            at: None,
         },
     );
 }

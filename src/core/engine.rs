@@ -9,74 +9,9 @@ use super::reconnect::{Command, Input, Now, Phase, Reconnect};
 use super::rng::Rng;
 use super::save_throttle::SaveThrottle;
 use std::collections::VecDeque;
+use ws_chat_protocol::Millis;
 
-/// Everything that can happen to a chat, from the socket, the page or the user.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Event {
-    Opened {
-        protocol: String,
-        extensions: String,
-    },
-    Text(String),
-    Binary {
-        len: usize,
-    },
-    /// The browser's `error` event; a `close` always follows, which is what counts.
-    Error,
-    Closed {
-        code: u16,
-        reason: String,
-    },
-    Online,
-    Offline,
-    Visible,
-    /// The page is going away (`pagehide`, or the chat is unmounted): save the outbox now,
-    /// marked as left behind, so a later page load can adopt it if this one never returns.
-    PageHidden,
-    /// The page came back from the back-forward cache: its outbox is its own again.
-    PageShown,
-    /// A typed message; `nonce` is 128 random bits from the browser's `crypto`, which become
-    /// the message's id (see [`Delivery::user_send`]).
-    UserSend {
-        text: String,
-        nonce: u128,
-    },
-    /// The browser would not even create the socket (`new WebSocket` threw): a blocked port,
-    /// mixed content, a URL it rejects. Retrying the same URL cannot help.
-    ConnectFailed {
-        reason: String,
-    },
-    /// Writing the saved outbox failed (storage full, refused or missing).
-    StorageFailed {
-        reason: String,
-    },
-    UserConnect,
-    UserDisconnect,
-    UserRetryNow,
-}
-
-/// What the browser glue must do, in order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {
-    /// Drop any current socket and open a new one to `url` offering these sub-protocols.
-    Connect {
-        url: String,
-        protocols: Vec<String>,
-    },
-    /// Close and drop the current socket.
-    Close {
-        code: u16,
-        reason: String,
-    },
-    Send(String),
-    Ui(ChatAction),
-    /// Store the outbox so a reload keeps it; `orphaned` when the page is going away. An empty
-    /// list removes the saved record.
-    SaveOutbox {
-        messages: Vec<StoredMessage>,
-        orphaned: bool,
-    },
-}
+pub use super::engine_io::{Effect, Event};
 
 #[derive(Debug)]
 pub struct Engine {
@@ -103,12 +38,14 @@ impl Engine {
     /// A stopped engine; send [`Event::UserConnect`] to start. `target` is the WebSocket URL,
     /// or why there is none; an invalid `config` is reported the same way (and the defaults
     /// keep everything else working). `seed` feeds the backoff jitter, so it should be random
-    /// per page load and component.
+    /// per page load and component. `wall_ms` is the wall clock now (ms since the epoch), the
+    /// time shown for restored messages saved without one.
     pub fn new(
         config: EngineConfig,
         target: Result<String, String>,
         seed: u64,
         restored: Vec<StoredMessage>,
+        wall_ms: Millis,
     ) -> Self {
         let (config, target) = match config.validate() {
             Ok(()) => (config, target),
@@ -116,7 +53,7 @@ impl Engine {
         };
         let mut effects = VecDeque::new();
         let saves = SaveThrottle::new(config.delivery.save_every);
-        let delivery = Delivery::new(config.delivery, restored, &mut effects);
+        let delivery = Delivery::new(config.delivery, restored, wall_ms, &mut effects);
         let mut engine = Self {
             reconnect: Reconnect::new(config.reconnect, seed),
             delivery,
@@ -166,7 +103,7 @@ impl Engine {
                 }
             }
             // No logging here: a busy room delivers thousands of these a second.
-            Event::Text(text) => self.delivery.text_received(text, now, out),
+            Event::Text { text, wall_ms } => self.delivery.text_received(text, now, wall_ms, out),
             Event::Binary { len } => self.delivery.binary_received(len, now, out),
             Event::Error => log::warn!("socket error"),
             Event::Closed { code, reason } => {
@@ -182,11 +119,17 @@ impl Engine {
             Event::Visible => self.reconnect.handle(Input::Visible, now),
             Event::PageHidden => self.save_out_of_turn(true, now),
             Event::PageShown => self.save_out_of_turn(false, now),
-            Event::UserSend { text, nonce } => {
+            Event::UserSend {
+                text,
+                nonce,
+                wall_ms,
+            } => {
                 // Two u64 halves: u128 formatting would add its own code to the wasm.
                 let id = format!("{:016x}{:016x}", (nonce >> 64) as u64, nonce as u64);
-                self.delivery.user_send(text, id, out)
+                self.delivery.user_send(text, id, wall_ms, out)
             }
+            Event::UserRetry { id } => self.delivery.user_retry(&id, out),
+            Event::UserRemove { id } => self.delivery.user_remove(&id, out),
             Event::ConnectFailed { reason } => {
                 let url = self.target.as_deref().unwrap_or_default();
                 let reason = format!("the browser cannot connect to {url}: {reason}");

@@ -41,7 +41,7 @@ fn a_silent_broadcast_server_in_band_gets_plain_text_and_is_never_taken_for_dead
     assert_eq!(h.engine.phase(), &Phase::Open);
     assert!(h.closes.is_empty() && h.take_sent().is_empty());
     // Other members' lines are shown as they are.
-    h.at(600_001, Event::Text("hello from a member".into()));
+    h.at(600_001, text_event("hello from a member"));
     h.at(600_002, send("again"));
     let sent = h.take_sent();
     assert_eq!(sent, ["again"]);
@@ -80,7 +80,7 @@ fn every_reconnect_through_an_outage_stays_plain_on_a_plain_server() {
 fn a_plain_servers_first_line_in_band_is_shown_and_ends_the_wait() {
     let mut h = in_band();
     h.at(1_002, send("hi")).open(1_003, "");
-    h.at(1_004, Event::Text("welcome to the room".into()));
+    h.at(1_004, text_event("welcome to the room"));
     assert_eq!(h.take_sent(), ["hi"]);
     assert_eq!(h.shown(), ["hi:sent", "<welcome to the room"]);
     h.tick(100_000);
@@ -96,7 +96,13 @@ fn a_late_welcome_before_anything_was_sent_still_means_wschat() {
     let welcome = h.welcome();
     h.server(3_500, welcome);
     assert!(h.shown().is_empty(), "{:?}", h.shown());
-    assert_eq!(h.take_frames(), [ClientFrame::Hello { after: Some(0) }]);
+    assert_eq!(
+        h.take_frames(),
+        [ClientFrame::Hello {
+            after: Some(0),
+            name: None
+        }]
+    );
 }
 
 #[test]
@@ -122,7 +128,7 @@ fn a_welcome_without_this_connections_nonce_is_a_members_text() {
         let mut h = in_band();
         h.at(1_002, send("hi")).open(1_003, "");
         let fake = ServerFrame::Welcome { nonce }.encode();
-        h.at(1_004, Event::Text(fake.clone()));
+        h.at(1_004, text_event(fake.clone()));
         let sent = h.take_sent();
         assert_eq!(sent, ["hi"], "plain text, never a hello");
         assert_eq!(h.shown(), ["hi:sent".to_owned(), format!("<{fake}")]);
@@ -184,7 +190,14 @@ fn a_message_the_server_could_not_store_is_queued_and_sent_again_later() {
     );
     h.tick(3_030);
     assert_eq!(h.take_frames().len(), 2);
-    h.server(3_040, ServerFrame::Ack { id, seq: 1 });
+    h.server(
+        3_040,
+        ServerFrame::Ack {
+            id,
+            seq: 1,
+            ts: None,
+        },
+    );
     assert_eq!(
         h.shown().iter().filter(|s| s.as_str() == "[error]").count(),
         1
@@ -196,7 +209,7 @@ fn a_message_the_server_could_not_store_is_queued_and_sent_again_later() {
 fn an_invalid_url_stops_with_the_reason_and_connect_does_not_spin() {
     let mut h = Harness::new(vec![]);
     let reason = "invalid WebSocket URL \"http://x\": it must start with ws:// or wss://";
-    h.engine = Engine::new(EngineConfig::default(), Err(reason.into()), 1, vec![]);
+    h.engine = Engine::new(EngineConfig::default(), Err(reason.into()), 1, vec![], WALL);
     h.at(0, Event::UserConnect);
     let unusable = Phase::Stopped(StopReason::Unusable {
         reason: reason.into(),
@@ -240,7 +253,7 @@ fn an_invalid_setting_is_named_and_nothing_panics() {
     config.reconnect.backoff.jitter = f64::NAN;
     config.delivery.heartbeat_idle = Duration::MAX;
     let mut h = Harness::new(vec![]);
-    h.engine = Engine::new(config, Ok(URL.into()), 1, vec![]);
+    h.engine = Engine::new(config, Ok(URL.into()), 1, vec![], WALL);
     h.at(0, Event::UserConnect);
     let reason = h.state.unusable().expect("stopped").to_owned();
     assert!(reason.contains("heartbeat_idle"), "{reason}");
@@ -286,15 +299,25 @@ fn the_largest_sequence_numbers_do_not_panic() {
                 seq,
                 id: None,
                 text: "t".into(),
+                from: None,
+                ts: None,
             },
         );
     }
     h.at(4, send("a"));
     let id = h.take_id();
-    h.server(5, ServerFrame::Ack { id, seq: u64::MAX });
+    h.server(
+        5,
+        ServerFrame::Ack {
+            id,
+            seq: u64::MAX,
+            ts: None,
+        },
+    );
     h.at(6, closed(1006)).tick(10_000).open(10_001, SUBPROTOCOL);
     assert!(h.take_frames().contains(&ClientFrame::Hello {
-        after: Some(u64::MAX)
+        after: Some(u64::MAX),
+        name: None,
     }));
 }
 
@@ -307,6 +330,7 @@ fn ids_are_the_nonce_in_hex_and_a_slow_reader_close_is_retried() {
         Event::UserSend {
             text: "x".into(),
             nonce: u128::MAX - 1,
+            wall_ms: WALL,
         },
     );
     assert_eq!(h.take_id(), format!("{}e", "f".repeat(31)));
@@ -326,6 +350,8 @@ fn a_server_whose_history_started_over_has_its_new_messages_shown() {
         seq,
         id: None,
         text: text.into(),
+        from: None,
+        ts: None,
     };
     h.server(2, msg(1, "old one")).server(3, msg(2, "old two"));
     h.server(

@@ -7,7 +7,7 @@ use crate::core::delivery::DeliveryConfig;
 use crate::core::reconnect::ReconnectConfig;
 use std::cell::Cell;
 use std::time::Duration;
-use ws_chat_protocol::{ClientFrame, ServerFrame, PLAIN_SUBPROTOCOL, SUBPROTOCOL};
+use ws_chat_protocol::{ClientFrame, Millis, ServerFrame, PLAIN_SUBPROTOCOL, SUBPROTOCOL};
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
@@ -44,7 +44,7 @@ impl Harness {
             },
         };
         let mut h = Self {
-            engine: Engine::new(config, Ok(URL.into()), 1, restored),
+            engine: Engine::new(config, Ok(URL.into()), 1, restored, WALL),
             state: ChatState::default(),
             sent: Vec::new(),
             saved: Vec::new(),
@@ -121,7 +121,7 @@ impl Harness {
     }
 
     fn server(&mut self, t: u64, frame: ServerFrame) -> &mut Self {
-        self.at(t, Event::Text(frame.encode()))
+        self.at(t, text_event(frame.encode()))
     }
 
     /// The saved outbox once every pending write is done (as when the page is hidden).
@@ -191,6 +191,18 @@ fn send(text: &str) -> Event {
             n.set(n.get() + 1);
             n.get()
         }),
+        wall_ms: WALL,
+    }
+}
+
+/// The wall clock the harness's events carry (ms since the epoch).
+const WALL: Millis = 1_795_000_000_000;
+
+/// A text frame received at [`WALL`].
+fn text_event(text: impl Into<String>) -> Event {
+    Event::Text {
+        text: text.into(),
+        wall_ms: WALL,
     }
 }
 
@@ -214,7 +226,7 @@ fn plain_server_gets_plain_text_and_queued_messages_go_first_in_order() {
     assert_eq!(h.take_sent(), ["early", "second"]);
     h.at(11, send("<b>new</b>"));
     assert_eq!(h.take_sent(), ["<b>new</b>"]);
-    h.at(12, Event::Text("data received".into()));
+    h.at(12, text_event("data received"));
     assert_eq!(
         h.shown(),
         [
@@ -238,7 +250,13 @@ fn plain_server_gets_plain_text_and_queued_messages_go_first_in_order() {
 fn envelopes_ack_resend_and_dedupe_across_a_drop() {
     let mut h = Harness::new(vec![]);
     h.at(0, Event::UserConnect).open(5, SUBPROTOCOL);
-    assert_eq!(h.take_frames(), [ClientFrame::Hello { after: Some(0) }]);
+    assert_eq!(
+        h.take_frames(),
+        [ClientFrame::Hello {
+            after: Some(0),
+            name: None
+        }]
+    );
     h.server(
         6,
         ServerFrame::Synced {
@@ -255,6 +273,7 @@ fn envelopes_ack_resend_and_dedupe_across_a_drop() {
         ServerFrame::Ack {
             id: a.clone(),
             seq: 11,
+            ts: None,
         },
     );
     assert_eq!(h.shown(), ["a:delivered", "b:sent"]);
@@ -271,7 +290,10 @@ fn envelopes_ack_resend_and_dedupe_across_a_drop() {
     assert_eq!(h.connects, 2);
     assert_eq!(
         h.take_frames(),
-        [ClientFrame::Hello { after: Some(11) }],
+        [ClientFrame::Hello {
+            after: Some(11),
+            name: None
+        }],
         "nothing is re-sent before the catch-up"
     );
     // Catch-up: someone else's 12, then the head. b was never taken, so it goes out again.
@@ -281,6 +303,8 @@ fn envelopes_ack_resend_and_dedupe_across_a_drop() {
             seq: 12,
             id: Some("other-1".into()),
             text: "x".into(),
+            from: None,
+            ts: None,
         },
     );
     h.server(
@@ -304,13 +328,21 @@ fn envelopes_ack_resend_and_dedupe_across_a_drop() {
     )
     .tick(2_023)
     .open(2_024, SUBPROTOCOL);
-    assert_eq!(h.take_frames(), [ClientFrame::Hello { after: Some(12) }]);
+    assert_eq!(
+        h.take_frames(),
+        [ClientFrame::Hello {
+            after: Some(12),
+            name: None
+        }]
+    );
     h.server(
         2_025,
         ServerFrame::Msg {
             seq: 13,
             id: Some(b.clone()),
             text: "b".into(),
+            from: None,
+            ts: None,
         },
     );
     h.server(
@@ -319,6 +351,8 @@ fn envelopes_ack_resend_and_dedupe_across_a_drop() {
             seq: 12,
             id: Some("other-1".into()),
             text: "x".into(),
+            from: None,
+            ts: None,
         },
     );
     h.server(
@@ -337,6 +371,7 @@ fn envelopes_ack_resend_and_dedupe_across_a_drop() {
         ServerFrame::Ack {
             id: b.clone(),
             seq: 13,
+            ts: None,
         },
     );
     assert_eq!(h.shown(), ["a:delivered", "<x", "b:delivered"]);
@@ -350,13 +385,21 @@ fn envelopes_ack_resend_and_dedupe_across_a_drop() {
 fn a_first_join_gets_the_history_without_a_gap_marker() {
     let mut h = Harness::new(vec![]);
     h.at(0, Event::UserConnect).open(1, SUBPROTOCOL);
-    assert_eq!(h.take_frames(), [ClientFrame::Hello { after: Some(0) }]);
+    assert_eq!(
+        h.take_frames(),
+        [ClientFrame::Hello {
+            after: Some(0),
+            name: None
+        }]
+    );
     h.server(
         2,
         ServerFrame::Msg {
             seq: 41,
             id: None,
             text: "older".into(),
+            from: None,
+            ts: None,
         },
     );
     h.server(
@@ -365,6 +408,8 @@ fn a_first_join_gets_the_history_without_a_gap_marker() {
             seq: 42,
             id: None,
             text: "newest".into(),
+            from: None,
+            ts: None,
         },
     );
     h.server(
@@ -400,7 +445,10 @@ fn a_gap_in_history_is_marked() {
     .open(1_004, SUBPROTOCOL);
     assert_eq!(
         h.take_frames().last(),
-        Some(&ClientFrame::Hello { after: Some(5) })
+        Some(&ClientFrame::Hello {
+            after: Some(5),
+            name: None
+        })
     );
     h.server(
         1_005,
@@ -408,6 +456,8 @@ fn a_gap_in_history_is_marked() {
             seq: 900,
             id: None,
             text: "late".into(),
+            from: None,
+            ts: None,
         },
     );
     h.server(
@@ -424,8 +474,8 @@ fn a_gap_in_history_is_marked() {
 #[test]
 fn bad_input_is_shown_and_loses_nothing() {
     let mut h = Harness::joined(1);
-    h.at(2, Event::Text("{not json".into()))
-        .at(3, Event::Text(r#"{"type":"teleport"}"#.into()))
+    h.at(2, text_event("{not json"))
+        .at(3, text_event(r#"{"type":"teleport"}"#))
         .at(4, Event::Binary { len: 3 })
         .at(5, send("0123456789x"));
     assert_eq!(
@@ -484,10 +534,12 @@ fn restored_outbox_is_shown_queued_and_sent_on_open() {
         StoredMessage {
             id: "old-1".into(),
             text: "one".into(),
+            at: Some(WALL - 60_000),
         },
         StoredMessage {
             id: "old-2".into(),
             text: "two".into(),
+            at: None,
         },
     ];
     let mut h = Harness::new(restored.clone());
@@ -520,6 +572,7 @@ fn restored_outbox_is_shown_queued_and_sent_on_open() {
         ServerFrame::Ack {
             id: "old-1".into(),
             seq: 1,
+            ts: None,
         },
     );
     assert_eq!(h.flushed(), restored[1..]);
@@ -563,8 +616,14 @@ fn a_server_that_selects_wschat_v1_but_answers_in_plain_text_gets_plain_text() {
     h.at(0, send("queued"))
         .at(1, Event::UserConnect)
         .open(2, SUBPROTOCOL);
-    assert_eq!(h.take_frames(), [ClientFrame::Hello { after: Some(0) }]);
-    h.at(3, Event::Text("data received".into()));
+    assert_eq!(
+        h.take_frames(),
+        [ClientFrame::Hello {
+            after: Some(0),
+            name: None
+        }]
+    );
+    h.at(3, text_event("data received"));
     assert_eq!(h.take_sent(), ["queued"]);
     h.at(4, send("next"));
     assert_eq!(h.take_sent(), ["next"]);
@@ -604,7 +663,13 @@ fn a_failed_handshake_flips_the_offer_and_wschat_is_tried_in_band() {
     assert!(h.take_sent().is_empty(), "in band, the server speaks first");
     let welcome = h.welcome();
     h.server(1_003, welcome);
-    assert_eq!(h.take_frames(), [ClientFrame::Hello { after: Some(0) }]);
+    assert_eq!(
+        h.take_frames(),
+        [ClientFrame::Hello {
+            after: Some(0),
+            name: None
+        }]
+    );
     h.server(
         1_004,
         ServerFrame::Synced {
@@ -658,7 +723,7 @@ fn an_in_band_try_against_a_plain_server_falls_back_to_plain_text() {
         .tick(1_001);
     h.at(1_002, send("hi")).open(1_003, "");
     assert!(h.take_sent().is_empty(), "in band, the server speaks first");
-    h.at(1_004, Event::Text("data received".into()));
+    h.at(1_004, text_event("data received"));
     assert_eq!(h.take_sent(), ["hi"]);
     assert_eq!(h.shown(), ["hi:sent", "<data received"]);
 }
@@ -689,7 +754,7 @@ fn phase_changes_reach_the_state() {
 #[test]
 fn a_burst_of_sends_and_acks_writes_the_outbox_a_few_times_not_per_message() {
     let mut h = Harness::new(vec![]);
-    h.engine = Engine::new(EngineConfig::default(), Ok(URL.into()), 1, vec![]);
+    h.engine = Engine::new(EngineConfig::default(), Ok(URL.into()), 1, vec![], WALL);
     h.at(0, Event::UserConnect).open(1, SUBPROTOCOL);
     h.server(
         2,
@@ -714,6 +779,7 @@ fn a_burst_of_sends_and_acks_writes_the_outbox_a_few_times_not_per_message() {
             ServerFrame::Ack {
                 id,
                 seq: i as u64 + 1,
+                ts: None,
             },
         );
         if h.engine.poll_timeout().is_some_and(|due| due <= ms(t)) {
@@ -739,3 +805,6 @@ fn a_burst_of_sends_and_acks_writes_the_outbox_a_few_times_not_per_message() {
 
 #[path = "engine_peer_tests.rs"]
 mod peers;
+
+#[path = "engine_names_tests.rs"]
+mod names;

@@ -1,7 +1,7 @@
 //! One line of the message list: a message typed here, one received, or a notice.
 
 use std::rc::Rc;
-use ws_chat_protocol::Seq;
+use ws_chat_protocol::{Millis, Seq};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OutStatus {
@@ -28,19 +28,24 @@ impl OutStatus {
 /// can keep a row's DOM node when the entry moves or changes status.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Entry {
-    /// Typed here. `id` is the client-made message id.
+    /// Typed here. `id` is the client-made message id. `at` (ms since the epoch) is when it
+    /// was typed, until the server's ack says when it was stored.
     Out {
         key: u64,
         id: Rc<str>,
         text: Rc<str>,
         status: OutStatus,
         seq: Option<Seq>,
+        at: Millis,
     },
-    /// Received. `seq` is absent from plain-text peers.
+    /// Received. `seq` is absent from plain-text peers, `from` from senders without a name.
+    /// `at` is the server's time, or the time of receipt when the server gives none.
     In {
         key: u64,
         text: Rc<str>,
         seq: Option<Seq>,
+        from: Option<Rc<str>>,
+        at: Millis,
     },
     /// A line about the conversation rather than in it: an error, or missed messages.
     Notice {
@@ -76,6 +81,14 @@ impl Entry {
     pub(super) fn seq(&self) -> Option<Seq> {
         match self {
             Entry::Out { seq, .. } | Entry::In { seq, .. } => *seq,
+            Entry::Notice { .. } => None,
+        }
+    }
+
+    /// When it was sent, in ms since the epoch; `None` for a notice.
+    pub fn at(&self) -> Option<Millis> {
+        match self {
+            Entry::Out { at, .. } | Entry::In { at, .. } => Some(*at),
             Entry::Notice { .. } => None,
         }
     }

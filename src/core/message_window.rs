@@ -7,6 +7,7 @@
 //! messages keep arriving; the arrivals are counted for the "N new messages" control.
 
 use super::chat_state::Entry;
+use super::sender_runs::sender_lines;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
@@ -56,6 +57,8 @@ pub struct Rows {
     /// Oldest first. The `Rc`s are the kept entries themselves, so comparing two renders'
     /// rows is a pointer comparison for every row that did not change.
     pub entries: Vec<Rc<Entry>>,
+    /// For each row, the sender line shown above it (see [`sender_lines`]).
+    pub senders: Vec<Option<Rc<str>>>,
     /// Kept entries exist above the first row: offer "show earlier".
     pub earlier: bool,
     /// Following the newest message: the view keeps it scrolled into view.
@@ -115,10 +118,18 @@ impl MessageWindow {
         self.anchor = entries.get(start).map(|e| e.key());
     }
 
-    pub fn rows(&self, entries: &VecDeque<Rc<Entry>>, c: &DisplayConfig) -> Rows {
+    /// `own_label`: see [`sender_lines`].
+    pub fn rows(
+        &self,
+        entries: &VecDeque<Rc<Entry>>,
+        c: &DisplayConfig,
+        own_label: Option<&Rc<str>>,
+    ) -> Rows {
         let (start, end) = self.bounds(entries, c);
+        let rendered: Vec<Rc<Entry>> = entries.range(start..end).cloned().collect();
         Rows {
-            entries: entries.range(start..end).cloned().collect(),
+            senders: sender_lines(&rendered, own_label),
+            entries: rendered,
             earlier: start > 0,
             following: self.following,
             unseen: self.unseen,

@@ -7,6 +7,7 @@ pub mod close_code;
 pub mod delivery;
 pub mod engine;
 pub mod engine_config;
+pub mod engine_io;
 pub mod entry;
 pub mod message_window;
 pub mod outbox;
@@ -15,6 +16,7 @@ pub mod reconnect;
 pub mod rng;
 pub mod save_throttle;
 pub mod seen_seqs;
+pub mod sender_runs;
 pub mod status_view;
 pub mod ws_url;
 

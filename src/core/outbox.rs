@@ -6,12 +6,15 @@
 use std::collections::VecDeque;
 use std::fmt;
 use ws_chat_protocol::json::write_str;
+use ws_chat_protocol::Millis;
 
 /// What survives a reload: enough to show the message as queued and send it again.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredMessage {
     pub id: String,
     pub text: String,
+    /// When it was typed (ms since the epoch); `None` in records saved before times were.
+    pub at: Option<Millis>,
 }
 
 /// One tab's saved outbox. Each tab saves under its own key, so two tabs of one chat never
@@ -24,8 +27,8 @@ pub struct SavedOutbox {
 }
 
 impl SavedOutbox {
-    /// `{"orphaned":false,"messages":[{"id":"…","text":"…"}]}`, the stored form (read back by
-    /// the browser's `JSON.parse`).
+    /// `{"orphaned":false,"messages":[{"id":"…","text":"…","at":1795000000000}]}`, the stored
+    /// form (read back by the browser's `JSON.parse`; `at` is left out when unknown).
     pub fn to_json(&self) -> String {
         let size: usize = self
             .messages
@@ -46,6 +49,10 @@ impl SavedOutbox {
             write_str(&mut out, &m.id);
             out.push_str(r#","text":"#);
             write_str(&mut out, &m.text);
+            if let Some(at) = m.at {
+                out.push_str(r#","at":"#);
+                out.push_str(&at.to_string());
+            }
             out.push('}');
         }
         out.push_str("]}");
@@ -128,15 +135,15 @@ impl Outbox {
         self.entries.iter().any(|e| e.message.id == id)
     }
 
-    /// Removes a confirmed (or finally rejected) message; `false` if it was not waiting.
+    /// Removes a confirmed (or removed) message; `false` if it was not waiting.
     pub fn remove(&mut self, id: &str) -> bool {
-        match self.entries.iter().position(|e| e.message.id == id) {
-            Some(i) => {
-                self.entries.remove(i);
-                true
-            }
-            None => false,
-        }
+        self.take(id).is_some()
+    }
+
+    /// Removes a message and hands it back (a rejected one is kept for "Retry").
+    pub fn take(&mut self, id: &str) -> Option<StoredMessage> {
+        let i = self.entries.iter().position(|e| e.message.id == id)?;
+        self.entries.remove(i).map(|e| e.message)
     }
 
     /// Marks every message not yet handed to the current socket as handed over, oldest first.
@@ -187,6 +194,7 @@ mod tests {
         StoredMessage {
             id: id.into(),
             text: format!("text {id}"),
+            at: Some(1_795_000_000_000),
         }
     }
 
@@ -249,6 +257,18 @@ mod tests {
         assert_eq!(json["orphaned"], true);
         assert_eq!(json["messages"][1]["id"], "quote \" and \n newline");
         assert_eq!(json["messages"][1]["text"], "text quote \" and \n newline");
+        assert_eq!(json["messages"][1]["at"], 1_795_000_000_000u64);
+        let untimed = SavedOutbox {
+            orphaned: false,
+            messages: vec![StoredMessage {
+                at: None,
+                ..msg("a")
+            }],
+        };
+        assert_eq!(
+            untimed.to_json(),
+            r#"{"orphaned":false,"messages":[{"id":"a","text":"text a"}]}"#
+        );
         assert_eq!(
             SavedOutbox::default().to_json(),
             r#"{"orphaned":false,"messages":[]}"#

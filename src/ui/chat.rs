@@ -17,6 +17,10 @@ pub struct ChatProps {
     /// the same URL need different keys.
     #[prop_or_default]
     pub storage_key: Option<AttrValue>,
+    /// The display name others see on this chat's messages (overrides `config`'s). A label
+    /// anyone can choose, not an identity: nothing checks it.
+    #[prop_or_default]
+    pub name: Option<AttrValue>,
     #[prop_or_default]
     pub config: EngineConfig,
     /// How many messages are kept and rendered.
@@ -29,12 +33,15 @@ pub fn Chat(props: &ChatProps) -> Html {
     let chat = use_chat(
         props.url.clone(),
         props.storage_key.clone(),
+        props.name.clone(),
         props.config.clone(),
         props.display,
     );
     let Controls {
         on_send,
         on_retry_now,
+        on_retry_message,
+        on_remove_message,
         on_toggle,
         on_view,
     } = (*chat.controls).clone();
@@ -47,7 +54,7 @@ pub fn Chat(props: &ChatProps) -> Html {
             if let Some(error) = state.unusable() {
                 <div class="ws-chat-error" data-role="error" role="alert">{ error.to_owned() }</div>
             }
-            <MessageList rows={state.rows()} {on_view} />
+            <MessageList rows={state.rows()} {on_view} {on_retry_message} {on_remove_message} />
             <Composer {on_send} />
         </div>
     }

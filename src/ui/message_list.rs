@@ -5,6 +5,7 @@
 use super::message_row::MessageRow;
 use crate::core::chat_state::ChatAction;
 use crate::core::message_window::Rows;
+use std::rc::Rc;
 use web_sys::Element;
 use yew::prelude::*;
 
@@ -16,6 +17,9 @@ pub struct MessageListProps {
     pub rows: Rows,
     /// Scrolling, "show earlier" and "N new messages" change what is rendered.
     pub on_view: Callback<ChatAction>,
+    /// "Retry" and "Remove" on a failed message, by its id.
+    pub on_retry_message: Callback<Rc<str>>,
+    pub on_remove_message: Callback<Rc<str>>,
 }
 
 #[function_component]
@@ -66,7 +70,10 @@ pub fn MessageList(props: &MessageListProps) -> Html {
                         { "Show earlier messages" }
                     </button>
                 }
-                { for props.rows.entries.iter().map(|e| html! { <MessageRow key={e.key()} entry={e.clone()} /> }) }
+                { for props.rows.entries.iter().zip(&props.rows.senders).map(|(e, sender)| html! {
+                    <MessageRow key={e.key()} entry={e.clone()} sender={sender.clone()}
+                        on_retry={props.on_retry_message.clone()} on_remove={props.on_remove_message.clone()} />
+                }) }
             </div>
             if !following && unseen > 0 {
                 <button type="button" class="ws-chat-new-messages" data-role="new-messages" data-count={unseen.to_string()} onclick={jump}>

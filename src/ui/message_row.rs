@@ -1,42 +1,63 @@
 //! One row of the message list. A row is a component of its own so that, when its entry is the
 //! same `Rc` as in the last render, Yew skips it: a new message costs one new row, not a
 //! rebuild of the list. Text is always rendered as text (a text node), so markup in a message is
-//! shown, never interpreted.
+//! shown, never interpreted; so are sender names, which anyone can choose.
 
 use crate::core::chat_state::{Entry, OutStatus};
 use std::rc::Rc;
+use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct MessageRowProps {
     pub entry: Rc<Entry>,
+    /// The sender line above this row, when it starts a run (decided by the core).
+    #[prop_or_default]
+    pub sender: Option<Rc<str>>,
+    /// "Retry" and "Remove" on a failed message of ours, by its id.
+    pub on_retry: Callback<Rc<str>>,
+    pub on_remove: Callback<Rc<str>>,
 }
 
 #[function_component]
 pub fn MessageRow(props: &MessageRowProps) -> Html {
-    match &*props.entry {
+    let sender = props.sender.as_ref().map(|name| {
+        html! { <div class="ws-chat-sender" data-role="sender">{ name.to_string() }</div> }
+    });
+    let row = match &*props.entry {
         Entry::Out {
-            text, status, seq, ..
+            id,
+            text,
+            status,
+            seq,
+            at,
+            ..
         } => {
             let reason = match status {
                 OutStatus::Failed(reason) => Some(reason.clone()),
                 _ => None,
             };
+            let actions = reason
+                .is_some()
+                .then(|| failed_actions(id, text, &props.on_retry, &props.on_remove));
             html! {
                 <div class="ws-chat-message" data-role="message" data-direction="out"
                     data-status={status.as_str()} data-seq={seq.map(|s| s.to_string())}
                     data-reason={reason.clone()} title={reason.clone()}>
                     <span data-role="message-text">{ text.clone() }</span>
                     <span class="ws-chat-meta" data-role="message-meta">
+                        { time(*at) }
                         { reason.map_or_else(|| status.as_str().to_owned(), |r| format!("failed: {r}")) }
                     </span>
+                    { for actions }
                 </div>
             }
         }
-        Entry::In { text, seq, .. } => html! {
+        Entry::In { text, seq, at, .. } => html! {
             <div class="ws-chat-message" data-role="message" data-direction="in"
                 data-seq={seq.map(|s| s.to_string())}>
                 <span data-role="message-text">{ text.clone() }</span>
+                <span class="ws-chat-meta" data-role="message-meta">{ time(*at) }</span>
             </div>
         },
         Entry::Notice { kind, text, .. } => html! {
@@ -44,5 +65,56 @@ pub fn MessageRow(props: &MessageRowProps) -> Html {
                 { text.clone() }
             </div>
         },
+    };
+    html! { <>{ for sender }{ row }</> }
+}
+
+/// `<time>` with the local `HH:MM`, the exact instant in `datetime` (UTC, ISO 8601) and the
+/// full local date and time as a tooltip. The browser's own `Date` does the time-zone work,
+/// which keeps date formatting code out of the wasm.
+fn time(at: u64) -> Html {
+    let date = js_sys::Date::new(&JsValue::from_f64(at as f64));
+    let mut short = String::with_capacity(5);
+    two_digits(&mut short, date.get_hours());
+    short.push(':');
+    two_digits(&mut short, date.get_minutes());
+    let iso = String::from(date.to_iso_string());
+    let full = String::from(date.to_locale_string("default", &JsValue::UNDEFINED));
+    html! {
+        <time class="ws-chat-time" data-role="time" datetime={iso} title={full}>{ short }</time>
+    }
+}
+
+fn two_digits(out: &mut String, n: u32) {
+    out.push(char::from(b'0' + (n / 10 % 10) as u8));
+    out.push(char::from(b'0' + (n % 10) as u8));
+}
+
+/// "Retry" and "Remove" for a failed message, named after the message they act on.
+fn failed_actions(
+    id: &Rc<str>,
+    text: &str,
+    on_retry: &Callback<Rc<str>>,
+    on_remove: &Callback<Rc<str>>,
+) -> Html {
+    let mut snippet: String = text.chars().take(30).collect();
+    if snippet.len() < text.len() {
+        snippet.push('…');
+    }
+    let retry = {
+        let (id, on_retry) = (id.clone(), on_retry.clone());
+        Callback::from(move |_: MouseEvent| on_retry.emit(id.clone()))
+    };
+    let remove = {
+        let (id, on_remove) = (id.clone(), on_remove.clone());
+        Callback::from(move |_: MouseEvent| on_remove.emit(id.clone()))
+    };
+    html! {
+        <span class="ws-chat-failed-actions">
+            <button type="button" data-role="retry" onclick={retry}
+                aria-label={format!("Retry sending “{snippet}”")}>{ "Retry" }</button>
+            <button type="button" data-role="remove" onclick={remove}
+                aria-label={format!("Remove “{snippet}”")}>{ "Remove" }</button>
+        </span>
     }
 }

@@ -44,6 +44,9 @@ pub struct ChatHandle {
 pub struct Controls {
     pub on_send: Callback<String>,
     pub on_retry_now: Callback<()>,
+    /// "Retry" and "Remove" on a failed message, by its id.
+    pub on_retry_message: Callback<Rc<str>>,
+    pub on_remove_message: Callback<Rc<str>>,
     /// `true`: connect; `false`: disconnect.
     pub on_toggle: Callback<bool>,
     /// Scrolling, "show earlier", "N new messages": what is rendered, not the connection.
@@ -51,14 +54,20 @@ pub struct Controls {
 }
 
 /// Resolves the URL (`?ws=`, then `url`, then same-origin `/ws`) and runs a [`Driver`] for it.
-/// A new URL, key or config starts a new driver; the old one is dropped with its socket.
+/// A new URL, key, name or config starts a new driver; the old one is dropped with its socket.
+/// `name`, when given, is the display name (it overrides the config's).
 #[hook]
 pub fn use_chat(
     url: Option<AttrValue>,
     storage_key: Option<AttrValue>,
+    name: Option<AttrValue>,
     config: EngineConfig,
     display: DisplayConfig,
 ) -> ChatHandle {
+    let mut config = config;
+    if let Some(name) = name {
+        config.delivery.name = Some(name.to_string());
+    }
     let rerender = use_force_update();
     let live = use_mut_ref(|| Live {
         state: ChatState::new(display),
@@ -109,8 +118,12 @@ pub fn use_chat(
                 on_send: act.reform(|text| Event::UserSend {
                     text,
                     nonce: page::random_nonce(),
+                    wall_ms: page::wall_ms(),
                 }),
                 on_retry_now: act.reform(|()| Event::UserRetryNow),
+                on_retry_message: act.reform(|id: Rc<str>| Event::UserRetry { id: id.to_string() }),
+                on_remove_message: act
+                    .reform(|id: Rc<str>| Event::UserRemove { id: id.to_string() }),
                 on_toggle: act.reform(|connect| {
                     if connect {
                         Event::UserConnect

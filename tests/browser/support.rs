@@ -82,6 +82,16 @@ pub fn mount_config(url: &str, storage_key: &str, config: EngineConfig) -> Mount
     })
 }
 
+/// A chat with a display name.
+pub fn mount_named(url: &str, storage_key: &str, name: &str) -> Mounted {
+    mount_props(ChatProps {
+        url: Some(url.to_owned().into()),
+        storage_key: Some(storage_key.to_owned().into()),
+        name: Some(name.to_owned().into()),
+        ..ChatProps::default()
+    })
+}
+
 fn mount_props(props: ChatProps) -> Mounted {
     let document = web_sys::window().unwrap().document().unwrap();
     let root = document.create_element("div").unwrap();

@@ -81,7 +81,13 @@ pub async fn stuck(addr: SocketAddr, room: &str) -> Result<(Ws, u16, Instant)> {
 }
 
 pub fn hello() -> Message {
-    Message::text(ClientFrame::Hello { after: Some(0) }.encode())
+    Message::text(
+        ClientFrame::Hello {
+            after: Some(0),
+            name: None,
+        }
+        .encode(),
+    )
 }
 
 pub fn message(id: String, text: String) -> Message {

@@ -136,11 +136,18 @@ pub async fn connect_slow_reader(url: &str, wschat: bool) -> Ws {
 /// Opens a wschat.v1 connection and says `hello {after}`; returns it with the answers
 /// up to and including `synced`.
 pub async fn join(url: &str, after: Option<u64>) -> (Ws, Vec<ServerFrame>) {
+    let (ws, got) = join_as(url, after, None).await;
+    (ws, got.into_iter().map(without_ts).collect())
+}
+
+/// [`join`] with a display name in the `hello`; the frames keep their `ts`.
+pub async fn join_as(url: &str, after: Option<u64>, name: Option<&str>) -> (Ws, Vec<ServerFrame>) {
     let mut ws = connect(url, true).await;
-    send(&mut ws, &ClientFrame::Hello { after }).await;
+    let name = name.map(str::to_owned);
+    send(&mut ws, &ClientFrame::Hello { after, name }).await;
     let mut got = Vec::new();
     loop {
-        let frame = recv(&mut ws).await;
+        let frame = recv_stamped(&mut ws).await;
         let done = matches!(frame, ServerFrame::Synced { .. });
         got.push(frame);
         if done {
@@ -175,8 +182,35 @@ pub async fn recv_text(ws: &mut Ws) -> String {
     }
 }
 
-/// The next text frame as a wschat.v1 envelope.
+/// The next text frame as a wschat.v1 envelope, with the server's time (`ts`) blanked out:
+/// tests compare whole frames, and the clock differs per run. `names.rs` checks the times.
 pub async fn recv(ws: &mut Ws) -> ServerFrame {
+    without_ts(recv_stamped(ws).await)
+}
+
+/// The frame with its `ts` (if any) blanked out.
+pub fn without_ts(frame: ServerFrame) -> ServerFrame {
+    match frame {
+        ServerFrame::Ack { id, seq, .. } => ServerFrame::Ack { id, seq, ts: None },
+        ServerFrame::Msg {
+            seq,
+            id,
+            text,
+            from,
+            ..
+        } => ServerFrame::Msg {
+            seq,
+            id,
+            text,
+            from,
+            ts: None,
+        },
+        other => other,
+    }
+}
+
+/// The next text frame as a wschat.v1 envelope, exactly as sent.
+pub async fn recv_stamped(ws: &mut Ws) -> ServerFrame {
     let text = recv_text(ws).await;
     ServerFrame::decode(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
 }

@@ -5,32 +5,42 @@ use crate::core::chat_state::{ChatAction, NoticeKind, OutStatus};
 use crate::core::reconnect::Now;
 use crate::core::Effect;
 use std::collections::VecDeque;
-use ws_chat_protocol::{Seq, ServerFrame};
+use std::rc::Rc;
+use ws_chat_protocol::{Millis, Seq, ServerFrame};
 
 impl Delivery {
+    /// `wall_ms`: when it arrived, the time shown for a message the server did not stamp.
     pub(super) fn frame_received(
         &mut self,
         frame: ServerFrame,
         now: Now,
+        wall_ms: Millis,
         out: &mut VecDeque<Effect>,
     ) {
         let before = self.stats;
         match frame {
-            ServerFrame::Ack { id, seq } => self.confirmed(id, seq, out),
+            ServerFrame::Ack { id, seq, ts } => self.confirmed(id, seq, ts, out),
             ServerFrame::Reject { id, reason } => {
-                if self.outbox.remove(&id) {
+                if let Some(message) = self.outbox.take(&id) {
                     status(
                         out,
                         id,
                         OutStatus::Failed(format!("rejected by the server: {reason}")),
                         None,
                     );
+                    self.keep_failed(message);
                     self.unsaved = true;
                 }
             }
-            ServerFrame::Msg { seq, id, text } => match id {
+            ServerFrame::Msg {
+                seq,
+                id,
+                text,
+                from,
+                ts,
+            } => match id {
                 // Our own message whose ack was lost with a socket.
-                Some(id) if self.outbox.contains(&id) => self.confirmed(id, seq, out),
+                Some(id) if self.outbox.contains(&id) => self.confirmed(id, seq, ts, out),
                 _ if self.seen.contains(seq) => self.stats.duplicates += 1,
                 _ => {
                     self.seen.insert(seq);
@@ -39,6 +49,8 @@ impl Delivery {
                         ChatAction::Incoming {
                             seq: Some(seq),
                             text: text.into(),
+                            from: from.map(Rc::from),
+                            at: ts.unwrap_or(wall_ms),
                         },
                     );
                 }
@@ -100,7 +112,15 @@ impl Delivery {
         status(out, id, OutStatus::Queued, None);
     }
 
-    pub(super) fn confirmed(&mut self, id: String, seq: Seq, out: &mut VecDeque<Effect>) {
+    /// The server stored our message at `seq`, at its time `ts` (which replaces the typed
+    /// time on screen, so everyone sees the same time for it).
+    pub(super) fn confirmed(
+        &mut self,
+        id: String,
+        seq: Seq,
+        ts: Option<Millis>,
+        out: &mut VecDeque<Effect>,
+    ) {
         if !self.outbox.remove(&id) {
             self.stats.duplicates += 1;
             return;
@@ -108,7 +128,15 @@ impl Delivery {
         self.store_errors = 0;
         self.stats.delivered += 1;
         self.seen.insert(seq);
-        status(out, id, OutStatus::Delivered, Some(seq));
+        ui(
+            out,
+            ChatAction::Status {
+                id: id.into(),
+                status: OutStatus::Delivered,
+                seq: Some(seq),
+                at: ts,
+            },
+        );
         self.unsaved = true;
     }
 }

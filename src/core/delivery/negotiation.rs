@@ -5,9 +5,10 @@ use super::status;
 use super::{notice, ui, Delivery, Mode};
 use crate::core::chat_state::{ChatAction, Details, NoticeKind, OutStatus};
 use crate::core::reconnect::Now;
+use crate::core::sender_runs::OWN_LABEL_WITHOUT_NAME;
 use crate::core::Effect;
 use std::collections::VecDeque;
-use ws_chat_protocol::{ClientFrame, ServerFrame, SUBPROTOCOL};
+use ws_chat_protocol::{ClientFrame, Millis, ServerFrame, SUBPROTOCOL};
 
 impl Delivery {
     /// The socket opened. `offered`: whether the handshake offered sub-protocols. If it did
@@ -39,6 +40,7 @@ impl Delivery {
             self.mode = Some(Mode::Plain {
                 after_silence: false,
             });
+            ui(out, ChatAction::Names(None));
             self.flush(out);
         }
     }
@@ -53,14 +55,18 @@ impl Delivery {
                 // A first join asks for the room's history too: a message sent between the
                 // upgrade and this hello is then in the catch-up, never lost.
                 after: Some(self.seen.upto.unwrap_or(0)),
+                name: self.name.clone(),
             }
             .encode(),
         ));
+        let own = self.name.as_deref().unwrap_or(OWN_LABEL_WITHOUT_NAME);
+        ui(out, ChatAction::Names(Some(own.into())));
     }
 
     /// Plain text from here on; what waited goes out.
     fn go_plain(&mut self, after_silence: bool, out: &mut VecDeque<Effect>) {
         self.mode = Some(Mode::Plain { after_silence });
+        ui(out, ChatAction::Names(None));
         self.flush(out);
         self.unsaved = true;
     }
@@ -79,7 +85,14 @@ impl Delivery {
         }
     }
 
-    pub fn text_received(&mut self, text: String, now: Now, out: &mut VecDeque<Effect>) {
+    /// A text frame, received at `wall_ms` (the time shown when the server gives none).
+    pub fn text_received(
+        &mut self,
+        text: String,
+        now: Now,
+        wall_ms: Millis,
+        out: &mut VecDeque<Effect>,
+    ) {
         self.last_received = now;
         self.ping_sent = None;
         let mode = match self.mode {
@@ -87,7 +100,7 @@ impl Delivery {
             None
             | Some(Mode::Plain {
                 after_silence: false,
-            }) => return self.incoming_plain(text, out),
+            }) => return self.incoming_plain(text, wall_ms, out),
             Some(mode) => mode,
         };
         let decoded = ServerFrame::decode(&text);
@@ -97,11 +110,11 @@ impl Delivery {
             _ => false,
         };
         match (mode, decoded) {
-            (Mode::Envelopes, Ok(frame)) => self.frame_received(frame, now, out),
+            (Mode::Envelopes, Ok(frame)) => self.frame_received(frame, now, wall_ms, out),
             (Mode::Envelopes, Err(err)) if !self.synced => {
                 // It selected wschat.v1 but answers in plain text: believe the answer.
                 log::warn!("the server selected {SUBPROTOCOL} but does not speak it ({err}); using plain text");
-                self.incoming_plain(text, out);
+                self.incoming_plain(text, wall_ms, out);
                 self.go_plain(false, out);
             }
             (Mode::Envelopes, Err(err)) => {
@@ -110,7 +123,7 @@ impl Delivery {
             }
             (Mode::Listening { .. }, _) if welcome => self.welcomed(now, out),
             (Mode::Listening { .. }, _) => {
-                self.incoming_plain(text, out);
+                self.incoming_plain(text, wall_ms, out);
                 self.go_plain(false, out);
             }
             (Mode::Plain { .. }, _) if welcome && !self.plain_sent => {
@@ -127,7 +140,7 @@ impl Delivery {
                     // time.
                     log::warn!("the server's welcome came late; plain text on this connection");
                 } else {
-                    self.incoming_plain(text, out);
+                    self.incoming_plain(text, wall_ms, out);
                 }
             }
         }
@@ -140,12 +153,15 @@ impl Delivery {
         self.speak_envelopes(now, out);
     }
 
-    fn incoming_plain(&mut self, text: String, out: &mut VecDeque<Effect>) {
+    /// A plain server's line: no sender, and the time it arrived.
+    fn incoming_plain(&mut self, text: String, wall_ms: Millis, out: &mut VecDeque<Effect>) {
         ui(
             out,
             ChatAction::Incoming {
                 seq: None,
                 text: text.into(),
+                from: None,
+                at: wall_ms,
             },
         );
     }
