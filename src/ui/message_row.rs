@@ -21,8 +21,17 @@ pub struct MessageRowProps {
 
 #[function_component]
 pub fn MessageRow(props: &MessageRowProps) -> Html {
+    // Aligned with the messages it names: ours on the right, others' on the left.
+    let direction = match &*props.entry {
+        Entry::Out { .. } => "out",
+        _ => "in",
+    };
     let sender = props.sender.as_ref().map(|name| {
-        html! { <div class="ws-chat-sender" data-role="sender">{ name.to_string() }</div> }
+        html! {
+            <div class="ws-chat-sender" data-role="sender" data-direction={direction}>
+                { name.to_string() }
+            </div>
+        }
     });
     let row = match &*props.entry {
         Entry::Out {
