@@ -23,9 +23,7 @@ struct Health {
 }
 
 pub fn router(hub: Arc<Hub>) -> Router {
-    Router::new()
-        .route("/healthz", get(health))
-        .with_state(hub)
+    Router::new().route("/healthz", get(health)).with_state(hub)
 }
 
 async fn health(State(hub): State<Arc<Hub>>) -> impl IntoResponse {
@@ -35,7 +33,10 @@ async fn health(State(hub): State<Arc<Hub>>) -> impl IntoResponse {
     };
     (
         [
-            (header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*")),
+            (
+                header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                HeaderValue::from_static("*"),
+            ),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
         ],
         Json(health),

@@ -15,7 +15,11 @@ async fn health(addr: SocketAddr) -> (u64, u64) {
         .header("content-type")
         .is_some_and(|t| t.starts_with("application/json")));
     let body: serde_json::Value = serde_json::from_str(&r.body).expect("JSON");
-    let count = |key: &str| body[key].as_u64().unwrap_or_else(|| panic!("{key} in {body}"));
+    let count = |key: &str| {
+        body[key]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{key} in {body}"))
+    };
     (count("connections"), count("rooms"))
 }
 

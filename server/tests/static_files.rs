@@ -138,7 +138,10 @@ async fn files_are_loadable_from_any_origin_with_the_types_browsers_insist_on() 
         let r = http(s.addr, "GET", &path).await;
         assert_eq!(r.status, 200, "{path}: {r:?}");
         assert_eq!(r.header("access-control-allow-origin"), Some("*"), "{path}");
-        assert!(r.header("access-control-allow-credentials").is_none(), "{path}");
+        assert!(
+            r.header("access-control-allow-credentials").is_none(),
+            "{path}"
+        );
         let got = r.header("content-type").unwrap_or_default();
         assert!(got.starts_with(kind), "{path}: {got}");
     }
