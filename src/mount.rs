@@ -4,8 +4,8 @@ use crate::ui::{ChatProps, EmbeddedChat, EmbeddedChatProps, Placement};
 use yew::AppHandle;
 
 /// A chat mounted with [`mount`]. It lives until [`MountedChat::destroy`] or until it is
-/// dropped, which closes its socket, saves what it has not delivered, and frees its timers,
-/// listeners and the DOM it rendered.
+/// dropped, which (in a microtask, as Yew renders) closes its socket, saves what it has not
+/// delivered, and frees its timers, listeners and the DOM it rendered.
 #[must_use = "dropping a MountedChat unmounts the chat at once"]
 pub struct MountedChat {
     app: Option<AppHandle<EmbeddedChat>>,
@@ -17,14 +17,17 @@ impl MountedChat {
 }
 
 impl Drop for MountedChat {
+    /// Yew creates a mounted component in a later microtask, and a destroy that is queued
+    /// before the creation ran finds nothing to destroy: the chat would be created afterwards
+    /// and live on, socket and all. So the destroy is queued behind the creation.
     fn drop(&mut self) {
         if let Some(app) = self.app.take() {
-            app.destroy();
+            yew::platform::spawn_local(async move { app.destroy() });
         }
     }
 }
 
-/// Mounts a [`Chat`](crate::Chat) with `props` into `element`, after whatever it holds.
+/// Mounts a [`Chat`](crate::Chat) with `props` into `element`, replacing what it holds.
 ///
 /// ```no_run
 /// let document = web_sys::window().unwrap().document().unwrap();
