@@ -1,8 +1,10 @@
-//! Watches the page for `[data-ws-chat]` elements being added (mounts a chat) and removed
-//! (unmounts it), for as long as this value lives.
+//! Watches the page for `[data-ws-chat]` elements being added (mounts a chat), removed
+//! (unmounts it) or given other `data-ws-*` options (remounts it), for as long as this value
+//! lives.
 
 use super::embed_registry::{Origin, Registry};
-use super::embedding::connect;
+use super::embedding::{change, connect, disconnect};
+use crate::core::embed_options::attribute_names;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -28,6 +30,12 @@ impl DataAttributeObserver {
         let init = MutationObserverInit::new();
         init.set_child_list(true);
         init.set_subtree(true);
+        // Only the options' attributes: the chats' own rendering changes others all the time.
+        let filter: js_sys::Array = std::iter::once("data-ws-chat".to_owned())
+            .chain(attribute_names().map(|name| format!("data-ws-{name}")))
+            .map(JsValue::from)
+            .collect();
+        init.set_attribute_filter(&filter);
         observer.observe_with_options(&root, &init).ok()?;
         Some(Self {
             observer,
@@ -49,6 +57,12 @@ fn observe(registry: &Rc<RefCell<Registry>>, records: js_sys::Array) {
     let mut removed = false;
     for record in records.iter() {
         let record: MutationRecord = record.unchecked_into();
+        if record.type_() == "attributes" {
+            if let Some(element) = record.target().and_then(|n| n.dyn_into::<Element>().ok()) {
+                attribute_changed(registry, &element);
+            }
+            continue;
+        }
         removed |= record.removed_nodes().length() > 0;
         let added = record.added_nodes();
         for i in 0..added.length() {
@@ -73,5 +87,18 @@ fn observe(registry: &Rc<RefCell<Registry>>, records: js_sys::Array) {
     if removed {
         let gone = registry.borrow_mut().take_detached(Origin::DataAttribute);
         drop(gone);
+    }
+}
+
+/// An element got or lost `data-ws-chat`, or one of its `data-ws-*` options changed. Chats
+/// that something else mounted (a `<ws-chat>`, a script) are not this observer's business.
+fn attribute_changed(registry: &Rc<RefCell<Registry>>, element: &Element) {
+    let marked = element.matches(DATA_SELECTOR).unwrap_or(false);
+    let mounted = registry.borrow().origin_of(element);
+    match (marked, mounted) {
+        (true, None) => connect(registry, element, Origin::DataAttribute),
+        (true, Some(Origin::DataAttribute)) => change(registry, element, Origin::DataAttribute),
+        (false, Some(Origin::DataAttribute)) => disconnect(registry, element),
+        _ => {}
     }
 }

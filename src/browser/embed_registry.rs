@@ -58,6 +58,14 @@ impl Registry {
             .map(|e| e.id)
     }
 
+    /// What mounted the chat in `element`, if it has one.
+    pub fn origin_of(&self, element: &Element) -> Option<Origin> {
+        self.entries
+            .iter()
+            .find(|e| &e.element == element)
+            .map(|e| e.origin)
+    }
+
     /// Mounts a chat with `options` into `element`. Options that were read wrong still mount
     /// a chat, which shows the error where the chat would be.
     pub fn mount(&mut self, element: &Element, origin: Origin, options: ReadOptions) -> u64 {

@@ -87,13 +87,13 @@ pub(super) fn connect(registry: &Rc<RefCell<Registry>>, element: &Element, origi
     registry.borrow_mut().mount(element, origin, options);
 }
 
-fn disconnect(registry: &Rc<RefCell<Registry>>, element: &Element) {
+pub(super) fn disconnect(registry: &Rc<RefCell<Registry>>, element: &Element) {
     let gone = registry.borrow_mut().take_element(element);
     drop(gone);
 }
 
 /// Remounts the chat in `element` if its options changed.
-fn change(registry: &Rc<RefCell<Registry>>, element: &Element, origin: Origin) {
+pub(super) fn change(registry: &Rc<RefCell<Registry>>, element: &Element, origin: Origin) {
     let options = read_attributes(element, origin);
     if !registry.borrow().changed(element, &options) {
         return;

@@ -133,9 +133,8 @@ async fn an_invalid_attribute_shows_an_error_that_names_it() {
     for (tag, attribute, value) in cases {
         let element = add(tag, &[(attribute, value)]);
         if tag == "div" {
+            // Marked after it was added: the mark itself is watched.
             element.set_attribute("data-ws-chat", "").unwrap();
-            // Marked after it was added: only additions are watched, so re-add it.
-            document().body().unwrap().append_child(&element).unwrap();
         }
         let error = || role(&element, "error").and_then(|e| e.text_content());
         wait_until(
@@ -172,6 +171,34 @@ async fn data_ws_chat_elements_added_later_mount_and_unmount_when_removed() {
     wait_connections(&room, 1).await;
     outer.remove();
     wait_connections(&room, 0).await;
+}
+
+#[wasm_bindgen_test]
+async fn data_ws_options_and_the_mark_itself_are_watched() {
+    let (first, second) = (room("data-a"), room("data-b"));
+    let element = add(
+        "div",
+        &[
+            ("data-ws-chat", ""),
+            ("data-ws-url", &room_url(SERVER, &first)),
+            ("data-ws-storage-key", "data-watch"),
+        ],
+    );
+    wait_open(&element).await;
+    wait_connections(&first, 1).await;
+    element
+        .set_attribute("data-ws-url", &room_url(SERVER, &second))
+        .unwrap();
+    wait_connections(&second, 1).await;
+    wait_connections(&first, 0).await;
+    // Other attributes are the page's business: no remount.
+    element.set_attribute("class", "x").unwrap();
+    element.set_attribute("data-other", "x").unwrap();
+    element.remove_attribute("data-ws-chat").unwrap();
+    wait_connections(&second, 0).await;
+    let empty = || element.child_element_count() == 0;
+    wait_until("an empty element", SHORT, empty, || element.outer_html()).await;
+    element.remove();
 }
 
 #[wasm_bindgen_test]
