@@ -189,3 +189,32 @@ async fn the_page_query_is_honoured_only_with_allow_query_url() {
     wait_connections(&own, 0).await;
     wait_connections(&from_query, 0).await;
 }
+
+#[wasm_bindgen_test]
+async fn uninstalling_unmounts_everything_and_installing_again_remounts() {
+    let room = room("reinstall");
+    let element = add(
+        "ws-chat",
+        &[
+            ("url", &room_url(SERVER, &room)),
+            ("storage-key", "reinstall"),
+        ],
+    );
+    wait_open(&element).await;
+    wait_connections(&room, 1).await;
+    ws_chat::embed::uninstall();
+    wait_connections(&room, 0).await;
+    let api = js_sys::Reflect::get(&web_sys::window().unwrap(), &"wsChat".into()).unwrap();
+    assert!(api.is_undefined(), "window.wsChat is removed");
+    // The element stays defined but does nothing while uninstalled.
+    let other = document().create_element("ws-chat").unwrap();
+    document().body().unwrap().append_child(&other).unwrap();
+    sleep(300).await;
+    assert_eq!(other.child_element_count(), 0);
+    other.remove();
+    ws_chat::embed::install();
+    wait_open(&element).await;
+    wait_connections(&room, 1).await;
+    element.remove();
+    wait_connections(&room, 0).await;
+}
