@@ -2,7 +2,7 @@
 //! (unmounts it) or given other `data-ws-*` options (remounts it), for as long as this value
 //! lives.
 
-use super::embed_registry::{Origin, Registry};
+use super::embed_registry::{EmbeddedChats, MountedBy};
 use super::embedding::{change, connect, disconnect};
 use crate::core::embed_options::attribute_names;
 use std::cell::RefCell;
@@ -22,7 +22,7 @@ pub struct DataAttributeObserver {
 
 impl DataAttributeObserver {
     /// `None` if the page has no document to observe.
-    pub fn start(registry: &Rc<RefCell<Registry>>) -> Option<Self> {
+    pub fn start(registry: &Rc<RefCell<EmbeddedChats>>) -> Option<Self> {
         let root = web_sys::window()?.document()?.document_element()?;
         let registry = registry.clone();
         let callback = Closure::new(move |records| observe(&registry, records));
@@ -53,7 +53,7 @@ impl Drop for DataAttributeObserver {
 /// Handles a batch of DOM changes: mounts added `[data-ws-chat]` elements, unmounts those that
 /// left. Only added elements are searched, so a chat rendering its own messages costs a
 /// `matches` per added row and a look at the few mounted elements per removal.
-fn observe(registry: &Rc<RefCell<Registry>>, records: js_sys::Array) {
+fn observe(registry: &Rc<RefCell<EmbeddedChats>>, records: js_sys::Array) {
     let mut removed = false;
     for record in records.iter() {
         let record: MutationRecord = record.unchecked_into();
@@ -70,7 +70,7 @@ fn observe(registry: &Rc<RefCell<Registry>>, records: js_sys::Array) {
                 continue;
             };
             if element.matches(DATA_SELECTOR).unwrap_or(false) {
-                connect(registry, &element, Origin::DataAttribute);
+                connect(registry, &element, MountedBy::DataAttribute);
             }
             if element.first_element_child().is_none() {
                 continue;
@@ -78,27 +78,31 @@ fn observe(registry: &Rc<RefCell<Registry>>, records: js_sys::Array) {
             if let Ok(list) = element.query_selector_all(DATA_SELECTOR) {
                 for j in 0..list.length() {
                     if let Some(inner) = list.get(j).and_then(|n| n.dyn_into::<Element>().ok()) {
-                        connect(registry, &inner, Origin::DataAttribute);
+                        connect(registry, &inner, MountedBy::DataAttribute);
                     }
                 }
             }
         }
     }
     if removed {
-        let gone = registry.borrow_mut().take_detached(Origin::DataAttribute);
+        let gone = registry
+            .borrow_mut()
+            .take_detached(MountedBy::DataAttribute);
         drop(gone);
     }
 }
 
 /// An element got or lost `data-ws-chat`, or one of its `data-ws-*` options changed. Chats
 /// that something else mounted (a `<ws-chat>`, a script) are not this observer's business.
-fn attribute_changed(registry: &Rc<RefCell<Registry>>, element: &Element) {
+fn attribute_changed(registry: &Rc<RefCell<EmbeddedChats>>, element: &Element) {
     let marked = element.matches(DATA_SELECTOR).unwrap_or(false);
-    let mounted = registry.borrow().origin_of(element);
+    let mounted = registry.borrow().mounted_by(element);
     match (marked, mounted) {
-        (true, None) => connect(registry, element, Origin::DataAttribute),
-        (true, Some(Origin::DataAttribute)) => change(registry, element, Origin::DataAttribute),
-        (false, Some(Origin::DataAttribute)) => disconnect(registry, element),
+        (true, None) => connect(registry, element, MountedBy::DataAttribute),
+        (true, Some(MountedBy::DataAttribute)) => {
+            change(registry, element, MountedBy::DataAttribute)
+        }
+        (false, Some(MountedBy::DataAttribute)) => disconnect(registry, element),
         _ => {}
     }
 }
