@@ -12,6 +12,12 @@ mod support;
 mod chaos;
 #[path = "browser/chat.rs"]
 mod chat;
+#[path = "browser/embed.rs"]
+mod embed;
+#[path = "browser/embed_script.rs"]
+mod embed_script;
+#[path = "browser/embed_support.rs"]
+mod embed_support;
 #[path = "browser/names.rs"]
 mod names;
 #[path = "browser/peers.rs"]

@@ -27,11 +27,13 @@ mod envelopes;
 pub mod failed;
 mod negotiation;
 
+/// How typed messages reach the server and how a dead connection is noticed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeliveryConfig {
     /// The display name sent in every `hello`, which a wschat.v1 server attaches to this
     /// chat's messages. Cleaned as the server cleans it ([`clean_name`]); `None`: no name.
     pub name: Option<String>,
+    /// Messages waiting for the server at most; sending more fails at once, saying why.
     pub outbox_capacity: usize,
     /// Longer messages fail at once, with the reason, instead of being refused by the server.
     pub max_message_bytes: usize,

@@ -5,6 +5,8 @@ pub mod backoff;
 pub mod chat_state;
 pub mod close_code;
 pub mod delivery;
+pub mod embed_option_specs;
+pub mod embed_options;
 pub mod engine;
 pub mod engine_config;
 pub mod engine_io;
@@ -20,5 +22,8 @@ pub mod sender_runs;
 pub mod status_view;
 pub mod ws_url;
 
+// Used by the browser glue, which native builds leave out.
+#[cfg_attr(not(target_arch = "wasm32"), allow(unused_imports))]
 pub use engine::{Effect, Engine, Event};
-pub use engine_config::{ConfigError, EngineConfig};
+#[cfg_attr(not(target_arch = "wasm32"), allow(unused_imports))]
+pub use engine_config::EngineConfig;

@@ -5,8 +5,8 @@ use super::support::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::{Element, HtmlElement};
-use ws_chat::core::delivery::DeliveryConfig;
-use ws_chat::core::EngineConfig;
+use ws_chat::DeliveryConfig;
+use ws_chat::EngineConfig;
 
 /// Every element of `role` in the chat, in document order.
 fn all(chat: &Mounted, role: &str) -> Vec<Element> {
