@@ -16,6 +16,7 @@
 //! - [`hosted_chat`]: one of several chats on a host page, found from its host element, used
 //!   as a user does (typing, clicking, Enter);
 //! - [`host_styles`]: whether embedded chats leave the host page's own styles alone;
+//! - [`page_memory`]: a page's JS heap after GC and ws-chat's wasm memory;
 //! - [`servers`]: the Node burst server, free loopback ports, paths;
 //! - [`wait`]: bounded polling of a condition in the page.
 //!
@@ -28,6 +29,7 @@ pub mod companion;
 pub mod drivers;
 pub mod host_styles;
 pub mod hosted_chat;
+pub mod page_memory;
 pub mod process;
 pub mod servers;
 pub mod wait;
