@@ -13,9 +13,16 @@ pub mod browser;
 mod ui;
 
 #[cfg(target_arch = "wasm32")]
-pub use mount::{mount, mount_all};
+pub use mount::{mount, MountedChat};
 #[cfg(target_arch = "wasm32")]
 pub use ui::{Chat, ChatProps};
 
 #[cfg(target_arch = "wasm32")]
 mod mount;
+
+/// The embedding: `<ws-chat>` elements, `[data-ws-chat]` elements and `window.wsChat.mount`
+/// in any page, which is what the embed script (`ws-chat-embed.js`) installs.
+#[cfg(target_arch = "wasm32")]
+pub mod embed {
+    pub use crate::browser::embedding::{install, uninstall};
+}

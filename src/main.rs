@@ -1,10 +1,14 @@
-//! The app trunk builds: logs to the console and mounts a chat in every `[data-ws-chat]`.
+//! The app trunk builds, which the embed script (`ws-chat-embed.js`) runs too: logs to the
+//! console and installs the embedding (`<ws-chat>`, `[data-ws-chat]`, `window.wsChat`).
+//! The library itself installs no logger: which one a page has is the page's choice.
+
+#[cfg(target_arch = "wasm32")]
+mod console_log;
 
 fn main() {
     #[cfg(target_arch = "wasm32")]
     {
-        ws_chat::browser::console_log::init(log::LevelFilter::Info);
-        // Dropping an AppHandle leaves its app mounted: the chats live as long as the page.
-        ws_chat::mount_all();
+        console_log::init(log::LevelFilter::Info);
+        ws_chat::embed::install();
     }
 }

@@ -1,37 +1,56 @@
-//! Putting chats into a page that was not written for Yew.
+//! Putting a chat into an element of a page that was not written for Yew.
 
-use crate::ui::{Chat, ChatProps};
+use crate::ui::{ChatProps, EmbeddedChat, EmbeddedChatProps, Placement};
 use yew::AppHandle;
 
-/// Mounts a chat into `element`, taking the URL from its `data-ws-url` attribute (unless the
-/// page has `?ws=`) and the outbox key from `data-ws-storage-key`.
-pub fn mount(element: web_sys::Element) -> AppHandle<Chat> {
-    let props = ChatProps {
-        url: element.get_attribute("data-ws-url").map(Into::into),
-        storage_key: element.get_attribute("data-ws-storage-key").map(Into::into),
-        ..ChatProps::default()
-    };
-    yew::Renderer::<Chat>::with_root_and_props(element, props).render()
+/// A chat mounted with [`mount`]. It lives until [`MountedChat::destroy`] or until it is
+/// dropped, which (in a microtask, as Yew renders) closes its socket, saves what it has not
+/// delivered, and frees its timers, listeners and the DOM it rendered.
+#[must_use = "dropping a MountedChat unmounts the chat at once"]
+pub struct MountedChat {
+    app: Option<AppHandle<EmbeddedChat>>,
 }
 
-/// Mounts a chat into every `[data-ws-chat]` element, or into `<body>` if there is none.
-pub fn mount_all() -> Vec<AppHandle<Chat>> {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return Vec::new();
-    };
-    let mut targets = Vec::new();
-    if let Ok(list) = document.query_selector_all("[data-ws-chat]") {
-        for i in 0..list.length() {
-            if let Some(el) = list
-                .get(i)
-                .and_then(|n| wasm_bindgen::JsCast::dyn_into(n).ok())
-            {
-                targets.push(el);
-            }
+impl MountedChat {
+    /// Unmounts the chat; the same as dropping it.
+    pub fn destroy(self) {}
+}
+
+impl Drop for MountedChat {
+    /// Yew creates a mounted component in a later microtask, and a destroy that is queued
+    /// before the creation ran finds nothing to destroy: the chat would be created afterwards
+    /// and live on, socket and all. So the destroy is queued behind the creation.
+    fn drop(&mut self) {
+        if let Some(app) = self.app.take() {
+            yew::platform::spawn_local(async move { app.destroy() });
         }
     }
-    if targets.is_empty() {
-        targets.extend(document.body().map(Into::into));
-    }
-    targets.into_iter().map(mount).collect()
+}
+
+/// Mounts a [`Chat`](crate::Chat) with `props` into `element`, replacing what it holds.
+///
+/// ```no_run
+/// let document = web_sys::window().unwrap().document().unwrap();
+/// let element = document.get_element_by_id("chat").unwrap();
+/// let props = ws_chat::ChatProps {
+///     url: Some("wss://example.org/ws?room=x".into()),
+///     ..Default::default()
+/// };
+/// let chat = ws_chat::mount(&element, props);
+/// // Later: closes the socket and removes the chat.
+/// chat.destroy();
+/// ```
+pub fn mount(element: &web_sys::Element, props: ChatProps) -> MountedChat {
+    mount_placed(element, props, Placement::default())
+}
+
+/// Mounts a chat that knows where it was put (see [`Placement`]).
+pub(crate) fn mount_placed(
+    element: &web_sys::Element,
+    chat: ChatProps,
+    placement: Placement,
+) -> MountedChat {
+    let props = EmbeddedChatProps { chat, placement };
+    let app = yew::Renderer::<EmbeddedChat>::with_root_and_props(element.clone(), props).render();
+    MountedChat { app: Some(app) }
 }

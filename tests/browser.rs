@@ -12,6 +12,8 @@ mod support;
 mod chaos;
 #[path = "browser/chat.rs"]
 mod chat;
+#[path = "browser/embed.rs"]
+mod embed;
 #[path = "browser/peers.rs"]
 mod peers;
 #[path = "browser/reconnect.rs"]

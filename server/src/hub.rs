@@ -114,6 +114,11 @@ impl Hub {
         })
     }
 
+    /// Rooms in memory (a room is dropped when its last member leaves).
+    pub fn rooms(&self) -> usize {
+        lock(&self.rooms).len()
+    }
+
     /// Live WebSocket connections, in one room or in all.
     pub fn connections(&self, room: Option<&str>) -> usize {
         let rooms = lock(&self.rooms);

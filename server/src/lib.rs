@@ -1,4 +1,5 @@
-//! The ws-chat companion server: WebSocket chat rooms at `/ws`, the built app at `/`.
+//! The ws-chat companion server: WebSocket chat rooms at `/ws`, the built app at `/`, counts
+//! at `/healthz`.
 //!
 //! A connection that selects the `wschat.v1` sub-protocol, or that selects none but asks for
 //! it in band (`?wschat=v1`), speaks the JSON envelopes of [`ws_chat_protocol`] (durable
@@ -12,6 +13,7 @@ mod config;
 mod connection;
 mod fault_injection;
 mod handshake;
+mod health;
 mod host;
 mod http_server;
 mod hub;
@@ -99,6 +101,7 @@ impl Server {
                 ),
             },
         );
+        app = app.merge(health::router(hub.clone()));
         if config.fault_injection {
             app = app.merge(fault_injection::router(hub.clone(), origins));
         }

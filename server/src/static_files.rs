@@ -10,6 +10,11 @@
 //! - trunk names build outputs after a hash of their content (`ws-chat-<hex>_bg.wasm`,
 //!   `style-<hex>.css`): those can be cached for good. Everything else, `index.html` first
 //!   of all, is `no-cache` (revalidated each time), so a new build is seen at once.
+//! - Every file is public and may be loaded by a page of any origin
+//!   (`Access-Control-Allow-Origin: *`, no credentials): a host page on another origin loads
+//!   `ws-chat-embed.js` as a module script and the wasm with `fetch`, both of which need CORS.
+//!   Scripts are `text/javascript` and the wasm `application/wasm`, which module scripts and
+//!   `WebAssembly.instantiateStreaming` insist on.
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -53,13 +58,33 @@ pub async fn serve(dist: &Path, req: Request) -> Response {
     match ServeFile::new(&file).try_call(req).await {
         Ok(res) => {
             let mut res = res.map(Body::new);
-            res.headers_mut().insert(header::CACHE_CONTROL, cache);
+            let headers = res.headers_mut();
+            headers.insert(header::CACHE_CONTROL, cache);
+            headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, ANY_ORIGIN);
+            if let Some(kind) = content_type(&path) {
+                headers.insert(header::CONTENT_TYPE, kind);
+            }
             res
         }
         Err(e) => {
             tracing::error!("serving {path} from {}: {e}", file.display());
             (StatusCode::INTERNAL_SERVER_ERROR, "cannot read the file\n").into_response()
         }
+    }
+}
+
+/// Public files: any page may load them.
+const ANY_ORIGIN: HeaderValue = HeaderValue::from_static("*");
+
+/// The types browsers insist on for module scripts and streamed wasm, whatever the guess of
+/// the file server's MIME table; `None` leaves its guess.
+fn content_type(uri_path: &str) -> Option<HeaderValue> {
+    let name = uri_path.rsplit('/').next().unwrap_or_default();
+    let (_, ext) = name.rsplit_once('.')?;
+    match ext {
+        "js" | "mjs" => Some(HeaderValue::from_static("text/javascript; charset=utf-8")),
+        "wasm" => Some(HeaderValue::from_static("application/wasm")),
+        _ => None,
     }
 }
 

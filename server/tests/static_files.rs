@@ -122,3 +122,28 @@ async fn hashed_assets_are_immutable_and_everything_else_is_revalidated() {
     assert_eq!(wasm.header("content-type"), Some("application/wasm"));
     s.stop().await;
 }
+
+#[tokio::test]
+async fn files_are_loadable_from_any_origin_with_the_types_browsers_insist_on() {
+    let (_dir, dist) = site();
+    let s = server(&dist).await;
+    let cases = [
+        (format!("/{HASHED_JS}"), "text/javascript; charset=utf-8"),
+        ("/app.js".to_owned(), "text/javascript; charset=utf-8"),
+        (format!("/{HASHED_WASM}"), "application/wasm"),
+        ("/assets/a.css".to_owned(), "text/css"),
+        ("/rooms/abc".to_owned(), "text/html"),
+    ];
+    for (path, kind) in cases {
+        let r = http(s.addr, "GET", &path).await;
+        assert_eq!(r.status, 200, "{path}: {r:?}");
+        assert_eq!(r.header("access-control-allow-origin"), Some("*"), "{path}");
+        assert!(
+            r.header("access-control-allow-credentials").is_none(),
+            "{path}"
+        );
+        let got = r.header("content-type").unwrap_or_default();
+        assert!(got.starts_with(kind), "{path}: {got}");
+    }
+    s.stop().await;
+}

@@ -5,6 +5,8 @@ pub mod backoff;
 pub mod chat_state;
 pub mod close_code;
 pub mod delivery;
+pub mod embed_option_specs;
+pub mod embed_options;
 pub mod engine;
 pub mod engine_config;
 pub mod entry;

@@ -1,7 +1,8 @@
 //! Where the WebSocket URL comes from, and whether it is one.
 //!
-//! First match wins: the page's `?ws=` parameter, the mount element's `data-ws-url`, then the
-//! same origin's `/ws`. Checking here, rather than letting `new WebSocket` throw, turns a typo
+//! First match wins: the page's `?ws=` parameter (only where the chat's embedder allows it: a
+//! link must never redirect someone else's embedded chat), the chat's own URL (prop,
+//! attribute or option), then `/ws` on the origin the chat belongs to. Checking here, rather than letting `new WebSocket` throw, turns a typo
 //! into a readable message in the component instead of a console exception.
 
 use std::fmt;
@@ -49,13 +50,25 @@ impl fmt::Display for UrlError {
 
 impl std::error::Error for UrlError {}
 
-/// Picks the URL by precedence and checks it. `query` is the `?ws=` value, `attribute` the
-/// mount element's `data-ws-url`; empty values count as absent.
+/// Whether the page's `?ws=` may choose a chat's server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryUrl {
+    /// The app's own page, or an embedder that opted in.
+    Honoured,
+    /// Any other embedded chat: the host page's query string is not the chat's business.
+    Ignored,
+}
+
+/// Picks the URL by precedence and checks it. `query` is the page's `?ws=` value (used only if
+/// `query_url` says so), `attribute` the chat's own URL; empty values count as absent. A
+/// relative URL and the default are on `page`: the origin the chat belongs to.
 pub fn resolve(
     query: Option<&str>,
+    query_url: QueryUrl,
     attribute: Option<&str>,
     page: &PageOrigin,
 ) -> Result<String, UrlError> {
+    let query = query.filter(|_| query_url == QueryUrl::Honoured);
     let chosen = [query, attribute]
         .into_iter()
         .flatten()
@@ -133,11 +146,29 @@ mod tests {
         ];
         for (query, attribute, page, want) in cases {
             assert_eq!(
-                resolve(query, attribute, page).as_deref(),
+                resolve(query, QueryUrl::Honoured, attribute, page).as_deref(),
                 Ok(want),
                 "{query:?} {attribute:?}"
             );
         }
+    }
+
+    #[test]
+    fn the_query_is_ignored_unless_honoured() {
+        let http = page("http:");
+        let cases = [
+            (QueryUrl::Ignored, Some("ws://a/ws"), "ws://a/ws"),
+            (QueryUrl::Ignored, None, "ws://chat.example:8080/ws"),
+            (QueryUrl::Honoured, Some("ws://a/ws"), "ws://q/ws"),
+            (QueryUrl::Honoured, None, "ws://q/ws"),
+        ];
+        for (query_url, attribute, want) in cases {
+            let got = resolve(Some("ws://q/ws"), query_url, attribute, &http);
+            assert_eq!(got.as_deref(), Ok(want), "{query_url:?} {attribute:?}");
+        }
+        // An ignored query is not even checked: a bad one cannot break the chat.
+        let got = resolve(Some("javascript:alert(1)"), QueryUrl::Ignored, None, &http);
+        assert_eq!(got.as_deref(), Ok("ws://chat.example:8080/ws"));
     }
 
     #[test]
@@ -151,7 +182,7 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(
-                resolve(Some(input), None, &page("http:")).as_deref(),
+                resolve(Some(input), QueryUrl::Honoured, None, &page("http:")).as_deref(),
                 Ok(want)
             );
         }
@@ -171,7 +202,8 @@ mod tests {
             "//h/ws",
         ];
         for input in cases {
-            let err = resolve(Some(input), None, &page("http:")).expect_err(input);
+            let err =
+                resolve(Some(input), QueryUrl::Honoured, None, &page("http:")).expect_err(input);
             assert!(
                 err.to_string().starts_with("invalid WebSocket URL"),
                 "{err}"

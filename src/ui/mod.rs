@@ -8,4 +8,5 @@ mod message_row;
 mod status_bar;
 mod use_chat;
 
-pub use chat::{Chat, ChatProps};
+pub use chat::{Chat, ChatProps, EmbeddedChat, EmbeddedChatProps};
+pub use use_chat::Placement;

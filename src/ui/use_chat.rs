@@ -9,11 +9,12 @@
 //! animation frame shows everything the screen can. (A hidden tab gets no animation frames, so
 //! it renders nothing until it is shown again; its state keeps up all the same.)
 
+use super::chat::ChatProps;
 use crate::browser::driver::UiSink;
 use crate::browser::{page, Driver};
 use crate::core::chat_state::{ChatAction, ChatState};
 use crate::core::message_window::DisplayConfig;
-use crate::core::ws_url;
+use crate::core::ws_url::{self, PageOrigin, QueryUrl};
 use crate::core::{EngineConfig, Event};
 use gloo_render::{request_animation_frame, AnimationFrame};
 use std::cell::RefCell;
@@ -50,15 +51,22 @@ pub struct Controls {
     pub on_view: Callback<ChatAction>,
 }
 
-/// Resolves the URL (`?ws=`, then `url`, then same-origin `/ws`) and runs a [`Driver`] for it.
-/// A new URL, key or config starts a new driver; the old one is dropped with its socket.
+/// Where a chat was put, which the props of the public component do not say.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Placement {
+    /// The origin a relative URL and the default `/ws` are on; `None`: the page's. An embedded
+    /// chat belongs to the server its script came from, not to the host page.
+    pub origin: Option<PageOrigin>,
+    /// Why the chat must not connect at all (its embedder's options are wrong): shown the way
+    /// an unusable URL is.
+    pub refused: Option<AttrValue>,
+}
+
+/// Resolves the URL (`?ws=` where allowed, then `url`, then `/ws`) and runs a [`Driver`] for
+/// it. A new URL, key or config starts a new driver; the old one is dropped with its socket.
 #[hook]
-pub fn use_chat(
-    url: Option<AttrValue>,
-    storage_key: Option<AttrValue>,
-    config: EngineConfig,
-    display: DisplayConfig,
-) -> ChatHandle {
+pub fn use_chat(props: &ChatProps, placement: &Placement) -> ChatHandle {
+    let display = props.display;
     let rerender = use_force_update();
     let live = use_mut_ref(|| Live {
         state: ChatState::new(display),
@@ -75,10 +83,16 @@ pub fn use_chat(
     // The settings the running driver was started with.
     let started: Rc<RefCell<Option<Settings>>> = use_mut_ref(|| None);
     let settings = Settings {
-        url,
-        storage_key,
-        config,
+        url: props.url.clone(),
+        storage_key: props.storage_key.clone(),
+        config: props.config.clone(),
         display,
+        query_url: if props.allow_query_url {
+            QueryUrl::Honoured
+        } else {
+            QueryUrl::Ignored
+        },
+        placement: placement.clone(),
     };
     if started.borrow().is_none() {
         // First render: connect now, so the handshake runs while Yew renders the rest (an
@@ -140,17 +154,27 @@ struct Settings {
     storage_key: Option<AttrValue>,
     config: EngineConfig,
     display: DisplayConfig,
+    query_url: QueryUrl,
+    placement: Placement,
 }
 
 /// A new driver, and an empty list for it: it restores and shows its outbox again.
 fn start(settings: &Settings, live: &Rc<RefCell<Live>>, apply: UiSink) -> Driver {
     live.borrow_mut().state = ChatState::new(settings.display);
-    let resolved = ws_url::resolve(
-        page::query_param("ws").as_deref(),
-        settings.url.as_deref(),
-        &page::origin(),
-    )
-    .map_err(|e| e.to_string());
+    let resolved = match &settings.placement.refused {
+        Some(reason) => Err(reason.to_string()),
+        None => ws_url::resolve(
+            page::query_param("ws").as_deref(),
+            settings.query_url,
+            settings.url.as_deref(),
+            &settings
+                .placement
+                .origin
+                .clone()
+                .unwrap_or_else(page::origin),
+        )
+        .map_err(|e| e.to_string()),
+    };
     Driver::start(
         resolved,
         settings.storage_key.as_deref(),

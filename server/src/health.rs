@@ -1,0 +1,44 @@
+//! `GET /healthz`: what the server holds in memory, as JSON, for monitoring and for tests that
+//! check a client closed its sockets.
+//!
+//! Only counts, nothing about who is connected, so any page may read it
+//! (`Access-Control-Allow-Origin: *`): an embedding page on another origin can check that a
+//! removed chat let go of its connection.
+
+use crate::hub::Hub;
+use axum::extract::State;
+use axum::http::{header, HeaderValue};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+use std::sync::Arc;
+
+#[derive(Serialize)]
+struct Health {
+    /// Live WebSocket connections (members of a room).
+    connections: usize,
+    /// Rooms in memory: those with at least one member.
+    rooms: usize,
+}
+
+pub fn router(hub: Arc<Hub>) -> Router {
+    Router::new().route("/healthz", get(health)).with_state(hub)
+}
+
+async fn health(State(hub): State<Arc<Hub>>) -> impl IntoResponse {
+    let health = Health {
+        connections: hub.connections(None),
+        rooms: hub.rooms(),
+    };
+    (
+        [
+            (
+                header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                HeaderValue::from_static("*"),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        Json(health),
+    )
+}

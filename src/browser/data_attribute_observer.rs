@@ -1,0 +1,77 @@
+//! Watches the page for `[data-ws-chat]` elements being added (mounts a chat) and removed
+//! (unmounts it), for as long as this value lives.
+
+use super::embed_registry::{Origin, Registry};
+use super::embedding::connect;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, MutationObserver, MutationObserverInit, MutationRecord};
+
+/// Marks the elements that get a chat without being `<ws-chat>`.
+pub const DATA_SELECTOR: &str = "[data-ws-chat]";
+
+/// A mutation observer on the whole document; disconnected on drop.
+pub struct DataAttributeObserver {
+    observer: MutationObserver,
+    _callback: Closure<dyn FnMut(js_sys::Array)>,
+}
+
+impl DataAttributeObserver {
+    /// `None` if the page has no document to observe.
+    pub fn start(registry: &Rc<RefCell<Registry>>) -> Option<Self> {
+        let root = web_sys::window()?.document()?.document_element()?;
+        let registry = registry.clone();
+        let callback = Closure::new(move |records| observe(&registry, records));
+        let observer = MutationObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+        let init = MutationObserverInit::new();
+        init.set_child_list(true);
+        init.set_subtree(true);
+        observer.observe_with_options(&root, &init).ok()?;
+        Some(Self {
+            observer,
+            _callback: callback,
+        })
+    }
+}
+
+impl Drop for DataAttributeObserver {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
+}
+
+/// Handles a batch of DOM changes: mounts added `[data-ws-chat]` elements, unmounts those that
+/// left. Only added elements are searched, so a chat rendering its own messages costs a
+/// `matches` per added row and a look at the few mounted elements per removal.
+fn observe(registry: &Rc<RefCell<Registry>>, records: js_sys::Array) {
+    let mut removed = false;
+    for record in records.iter() {
+        let record: MutationRecord = record.unchecked_into();
+        removed |= record.removed_nodes().length() > 0;
+        let added = record.added_nodes();
+        for i in 0..added.length() {
+            let Some(element) = added.get(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+                continue;
+            };
+            if element.matches(DATA_SELECTOR).unwrap_or(false) {
+                connect(registry, &element, Origin::DataAttribute);
+            }
+            if element.first_element_child().is_none() {
+                continue;
+            }
+            if let Ok(list) = element.query_selector_all(DATA_SELECTOR) {
+                for j in 0..list.length() {
+                    if let Some(inner) = list.get(j).and_then(|n| n.dyn_into::<Element>().ok()) {
+                        connect(registry, &inner, Origin::DataAttribute);
+                    }
+                }
+            }
+        }
+    }
+    if removed {
+        let gone = registry.borrow_mut().take_detached(Origin::DataAttribute);
+        drop(gone);
+    }
+}

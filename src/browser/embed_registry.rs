@@ -1,0 +1,147 @@
+//! The chats the embedding mounted, each with the element it lives in and what mounted it.
+//!
+//! A chat is unmounted by taking it out of the registry and dropping it after the registry is
+//! released: unmounting runs Yew and the driver's `Drop`, which must not find the registry
+//! borrowed.
+
+use crate::core::embed_options::{EmbedOptionError, EmbedOptions};
+use crate::core::ws_url::PageOrigin;
+use crate::mount::{mount_placed, MountedChat};
+use crate::ui::{ChatProps, Placement};
+use web_sys::Element;
+
+/// What put a chat into its element, which decides where its options come from and what ends
+/// it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// A `<ws-chat>` element: its attributes; ends when it leaves the page.
+    CustomElement,
+    /// A `[data-ws-chat]` element: its `data-ws-*` attributes; ends when it leaves the page.
+    DataAttribute,
+    /// `window.wsChat.mount`: its options object; ends with the handle's `destroy()`.
+    Script,
+}
+
+/// Options as read, kept to tell whether a changed attribute changed anything.
+type ReadOptions = Result<EmbedOptions, EmbedOptionError>;
+
+struct Entry {
+    id: u64,
+    element: Element,
+    origin: Origin,
+    options: ReadOptions,
+    chat: MountedChat,
+}
+
+/// The mounted chats of a page.
+pub struct Registry {
+    /// Where relative URLs and the default `/ws` point: the script's origin.
+    script_origin: Option<PageOrigin>,
+    next_id: u64,
+    entries: Vec<Entry>,
+}
+
+impl Registry {
+    pub fn new(script_origin: Option<PageOrigin>) -> Self {
+        Self {
+            script_origin,
+            next_id: 1,
+            entries: Vec::new(),
+        }
+    }
+
+    /// The id of the chat in `element`, if it has one.
+    pub fn find(&self, element: &Element) -> Option<u64> {
+        self.entries
+            .iter()
+            .find(|e| &e.element == element)
+            .map(|e| e.id)
+    }
+
+    /// Mounts a chat with `options` into `element`. Options that were read wrong still mount
+    /// a chat, which shows the error where the chat would be.
+    pub fn mount(&mut self, element: &Element, origin: Origin, options: ReadOptions) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        let chat = mount_placed(element, props_for(&options), self.placement(&options));
+        self.entries.push(Entry {
+            id,
+            element: element.clone(),
+            origin,
+            options,
+            chat,
+        });
+        id
+    }
+
+    /// Takes out the chat `id`, for the caller to drop once the registry is released.
+    pub fn take(&mut self, id: u64) -> Option<MountedChat> {
+        let at = self.entries.iter().position(|e| e.id == id)?;
+        Some(self.entries.swap_remove(at).chat)
+    }
+
+    /// Takes out the chat in `element`.
+    pub fn take_element(&mut self, element: &Element) -> Option<MountedChat> {
+        let id = self.find(element)?;
+        self.take(id)
+    }
+
+    /// Takes out the chats of `origin` whose element has left the page.
+    pub fn take_detached(&mut self, origin: Origin) -> Vec<MountedChat> {
+        let mut gone = Vec::new();
+        let mut i = 0;
+        while i < self.entries.len() {
+            let entry = &self.entries[i];
+            if entry.origin == origin && !entry.element.is_connected() {
+                gone.push(self.entries.swap_remove(i).chat);
+            } else {
+                i += 1;
+            }
+        }
+        gone
+    }
+
+    /// Whether the chat in `element` was mounted with other options than these.
+    pub fn changed(&self, element: &Element, options: &ReadOptions) -> bool {
+        self.entries
+            .iter()
+            .any(|e| &e.element == element && &e.options != options)
+    }
+
+    /// Takes out every chat.
+    pub fn take_all(&mut self) -> Vec<MountedChat> {
+        self.entries.drain(..).map(|e| e.chat).collect()
+    }
+
+    fn placement(&self, options: &ReadOptions) -> Placement {
+        Placement {
+            origin: self.script_origin.clone(),
+            refused: options.as_ref().err().map(|e| e.to_string().into()),
+        }
+    }
+}
+
+/// Reads an element's attributes: `<ws-chat>`'s own, or `data-ws-*`.
+pub fn read_attributes(element: &Element, origin: Origin) -> ReadOptions {
+    let prefix = match origin {
+        Origin::DataAttribute => "data-ws-",
+        Origin::CustomElement | Origin::Script => "",
+    };
+    EmbedOptions::from_attributes(prefix, |name| element.get_attribute(name))
+}
+
+/// The component's props for what was asked; the defaults if it could not be read.
+fn props_for(options: &ReadOptions) -> ChatProps {
+    let Ok(options) = options else {
+        return ChatProps::default();
+    };
+    ChatProps {
+        url: options.url.clone().map(Into::into),
+        name: options.name.clone().map(Into::into),
+        title: options.title.clone().map(Into::into),
+        storage_key: options.storage_key.clone().map(Into::into),
+        allow_query_url: options.allow_query_url,
+        config: options.engine_config(),
+        display: options.display_config(),
+    }
+}
