@@ -16,7 +16,7 @@ use serde::Deserialize;
 pub struct HostStyleReport {
     /// Host elements compared (the body and everything in it outside the chats).
     pub compared: usize,
-    /// `tag#id property: with-chat vs without-chat`, one per difference.
+    /// `tag#id property: with-chat vs without-chat`, one per difference (alike ones counted).
     pub differences: Vec<String>,
 }
 
@@ -60,7 +60,11 @@ fetch(location.href, { cache: 'force-cache' }).then((r) => r.text()).then((html)
         });
       }
       frame.remove();
-      done({ compared: mine.length, differences });
+      // The same difference on many alike elements (every <code>) is one line, counted.
+      const counts = new Map();
+      for (const d of differences) counts.set(d, (counts.get(d) || 0) + 1);
+      done({ compared: mine.length,
+        differences: [...counts].map(([d, n]) => n > 1 ? d + ' (' + n + ' elements)' : d) });
     } catch (e) { frame.remove(); done({ compared: 0, differences: ['comparison failed: ' + e] }); }
   };
   frame.srcdoc = bare;
@@ -79,10 +83,19 @@ pub async fn compare(browser: &Browser) -> Result<HostStyleReport> {
 pub async fn assert_untouched(browser: &Browser) -> Result<usize> {
     let report = compare(browser).await?;
     if !report.differences.is_empty() {
+        const SHOWN: usize = 20;
+        let more = report.differences.len().saturating_sub(SHOWN);
         bail!(
-            "the chats change the host page's own styles ({} host elements compared):\n  {}",
+            "the chats change the host page's own styles ({} differences in {} host elements \
+             compared){}:\n  {}",
+            report.differences.len(),
             report.compared,
-            report.differences.join("\n  ")
+            if more > 0 {
+                format!(", the first {SHOWN}")
+            } else {
+                String::new()
+            },
+            report.differences[..report.differences.len().min(SHOWN)].join("\n  ")
         );
     }
     Ok(report.compared)

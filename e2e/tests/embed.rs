@@ -3,11 +3,11 @@
 //! server.
 //!
 //! Both chats open; a message typed in Ann's chat and sent with the button shows in Bob's, and
-//! one typed in Bob's and sent with Enter shows in Ann's; the page's own elements look as they
-//! would without the chats. Then the server is killed outright (SIGKILL) and started again on
+//! one typed in Bob's and sent with Enter shows in Ann's. Then the server is killed outright (SIGKILL) and started again on
 //! the same port with the same history file: both chats leave `open`, come back to `open` by
 //! themselves, and a message sent after the restart arrives. A screenshot of each browser's
-//! run is saved to `target/e2e-artifacts/embed-<browser>.png`.
+//! run is saved to `target/e2e-artifacts/embed-<browser>.png`. Last, the page's own elements
+//! must look as they would without the chats (`host_styles`).
 
 mod support;
 
@@ -75,9 +75,6 @@ async fn scenario(browser: &Browser, server: &mut CompanionServer) -> Result<()>
         "Bob's input still holds the text after Enter"
     );
 
-    let compared = host_styles::assert_untouched(browser).await?;
-    println!("[{kind}] {compared} host elements look as they would without the chats");
-
     // A crash, not a shutdown: no close frames; the chats see their sockets fail.
     server.kill();
     let killed = Instant::now();
@@ -113,5 +110,9 @@ async fn scenario(browser: &Browser, server: &mut CompanionServer) -> Result<()>
     let shot = support::artifact(&format!("embed-{kind}.png"))?;
     browser.screenshot(&shot).await?;
     println!("[{kind}] screenshot: {}", shot.display());
+
+    // Last, so that a style leak does not hide how the rest went.
+    let compared = host_styles::assert_untouched(browser).await?;
+    println!("[{kind}] {compared} host elements look as they would without the chats");
     Ok(())
 }
