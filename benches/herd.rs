@@ -23,8 +23,9 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
-use ws_chat::core::backoff::Backoff;
-use ws_chat::core::reconnect::{Command, Input, Phase, Reconnect, ReconnectConfig};
+use ws_chat::reconnect::{Command, Input, Phase, Reconnect};
+use ws_chat::Backoff;
+use ws_chat::ReconnectConfig;
 
 /// Enough clients that one 100 ms window holds a few hundred of them when they are spread well,
 /// so sampling noise moves the peak share by a few percent only.

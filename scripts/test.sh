@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: lints, native tests (core, protocol, server handshake and storage), the herd
+# Runs every test: lints, the API docs' examples (compiled for wasm32), native tests (core, protocol, server handshake and storage), the herd
 # benchmark's targets, then the browser tests in headless Chromium and in headless Firefox
 # against real servers that this script starts and stops, then the end-to-end tests of the
 # release build over WebDriver in Chromium and Firefox (e2e/). Installs what is missing first.
@@ -81,6 +81,7 @@ e2e_tests() {
 step "cargo fmt --check" cargo fmt --all -- --check
 step "clippy (native)" cargo clippy -q --workspace --all-targets -- -D warnings
 step "clippy (wasm32)" cargo clippy -q -p ws-chat --target wasm32-unknown-unknown --all-targets -- -D warnings
+step "doc examples (wasm32, compiled)" cargo test -q --doc -p ws-chat --target wasm32-unknown-unknown
 step "native tests" cargo test -q --workspace --exclude ws-chat-e2e
 step "herd benchmark targets" cargo bench -q --bench herd
 step "start the test servers" start_servers

@@ -14,6 +14,10 @@ mod chaos;
 mod chat;
 #[path = "browser/embed.rs"]
 mod embed;
+#[path = "browser/embed_script.rs"]
+mod embed_script;
+#[path = "browser/embed_support.rs"]
+mod embed_support;
 #[path = "browser/peers.rs"]
 mod peers;
 #[path = "browser/reconnect.rs"]

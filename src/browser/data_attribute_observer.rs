@@ -1,8 +1,10 @@
-//! Watches the page for `[data-ws-chat]` elements being added (mounts a chat) and removed
-//! (unmounts it), for as long as this value lives.
+//! Watches the page for `[data-ws-chat]` elements being added (mounts a chat), removed
+//! (unmounts it) or given other `data-ws-*` options (remounts it), for as long as this value
+//! lives.
 
-use super::embed_registry::{Origin, Registry};
-use super::embedding::connect;
+use super::embed_registry::{EmbeddedChats, MountedBy};
+use super::embedding::{change, connect, disconnect};
+use crate::core::embed_options::attribute_names;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -20,7 +22,7 @@ pub struct DataAttributeObserver {
 
 impl DataAttributeObserver {
     /// `None` if the page has no document to observe.
-    pub fn start(registry: &Rc<RefCell<Registry>>) -> Option<Self> {
+    pub fn start(registry: &Rc<RefCell<EmbeddedChats>>) -> Option<Self> {
         let root = web_sys::window()?.document()?.document_element()?;
         let registry = registry.clone();
         let callback = Closure::new(move |records| observe(&registry, records));
@@ -28,6 +30,12 @@ impl DataAttributeObserver {
         let init = MutationObserverInit::new();
         init.set_child_list(true);
         init.set_subtree(true);
+        // Only the options' attributes: the chats' own rendering changes others all the time.
+        let filter: js_sys::Array = std::iter::once("data-ws-chat".to_owned())
+            .chain(attribute_names().map(|name| format!("data-ws-{name}")))
+            .map(JsValue::from)
+            .collect();
+        init.set_attribute_filter(&filter);
         observer.observe_with_options(&root, &init).ok()?;
         Some(Self {
             observer,
@@ -45,10 +53,16 @@ impl Drop for DataAttributeObserver {
 /// Handles a batch of DOM changes: mounts added `[data-ws-chat]` elements, unmounts those that
 /// left. Only added elements are searched, so a chat rendering its own messages costs a
 /// `matches` per added row and a look at the few mounted elements per removal.
-fn observe(registry: &Rc<RefCell<Registry>>, records: js_sys::Array) {
+fn observe(registry: &Rc<RefCell<EmbeddedChats>>, records: js_sys::Array) {
     let mut removed = false;
     for record in records.iter() {
         let record: MutationRecord = record.unchecked_into();
+        if record.type_() == "attributes" {
+            if let Some(element) = record.target().and_then(|n| n.dyn_into::<Element>().ok()) {
+                attribute_changed(registry, &element);
+            }
+            continue;
+        }
         removed |= record.removed_nodes().length() > 0;
         let added = record.added_nodes();
         for i in 0..added.length() {
@@ -56,7 +70,7 @@ fn observe(registry: &Rc<RefCell<Registry>>, records: js_sys::Array) {
                 continue;
             };
             if element.matches(DATA_SELECTOR).unwrap_or(false) {
-                connect(registry, &element, Origin::DataAttribute);
+                connect(registry, &element, MountedBy::DataAttribute);
             }
             if element.first_element_child().is_none() {
                 continue;
@@ -64,14 +78,31 @@ fn observe(registry: &Rc<RefCell<Registry>>, records: js_sys::Array) {
             if let Ok(list) = element.query_selector_all(DATA_SELECTOR) {
                 for j in 0..list.length() {
                     if let Some(inner) = list.get(j).and_then(|n| n.dyn_into::<Element>().ok()) {
-                        connect(registry, &inner, Origin::DataAttribute);
+                        connect(registry, &inner, MountedBy::DataAttribute);
                     }
                 }
             }
         }
     }
     if removed {
-        let gone = registry.borrow_mut().take_detached(Origin::DataAttribute);
+        let gone = registry
+            .borrow_mut()
+            .take_detached(MountedBy::DataAttribute);
         drop(gone);
+    }
+}
+
+/// An element got or lost `data-ws-chat`, or one of its `data-ws-*` options changed. Chats
+/// that something else mounted (a `<ws-chat>`, a script) are not this observer's business.
+fn attribute_changed(registry: &Rc<RefCell<EmbeddedChats>>, element: &Element) {
+    let marked = element.matches(DATA_SELECTOR).unwrap_or(false);
+    let mounted = registry.borrow().mounted_by(element);
+    match (marked, mounted) {
+        (true, None) => connect(registry, element, MountedBy::DataAttribute),
+        (true, Some(MountedBy::DataAttribute)) => {
+            change(registry, element, MountedBy::DataAttribute)
+        }
+        (false, Some(MountedBy::DataAttribute)) => disconnect(registry, element),
+        _ => {}
     }
 }

@@ -13,7 +13,7 @@ use web_sys::Element;
 /// What put a chat into its element, which decides where its options come from and what ends
 /// it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Origin {
+pub enum MountedBy {
     /// A `<ws-chat>` element: its attributes; ends when it leaves the page.
     CustomElement,
     /// A `[data-ws-chat]` element: its `data-ws-*` attributes; ends when it leaves the page.
@@ -25,23 +25,23 @@ pub enum Origin {
 /// Options as read, kept to tell whether a changed attribute changed anything.
 type ReadOptions = Result<EmbedOptions, EmbedOptionError>;
 
-struct Entry {
+struct RegisteredChat {
     id: u64,
     element: Element,
-    origin: Origin,
+    mounted_by: MountedBy,
     options: ReadOptions,
     chat: MountedChat,
 }
 
 /// The mounted chats of a page.
-pub struct Registry {
+pub struct EmbeddedChats {
     /// Where relative URLs and the default `/ws` point: the script's origin.
     script_origin: Option<PageOrigin>,
     next_id: u64,
-    entries: Vec<Entry>,
+    entries: Vec<RegisteredChat>,
 }
 
-impl Registry {
+impl EmbeddedChats {
     pub fn new(script_origin: Option<PageOrigin>) -> Self {
         Self {
             script_origin,
@@ -58,16 +58,24 @@ impl Registry {
             .map(|e| e.id)
     }
 
+    /// What mounted the chat in `element`, if it has one.
+    pub fn mounted_by(&self, element: &Element) -> Option<MountedBy> {
+        self.entries
+            .iter()
+            .find(|e| &e.element == element)
+            .map(|e| e.mounted_by)
+    }
+
     /// Mounts a chat with `options` into `element`. Options that were read wrong still mount
     /// a chat, which shows the error where the chat would be.
-    pub fn mount(&mut self, element: &Element, origin: Origin, options: ReadOptions) -> u64 {
+    pub fn mount(&mut self, element: &Element, mounted_by: MountedBy, options: ReadOptions) -> u64 {
         let id = self.next_id;
         self.next_id += 1;
         let chat = mount_placed(element, props_for(&options), self.placement(&options));
-        self.entries.push(Entry {
+        self.entries.push(RegisteredChat {
             id,
             element: element.clone(),
-            origin,
+            mounted_by,
             options,
             chat,
         });
@@ -86,13 +94,13 @@ impl Registry {
         self.take(id)
     }
 
-    /// Takes out the chats of `origin` whose element has left the page.
-    pub fn take_detached(&mut self, origin: Origin) -> Vec<MountedChat> {
+    /// Takes out the chats mounted by `mounted_by` whose element has left the page.
+    pub fn take_detached(&mut self, mounted_by: MountedBy) -> Vec<MountedChat> {
         let mut gone = Vec::new();
         let mut i = 0;
         while i < self.entries.len() {
             let entry = &self.entries[i];
-            if entry.origin == origin && !entry.element.is_connected() {
+            if entry.mounted_by == mounted_by && !entry.element.is_connected() {
                 gone.push(self.entries.swap_remove(i).chat);
             } else {
                 i += 1;
@@ -122,10 +130,10 @@ impl Registry {
 }
 
 /// Reads an element's attributes: `<ws-chat>`'s own, or `data-ws-*`.
-pub fn read_attributes(element: &Element, origin: Origin) -> ReadOptions {
-    let prefix = match origin {
-        Origin::DataAttribute => "data-ws-",
-        Origin::CustomElement | Origin::Script => "",
+pub fn read_attributes(element: &Element, mounted_by: MountedBy) -> ReadOptions {
+    let prefix = match mounted_by {
+        MountedBy::DataAttribute => "data-ws-",
+        MountedBy::CustomElement | MountedBy::Script => "",
     };
     EmbedOptions::from_attributes(prefix, |name| element.get_attribute(name))
 }

@@ -9,7 +9,7 @@
 use super::data_attribute_observer::DataAttributeObserver;
 use super::data_attribute_observer::DATA_SELECTOR;
 use super::embed_js;
-use super::embed_registry::{read_attributes, Origin, Registry};
+use super::embed_registry::{read_attributes, EmbeddedChats, MountedBy};
 use crate::core::embed_options::{attribute_names, EmbedOptions, ScriptValue};
 use crate::core::ws_url::PageOrigin;
 use std::cell::RefCell;
@@ -24,7 +24,7 @@ pub const ELEMENT_NAME: &str = "ws-chat";
 type ElementHook = Closure<dyn FnMut(Element)>;
 
 struct Embedding {
-    registry: Rc<RefCell<Registry>>,
+    registry: Rc<RefCell<EmbeddedChats>>,
     _connected: ElementHook,
     _disconnected: ElementHook,
     _changed: ElementHook,
@@ -64,14 +64,14 @@ fn mount_present() {
     };
     let registry = INSTALLED.with(|i| i.borrow().as_ref().map(|e| e.registry.clone()));
     let Some(registry) = registry else { return };
-    for (selector, origin) in [
-        (ELEMENT_NAME, Origin::CustomElement),
-        (DATA_SELECTOR, Origin::DataAttribute),
+    for (selector, mounted_by) in [
+        (ELEMENT_NAME, MountedBy::CustomElement),
+        (DATA_SELECTOR, MountedBy::DataAttribute),
     ] {
         if let Ok(list) = document.query_selector_all(selector) {
             for i in 0..list.length() {
                 if let Some(element) = list.get(i).and_then(|n| n.dyn_into::<Element>().ok()) {
-                    connect(&registry, &element, origin);
+                    connect(&registry, &element, mounted_by);
                 }
             }
         }
@@ -79,33 +79,41 @@ fn mount_present() {
 }
 
 /// Mounts a chat in `element` unless it has one.
-pub(super) fn connect(registry: &Rc<RefCell<Registry>>, element: &Element, origin: Origin) {
+pub(super) fn connect(
+    registry: &Rc<RefCell<EmbeddedChats>>,
+    element: &Element,
+    mounted_by: MountedBy,
+) {
     if registry.borrow().find(element).is_some() || !element.is_connected() {
         return;
     }
-    let options = read_attributes(element, origin);
-    registry.borrow_mut().mount(element, origin, options);
+    let options = read_attributes(element, mounted_by);
+    registry.borrow_mut().mount(element, mounted_by, options);
 }
 
-fn disconnect(registry: &Rc<RefCell<Registry>>, element: &Element) {
+pub(super) fn disconnect(registry: &Rc<RefCell<EmbeddedChats>>, element: &Element) {
     let gone = registry.borrow_mut().take_element(element);
     drop(gone);
 }
 
 /// Remounts the chat in `element` if its options changed.
-fn change(registry: &Rc<RefCell<Registry>>, element: &Element, origin: Origin) {
-    let options = read_attributes(element, origin);
+pub(super) fn change(
+    registry: &Rc<RefCell<EmbeddedChats>>,
+    element: &Element,
+    mounted_by: MountedBy,
+) {
+    let options = read_attributes(element, mounted_by);
     if !registry.borrow().changed(element, &options) {
         return;
     }
     disconnect(registry, element);
-    registry.borrow_mut().mount(element, origin, options);
+    registry.borrow_mut().mount(element, mounted_by, options);
 }
 
 /// `window.wsChat.mount(element, options)`: a chat's id, or a `TypeError` for arguments of the
 /// wrong kind or options that are wrong.
 fn mount_from_script(
-    registry: &Rc<RefCell<Registry>>,
+    registry: &Rc<RefCell<EmbeddedChats>>,
     element: JsValue,
     options: JsValue,
 ) -> Result<f64, JsValue> {
@@ -124,7 +132,7 @@ fn mount_from_script(
     }
     let id = registry
         .borrow_mut()
-        .mount(&element, Origin::Script, Ok(options));
+        .mount(&element, MountedBy::Script, Ok(options));
     // Ids stay far below 2^53, so they survive the trip through a JavaScript number.
     Ok(id as f64)
 }
@@ -174,14 +182,14 @@ fn script_origin() -> Option<PageOrigin> {
 
 impl Embedding {
     fn new() -> Self {
-        let registry = Rc::new(RefCell::new(Registry::new(script_origin())));
-        let element_hook = |f: fn(&Rc<RefCell<Registry>>, &Element)| -> ElementHook {
+        let registry = Rc::new(RefCell::new(EmbeddedChats::new(script_origin())));
+        let element_hook = |f: fn(&Rc<RefCell<EmbeddedChats>>, &Element)| -> ElementHook {
             let registry = registry.clone();
             Closure::new(move |element: Element| f(&registry, &element))
         };
-        let connected = element_hook(|r, e| connect(r, e, Origin::CustomElement));
+        let connected = element_hook(|r, e| connect(r, e, MountedBy::CustomElement));
         let disconnected = element_hook(disconnect);
-        let changed = element_hook(|r, e| change(r, e, Origin::CustomElement));
+        let changed = element_hook(|r, e| change(r, e, MountedBy::CustomElement));
         let mount = {
             let registry = registry.clone();
             Closure::new(move |element, options| mount_from_script(&registry, element, options))

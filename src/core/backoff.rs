@@ -7,6 +7,9 @@
 
 use std::time::Duration;
 
+/// The wait before each retry: `period(n) = min(max, initial · multiplier^(n-1))`, of which
+/// the share `jitter` is randomized (`delay = period · (1 - jitter · u)`, `u` uniform in
+/// `[0, 1)`), so that clients that lost the same server do not all come back at once.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Backoff {
     /// Period of the first retry after a connection is lost.

@@ -108,7 +108,8 @@ impl ChatState {
         }
     }
 
-    /// Every entry kept, oldest first.
+    /// Every entry kept, oldest first (the view reads [`ChatState::rows`]).
+    #[cfg(test)]
     pub fn entries(&self) -> &VecDeque<Rc<Entry>> {
         &self.entries
     }

@@ -13,6 +13,8 @@ pub enum CloseAction {
     Stop,
 }
 
+/// Which close codes stop reconnecting: by default 1002, 1003, 1007–1010 and the
+/// application's own 4000–4999, where retrying would only hammer a server that said no.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClosePolicy {
     /// Codes that stop reconnecting. Every other code reconnects.
@@ -30,7 +32,7 @@ impl Default for ClosePolicy {
 }
 
 impl ClosePolicy {
-    pub fn action(&self, code: u16) -> CloseAction {
+    pub(crate) fn action(&self, code: u16) -> CloseAction {
         if self.stop.iter().any(|r| r.contains(&code)) {
             CloseAction::Stop
         } else {

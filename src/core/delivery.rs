@@ -24,8 +24,10 @@ use ws_chat_protocol::{ClientFrame, Seq, IN_BAND_NONCE, IN_BAND_QUERY, OFFERED};
 mod envelopes;
 mod negotiation;
 
+/// How typed messages reach the server and how a dead connection is noticed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeliveryConfig {
+    /// Messages waiting for the server at most; sending more fails at once, saying why.
     pub outbox_capacity: usize,
     /// Longer messages fail at once, with the reason, instead of being refused by the server.
     pub max_message_bytes: usize,

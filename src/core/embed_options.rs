@@ -7,6 +7,7 @@
 //! `reconnectJitter`), instead of surfacing later as an engine setting the host never wrote.
 
 use super::backoff::Backoff;
+#[cfg_attr(not(target_arch = "wasm32"), allow(unused_imports))]
 pub use super::embed_option_specs::attribute_names;
 use super::embed_option_specs::{parse_script, parse_text, shorten, Parsed, KEYS, SPECS};
 use super::engine_config::EngineConfig;

@@ -257,3 +257,38 @@ fn attribute_names_cover_every_option() {
     assert_eq!(names.len(), SPECS.len());
     assert!(names.contains(&"allow-query-url") && names.contains(&"connect-timeout-ms"));
 }
+
+#[test]
+fn decimals_are_plain() {
+    use crate::core::embed_option_specs::parse_decimal;
+    let good = [
+        ("0", 0.0),
+        ("1", 1.0),
+        ("0.25", 0.25),
+        ("1.5", 1.5),
+        ("1000", 1000.0),
+        ("007.50", 7.5),
+    ];
+    for (text, want) in good {
+        assert_eq!(parse_decimal(text), Some(want), "{text}");
+    }
+    let bad = [
+        "",
+        ".",
+        "1.",
+        ".5",
+        "-1",
+        "+1",
+        "1e3",
+        "inf",
+        "NaN",
+        "1.2.3",
+        "1,5",
+        "0x10",
+        "9999999999999999999",
+        "0.1234567890123456789",
+    ];
+    for text in bad {
+        assert_eq!(parse_decimal(text), None, "{text}");
+    }
+}

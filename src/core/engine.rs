@@ -132,6 +132,8 @@ impl Engine {
         engine
     }
 
+    /// Where the reconnect machine is (the view learns it from [`ChatAction::Phase`]).
+    #[cfg(all(test, not(target_arch = "wasm32")))]
     pub fn phase(&self) -> &Phase {
         self.reconnect.phase()
     }

@@ -9,9 +9,13 @@ use super::reconnect::ReconnectConfig;
 use std::fmt;
 use std::time::Duration;
 
+/// A chat's connection settings. The defaults suit a chat on the open internet; every value
+/// is checked when the chat starts, and one out of range stops it with a message that names it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EngineConfig {
+    /// When to retry and when to give up.
     pub reconnect: ReconnectConfig,
+    /// The outbox, heartbeats and in-band negotiation.
     pub delivery: DeliveryConfig,
 }
 
@@ -23,6 +27,7 @@ pub const MAX_DURATION: Duration = Duration::from_secs(24 * 60 * 60);
 /// durations would add about 10 KB to the wasm for a message nobody should ever see.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
+    /// The setting, as a path in [`EngineConfig`] (`backoff.jitter`).
     pub setting: &'static str,
     /// The range it must be in, in words.
     pub expected: &'static str,

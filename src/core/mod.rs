@@ -20,5 +20,8 @@ pub mod seen_seqs;
 pub mod status_view;
 pub mod ws_url;
 
+// Used by the browser glue, which native builds leave out.
+#[cfg_attr(not(target_arch = "wasm32"), allow(unused_imports))]
 pub use engine::{Effect, Engine, Event};
-pub use engine_config::{ConfigError, EngineConfig};
+#[cfg_attr(not(target_arch = "wasm32"), allow(unused_imports))]
+pub use engine_config::EngineConfig;

@@ -16,8 +16,10 @@ use std::time::Duration;
 /// Time since an arbitrary origin (the page's `performance.now()` in the browser).
 pub type Now = Duration;
 
+/// When to retry, when to give up, and which close codes mean "do not come back".
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReconnectConfig {
+    /// The wait before each retry.
     pub backoff: Backoff,
     /// A connection must stay open this long before the attempt count resets, so a server that
     /// accepts and drops at once sees the backoff grow instead of a tight loop.
@@ -26,6 +28,7 @@ pub struct ReconnectConfig {
     pub connect_timeout: Duration,
     /// Give up after this many failed retries in a row (`None`: never).
     pub max_attempts: Option<u32>,
+    /// The close codes that stop reconnecting.
     pub close_policy: ClosePolicy,
     /// A timer that fires this much later than it was due means the machine slept.
     pub wake_threshold: Duration,
@@ -44,6 +47,7 @@ impl Default for ReconnectConfig {
     }
 }
 
+/// What happened: to the socket, to the page, or by the user's hand.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
     /// The user wants a connection (mount, or the Connect button).
@@ -56,34 +60,47 @@ pub enum Input {
     Opened,
     /// The socket closed (or failed to open) with this code and reason.
     Closed {
+        /// The close code (1006 when the connection just broke).
         code: u16,
+        /// The close reason.
         reason: String,
     },
     /// No socket could be made (see [`StopReason::Unusable`]).
     Unusable {
+        /// What is wrong, in words.
         reason: String,
     },
     /// The connection is alive on paper but dead in fact (a missed heartbeat): drop and retry.
     Dead {
+        /// Why it is taken for dead.
         reason: String,
     },
+    /// The network came back (`online`): retry at once.
     Online,
+    /// The network went away (`offline`): stop trying until it is back.
     Offline,
     /// The page became visible again.
     Visible,
 }
 
+/// What the glue must do to the socket.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     /// Open a new socket (the glue drops any previous one first).
     Connect,
     /// Close and drop the current socket; its later events must not come back.
-    Close { code: u16, reason: String },
+    Close {
+        /// The close code to send.
+        code: u16,
+        /// The close reason to send.
+        reason: String,
+    },
 }
 
 /// Close code used when the client itself abandons a socket it considers dead.
 pub const ABANDONED: u16 = 4000;
 
+/// The reconnect state machine: inputs and the time in, commands and deadlines out.
 #[derive(Debug)]
 pub struct Reconnect {
     config: ReconnectConfig,
@@ -111,10 +128,12 @@ impl Reconnect {
         }
     }
 
+    /// Where the machine is now.
     pub fn phase(&self) -> &Phase {
         &self.phase
     }
 
+    /// The next command to carry out, oldest first; call until `None` after each input.
     pub fn poll_command(&mut self) -> Option<Command> {
         self.commands.pop_front()
     }
@@ -128,6 +147,7 @@ impl Reconnect {
         }
     }
 
+    /// Takes in what happened at `now`.
     pub fn handle(&mut self, input: Input, now: Now) {
         match input {
             Input::Start => match self.phase {
@@ -207,6 +227,8 @@ impl Reconnect {
         }
     }
 
+    /// Runs what was due by `now` (a retry, a connect timeout, the attempt-count reset);
+    /// nothing if nothing was.
     pub fn handle_timeout(&mut self, now: Now) {
         let Some(due) = self.poll_timeout() else {
             return;

@@ -4,7 +4,7 @@
 use super::support::*;
 use std::time::Duration;
 use wasm_bindgen_test::{console_log, wasm_bindgen_test};
-use ws_chat::core::message_window::DisplayConfig;
+use ws_chat::DisplayConfig;
 
 const PER_CHAT: usize = 300;
 const PACE_MS: u32 = 15;

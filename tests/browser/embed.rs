@@ -1,65 +1,10 @@
-//! The embedding, as a host page uses it: `<ws-chat>` elements, `[data-ws-chat]` elements and
-//! `window.wsChat.mount`, against the real companion server, whose per-room connection count
-//! shows whether a removed chat really let go of its socket.
+//! The embedding's elements, as a host page uses them: `<ws-chat>` and `[data-ws-chat]`,
+//! against the real companion server.
 
+use super::embed_support::*;
 use super::support::*;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
-use web_sys::Element;
-
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-/// Installs the embedding (as the app's start function does) and adds `<tag>` with
-/// `attributes` to the page.
-fn add(tag: &str, attributes: &[(&str, &str)]) -> Element {
-    ws_chat::embed::install();
-    let element = document().create_element(tag).unwrap();
-    for (name, value) in attributes {
-        element.set_attribute(name, value).unwrap();
-    }
-    document().body().unwrap().append_child(&element).unwrap();
-    element
-}
-
-fn role(element: &Element, role: &str) -> Option<Element> {
-    element
-        .query_selector(&format!("[data-role=\"{role}\"]"))
-        .unwrap()
-}
-
-fn state(element: &Element) -> String {
-    role(element, "status")
-        .and_then(|s| s.get_attribute("data-state"))
-        .unwrap_or_default()
-}
-
-async fn wait_open(element: &Element) {
-    wait_until(
-        "open",
-        SHORT,
-        || state(element) == "open",
-        || element.outer_html(),
-    )
-    .await;
-}
-
-/// Polls the server until `room` has `want` live connections.
-async fn wait_connections(room: &str, want: usize) {
-    let start = js_sys::Date::now();
-    loop {
-        let got = live_connections(room).await;
-        if got == want {
-            return;
-        }
-        assert!(
-            js_sys::Date::now() - start < SHORT.as_millis() as f64,
-            "room {room}: {got} connections, want {want}"
-        );
-        sleep(50).await;
-    }
-}
 
 #[wasm_bindgen_test]
 async fn a_ws_chat_element_mounts_and_removing_it_closes_its_socket() {
@@ -133,9 +78,8 @@ async fn an_invalid_attribute_shows_an_error_that_names_it() {
     for (tag, attribute, value) in cases {
         let element = add(tag, &[(attribute, value)]);
         if tag == "div" {
+            // Marked after it was added: the mark itself is watched.
             element.set_attribute("data-ws-chat", "").unwrap();
-            // Marked after it was added: only additions are watched, so re-add it.
-            document().body().unwrap().append_child(&element).unwrap();
         }
         let error = || role(&element, "error").and_then(|e| e.text_content());
         wait_until(
@@ -172,6 +116,34 @@ async fn data_ws_chat_elements_added_later_mount_and_unmount_when_removed() {
     wait_connections(&room, 1).await;
     outer.remove();
     wait_connections(&room, 0).await;
+}
+
+#[wasm_bindgen_test]
+async fn data_ws_options_and_the_mark_itself_are_watched() {
+    let (first, second) = (room("data-a"), room("data-b"));
+    let element = add(
+        "div",
+        &[
+            ("data-ws-chat", ""),
+            ("data-ws-url", &room_url(SERVER, &first)),
+            ("data-ws-storage-key", "data-watch"),
+        ],
+    );
+    wait_open(&element).await;
+    wait_connections(&first, 1).await;
+    element
+        .set_attribute("data-ws-url", &room_url(SERVER, &second))
+        .unwrap();
+    wait_connections(&second, 1).await;
+    wait_connections(&first, 0).await;
+    // Other attributes are the page's business: no remount.
+    element.set_attribute("class", "x").unwrap();
+    element.set_attribute("data-other", "x").unwrap();
+    element.remove_attribute("data-ws-chat").unwrap();
+    wait_connections(&second, 0).await;
+    let empty = || element.child_element_count() == 0;
+    wait_until("an empty element", SHORT, empty, || element.outer_html()).await;
+    element.remove();
 }
 
 #[wasm_bindgen_test]
@@ -218,121 +190,31 @@ async fn the_page_query_is_honoured_only_with_allow_query_url() {
     wait_connections(&from_query, 0).await;
 }
 
-/// `window.wsChat.mount`, called as a page script calls it.
-fn script_mount(element: &JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
-    let api = js_sys::Reflect::get(&web_sys::window().unwrap(), &"wsChat".into())?;
-    let mount: js_sys::Function = js_sys::Reflect::get(&api, &"mount".into())?.dyn_into()?;
-    mount.call2(&api, element, options)
-}
-
-fn destroy(handle: &JsValue) {
-    let destroy: js_sys::Function = js_sys::Reflect::get(handle, &"destroy".into())
-        .unwrap()
-        .dyn_into()
-        .unwrap();
-    destroy.call0(handle).unwrap();
-}
-
-fn options(pairs: &[(&str, JsValue)]) -> JsValue {
-    let object = js_sys::Object::new();
-    for (key, value) in pairs {
-        js_sys::Reflect::set(&object, &(*key).into(), value).unwrap();
-    }
-    object.into()
-}
-
 #[wasm_bindgen_test]
-async fn script_mount_rejects_bad_options_with_a_type_error() {
-    let element = add("div", &[]);
-    let cases: [(JsValue, JsValue, &str); 5] = [
-        (
-            element.clone().into(),
-            options(&[("reconnectJitter", "0.5".into())]),
-            "reconnectJitter",
-        ),
-        (
-            element.clone().into(),
-            options(&[("historyCap", 0.into())]),
-            "historyCap",
-        ),
-        (
-            element.clone().into(),
-            options(&[("storage_key", "x".into())]),
-            "unknown option \"storage_key\"",
-        ),
-        (
-            element.clone().into(),
-            "ws://x/ws".into(),
-            "the options must be an object",
-        ),
-        (
-            JsValue::from(42),
-            JsValue::UNDEFINED,
-            "the first argument must be an element",
-        ),
-    ];
-    for (target, options, named) in cases {
-        let error = script_mount(&target, &options).expect_err(named);
-        assert!(error.is_instance_of::<js_sys::TypeError>(), "{error:?}");
-        let message: String = error.unchecked_ref::<js_sys::Error>().message().into();
-        assert!(
-            message.starts_with("wsChat.mount: ") && message.contains(named),
-            "{message}"
-        );
-    }
-    assert_eq!(element.child_element_count(), 0, "nothing was mounted");
-    element.remove();
-}
-
-#[wasm_bindgen_test]
-async fn script_mount_and_destroy_twenty_times_leaves_no_socket() {
-    let room = room("script");
-    let element = add("div", &[]);
-    let opts = options(&[
-        ("url", room_url(SERVER, &room).into()),
-        ("storageKey", "script".into()),
-        ("historyCap", 10.into()),
-        ("reconnectInitialMs", 100.into()),
-        ("allowQueryUrl", false.into()),
-    ]);
-    for i in 0..20 {
-        let handle = script_mount(&element.clone().into(), &opts).unwrap();
-        if i % 5 == 0 {
-            wait_open(&element).await;
-        }
-        let again = script_mount(&element.clone().into(), &opts);
-        assert!(again.is_err(), "one chat per element");
-        destroy(&handle);
-        destroy(&handle); // idempotent
-    }
-    // Yew unmounts in a microtask.
-    let empty = || element.child_element_count() == 0;
-    wait_until("an empty element", SHORT, empty, || element.outer_html()).await;
-    wait_connections(&room, 0).await;
-    let handle = script_mount(&element.clone().into(), &opts).unwrap();
-    wait_open(&element).await;
-    wait_connections(&room, 1).await;
-    destroy(&handle);
-    wait_connections(&room, 0).await;
-    element.remove();
-}
-
-#[wasm_bindgen_test]
-async fn the_rust_mount_api_unmounts_on_destroy() {
-    let room = room("rust-mount");
-    let element = add("div", &[]);
-    let chat = ws_chat::mount(
-        &element,
-        ws_chat::ChatProps {
-            url: Some(room_url(SERVER, &room).into()),
-            storage_key: Some("rust-mount".into()),
-            ..Default::default()
-        },
+async fn uninstalling_unmounts_everything_and_installing_again_remounts() {
+    let room = room("reinstall");
+    let element = add(
+        "ws-chat",
+        &[
+            ("url", &room_url(SERVER, &room)),
+            ("storage-key", "reinstall"),
+        ],
     );
     wait_open(&element).await;
     wait_connections(&room, 1).await;
-    chat.destroy();
+    ws_chat::embed::uninstall();
     wait_connections(&room, 0).await;
-    assert_eq!(element.child_element_count(), 0, "{}", element.outer_html());
+    let api = js_sys::Reflect::get(&web_sys::window().unwrap(), &"wsChat".into()).unwrap();
+    assert!(api.is_undefined(), "window.wsChat is removed");
+    // The element stays defined but does nothing while uninstalled.
+    let other = document().create_element("ws-chat").unwrap();
+    document().body().unwrap().append_child(&other).unwrap();
+    sleep(300).await;
+    assert_eq!(other.child_element_count(), 0);
+    other.remove();
+    ws_chat::embed::install();
+    wait_open(&element).await;
+    wait_connections(&room, 1).await;
     element.remove();
+    wait_connections(&room, 0).await;
 }

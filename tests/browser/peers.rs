@@ -7,10 +7,10 @@ use std::time::Duration;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::{MessageEvent, WebSocket};
-use ws_chat::core::backoff::Backoff;
-use ws_chat::core::delivery::DeliveryConfig;
-use ws_chat::core::reconnect::ReconnectConfig;
-use ws_chat::core::EngineConfig;
+use ws_chat::Backoff;
+use ws_chat::DeliveryConfig;
+use ws_chat::EngineConfig;
+use ws_chat::ReconnectConfig;
 
 /// Another member of a broadcast room: a bare WebSocket that records every text it gets.
 struct Member {

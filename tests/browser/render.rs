@@ -7,7 +7,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::Element;
-use ws_chat::core::message_window::DisplayConfig;
+use ws_chat::DisplayConfig;
 
 /// Another member of the room, speaking wschat.v1 from plain JS: sends `n` messages `"<tag> i"`
 /// (i = 1..=n) as fast as the socket takes them and resolves once all are acked.

@@ -6,8 +6,8 @@ use std::time::Duration;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
-use ws_chat::core::message_window::DisplayConfig;
-use ws_chat::core::EngineConfig;
+use ws_chat::DisplayConfig;
+use ws_chat::EngineConfig;
 use ws_chat::{Chat, ChatProps};
 use yew::AppHandle;
 
