@@ -124,6 +124,25 @@ impl HostedChat {
         }
     }
 
+    /// The `data-role=sender` text of the message whose text is `text`, if that message is
+    /// shown and has a sender line (a build without sender names has none).
+    pub async fn sender_of(&self, browser: &Browser, text: &str) -> Result<Option<String>> {
+        let v = self
+            .eval(
+                browser,
+                "if (!root) return null;
+                 for (const m of root.querySelectorAll('[data-role=message]')) {
+                   const t = m.querySelector('[data-role=message-text]');
+                   const s = m.querySelector('[data-role=sender]');
+                   if (t && t.textContent === arguments[1]) return s ? s.textContent.trim() : null;
+                 }
+                 return null;",
+                vec![json!(text)],
+            )
+            .await?;
+        Ok(v.as_str().map(str::to_owned))
+    }
+
     /// The texts of the messages shown, oldest first.
     pub async fn texts(&self, browser: &Browser) -> Result<Vec<String>> {
         let v = self

@@ -58,6 +58,14 @@ async fn scenario(browser: &Browser, server: &mut CompanionServer) -> Result<()>
         direction == "in",
         "Bob shows Ann's message as {direction:?}, not \"in\""
     );
+    // Sender names are optional in the DOM contract; where shown, Bob must see Ann's.
+    if let Some(sender) = bob.sender_of(browser, &by_button).await? {
+        ensure!(
+            sender.contains("Ann"),
+            "Bob shows Ann's message as sent by {sender:?}"
+        );
+        println!("[{kind}] Bob sees the message as sent by {sender:?}");
+    }
     ensure!(
         ann.input_value(browser).await?.is_empty(),
         "Ann's input still holds the text after sending"
