@@ -2,7 +2,7 @@
 # Runs every test: lints, the API docs' examples (compiled for wasm32), native tests (core, protocol, server handshake and storage), the herd
 # benchmark's targets, then the browser tests in headless Chromium and in headless Firefox
 # against real servers that this script starts and stops, then the end-to-end tests of the
-# release build over WebDriver (e2e/). Installs what is missing first.
+# release build over WebDriver in Chromium and Firefox (e2e/). Installs what is missing first.
 # Ends with "steps: N passed, N failed" and a non-zero exit on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -54,16 +54,28 @@ browser_tests() {
     wasm-pack test --headless "$@" --mode no-install . --test browser -- --nocapture
 }
 
-# e2e_tests: the ws-chat-e2e crate's tests (e2e/tests/), which drive the release build in
-# headless Chromium through chromedriver and start their own companion servers.
+# e2e_tests: the ws-chat-e2e crate's tests (e2e/tests/): the release build (trunk, with
+# ws-chat-embed.js and examples/) served by companion servers the tests start on free ports,
+# driven over WebDriver in headless Chromium (chromedriver) and headless Firefox (geckodriver);
+# one test at a time, output shown (timings, memory figures, screenshot paths in
+# target/e2e-artifacts/).
 e2e_tests() {
+  local t0=$SECONDS t
   rm -rf target/e2e-dist
   if ! trunk build --release --dist target/e2e-dist >"$work/e2e-trunk.log" 2>&1; then
     cat "$work/e2e-trunk.log"; return 1
   fi
+  echo "trunk build: $((SECONDS - t0)) s"; t=$SECONDS
+  # Built one package at a time, as the test run builds them (no feature-unification rebuilds).
   cargo build -q --release -p ws-chat-server || return 1
+  cargo test -q -p ws-chat-e2e --release --no-run || return 1
+  echo "server and tests built: $((SECONDS - t)) s"; t=$SECONDS
   WS_CHAT_E2E_DIST="$PWD/target/e2e-dist" WS_CHAT_SERVER_BIN="$PWD/target/release/ws-chat-server" \
-    cargo test -q -p ws-chat-e2e --release
+  WS_CHAT_GECKODRIVER="$HOME/.cargo/bin/geckodriver" \
+    cargo test -q -p ws-chat-e2e --release --no-fail-fast -- --test-threads=1 --nocapture
+  local rc=$?
+  echo "end-to-end tests ran in $((SECONDS - t)) s; the whole step took $((SECONDS - t0)) s"
+  return $rc
 }
 
 step "cargo fmt --check" cargo fmt --all -- --check
@@ -75,7 +87,7 @@ step "herd benchmark targets" cargo bench -q --bench herd
 step "start the test servers" start_servers
 step "browser tests (headless Chromium, real servers)" browser_tests --chrome --chromedriver /usr/bin/chromedriver
 step "browser tests (headless Firefox, real servers)" browser_tests --firefox --geckodriver "$HOME/.cargo/bin/geckodriver"
-step "end-to-end tests (WebDriver, Chromium)" e2e_tests
+step "end-to-end tests (WebDriver: Chromium and Firefox)" e2e_tests
 
 echo
 [ ${#failures[@]} -eq 0 ] || printf 'failed: %s\n' "${failures[@]}"

@@ -1,47 +1,61 @@
-//! Headless Chromium driven over WebDriver: chromedriver on a free loopback port, one session.
+//! A browser session driven over WebDriver: headless Chromium (through chromedriver) or
+//! headless Firefox (through geckodriver), chosen per run with [`BrowserKind`], so one test body
+//! runs in both. How each is started, and with which flags, is in [`crate::drivers`].
 //!
-//! Why these flags: the machines have no network but the package registries, so everything
-//! Chromium would fetch by itself (component updates, sync, field trials, QUIC probes) is off,
-//! or it stalls and logs errors; there is no display and no user namespace sandbox in CI
-//! containers (`--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage`). The
-//! benchmark also needs `performance.memory` to be exact rather than bucketed
-//! (`--enable-precise-memory-info`) and `window.gc()` (`--js-flags=--expose-gc`).
-//!
-//! Each [`Browser`] has a fresh temporary profile, so no cache, storage or service worker is
-//! carried from one run to the next.
+//! Chrome DevTools Protocol helpers ([`Browser::cdp`] and what is built on it) only exist in
+//! Chromium; in Firefox they fail with an error that says so.
 
+use crate::drivers::{self, DriverSession};
 use crate::process::Process;
-use crate::servers::free_port;
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use serde_json::{json, Value};
-use std::path::PathBuf;
-use std::process::Command;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
-use thirtyfour::{ChromiumLikeCapabilities, DesiredCapabilities, WebDriver};
+use thirtyfour::WebDriver;
 
-/// The Chromium flags every session gets (plus a temporary `--user-data-dir`).
-pub const CHROMIUM_ARGS: &[&str] = &[
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--enable-precise-memory-info",
-    "--js-flags=--expose-gc",
-    "--window-size=1280,900",
-];
+pub use crate::drivers::{CHROMIUM_ARGS, FIREFOX_ARGS};
 
-/// Where chromedriver and Chromium are, and how long one WebDriver request may take.
+/// Which browser a session runs in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BrowserKind {
+    /// Headless Chromium through chromedriver (CDP available).
+    Chromium,
+    /// Headless Firefox ESR through geckodriver.
+    Firefox,
+}
+
+impl BrowserKind {
+    /// Both, for tests that run in each.
+    pub const ALL: [BrowserKind; 2] = [BrowserKind::Chromium, BrowserKind::Firefox];
+
+    /// `chromium` / `firefox`, for file names and messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            BrowserKind::Chromium => "chromium",
+            BrowserKind::Firefox => "firefox",
+        }
+    }
+}
+
+impl std::fmt::Display for BrowserKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Which browser, where its driver and binary are, and how long one WebDriver request may take.
 #[derive(Clone, Debug)]
 pub struct BrowserOptions {
+    /// Chromium unless set otherwise ([`BrowserOptions::for_kind`]).
+    pub kind: BrowserKind,
     /// `WS_CHAT_CHROMEDRIVER`, else `/usr/bin/chromedriver`.
     pub chromedriver: PathBuf,
     /// `WS_CHAT_CHROMIUM`, else `/usr/bin/chromium`.
     pub chromium: PathBuf,
+    /// `WS_CHAT_GECKODRIVER`, else `~/.cargo/bin/geckodriver` (where `cargo install` puts it).
+    pub geckodriver: PathBuf,
+    /// `WS_CHAT_FIREFOX`, else `/usr/bin/firefox-esr`.
+    pub firefox: PathBuf,
     /// Upper bound for one WebDriver command, including an `execute_async` script: it must be
     /// longer than the longest script timeout the caller sets, or the HTTP client gives up
     /// first with a less useful error.
@@ -53,77 +67,66 @@ pub struct BrowserOptions {
 
 impl Default for BrowserOptions {
     fn default() -> Self {
-        let env_path = |var: &str, default: &str| {
-            std::env::var_os(var).map_or_else(|| PathBuf::from(default), PathBuf::from)
-        };
+        let env_path =
+            |var: &str, default: PathBuf| std::env::var_os(var).map_or(default, PathBuf::from);
+        let home = std::env::var_os("HOME").map_or_else(|| PathBuf::from("/root"), PathBuf::from);
         BrowserOptions {
-            chromedriver: env_path("WS_CHAT_CHROMEDRIVER", "/usr/bin/chromedriver"),
-            chromium: env_path("WS_CHAT_CHROMIUM", "/usr/bin/chromium"),
+            kind: BrowserKind::Chromium,
+            chromedriver: env_path("WS_CHAT_CHROMEDRIVER", "/usr/bin/chromedriver".into()),
+            chromium: env_path("WS_CHAT_CHROMIUM", "/usr/bin/chromium".into()),
+            geckodriver: env_path("WS_CHAT_GECKODRIVER", home.join(".cargo/bin/geckodriver")),
+            firefox: env_path("WS_CHAT_FIREFOX", "/usr/bin/firefox-esr".into()),
             request_timeout: Duration::from_secs(700),
             script_timeout: Duration::from_secs(600),
         }
     }
 }
 
-/// chromedriver plus one Chromium session. Call [`Browser::close`] to end the session cleanly;
-/// dropping it instead (an error path, an interrupted run) kills chromedriver's whole process
-/// group, Chromium included, without talking to it.
+impl BrowserOptions {
+    /// The defaults, for `kind`.
+    pub fn for_kind(kind: BrowserKind) -> Self {
+        BrowserOptions {
+            kind,
+            ..BrowserOptions::default()
+        }
+    }
+}
+
+/// A WebDriver server plus one browser session. Call [`Browser::close`] to end the session
+/// cleanly; dropping it instead (an error path, an interrupted run) kills the driver's whole
+/// process group, the browser included, without talking to it.
 pub struct Browser {
-    // Field order is drop order: the session first, then chromedriver, then the profile.
+    kind: BrowserKind,
+    // Field order is drop order: the session first, then the driver, then the profile.
     driver: Option<WebDriver>,
-    _chromedriver: Process,
+    _driver_server: Process,
     _profile: tempfile::TempDir,
 }
 
 impl Browser {
-    /// Starts chromedriver on a free loopback port and opens a session.
+    /// Starts the driver for `options.kind` on a free loopback port and opens a session.
     pub async fn launch(options: &BrowserOptions) -> Result<Self> {
-        let port = free_port()?;
-        let mut command = Command::new(&options.chromedriver);
-        command
-            .arg(format!("--port={port}"))
-            .arg("--allowed-ips=127.0.0.1");
-        let chromedriver = Process::spawn(
-            "chromedriver",
-            command,
-            "started successfully",
-            Duration::from_secs(20),
-        )
-        .with_context(|| {
-            format!(
-                "starting chromedriver ({}; set WS_CHAT_CHROMEDRIVER to use another)",
-                options.chromedriver.display()
-            )
-        })?;
-        let profile = tempfile::Builder::new()
-            .prefix("ws-chat-e2e-profile-")
-            .tempdir()
-            .context("creating a temporary Chromium profile")?;
-
-        let mut caps = DesiredCapabilities::chrome();
-        let chromium = options.chromium.to_string_lossy();
-        caps.set_binary(&chromium)?;
-        for arg in CHROMIUM_ARGS {
-            caps.add_arg(arg)?;
-        }
-        caps.add_arg(&format!("--user-data-dir={}", profile.path().display()))?;
-        let driver = WebDriver::builder(format!("http://127.0.0.1:{port}"), caps)
-            .request_timeout(options.request_timeout)
-            .await
-            .with_context(|| {
-                format!(
-                    "opening a Chromium session ({chromium}; set WS_CHAT_CHROMIUM to use \
-                     another); chromedriver said:\n{}",
-                    chromedriver.output_tail()
-                )
-            })?;
+        let DriverSession {
+            driver,
+            server,
+            profile,
+        } = match options.kind {
+            BrowserKind::Chromium => drivers::chromium(options).await?,
+            BrowserKind::Firefox => drivers::firefox(options).await?,
+        };
         let browser = Browser {
+            kind: options.kind,
             driver: Some(driver),
-            _chromedriver: chromedriver,
+            _driver_server: server,
             _profile: profile,
         };
         browser.set_script_timeout(options.script_timeout).await?;
         Ok(browser)
+    }
+
+    /// Which browser this is.
+    pub fn kind(&self) -> BrowserKind {
+        self.kind
     }
 
     /// The WebDriver session (navigation, scripts, elements, windows).
@@ -137,6 +140,12 @@ impl Browser {
     /// Sends one Chrome DevTools Protocol command to the current page's target and returns its
     /// result, e.g. `cdp("Runtime.getHeapUsage", json!({}))`.
     pub async fn cdp(&self, method: &str, params: Value) -> Result<Value> {
+        if self.kind != BrowserKind::Chromium {
+            bail!(
+                "CDP command {method}: the Chrome DevTools Protocol needs Chromium, this is {}",
+                self.kind
+            );
+        }
         self.driver()
             .cdp()
             .send_raw(method, params)
@@ -202,7 +211,18 @@ impl Browser {
             .with_context(|| format!("opening {url}"))
     }
 
-    /// Ends the session (Chromium exits), then stops chromedriver.
+    /// Saves a PNG of the viewport to `path`, creating its directory.
+    pub async fn screenshot(&self, path: &Path) -> Result<()> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+        self.driver()
+            .screenshot(path)
+            .await
+            .with_context(|| format!("saving a screenshot to {}", path.display()))
+    }
+
+    /// Ends the session (the browser exits), then stops the driver.
     pub async fn close(mut self) -> Result<()> {
         if let Some(driver) = self.driver.take() {
             driver
@@ -218,8 +238,8 @@ impl Drop for Browser {
     fn drop(&mut self) {
         if let Some(driver) = self.driver.take() {
             // Not closed. Ending the session over HTTP here would block this thread behind
-            // whatever command chromedriver is still running (an execute_async can take
-            // minutes), so skip it: killing chromedriver's group (next field) ends Chromium.
+            // whatever command the driver is still running (an execute_async can take
+            // minutes), so skip it: killing the driver's group (next field) ends the browser.
             let _ = driver.leak();
         }
     }

@@ -1,15 +1,23 @@
-//! End-to-end support for ws-chat: real servers, real headless Chromium, driven over WebDriver.
+//! End-to-end support for ws-chat: real servers, real headless Chromium and Firefox, driven over
+//! WebDriver.
 //!
 //! The pieces here are shared by the browser benchmark (`browser-bench`) and the end-to-end
 //! tests (`tests/`). Everything they start is owned by a guard that kills it on drop, so a test
 //! or a benchmark that fails half-way leaves no chromedriver, Chromium or server behind:
 //!
 //! - [`Process`]: a child process that is ready once a given line appears in its output;
-//! - [`Browser`]: chromedriver plus one Chromium session with the flags this machine needs
-//!   (headless, no sandbox, no background networking: the network is closed), and the two CDP
-//!   helpers the benchmark needs (a script on every new document, and garbage collection);
+//! - [`Browser`]: a WebDriver server plus one browser session, Chromium or Firefox
+//!   ([`BrowserKind`]), with the flags this machine needs (headless, no sandbox, no background
+//!   networking: the network is closed; see [`drivers`]), screenshots, and the CDP helpers
+//!   (Chromium only: a script on every new document, garbage collection, raw commands);
 //! - [`chat`]: ws-chat's DOM contract read as a user would (status, every kept message);
-//! - [`servers`]: the companion server, the Node burst server, free loopback ports, paths;
+//! - [`companion`]: the companion server, which can be killed and restarted on its port, and
+//!   asked how many connections it holds;
+//! - [`hosted_chat`]: one of several chats on a host page, found from its host element, used
+//!   as a user does (typing, clicking, Enter);
+//! - [`host_styles`]: whether embedded chats leave the host page's own styles alone;
+//! - [`page_memory`]: a page's JS heap after GC and ws-chat's wasm memory;
+//! - [`servers`]: the Node burst server, free loopback ports, paths;
 //! - [`wait`]: bounded polling of a condition in the page.
 //!
 //! Errors are `anyhow` values that say what was being done; nothing here panics on an ordinary
@@ -17,11 +25,17 @@
 
 pub mod browser;
 pub mod chat;
+pub mod companion;
+pub mod drivers;
+pub mod host_styles;
+pub mod hosted_chat;
+pub mod page_memory;
 pub mod process;
 pub mod servers;
 pub mod wait;
 
-pub use browser::{Browser, BrowserOptions};
+pub use browser::{Browser, BrowserKind, BrowserOptions};
+pub use hosted_chat::HostedChat;
 pub use process::Process;
 pub use servers::{free_port, repo_root, CompanionServer};
 

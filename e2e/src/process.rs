@@ -30,6 +30,9 @@ pub struct Process {
     name: String,
     child: Child,
     tail: Arc<Mutex<VecDeque<String>>>,
+    /// Set once the child has been killed and reaped: its pid (and group id) may then belong
+    /// to a stranger, so it must never be signalled again.
+    reaped: bool,
 }
 
 impl Process {
@@ -88,6 +91,7 @@ impl Process {
             name: name.to_owned(),
             child,
             tail,
+            reaped: false,
         };
         let deadline = Instant::now() + timeout;
         loop {
@@ -138,12 +142,26 @@ impl Process {
             Err(e) => bail!("cannot check on {}: {e}", self.name),
         }
     }
+
+    /// Kills the whole group at once (SIGKILL, as in a crash: no clean shutdown) and reaps the
+    /// child. Does nothing the second time.
+    pub fn kill(&mut self) {
+        if self.reaped {
+            return;
+        }
+        signal_group(self.child.id() as libc::pid_t, libc::SIGKILL);
+        let _ = self.child.wait();
+        self.reaped = true;
+    }
 }
 
 impl Drop for Process {
     /// SIGTERM to the group (servers shut down cleanly), up to 2 s of grace, then SIGKILL to
     /// the group for anything left, and reap the child.
     fn drop(&mut self) {
+        if self.reaped {
+            return;
+        }
         let group = self.child.id() as libc::pid_t;
         signal_group(group, libc::SIGTERM);
         let deadline = Instant::now() + Duration::from_secs(2);

@@ -1,10 +1,12 @@
 //! The servers a browser run talks to, each on a free loopback port and owned by a guard:
-//! the companion server (`ws-chat-server`, which also serves the pages) and the Node burst
-//! server (`tests/plain-server/burst-server.mjs`, the seed server plus `burst N`).
+//! the companion server (`ws-chat-server`, which also serves the pages; in
+//! [`crate::companion`]) and the Node burst server (`tests/plain-server/burst-server.mjs`, the
+//! seed server plus `burst N`); and where to find them.
 //!
 //! Only 127.0.0.1 is ever used: the machines are shared, and nothing here should be reachable
 //! from elsewhere.
 
+pub use crate::companion::{CompanionOptions, CompanionServer};
 use crate::process::Process;
 use anyhow::{bail, Context, Result};
 use std::net::{SocketAddr, TcpListener};
@@ -13,7 +15,7 @@ use std::process::Command;
 use std::time::{Duration, SystemTime};
 
 /// How long a server may take to print its ready line.
-const START_TIMEOUT: Duration = Duration::from_secs(20);
+pub(crate) const START_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// A port that was free on 127.0.0.1 a moment ago (bind to port 0, read it, release it).
 ///
@@ -62,108 +64,6 @@ pub fn server_binary() -> Result<PathBuf> {
              ws-chat-server`, or set WS_CHAT_SERVER_BIN)",
             target.display()
         ),
-    }
-}
-
-/// What to start the companion server with.
-#[derive(Clone, Debug)]
-pub struct CompanionOptions {
-    /// The server binary (see [`server_binary`]).
-    pub binary: PathBuf,
-    /// The directory served at `/`: the built app, plus any extra pages.
-    pub dist: PathBuf,
-    /// Mount the `/_test/*` endpoints (refuse upgrades, drop connections, count connections).
-    pub fault_injection: bool,
-}
-
-/// A running companion server with an in-memory history.
-pub struct CompanionServer {
-    /// The guard: dropping the server stops it.
-    pub process: Process,
-    /// Where it listens (always 127.0.0.1).
-    pub addr: SocketAddr,
-    client: reqwest::Client,
-}
-
-impl CompanionServer {
-    /// Starts the server on a free port and waits for its `listening on` line.
-    pub fn start(options: &CompanionOptions) -> Result<Self> {
-        if !options.dist.join("index.html").is_file() {
-            bail!(
-                "{} has no index.html: build the app first (trunk build --release --dist …)",
-                options.dist.display()
-            );
-        }
-        let addr = SocketAddr::from(([127, 0, 0, 1], free_port()?));
-        let mut command = Command::new(&options.binary);
-        command
-            .arg("--listen")
-            .arg(addr.to_string())
-            .arg("--dist")
-            .arg(&options.dist)
-            .arg("--db")
-            .arg(":memory:")
-            .env("RUST_LOG", "warn")
-            .env("NO_COLOR", "1");
-        if options.fault_injection {
-            command.arg("--fault-injection");
-        }
-        let process = Process::spawn("ws-chat-server", command, "listening on", START_TIMEOUT)
-            .with_context(|| format!("starting {}", options.binary.display()))?;
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(10))
-            .build()
-            .context("building an HTTP client")?;
-        Ok(CompanionServer {
-            process,
-            addr,
-            client,
-        })
-    }
-
-    /// `http://127.0.0.1:PORT` + `path`.
-    pub fn http_url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-
-    /// The chat endpoint for `room`: `ws://127.0.0.1:PORT/ws?room=ROOM`.
-    pub fn ws_url(&self, room: &str) -> String {
-        format!(
-            "ws://{}/ws?room={}",
-            self.addr,
-            crate::encode_query_value(room)
-        )
-    }
-
-    /// POSTs to a `/_test/*` endpoint (needs `fault_injection`) and returns the answer's text.
-    pub async fn post(&self, path_and_query: &str) -> Result<String> {
-        self.request(
-            self.client.post(self.http_url(path_and_query)),
-            path_and_query,
-        )
-        .await
-    }
-
-    /// GETs a path and returns the answer's text.
-    pub async fn get(&self, path_and_query: &str) -> Result<String> {
-        self.request(
-            self.client.get(self.http_url(path_and_query)),
-            path_and_query,
-        )
-        .await
-    }
-
-    async fn request(&self, request: reqwest::RequestBuilder, what: &str) -> Result<String> {
-        let response = request
-            .send()
-            .await
-            .with_context(|| format!("calling {what} on the companion server"))?;
-        let status = response.status();
-        let body = response.text().await.unwrap_or_default();
-        if !status.is_success() {
-            bail!("{what} answered {status}: {body}");
-        }
-        Ok(body)
     }
 }
 

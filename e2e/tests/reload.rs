@@ -3,51 +3,41 @@
 //! WebDriver refresh, not a remount), go out once the server takes connections again, and the
 //! room then holds exactly those 1,000 texts, once each, in the order they were typed.
 //!
-//! Needs a built app: `WS_CHAT_E2E_DIST` names a `trunk build` output (a relative path is
-//! taken from the workspace root), and a `ws-chat-server` binary (see
-//! `ws_chat_e2e::servers::server_binary`). `scripts/test.sh` builds both and runs this as its
-//! own step; without `WS_CHAT_E2E_DIST` the test fails and says what to do.
+//! In headless Chromium and in headless Firefox. Needs a built app and a server binary (see
+//! `support`).
+
+mod support;
 
 use anyhow::{bail, ensure, Context, Result};
 use serde_json::json;
-use std::path::PathBuf;
 use std::time::Duration;
 use ws_chat_e2e::chat::{self, Row};
 use ws_chat_e2e::servers::{server_binary, CompanionOptions};
 use ws_chat_e2e::{
-    encode_query_value, random_suffix, repo_root, wait, Browser, BrowserOptions, CompanionServer,
+    encode_query_value, random_suffix, wait, Browser, BrowserKind, BrowserOptions, CompanionServer,
 };
 
 /// As many as the outbox holds (README: over 1,000 waiting, a new one fails).
 const MESSAGES: usize = 1000;
 
-fn dist() -> Result<PathBuf> {
-    match std::env::var_os("WS_CHAT_E2E_DIST") {
-        Some(dir) => Ok(repo_root().join(dir)),
-        None => bail!(
-            "WS_CHAT_E2E_DIST is not set: build the app (trunk build --release --dist \
-             target/e2e-dist) and run WS_CHAT_E2E_DIST=target/e2e-dist cargo test -p ws-chat-e2e \
-             --release, or run scripts/test.sh"
-        ),
-    }
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queued_messages_survive_a_reload_in_chromium() -> Result<()> {
+    reload(BrowserKind::Chromium).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn queued_messages_survive_a_reload_and_are_delivered_once_in_order() -> Result<()> {
+async fn queued_messages_survive_a_reload_in_firefox() -> Result<()> {
+    reload(BrowserKind::Firefox).await
+}
+
+async fn reload(kind: BrowserKind) -> Result<()> {
     let server = CompanionServer::start(&CompanionOptions {
-        binary: server_binary()?,
-        dist: dist()?,
         fault_injection: true,
+        ..CompanionOptions::new(server_binary()?, support::dist()?)
     })?;
-    let browser = Browser::launch(&BrowserOptions::default()).await?;
+    let browser = Browser::launch(&BrowserOptions::for_kind(kind)).await?;
     let result = scenario(&browser, &server).await;
-    let closed = browser.close().await;
-    if result.is_err() {
-        // Shown with the failure (the test harness prints captured output).
-        eprintln!("the server said:\n{}", server.process.output_tail());
-    }
-    result?;
-    closed
+    support::finish(browser, result, &[&server]).await
 }
 
 async fn scenario(browser: &Browser, server: &CompanionServer) -> Result<()> {

@@ -168,6 +168,7 @@ async fn run(args: Args) -> Result<bool> {
         binary: server,
         dist: site,
         fault_injection: false,
+        persistent_history: false,
     })?;
     let burst_server = BurstServer::start(&burst_script)?;
     let site_url = companion.http_url("");

@@ -130,7 +130,7 @@ async fn measure(
             "return {
                elements: document.querySelectorAll(arguments[0]).length,
                heap: performance.memory ? performance.memory.usedJSHeapSize : null,
-               wasm: window.benchWasmMemory ? window.benchWasmMemory.buffer.byteLength : null,
+               wasm: window.wsChatWasmMemory ? window.wsChatWasmMemory.buffer.byteLength : null,
              };",
             vec![json!(page.message_selector())],
         )

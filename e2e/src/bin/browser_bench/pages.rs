@@ -7,6 +7,7 @@
 use anyhow::{bail, Context, Result};
 use std::path::Path;
 use std::time::Duration;
+use ws_chat_e2e::page_memory::WASM_MEMORY_SPY;
 use ws_chat_e2e::{encode_query_value, wait, Browser};
 
 /// One of the pages under test.
@@ -19,26 +20,6 @@ pub enum Page {
     /// Counts frames, shows the newest, one DOM write per animation frame.
     Floor,
 }
-
-/// Wraps `WebAssembly.instantiateStreaming` / `instantiate` so the instance's exported memory
-/// is kept on `window.benchWasmMemory`: the wasm heap's size, read without any change to
-/// ws-chat. wasm-bindgen's loader uses `instantiateStreaming` (result `{ instance, module }`),
-/// or `instantiate` (an `Instance` when given a compiled `Module`).
-const WASM_MEMORY_SPY: &str = r#"(() => {
-  const keep = (r) => {
-    try {
-      const inst = r instanceof WebAssembly.Instance ? r : r && r.instance;
-      const mem = inst && inst.exports && inst.exports.memory;
-      if (mem instanceof WebAssembly.Memory) window.benchWasmMemory = mem;
-    } catch (e) {}
-    return r;
-  };
-  for (const name of ["instantiateStreaming", "instantiate"]) {
-    const orig = WebAssembly[name];
-    if (typeof orig !== "function") continue;
-    WebAssembly[name] = function (...args) { return orig.apply(this, args).then(keep); };
-  }
-})();"#;
 
 /// Records in `window.benchOpenAt` the `performance.now()` (ms since navigation start) at
 /// which `[data-role=status][data-state=open]` first exists. A MutationObserver callback runs

@@ -1,0 +1,112 @@
+//! An embedder's page on another origin, in headless Chromium and Firefox: a static page whose
+//! only ws-chat pieces are the one script tag (from the server of the built app, another port)
+//! and the chats. A `<ws-chat>` element and a chat made with `window.wsChat.mount` both open on
+//! the app's server, and messages go both ways between them (the button one way, Enter the
+//! other). The page's own rules keep their values: the host's `h1` and `button` are exactly as
+//! its CSS says, and every host element looks as it would without the chats.
+
+mod support;
+
+use anyhow::{ensure, Result};
+use serde_json::json;
+use std::time::Duration;
+use support::HostPage;
+use ws_chat_e2e::{
+    host_styles, random_suffix, wait, Browser, BrowserKind, BrowserOptions, CompanionServer,
+    HostedChat,
+};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_origin_in_chromium() -> Result<()> {
+    another_origin(BrowserKind::Chromium).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_origin_in_firefox() -> Result<()> {
+    another_origin(BrowserKind::Firefox).await
+}
+
+/// The host's own CSS, with values that no browser default has, so they can be checked.
+const HOST_CSS: &str = "body { font-family: serif; color: rgb(20, 30, 40); \
+     background: rgb(250, 245, 230); } \
+     h1 { color: rgb(200, 10, 10); font-size: 30px; } \
+     button { background-color: rgb(1, 2, 3); color: rgb(250, 250, 250); }";
+
+async fn another_origin(kind: BrowserKind) -> Result<()> {
+    let app = support::dist_server(false)?;
+    let ws = app.ws_url(&format!("cross-{}", random_suffix()));
+    let page = HostPage::start(&format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <title>An embedder's page</title><style>{HOST_CSS}</style>{script}</head>\
+         <body><h1>An embedder's page</h1><p>Served from its own origin.</p>\
+         <button id=\"host-button\" type=\"button\">The host's button</button>\
+         <ws-chat id=\"cara\" url=\"{ws}\" name=\"Cara\" title=\"Cara\" storage-key=\"cara\"></ws-chat>\
+         <div id=\"dan\"></div></body></html>",
+        script = support::embed_script_tag(&app)
+    ))?;
+    let browser = Browser::launch(&BrowserOptions::for_kind(kind)).await?;
+    let result = scenario(&browser, &page, &app, &ws).await;
+    support::finish(browser, result, &[&app, &page.server]).await
+}
+
+async fn scenario(
+    browser: &Browser,
+    page: &HostPage,
+    app: &CompanionServer,
+    ws: &str,
+) -> Result<()> {
+    let secs = Duration::from_secs;
+    let kind = browser.kind();
+    ensure!(
+        page.server.addr.port() != app.addr.port(),
+        "the host page must be on another origin"
+    );
+    browser.goto(&page.url()).await?;
+    wait::until(
+        browser,
+        "window.wsChat.mount",
+        secs(30),
+        "return !!(window.wsChat && typeof window.wsChat.mount === 'function');",
+        Vec::new(),
+    )
+    .await?;
+    browser
+        .eval(
+            "window.danChat = window.wsChat.mount(document.getElementById('dan'),
+               { url: arguments[0], name: 'Dan', title: 'Dan', storageKey: 'dan' });",
+            vec![json!(ws)],
+        )
+        .await?;
+    let cara = HostedChat::new("#cara");
+    let dan = HostedChat::new("#dan");
+    for chat in [&cara, &dan] {
+        chat.wait_state(browser, "open", true, secs(30)).await?;
+    }
+    app.wait_connections(2, secs(10)).await?;
+
+    let to_dan = format!("From another origin, Cara to Dan {}", random_suffix());
+    cara.send_with_button(browser, &to_dan).await?;
+    ensure!(dan.wait_message(browser, &to_dan, secs(15)).await? == "in");
+    let to_cara = format!("And back, Dan to Cara {}", random_suffix());
+    dan.send_with_enter(browser, &to_cara).await?;
+    ensure!(cara.wait_message(browser, &to_cara, secs(15)).await? == "in");
+    println!("[{kind}] messages went both ways between <ws-chat> and wsChat.mount");
+
+    let host = browser
+        .eval(
+            "const h1 = getComputedStyle(document.querySelector('h1'));
+             const b = getComputedStyle(document.getElementById('host-button'));
+             return { h1_color: h1.color, h1_size: h1.fontSize, button_bg: b.backgroundColor,
+                      button_color: b.color };",
+            Vec::new(),
+        )
+        .await?;
+    ensure!(
+        host == json!({ "h1_color": "rgb(200, 10, 10)", "h1_size": "30px",
+                        "button_bg": "rgb(1, 2, 3)", "button_color": "rgb(250, 250, 250)" }),
+        "the host's h1 and button are not as its CSS says: {host}"
+    );
+    let compared = host_styles::assert_untouched(browser).await?;
+    println!("[{kind}] {compared} host elements look as they would without the chats");
+    Ok(())
+}

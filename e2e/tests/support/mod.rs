@@ -1,0 +1,104 @@
+//! What the end-to-end tests share: where the built app is, a companion server serving it, a
+//! host page on another origin, the end of a run (close the browser, show the servers' output
+//! on failure), and where artifacts go.
+//!
+//! Needs a built app: `WS_CHAT_E2E_DIST` names a `trunk build --release` output (a relative
+//! path is taken from the workspace root), and a `ws-chat-server` binary (see
+//! `ws_chat_e2e::servers::server_binary`). `scripts/test.sh` builds both and runs the tests as
+//! its own step; without `WS_CHAT_E2E_DIST` a test fails and says what to do.
+
+#![allow(dead_code)] // Each test binary uses a different part of this module.
+
+use anyhow::{bail, Context, Result};
+use std::path::PathBuf;
+use ws_chat_e2e::servers::{server_binary, target_dir, CompanionOptions};
+use ws_chat_e2e::{repo_root, Browser, CompanionServer};
+
+/// The built app (`WS_CHAT_E2E_DIST`).
+pub fn dist() -> Result<PathBuf> {
+    match std::env::var_os("WS_CHAT_E2E_DIST") {
+        Some(dir) => Ok(repo_root().join(dir)),
+        None => bail!(
+            "WS_CHAT_E2E_DIST is not set: build the app (trunk build --release --dist \
+             target/e2e-dist) and run WS_CHAT_E2E_DIST=target/e2e-dist cargo test -p ws-chat-e2e \
+             --release, or run scripts/test.sh"
+        ),
+    }
+}
+
+/// A companion server serving the built app, with its history in a file (so it survives a
+/// restart) when `persistent_history`.
+pub fn dist_server(persistent_history: bool) -> Result<CompanionServer> {
+    CompanionServer::start(&CompanionOptions {
+        persistent_history,
+        ..CompanionOptions::new(server_binary()?, dist()?)
+    })
+}
+
+/// A page on its own origin (a second companion server on another port, serving a temporary
+/// directory that holds only this page as `index.html`): an embedder's page, which knows
+/// nothing of ws-chat but the script tag and the elements it writes.
+pub struct HostPage {
+    /// The server of the page (dropped before the directory it serves).
+    pub server: CompanionServer,
+    _dir: tempfile::TempDir,
+}
+
+impl HostPage {
+    /// Serves `html` at `/` from a new origin.
+    pub fn start(html: &str) -> Result<Self> {
+        let dir = tempfile::Builder::new()
+            .prefix("ws-chat-e2e-host-")
+            .tempdir()
+            .context("creating the host page's directory")?;
+        std::fs::write(dir.path().join("index.html"), html).context("writing the host page")?;
+        let server = CompanionServer::start(&CompanionOptions::new(
+            server_binary()?,
+            dir.path().to_path_buf(),
+        ))?;
+        Ok(HostPage { server, _dir: dir })
+    }
+
+    /// The page's URL.
+    pub fn url(&self) -> String {
+        self.server.http_url("/")
+    }
+}
+
+/// The module script tag that is all an embedder adds: `ws-chat-embed.js` from the server of
+/// the built app.
+pub fn embed_script_tag(app: &CompanionServer) -> String {
+    format!(
+        r#"<script type="module" src="{}"></script>"#,
+        app.http_url("/ws-chat-embed.js")
+    )
+}
+
+/// Ends a run: closes the browser, and if the run failed, prints what each server said (the
+/// test harness shows it with the failure). The run's error wins over a failure to close.
+pub async fn finish(
+    browser: Browser,
+    result: Result<()>,
+    servers: &[&CompanionServer],
+) -> Result<()> {
+    let kind = browser.kind();
+    let closed = browser.close().await;
+    if result.is_err() {
+        for server in servers {
+            eprintln!(
+                "the server on {} said:\n{}",
+                server.addr,
+                server.process.output_tail()
+            );
+        }
+    }
+    result.with_context(|| format!("in {kind}"))?;
+    closed
+}
+
+/// `target/e2e-artifacts/NAME`, its directory created.
+pub fn artifact(name: &str) -> Result<PathBuf> {
+    let dir = target_dir().join("e2e-artifacts");
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    Ok(dir.join(name))
+}
