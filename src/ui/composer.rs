@@ -1,5 +1,7 @@
 //! The input box and send button. Emits the text to send; knows nothing of sockets.
 
+use super::listener::{use_click, use_listener};
+use gloo_events::EventListenerOptions;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -11,6 +13,7 @@ pub struct ComposerProps {
 #[function_component]
 pub fn Composer(props: &ComposerProps) -> Html {
     let input = use_node_ref();
+    let button = use_node_ref();
     let send = {
         let (input, on_send) = (input.clone(), props.on_send.clone());
         Callback::from(move |()| {
@@ -44,12 +47,18 @@ pub fn Composer(props: &ComposerProps) -> Html {
             }
         })
     };
+    use_click(&button, onclick);
+    use_listener(
+        &input,
+        "keydown",
+        EventListenerOptions::enable_prevent_default(),
+        onkeydown,
+    );
     html! {
         <div class="ws-chat-composer">
             <input ref={input} type="text" class="ws-chat-input" data-role="message-input"
-                aria-label="Message" placeholder="Message" autocomplete="off" enterkeyhint="send"
-                {onkeydown} />
-            <button type="button" class="ws-chat-send" data-role="send" {onclick}>{ "Send" }</button>
+                aria-label="Message" placeholder="Message" autocomplete="off" enterkeyhint="send" />
+            <button ref={button} type="button" class="ws-chat-send" data-role="send">{ "Send" }</button>
         </div>
     }
 }

@@ -2,9 +2,11 @@
 //! [`crate::core::message_window`]), kept scrolled to the newest message while the reader
 //! follows it, with "show earlier" above and "N new messages" below while they read back.
 
+use super::listener::{use_click, use_listener};
 use super::message_row::MessageRow;
 use crate::core::chat_state::ChatAction;
 use crate::core::message_window::Rows;
+use gloo_events::EventListenerOptions;
 use std::rc::Rc;
 use web_sys::Element;
 use yew::prelude::*;
@@ -59,14 +61,18 @@ pub fn MessageList(props: &MessageListProps) -> Html {
         .on_view
         .reform(|_: MouseEvent| ChatAction::JumpToNewest);
     let unseen = props.rows.unseen;
+    let (earlier_button, new_button) = (use_node_ref(), use_node_ref());
+    use_listener(&list, "scroll", EventListenerOptions::default(), onscroll);
+    use_click(&earlier_button, show_earlier);
+    use_click(&new_button, jump);
     html! {
         <>
             // A log: screen readers announce each message added (politely), not the status
             // changes of messages already there.
             <div class="ws-chat-messages" data-role="messages" role="log" aria-live="polite"
-                aria-relevant="additions" aria-label="Messages" tabindex="0" ref={list} {onscroll}>
+                aria-relevant="additions" aria-label="Messages" tabindex="0" ref={list}>
                 if props.rows.earlier {
-                    <button type="button" class="ws-chat-earlier" data-role="show-earlier" onclick={show_earlier}>
+                    <button ref={earlier_button} type="button" class="ws-chat-earlier" data-role="show-earlier">
                         { "Show earlier messages" }
                     </button>
                 }
@@ -76,7 +82,7 @@ pub fn MessageList(props: &MessageListProps) -> Html {
                 }) }
             </div>
             if !following && unseen > 0 {
-                <button type="button" class="ws-chat-new-messages" data-role="new-messages" data-count={unseen.to_string()} onclick={jump}>
+                <button ref={new_button} type="button" class="ws-chat-new-messages" data-role="new-messages" data-count={unseen.to_string()}>
                     { if unseen == 1 { "1 new message".to_owned() } else { format!("{unseen} new messages") } }
                 </button>
             }

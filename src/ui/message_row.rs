@@ -3,6 +3,7 @@
 //! rebuild of the list. Text is always rendered as text (a text node), so markup in a message is
 //! shown, never interpreted; so are sender names, which anyone can choose.
 
+use super::listener::use_click;
 use crate::core::chat_state::{Entry, OutStatus};
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
@@ -46,9 +47,12 @@ pub fn MessageRow(props: &MessageRowProps) -> Html {
                 OutStatus::Failed(reason) => Some(reason.clone()),
                 _ => None,
             };
-            let actions = reason
-                .is_some()
-                .then(|| failed_actions(id, text, &props.on_retry, &props.on_remove));
+            let actions = reason.is_some().then(|| {
+                html! {
+                    <FailedActions id={id.clone()} text={text.clone()}
+                        on_retry={props.on_retry.clone()} on_remove={props.on_remove.clone()} />
+                }
+            });
             html! {
                 <div class="ws-chat-message" data-role="message" data-direction="out"
                     data-status={status.as_str()} data-seq={seq.map(|s| s.to_string())}
@@ -99,13 +103,23 @@ fn two_digits(out: &mut String, n: u32) {
     out.push(char::from(b'0' + (n % 10) as u8));
 }
 
+#[derive(Properties, PartialEq)]
+struct FailedActionsProps {
+    id: Rc<str>,
+    text: Rc<str>,
+    on_retry: Callback<Rc<str>>,
+    on_remove: Callback<Rc<str>>,
+}
+
 /// "Retry" and "Remove" for a failed message, named after the message they act on.
-fn failed_actions(
-    id: &Rc<str>,
-    text: &str,
-    on_retry: &Callback<Rc<str>>,
-    on_remove: &Callback<Rc<str>>,
-) -> Html {
+#[function_component]
+fn FailedActions(props: &FailedActionsProps) -> Html {
+    let FailedActionsProps {
+        id,
+        text,
+        on_retry,
+        on_remove,
+    } = props;
     let mut snippet: String = text.chars().take(30).collect();
     if snippet.len() < text.len() {
         snippet.push('…');
@@ -118,11 +132,14 @@ fn failed_actions(
         let (id, on_remove) = (id.clone(), on_remove.clone());
         Callback::from(move |_: MouseEvent| on_remove.emit(id.clone()))
     };
+    let (retry_button, remove_button) = (use_node_ref(), use_node_ref());
+    use_click(&retry_button, retry);
+    use_click(&remove_button, remove);
     html! {
         <span class="ws-chat-failed-actions">
-            <button type="button" data-role="retry" onclick={retry}
+            <button ref={retry_button} type="button" data-role="retry"
                 aria-label={format!("Retry sending “{snippet}”")}>{ "Retry" }</button>
-            <button type="button" data-role="remove" onclick={remove}
+            <button ref={remove_button} type="button" data-role="remove"
                 aria-label={format!("Remove “{snippet}”")}>{ "Remove" }</button>
         </span>
     }

@@ -3,6 +3,7 @@
 
 mod chat;
 mod composer;
+mod listener;
 mod message_list;
 mod message_row;
 mod status_bar;

@@ -1,5 +1,6 @@
 //! The connection status, its controls, and the negotiated-handshake details line.
 
+use super::listener::use_click;
 use crate::browser::page;
 use crate::core::chat_state::{Details, Stats};
 use crate::core::reconnect::Phase;
@@ -28,6 +29,9 @@ pub fn StatusBar(props: &StatusBarProps) -> Html {
     let retry = props.on_retry_now.reform(|_: MouseEvent| ());
     let stopped = view.stopped;
     let toggle = props.on_toggle.reform(move |_: MouseEvent| stopped);
+    let (retry_button, toggle_button) = (use_node_ref(), use_node_ref());
+    use_click(&retry_button, retry);
+    use_click(&toggle_button, toggle);
     let attempt = match props.phase {
         Phase::Connecting { attempt } | Phase::Waiting { attempt, .. } => Some(attempt.to_string()),
         _ => None,
@@ -43,9 +47,9 @@ pub fn StatusBar(props: &StatusBarProps) -> Html {
                 }
             </span>
             if view.can_retry_now {
-                <button type="button" data-role="reconnect" onclick={retry}>{ "Reconnect now" }</button>
+                <button ref={retry_button} type="button" data-role="reconnect">{ "Reconnect now" }</button>
             }
-            <button type="button" data-role="toggle" onclick={toggle}>
+            <button ref={toggle_button} type="button" data-role="toggle">
                 { if view.stopped { "Connect" } else { "Disconnect" } }
             </button>
         </div>
