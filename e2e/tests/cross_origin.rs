@@ -12,8 +12,7 @@ use serde_json::json;
 use std::time::Duration;
 use support::HostPage;
 use ws_chat_e2e::{
-    host_styles, random_suffix, wait, Browser, BrowserKind, BrowserOptions, CompanionServer,
-    HostedChat,
+    host_styles, random_suffix, Browser, BrowserKind, BrowserOptions, CompanionServer, HostedChat,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -61,15 +60,7 @@ async fn scenario(
         page.server.addr.port() != app.addr.port(),
         "the host page must be on another origin"
     );
-    browser.goto(&page.url()).await?;
-    wait::until(
-        browser,
-        "window.wsChat.mount",
-        secs(30),
-        "return !!(window.wsChat && typeof window.wsChat.mount === 'function');",
-        Vec::new(),
-    )
-    .await?;
+    page.open(browser).await?;
     browser
         .eval(
             "window.danChat = window.wsChat.mount(document.getElementById('dan'),

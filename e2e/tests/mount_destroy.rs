@@ -97,15 +97,7 @@ async fn scenario(browser: &Browser, app: &CompanionServer, page: &HostPage) -> 
     let secs = Duration::from_secs;
     let kind = browser.kind();
     let url = app.ws_url(&format!("mount-{}", random_suffix()));
-    browser.goto(&page.url()).await?;
-    wait::until(
-        browser,
-        "window.wsChat.mount",
-        secs(30),
-        "return !!(window.wsChat && typeof window.wsChat.mount === 'function');",
-        Vec::new(),
-    )
-    .await?;
+    page.open(browser).await?;
     let baseline = app.connections().await?;
 
     // Round 1 step by step: the server counts the chat's connection while it is open (so the

@@ -11,8 +11,9 @@
 
 use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
+use std::time::Duration;
 use ws_chat_e2e::servers::{server_binary, target_dir, CompanionOptions};
-use ws_chat_e2e::{repo_root, Browser, CompanionServer};
+use ws_chat_e2e::{repo_root, wait, Browser, CompanionServer};
 
 /// The built app (`WS_CHAT_E2E_DIST`).
 pub fn dist() -> Result<PathBuf> {
@@ -62,6 +63,21 @@ impl HostPage {
     /// The page's URL.
     pub fn url(&self) -> String {
         self.server.http_url("/")
+    }
+
+    /// Loads the page in `browser` and waits until the script tag has installed
+    /// `window.wsChat.mount`.
+    pub async fn open(&self, browser: &Browser) -> Result<()> {
+        browser.goto(&self.url()).await?;
+        wait::until(
+            browser,
+            "window.wsChat.mount",
+            Duration::from_secs(30),
+            "return !!(window.wsChat && typeof window.wsChat.mount === 'function');",
+            Vec::new(),
+        )
+        .await?;
+        Ok(())
     }
 }
 
