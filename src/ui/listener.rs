@@ -2,9 +2,9 @@
 //!
 //! Yew's own `onclick={…}` and the like are not used in ws-chat: Yew delegates them to one
 //! listener per event type on the element its root was mounted at, and never removes it
-//! (`HostHandlers::add_listener` in yew 0.23's `src/dom_bundle/subtree_root.rs` calls
-//! `Closure::forget`; the closure holds the root's `SubtreeData`: its event registry, its host
-//! element). An app mounted once does not notice; `mount`/`destroy` leaves one such
+//! (`HostHandlers::add_listener` in yew 0.23's `src/dom_bundle/subtree_root.rs` hands its
+//! closure to the browser for good, owned by nothing; that closure holds the root's
+//! `SubtreeData`: its event registry, its host element). An app mounted once does not notice; `mount`/`destroy` leaves one such
 //! listener per event type behind at every round, about 0.85 KiB of wasm memory and 1 KiB of JS
 //! heap (e2e/tests/mount_destroy.rs). A Yew root that never registers a listener leaves nothing.
 //!
