@@ -4,6 +4,8 @@
 // For the tests, two more shapes of plain server, on the same port:
 // - path /broadcast: the most common chat server there is. A message goes to every other
 //   client of /broadcast; the sender gets no answer, and nobody is ever greeted.
+//   /broadcast?room=NAME does the same within room NAME only (the load benchmark's baseline,
+//   server/benches/load/); plain /broadcast is a room of its own.
 // - POST /_test/outage?refuse=N: drops every connection, then refuses the next N upgrades
 //   with 503, as a server that is down would. It answers with the number of clients dropped.
 import { createServer } from "node:http";
@@ -11,7 +13,8 @@ import { WebSocketServer } from "ws";
 
 const port = Number(process.env.PORT ?? 9010);
 const wss = new WebSocketServer({ noServer: true });
-const broadcast = new Set();
+// Room name ("" for plain /broadcast) → its clients.
+const rooms = new Map();
 let refuse = 0;
 
 const http = createServer((req, res) => {
@@ -42,14 +45,21 @@ http.on("upgrade", (req, socket, head) => {
 });
 
 wss.on("connection", (ws, req) => {
-  if (new URL(req.url, "http://x").pathname !== "/broadcast") {
+  const url = new URL(req.url, "http://x");
+  if (url.pathname !== "/broadcast") {
     ws.on("message", () => ws.send("data received"));
     return;
   }
-  broadcast.add(ws);
-  ws.on("close", () => broadcast.delete(ws));
+  const name = url.searchParams.get("room") ?? "";
+  if (!rooms.has(name)) rooms.set(name, new Set());
+  const room = rooms.get(name);
+  room.add(ws);
+  ws.on("close", () => {
+    room.delete(ws);
+    if (room.size === 0 && rooms.get(name) === room) rooms.delete(name);
+  });
   ws.on("message", (data, isBinary) => {
-    for (const other of broadcast) {
+    for (const other of room) {
       if (other !== ws) other.send(data, { binary: isBinary });
     }
   });
