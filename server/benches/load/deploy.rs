@@ -1,0 +1,207 @@
+//! The configurations under test, as data, and starting one: its server(s), and for the
+//! Redis ones a fresh durable Redis of its own.
+
+use crate::children::{free_port, ChildGuard, Result};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Where a configuration keeps its messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// `ws-chat-server --db FILE`: SQLite on disk, every append fsynced.
+    Sqlite,
+    /// `ws-chat-server --redis URL`: history, dedupe and fan-out in Redis.
+    Redis,
+    /// The Node `ws` relay of `tests/plain-server/server.mjs`: no storage, no acks.
+    NodeRelay,
+}
+
+/// One configuration of the benchmark.
+#[derive(Debug, Clone, Copy)]
+pub struct Setup {
+    /// Its name for `--only` and `--growth`.
+    pub key: &'static str,
+    /// Its name in the tables.
+    pub label: &'static str,
+    pub backend: Backend,
+    /// Servers sharing the load; members of a room are spread over them in turn, so with
+    /// two a room's fan-out crosses servers.
+    pub servers: usize,
+}
+
+/// Every configuration, in table order; the last is the baseline.
+pub const SETUPS: [Setup; 4] = [
+    Setup {
+        key: "sqlite",
+        label: "SQLite, 1 server",
+        backend: Backend::Sqlite,
+        servers: 1,
+    },
+    Setup {
+        key: "redis",
+        label: "Redis, 1 server",
+        backend: Backend::Redis,
+        servers: 1,
+    },
+    Setup {
+        key: "redis2",
+        label: "Redis, 2 servers",
+        backend: Backend::Redis,
+        servers: 2,
+    },
+    Setup {
+        key: "node",
+        label: "Node `ws` relay (baseline)",
+        backend: Backend::NodeRelay,
+        servers: 1,
+    },
+];
+
+/// The programs a deployment runs.
+#[derive(Debug, Clone)]
+pub struct Programs {
+    pub server: PathBuf,
+    pub node_script: PathBuf,
+    pub redis_server: PathBuf,
+    /// Directory for the databases and logs (on disk, not tmpfs, so fsync costs what it does).
+    pub scratch: PathBuf,
+}
+
+/// A running configuration: stopped (every process killed, files removed) on drop.
+pub struct Deployment {
+    /// Where clients connect, one address per server.
+    pub endpoints: Vec<SocketAddr>,
+    /// Whether the servers speak wschat.v1 (acks); the Node relay does not.
+    pub speaks_wschat: bool,
+    servers: Vec<ChildGuard>,
+    /// Declared after `servers`, so the servers stop before their Redis does.
+    redis: Option<ChildGuard>,
+    _dir: tempfile::TempDir,
+}
+
+impl Deployment {
+    pub fn start(setup: &Setup, programs: &Programs) -> Result<Deployment> {
+        std::fs::create_dir_all(&programs.scratch).map_err(|e| e.to_string())?;
+        let dir = tempfile::Builder::new()
+            .prefix("load-")
+            .tempdir_in(&programs.scratch)
+            .map_err(|e| format!("scratch dir: {e}"))?;
+        let redis = match setup.backend {
+            Backend::Redis => {
+                if !server_has_redis_flag(&programs.server)? {
+                    return Err(format!(
+                        "server has no --redis flag: {} was built without Redis support",
+                        programs.server.display()
+                    ));
+                }
+                Some(start_redis(&programs.redis_server, dir.path())?)
+            }
+            _ => None,
+        };
+        let mut servers = Vec::new();
+        let mut endpoints = Vec::new();
+        for n in 0..setup.servers {
+            let port = free_port()?;
+            let (name, command) = match (setup.backend, &redis) {
+                (Backend::NodeRelay, _) => {
+                    let mut node = Command::new("node");
+                    node.arg(&programs.node_script)
+                        .env("PORT", port.to_string());
+                    ("node-relay".to_owned(), node)
+                }
+                (backend, redis) => {
+                    let mut server = chat_server(&programs.server, port);
+                    match (backend, redis) {
+                        (Backend::Redis, Some((_, redis_port))) => {
+                            server.args(["--redis", &format!("redis://127.0.0.1:{redis_port}/")])
+                        }
+                        _ => server.arg("--db").arg(dir.path().join("history.sqlite3")),
+                    };
+                    (format!("ws-chat-server-{n}"), server)
+                }
+            };
+            servers.push(ChildGuard::start(&name, command, dir.path(), port)?);
+            endpoints.push(SocketAddr::from(([127, 0, 0, 1], port)));
+        }
+        Ok(Deployment {
+            endpoints,
+            speaks_wschat: setup.backend != Backend::NodeRelay,
+            servers,
+            redis: redis.map(|(guard, _)| guard),
+            _dir: dir,
+        })
+    }
+
+    /// The process ids whose memory and CPU are the server's: the server(s) or the Node
+    /// relay, not Redis.
+    pub fn server_pids(&self) -> Vec<u32> {
+        self.servers.iter().map(ChildGuard::pid).collect()
+    }
+
+    /// Redis's process id, for the configurations that have one.
+    pub fn redis_pid(&self) -> Option<u32> {
+        self.redis.as_ref().map(ChildGuard::pid)
+    }
+
+    /// What went wrong in the processes: any that died, and the first lines of each one's
+    /// error log (the servers run with `RUST_LOG=warn`: a slow member closed, a store error).
+    pub fn problems(&mut self) -> Vec<String> {
+        let mut notes = Vec::new();
+        for child in self.servers.iter_mut().chain(self.redis.as_mut()) {
+            if !child.alive() {
+                notes.push(format!("{} died", child.name()));
+            }
+            let head = child.stderr_head(3);
+            if !head.is_empty() && child.name() != "redis-server" {
+                notes.push(format!("{} logged: {}", child.name(), head.join(" / ")));
+            }
+        }
+        notes
+    }
+}
+
+/// `ws-chat-server` on loopback `port`, its limits raised past anything the benchmark opens,
+/// so they do not shape the figures: every connection comes from 127.0.0.1, and the default
+/// of 200 per address would refuse most of them.
+fn chat_server(bin: &Path, port: u16) -> Command {
+    let mut server = Command::new(bin);
+    server
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .args(["--dist", "/nonexistent/ws-chat-load-bench"])
+        .args(["--max-connections", "50000"])
+        .args(["--max-connections-per-ip", "50000"])
+        .args(["--max-rooms", "50000"])
+        .env("RUST_LOG", "warn");
+    server
+}
+
+/// Whether `ws-chat-server --help` lists `--redis`: without it, a Redis configuration would
+/// only get a usage error from the server.
+fn server_has_redis_flag(bin: &Path) -> Result<bool> {
+    let help = Command::new(bin)
+        .arg("--help")
+        .output()
+        .map_err(|e| format!("cannot run {} --help: {e}", bin.display()))?;
+    Ok(String::from_utf8_lossy(&help.stdout).contains("--redis"))
+}
+
+/// A fresh Redis in `dir`, durable the way the product needs: every write appended to the
+/// AOF and fsynced before Redis answers, no RDB snapshots.
+fn start_redis(bin: &Path, dir: &Path) -> Result<(ChildGuard, u16)> {
+    let port = free_port()?;
+    let mut redis = Command::new(bin);
+    redis
+        .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+        .arg("--dir")
+        .arg(dir)
+        .args([
+            "--appendonly",
+            "yes",
+            "--appendfsync",
+            "always",
+            "--save",
+            "",
+        ]);
+    Ok((ChildGuard::start("redis-server", redis, dir, port)?, port))
+}

@@ -1,0 +1,121 @@
+//! The two experiments: stepping one configuration's rate up until it no longer keeps up,
+//! and the cost of one moderate rate as the crowd or its rooms grow.
+
+use crate::deploy::{Deployment, Programs, Setup};
+use crate::step::{self, StepFigures};
+use crate::swarm::{Crowd, Swarm};
+
+/// The total rates tried, in msg/s, lowest first.
+pub const RATES: [u32; 6] = [250, 500, 1000, 2000, 4000, 8000];
+/// The crowd of the rate sweep: 100 rooms of 10.
+pub const SWEEP_CROWD: Crowd = Crowd {
+    connections: 1000,
+    room_size: 10,
+};
+/// The rate of the growth runs: one most configurations sustain.
+pub const GROWTH_RATE: u32 = 500;
+/// The crowds of the growth runs: more connections in rooms of 10, then other room sizes at
+/// 1,000 connections (1,000 in rooms of 10 is in the first group).
+pub const GROWTH_CROWDS: [Crowd; 7] = [
+    crowd(250, 10),
+    crowd(500, 10),
+    crowd(1000, 10),
+    crowd(2000, 10),
+    crowd(1000, 2),
+    crowd(1000, 50),
+    crowd(1000, 100),
+];
+
+const fn crowd(connections: usize, room_size: usize) -> Crowd {
+    Crowd {
+        connections,
+        room_size,
+    }
+}
+
+/// One configuration's sweep.
+pub struct Sweep {
+    pub setup: Setup,
+    /// Every step run, in order; the last is the first that did not keep up, unless the top
+    /// rate was reached.
+    pub steps: Vec<StepFigures>,
+    /// Why the sweep could not run (or stopped early).
+    pub failure: Option<String>,
+    /// The server's memory once every connection had joined, before any message.
+    pub joined_rss_kib: u64,
+    pub notes: Vec<String>,
+}
+
+impl Sweep {
+    /// The highest step that kept up.
+    pub fn best(&self) -> Option<&StepFigures> {
+        self.steps.iter().rfind(|s| s.sustained())
+    }
+}
+
+/// Steps `setup` through [`RATES`] on a fresh deployment until a step does not keep up.
+pub async fn sweep(setup: Setup, programs: &Programs) -> Sweep {
+    let mut sweep = Sweep {
+        setup,
+        steps: Vec::new(),
+        failure: None,
+        joined_rss_kib: 0,
+        notes: Vec::new(),
+    };
+    let mut deployment = match Deployment::start(&setup, programs) {
+        Ok(d) => d,
+        Err(e) => {
+            sweep.failure = Some(e);
+            return sweep;
+        }
+    };
+    let pids = deployment.server_pids();
+    let wschat = deployment.speaks_wschat;
+    let room_prefix = format!("sweep-{}", setup.key);
+    let swarm = match Swarm::join(&deployment.endpoints, wschat, SWEEP_CROWD, &room_prefix).await {
+        Ok(swarm) => swarm,
+        Err(e) => {
+            sweep.failure = Some(format!("joining: {e}"));
+            sweep.notes = deployment.problems();
+            return sweep;
+        }
+    };
+    sweep.joined_rss_kib = pids.iter().filter_map(|&p| crate::procfs::rss_kib(p)).sum();
+    for (step, rate) in (1..).zip(RATES) {
+        eprintln!("load: {}: {rate} msg/s…", setup.label);
+        let figures = step::run(&swarm, wschat, &pids, step, rate).await;
+        let kept_up = figures.sustained();
+        sweep.steps.push(figures);
+        if !kept_up {
+            break;
+        }
+    }
+    swarm.close().await;
+    sweep.notes = deployment.problems();
+    if let Some(kib) = deployment.redis_pid().and_then(crate::procfs::rss_kib) {
+        let mb = kib as f64 * 1024.0 / 1e6;
+        sweep.notes.push(format!(
+            "Redis RSS at the end: {mb:.1} MB (not in the table)"
+        ));
+    }
+    sweep
+}
+
+/// One growth run: `crowd` on a fresh deployment of `setup`, at [`GROWTH_RATE`].
+pub async fn growth_point(
+    setup: Setup,
+    programs: &Programs,
+    crowd: Crowd,
+) -> Result<StepFigures, String> {
+    let mut deployment = Deployment::start(&setup, programs)?;
+    let pids = deployment.server_pids();
+    let wschat = deployment.speaks_wschat;
+    let prefix = format!("growth-{}-{}", crowd.connections, crowd.room_size);
+    let swarm = Swarm::join(&deployment.endpoints, wschat, crowd, &prefix)
+        .await
+        .map_err(|e| format!("joining: {e}; {}", deployment.problems().join("; ")))?;
+    let mut figures = step::run(&swarm, wschat, &pids, 1, GROWTH_RATE).await;
+    swarm.close().await;
+    figures.notes.extend(deployment.problems());
+    Ok(figures)
+}
