@@ -51,6 +51,9 @@ pub struct StepFigures {
     /// Server CPU time (user + system) in the window per message it took in (acked, or
     /// for the baseline sent), in µs.
     pub cpu_us_per_msg: Option<f64>,
+    /// CPU time of the benchmark's own clients in the window, in cores: on a small machine
+    /// they compete with the server, and near 1 core per core they are the limit.
+    pub client_cores: f64,
     pub notes: Vec<String>,
 }
 
@@ -78,9 +81,11 @@ pub async fn run(swarm: &Swarm, wschat: bool, pids: &[u32], step: u32, rate: u32
         stop: to,
     });
     tokio::time::sleep_until(from).await;
-    let cpu_before = cpu_ticks(pids);
+    let me = [std::process::id()];
+    let (cpu_before, client_before) = (cpu_ticks(pids), cpu_ticks(&me));
     tokio::time::sleep_until(to).await;
     let cpu_ticks_used = cpu_ticks(pids).saturating_sub(cpu_before);
+    let client_ticks = cpu_ticks(&me).saturating_sub(client_before);
     let rss_kib = pids.iter().filter_map(|&p| procfs::rss_kib(p)).sum();
     while !swarm.tally.complete(wschat) && Instant::now() < to + DRAIN {
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -140,6 +145,7 @@ pub async fn run(swarm: &Swarm, wschat: bool, pids: &[u32], step: u32, rate: u32
         delivery_p99,
         rss_kib,
         cpu_us_per_msg: (taken_in > 0).then(|| cpu_us / taken_in as f64),
+        client_cores: client_ticks as f64 / ticks_per_second() / seconds,
         notes,
     }
 }

@@ -42,12 +42,13 @@ pub fn print_summary(sweeps: &[Sweep]) {
 pub fn print_steps(sweeps: &[Sweep]) {
     let mut header = vec!["configuration", "target msg/s"];
     header.extend(FIGURES);
-    header.push("kept up");
+    header.extend(["clients' CPU", "kept up"]);
     let mut rows = Vec::new();
     for sweep in sweeps {
         for step in &sweep.steps {
             let mut row = vec![sweep.setup.label.to_owned(), step.rate.to_string()];
             row.extend(figures(step));
+            row.push(format!("{:.2} cores", step.client_cores));
             row.push(if step.sustained() { "yes" } else { "no" }.to_owned());
             rows.push(row);
         }
