@@ -45,6 +45,14 @@ pub struct Config {
     #[arg(long, default_value = "ws-chat-history.sqlite3")]
     pub db: PathBuf,
 
+    /// Redis holding the history, dedupe and fan-out instead of `--db`, e.g.
+    /// `redis://127.0.0.1:6379/`: every server with the same `--redis` serves the same rooms.
+    /// An ack means stored in Redis, which is durable only with `appendonly yes` and
+    /// `appendfsync always`. While Redis is unreachable, connections are closed with 1013 and
+    /// upgrades refused with 503; the server recovers by itself when Redis returns.
+    #[arg(long, value_name = "URL")]
+    pub redis: Option<String>,
+
     /// How long a write waits for another process's lock on `--db` before the message is
     /// answered with an `error` (the client sends it again later). E.g. `5s`, `500ms`.
     #[arg(long, default_value = "5s", value_parser = parse_duration)]
@@ -186,6 +194,7 @@ mod tests {
         assert_eq!(c.ping_interval, Duration::from_secs(20));
         assert_eq!(c.pong_timeout, Duration::from_secs(20));
         assert!(!c.fault_injection);
+        assert_eq!(c.redis, None);
         assert!(Config::in_memory().db_in_memory());
     }
 

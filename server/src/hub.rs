@@ -5,11 +5,13 @@
 //! room's `order` lock. So a member's send queue receives live messages in increasing seq, and a
 //! wschat.v1 member's catch-up ends exactly where its live messages begin.
 
+use crate::fanout::Published;
+pub use crate::membership::Membership;
 use crate::room::{Member, Room};
 use crate::send_queue::SendQueue;
-use crate::store::{Appended, Page, Store, StoreError};
+use crate::store::Store;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::broadcast;
@@ -57,6 +59,8 @@ pub struct Hub {
     /// Rooms with at least one member: a room leaves memory with its last member.
     rooms: Mutex<HashMap<String, Arc<Room>>>,
     next_conn_id: AtomicU64,
+    /// See [`Hub::store_ready`].
+    store_ready: AtomicBool,
     faults: broadcast::Sender<Fault>,
     refuse_until: Mutex<Option<Instant>>,
     shutdown: CancellationToken,
@@ -66,15 +70,17 @@ pub struct Hub {
 impl Hub {
     pub fn new(store: Store, max_queue_bytes: usize, max_rooms: usize) -> Arc<Hub> {
         Arc::new(Hub {
-            store,
             max_queue_bytes,
             max_rooms,
             rooms: Mutex::default(),
             next_conn_id: AtomicU64::new(1),
+            // SQLite is ready once open; Redis once the fan-out has subscribed.
+            store_ready: AtomicBool::new(matches!(store, Store::Sqlite(_))),
             faults: broadcast::channel(16).0,
             refuse_until: Mutex::default(),
             shutdown: CancellationToken::new(),
             tasks: TaskTracker::new(),
+            store,
         })
     }
 
@@ -101,18 +107,18 @@ impl Hub {
                 // Plain peers have no catch-up: they are live at once. wschat.v1 peers go live
                 // with their first `hello`, right after their catch-up.
                 live: mode == Mode::Plain,
+                after: 0,
                 send_queue: send_queue.clone(),
             },
         );
-        Ok(Membership {
-            hub: self.clone(),
+        Ok(Membership::new(
+            self.clone(),
             room,
             id,
             mode,
-            name: None,
             send_queue,
             faults,
-        })
+        ))
     }
 
     /// Rooms in memory (a room is dropped when its last member leaves).
@@ -159,7 +165,36 @@ impl Hub {
         &self.tasks
     }
 
-    fn leave(&self, room: &Arc<Room>, id: u64) {
+    /// Whether the store can take messages: always with SQLite; with Redis, while the fan-out
+    /// subscription is up (see [`crate::fanout`]). Upgrades are refused when it cannot.
+    pub fn store_ready(&self) -> bool {
+        self.store_ready.load(Ordering::Acquire)
+    }
+
+    pub fn set_store_ready(&self, ready: bool) {
+        if !ready {
+            for room in lock(&self.rooms).values() {
+                room.reset_delivered();
+            }
+        }
+        self.store_ready.store(ready, Ordering::Release);
+    }
+
+    /// A message from the shared store's fan-out, for the room's members on this server if it
+    /// has any. `server` is this server's number: its own sender is skipped.
+    pub fn offer(&self, seq: Seq, published: &Published, server: u64) {
+        let room = lock(&self.rooms).get(&published.room).cloned();
+        if let Some(room) = room {
+            let sender = (published.server == server).then_some(published.conn);
+            room.offer(seq, sender, published);
+        }
+    }
+
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub(crate) fn leave(&self, room: &Arc<Room>, id: u64) {
         let mut rooms = lock(&self.rooms);
         let mut members = lock(&room.members);
         members.remove(&id);
@@ -170,128 +205,8 @@ impl Hub {
     }
 }
 
-/// One connection's place in a room; leaving the room happens on drop, so every way a
-/// connection task can end also cleans up after it.
-pub struct Membership {
-    hub: Arc<Hub>,
-    room: Arc<Room>,
-    id: u64,
-    mode: Mode,
-    /// The display name from this connection's latest `hello` (already cleaned), attached as
-    /// `from` to what it sends from then on. Plain members never have one.
-    name: Option<String>,
-    /// Live room messages for this connection, in seq order; overflows if it was too slow.
-    send_queue: Arc<SendQueue>,
-    /// Fault-injection commands.
-    pub faults: broadcast::Receiver<Fault>,
-}
-
-impl Membership {
-    pub fn room(&self) -> &str {
-        &self.room.name
-    }
-
-    /// What this connection speaks.
-    pub fn mode(&self) -> Mode {
-        self.mode
-    }
-
-    /// A number identifying this connection in logs.
-    pub fn id(&self) -> u64 {
-        self.id
-    }
-
-    /// Live room messages for this connection, in seq order; overflows once it fell too far
-    /// behind.
-    pub fn send_queue(&self) -> Arc<SendQueue> {
-        self.send_queue.clone()
-    }
-
-    /// Sets (or, with `None`, clears) the name this connection's later messages carry.
-    pub fn set_name(&mut self, name: Option<String>) {
-        self.name = name;
-    }
-
-    /// Stores a message durably, with this member's name and the server's time, then (if new)
-    /// delivers it to the rest of the room. Returns what was stored and the time it carries.
-    pub async fn publish(
-        &self,
-        id: Option<&str>,
-        text: &str,
-    ) -> Result<(Appended, Millis), StoreError> {
-        let from = self.name.as_deref().filter(|_| self.mode == Mode::WsChat);
-        let _order = self.room.order.lock().await;
-        let ts = now_millis();
-        let appended = self
-            .hub
-            .store
-            .append(&self.room.name, id, text, from, ts)
-            .await?;
-        if let Appended::New(seq) = appended {
-            self.room.deliver(self.id, Some((seq, ts)), id, from, text);
-        }
-        Ok((appended, ts))
-    }
-
-    /// Relays text that cannot go into the history to the room's plain members only.
-    pub fn relay_unstored(&self, text: &str) {
-        self.room.deliver(self.id, None, None, None, text);
-    }
-
-    /// Starts a catch-up (every `hello` does): live delivery stops and whatever is queued is
-    /// dropped. All of it is in the history, so the catch-up's pages bring it again, in
-    /// order, and a second `hello` cannot make a message arrive twice.
-    pub fn start_catch_up(&self) {
-        if let Some(me) = lock(&self.room.members).get_mut(&self.id) {
-            me.live = false;
-            me.send_queue.clear();
-        }
-    }
-
-    /// Reads the next page of a catch-up. The page that reaches the head makes the member live
-    /// under the room's order lock, so live delivery begins right after its last message.
-    /// Pages before it leave the member out of live delivery: nothing piles up in its queue
-    /// while it catches up, however long that takes.
-    pub async fn catch_up_page(
-        &self,
-        after: Option<Seq>,
-        limit: usize,
-    ) -> Result<Page, StoreError> {
-        let _order = self.room.order.lock().await;
-        let page = self.hub.store.page(&self.room.name, after, limit).await?;
-        if page.last {
-            if let Some(me) = lock(&self.room.members).get_mut(&self.id) {
-                me.live = true;
-            }
-        }
-        Ok(page)
-    }
-
-    /// An in-band connection whose client spoke plain text first (it heard no `welcome` in
-    /// time and took the server for a plain one): it is a plain member from now on, live at
-    /// once, so its text reaches the room and the room's text reaches it.
-    pub fn become_plain(&mut self) {
-        self.mode = Mode::Plain;
-        if let Some(me) = lock(&self.room.members).get_mut(&self.id) {
-            me.mode = Mode::Plain;
-            me.live = true;
-        }
-    }
-
-    /// Whether the server is shutting down (long work checks this between steps).
-    pub fn shutting_down(&self) -> bool {
-        self.hub.shutdown.is_cancelled()
-    }
-}
-
-impl Drop for Membership {
-    fn drop(&mut self) {
-        self.hub.leave(&self.room, self.id);
-    }
-}
-
 /// The server's wall clock in ms since the Unix epoch (0 if it is set before 1970).
-fn now_millis() -> Millis {
+pub(crate) fn now_millis() -> Millis {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| {
         Millis::try_from(d.as_millis()).unwrap_or(Millis::MAX)
     })
@@ -308,8 +223,9 @@ mod tests {
 
     #[tokio::test]
     async fn a_refusal_too_long_for_an_instant_still_refuses() {
-        let store = Store::open(None, 10, Duration::from_secs(1))
+        let store = crate::sqlite_store::SqliteStore::open(None, 10, Duration::from_secs(1))
             .await
+            .map(Store::Sqlite)
             .expect("store");
         let hub = Hub::new(store, 1024, 10);
         assert_eq!(hub.refuse_for(Duration::MAX), MAX_REFUSAL);

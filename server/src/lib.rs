@@ -11,6 +11,7 @@
 
 mod config;
 mod connection;
+mod fanout;
 mod fault_injection;
 mod handshake;
 mod health;
@@ -20,12 +21,15 @@ mod hub;
 mod keepalive;
 mod limits;
 mod log_safe;
+mod membership;
 mod origin;
 mod peer;
+mod redis_store;
 mod room;
 mod schema;
 mod send_queue;
 mod signals;
+mod sqlite_store;
 mod static_files;
 mod store;
 mod ws_endpoint;
@@ -43,6 +47,8 @@ use host::HostPolicy;
 use hub::Hub;
 use limits::ConnectionLimits;
 use origin::OriginPolicy;
+use redis_store::RedisStore;
+use sqlite_store::SqliteStore;
 use std::future::Future;
 use std::io;
 use std::path::PathBuf;
@@ -71,10 +77,7 @@ impl Server {
     /// Opens the history (`--db`) and builds the routes. Fails if the database cannot be
     /// opened, before anything listens.
     pub async fn open(config: Config) -> io::Result<Server> {
-        let db = (!config.db_in_memory()).then_some(config.db.as_path());
-        let store = Store::open(db, config.history, config.db_busy_timeout)
-            .await
-            .map_err(io::Error::other)?;
+        let store = open_store(&config).await.map_err(io::Error::other)?;
         let max_message_bytes = to_usize(config.max_message_bytes);
         let max_queue_bytes = to_usize(config.max_queue_bytes);
         if max_queue_bytes < max_message_bytes {
@@ -82,7 +85,10 @@ impl Server {
                 "--max-queue-bytes must be at least --max-message-bytes: a queue must hold one message",
             ));
         }
-        let hub = Hub::new(store, max_queue_bytes, to_usize(config.max_rooms));
+        let hub = Hub::new(store.clone(), max_queue_bytes, to_usize(config.max_rooms));
+        if let Store::Redis(redis) = store {
+            start_fanout(redis, &hub).await;
+        }
         let dist: Arc<PathBuf> = Arc::new(config.dist);
         let timing = Timing {
             send_timeout: config.send_timeout,
@@ -167,6 +173,42 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
     Server::open(config).await?.serve(listener, shutdown).await
+}
+
+/// The history `config` asks for: Redis with `--redis`, else SQLite at `--db`.
+async fn open_store(config: &Config) -> Result<Store, store::StoreError> {
+    if let Some(url) = &config.redis {
+        return RedisStore::open(url, config.history, server_number()).map(Store::Redis);
+    }
+    let db = (!config.db_in_memory()).then_some(config.db.as_path());
+    SqliteStore::open(db, config.history, config.db_busy_timeout)
+        .await
+        .map(Store::Sqlite)
+}
+
+/// Subscribes to the fan-out before the server listens, so a server whose Redis is up serves
+/// from its first connection, then keeps the subscription up in the background.
+async fn start_fanout(redis: RedisStore, hub: &Arc<Hub>) {
+    let first = match fanout::subscribe(&redis).await {
+        Ok(subscription) => Some(subscription),
+        Err(e) => {
+            tracing::error!(
+                "redis: not reachable at start ({e}); refusing connections until it is"
+            );
+            None
+        }
+    };
+    hub.tasks().spawn(fanout::run(redis, hub.clone(), first));
+}
+
+/// This server's number among those sharing a Redis: unique enough from the clock and the
+/// process id, hashed with the standard library's random keys.
+fn server_number() -> u64 {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    std::process::id().hash(&mut hasher);
+    std::time::SystemTime::now().hash(&mut hasher);
+    hasher.finish()
 }
 
 /// A count from a flag; a u32 always fits where this server runs (and saturates elsewhere).

@@ -15,6 +15,9 @@ pub struct Room {
     /// ordering rule in [`crate::hub`].
     pub order: tokio::sync::Mutex<()>,
     pub members: Mutex<HashMap<u64, Member>>,
+    /// With a shared store: the newest seq handed to this room's members from the fan-out
+    /// (`None` until the first one since the room opened here). Locked before `members`.
+    delivered: Mutex<Option<Seq>>,
 }
 
 /// A connection as its room sees it.
@@ -22,7 +25,19 @@ pub struct Member {
     pub mode: Mode,
     /// Receives live room messages (plain: always; wschat.v1: after its first hello).
     pub live: bool,
+    /// It has every stored message up to this seq from its catch-up, so live copies of those
+    /// are skipped (with a shared store, where live delivery and catch-up are not ordered by
+    /// one lock).
+    pub after: Seq,
     pub send_queue: Arc<SendQueue>,
+}
+
+/// What a member going live finds with a shared store; see [`Room::go_live`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GoLive {
+    Live,
+    /// Messages past its catch-up were already handed out: it reads on first.
+    Behind,
 }
 
 impl Room {
@@ -31,7 +46,57 @@ impl Room {
             name: name.to_owned(),
             order: tokio::sync::Mutex::new(()),
             members: Mutex::default(),
+            delivered: Mutex::default(),
         }
+    }
+
+    /// Hands a message from the shared store's fan-out to this room's live members (but its
+    /// sender), once and in seq order. A gap means a message went missing on the way: the
+    /// live members cannot be told what they missed in band, so they are dropped (1013) to
+    /// reconnect and catch up from the history.
+    pub fn offer(&self, seq: Seq, sender: Option<u64>, published: &crate::fanout::Published) {
+        let mut delivered = lock(&self.delivered);
+        match *delivered {
+            Some(d) if seq <= d => return,
+            Some(d) if seq > d.saturating_add(1) => {
+                tracing::error!(room = %Escaped(&self.name), expected = d + 1, seq, "fan-out skipped messages; dropping live members");
+                for m in lock(&self.members).values_mut().filter(|m| m.live) {
+                    m.live = false;
+                    m.send_queue.overflow();
+                }
+            }
+            _ => {}
+        }
+        *delivered = Some(seq);
+        let stored = Some((seq, published.ts));
+        let (id, from) = (published.id.as_deref(), published.from.as_deref());
+        self.deliver(
+            sender.unwrap_or(u64::MAX),
+            stored,
+            id,
+            from,
+            &published.text,
+        );
+    }
+
+    /// A member whose catch-up reached `head` goes live, unless the fan-out already handed
+    /// out messages past `head` (stored after its last page was read): then it must read them
+    /// first, or it would miss them.
+    pub fn go_live(&self, member: u64, head: Seq) -> GoLive {
+        let delivered = lock(&self.delivered);
+        if delivered.is_some_and(|d| d > head) {
+            return GoLive::Behind;
+        }
+        if let Some(me) = lock(&self.members).get_mut(&member) {
+            me.live = true;
+            me.after = head;
+        }
+        GoLive::Live
+    }
+
+    /// The fan-out stopped: what comes after it starts a new count.
+    pub fn reset_delivered(&self) {
+        *lock(&self.delivered) = None;
     }
 
     /// Hands a message from member `sender` to every live member but the sender. `stored` (its
@@ -61,7 +126,7 @@ impl Room {
         });
         let mut members = lock(&self.members);
         members.retain(|&member_id, m| {
-            if member_id == sender || !m.live {
+            if member_id == sender || !m.live || stored.is_some_and(|(seq, _)| seq <= m.after) {
                 return true;
             }
             let frame = match (m.mode, &envelope) {
@@ -77,5 +142,105 @@ impl Room {
                 }
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fanout::Published;
+    use futures_util::FutureExt;
+
+    fn room_with(members: &[(u64, bool, Seq)]) -> Room {
+        let room = Room::new("r");
+        for &(id, live, after) in members {
+            lock(&room.members).insert(
+                id,
+                Member {
+                    mode: Mode::WsChat,
+                    live,
+                    after,
+                    send_queue: Arc::new(SendQueue::new(1 << 20)),
+                },
+            );
+        }
+        room
+    }
+
+    fn published(text: &str) -> Published {
+        Published {
+            room: "r".into(),
+            id: Some(text.into()),
+            text: text.into(),
+            from: None,
+            ts: 1,
+            server: 1,
+            conn: 1,
+        }
+    }
+
+    /// The seqs queued for `member`, taken out of its queue.
+    fn taken(room: &Room, member: u64) -> Vec<Seq> {
+        let queue = lock(&room.members)[&member].send_queue.clone();
+        let mut seqs = Vec::new();
+        while let Some(Ok(frame)) = queue.pop().now_or_never() {
+            match ServerFrame::decode(frame.as_str()) {
+                Ok(ServerFrame::Msg { seq, .. }) => seqs.push(seq),
+                other => panic!("{other:?}"),
+            }
+        }
+        seqs
+    }
+
+    #[test]
+    fn fan_out_skips_the_sender_repeats_and_what_a_catch_up_brought() {
+        let room = room_with(&[(1, true, 0), (2, true, 2), (3, false, 0)]);
+        for seq in 1..=3 {
+            room.offer(seq, Some(1), &published("x"));
+        }
+        room.offer(2, None, &published("again"));
+        assert_eq!(
+            taken(&room, 1),
+            Vec::<Seq>::new(),
+            "its own messages are acked instead"
+        );
+        assert_eq!(taken(&room, 2), [3], "1 and 2 came with its catch-up");
+        assert_eq!(taken(&room, 3), Vec::<Seq>::new(), "not live yet");
+    }
+
+    #[test]
+    fn a_catch_up_overtaken_by_the_fan_out_reads_on_before_going_live() {
+        let room = room_with(&[(1, true, 0), (2, false, 0)]);
+        assert_eq!(room.go_live(2, 0), GoLive::Live, "nothing handed out yet");
+        let room = room_with(&[(1, true, 0), (2, false, 0)]);
+        room.offer(4, None, &published("a"));
+        room.offer(5, None, &published("b"));
+        assert_eq!(
+            room.go_live(2, 4),
+            GoLive::Behind,
+            "5 went out before it was live"
+        );
+        assert_eq!(
+            room.go_live(2, 6),
+            GoLive::Live,
+            "6 is stored, not yet fanned out"
+        );
+        room.offer(6, None, &published("c"));
+        room.offer(7, None, &published("d"));
+        assert_eq!(taken(&room, 2), [7]);
+        assert_eq!(taken(&room, 1), [4, 5, 6, 7]);
+    }
+
+    #[test]
+    fn a_gap_in_the_fan_out_drops_the_live_members() {
+        let room = room_with(&[(1, true, 0), (2, false, 0)]);
+        room.offer(1, None, &published("a"));
+        room.offer(3, None, &published("c"));
+        let member = |id| lock(&room.members)[&id].live;
+        assert!(!member(1), "told to reconnect and catch up");
+        assert!(!member(2));
+        room.reset_delivered();
+        room.offer(9, None, &published("after a reset"));
+        assert!(lock(&room.members)[&1].send_queue.bytes() == 0);
     }
 }

@@ -87,6 +87,17 @@ impl SendQueue {
         }
     }
 
+    /// Overflows the queue on purpose: its connection closes with 1013 as if it had been too
+    /// slow, and the client reconnects and catches up.
+    pub fn overflow(&self) {
+        let mut s = self.lock();
+        s.overflowed = true;
+        s.frames.clear();
+        s.bytes = 0;
+        drop(s);
+        self.ready.notify_one();
+    }
+
     /// Forgets every queued frame (a new catch-up brings them again). An overflowed queue
     /// stays overflowed.
     pub fn clear(&self) {

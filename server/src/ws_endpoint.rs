@@ -112,6 +112,14 @@ async fn upgrade(
         )
             .into_response();
     }
+    if !state.hub.store_ready() {
+        // No `Retry-After`: the client's own backoff, or its next server, is the right wait.
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the history store is unavailable; try again later\n",
+        )
+            .into_response();
+    }
     let slot = match state.settings.limits.admit(peer.ip()) {
         Ok(slot) => slot,
         Err(refused) => {

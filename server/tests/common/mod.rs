@@ -18,8 +18,11 @@ use ws_chat_protocol::{ClientFrame, ServerFrame};
 use ws_chat_server::Config;
 
 mod raw;
+mod redis_server;
 #[allow(unused_imports)] // each test file uses its own subset
 pub use raw::*;
+#[allow(unused_imports)]
+pub use redis_server::TestRedis;
 
 /// Generous: the machine may be busy compiling something else.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
@@ -213,6 +216,11 @@ pub fn without_ts(frame: ServerFrame) -> ServerFrame {
 pub async fn recv_stamped(ws: &mut Ws) -> ServerFrame {
     let text = recv_text(ws).await;
     ServerFrame::decode(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+/// Sends a plain text frame.
+pub async fn send_text(ws: &mut Ws, text: &str) {
+    ws.send(Message::text(text)).await.expect("send");
 }
 
 /// Asserts that nothing arrives within `ms`.

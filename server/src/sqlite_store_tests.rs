@@ -14,7 +14,7 @@ fn texts(c: &Page) -> Vec<(Seq, Option<&str>, &str)> {
 
 #[tokio::test]
 async fn appends_number_rooms_independently_and_dedupe_ids() {
-    let s = Store::open(None, 10, BUSY).await.expect("open");
+    let s = SqliteStore::open(None, 10, BUSY).await.expect("open");
     assert_eq!(
         s.append("a", Some("x"), "1", None, TS).await,
         Ok(Appended::New(1))
@@ -56,7 +56,7 @@ async fn appends_number_rooms_independently_and_dedupe_ids() {
 
 #[tokio::test]
 async fn pruning_keeps_the_newest_and_reports_gaps() {
-    let s = Store::open(None, 3, BUSY).await.expect("open");
+    let s = SqliteStore::open(None, 3, BUSY).await.expect("open");
     for i in 1..=5 {
         s.append("r", Some(&format!("id{i}")), &i.to_string(), None, TS)
             .await
@@ -84,7 +84,7 @@ async fn pruning_keeps_the_newest_and_reports_gaps() {
 
 #[tokio::test]
 async fn pages_follow_each_other_and_the_last_one_reaches_the_head() {
-    let s = Store::open(None, 100, BUSY).await.expect("open");
+    let s = SqliteStore::open(None, 100, BUSY).await.expect("open");
     for i in 1..=7 {
         s.append("r", None, &i.to_string(), None, TS)
             .await
@@ -115,12 +115,16 @@ async fn history_and_seq_survive_reopening_the_file() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("h.sqlite3");
     {
-        let s = Store::open(Some(&path), 100, BUSY).await.expect("open");
+        let s = SqliteStore::open(Some(&path), 100, BUSY)
+            .await
+            .expect("open");
         s.append("r", Some("a"), "one", None, TS)
             .await
             .expect("append");
     }
-    let s = Store::open(Some(&path), 100, BUSY).await.expect("reopen");
+    let s = SqliteStore::open(Some(&path), 100, BUSY)
+        .await
+        .expect("reopen");
     assert_eq!(
         s.append("r", Some("a"), "one", None, TS).await,
         Ok(Appended::Duplicate(1, Some(TS)))
@@ -135,12 +139,12 @@ async fn history_and_seq_survive_reopening_the_file() {
 async fn an_unopenable_file_is_an_error_not_a_panic() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("missing-dir").join("h.sqlite3");
-    assert!(Store::open(Some(&path), 10, BUSY).await.is_err());
+    assert!(SqliteStore::open(Some(&path), 10, BUSY).await.is_err());
 }
 
 #[tokio::test]
 async fn the_sender_name_and_time_are_stored_and_read_back() {
-    let s = Store::open(None, 10, BUSY).await.expect("open");
+    let s = SqliteStore::open(None, 10, BUSY).await.expect("open");
     s.append("r", Some("a"), "hi", Some("Ann"), TS)
         .await
         .expect("append");
@@ -179,7 +183,9 @@ async fn a_database_from_before_names_and_times_is_migrated_in_place() {
     }
     for _ in 0..2 {
         // Twice: the second open finds the columns already there.
-        let s = Store::open(Some(&path), 100, BUSY).await.expect("open");
+        let s = SqliteStore::open(Some(&path), 100, BUSY)
+            .await
+            .expect("open");
         let page = s.page("r", Some(0), 10).await.expect("page");
         let first = &page.messages[0];
         assert_eq!((first.seq, first.text.as_str()), (1, "from before"));
@@ -190,7 +196,9 @@ async fn a_database_from_before_names_and_times_is_migrated_in_place() {
             Ok(Appended::Duplicate(1, None))
         );
     }
-    let s = Store::open(Some(&path), 100, BUSY).await.expect("open");
+    let s = SqliteStore::open(Some(&path), 100, BUSY)
+        .await
+        .expect("open");
     assert_eq!(
         s.append("r", Some("new"), "after", Some("Bob"), TS).await,
         Ok(Appended::New(2))

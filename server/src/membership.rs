@@ -1,0 +1,174 @@
+//! One connection's membership of a room: what it sends goes through here into the store and
+//! out to the room, and its catch-up hands over to live delivery here.
+//!
+//! With SQLite the room's `order` lock orders everything (see [`crate::hub`]). With Redis the
+//! store itself orders each room's messages, live delivery comes from the fan-out (see
+//! [`crate::fanout`]), and [`Room::go_live`] hands a catch-up over to it.
+
+use crate::hub::{lock, now_millis, Fault, Hub, Mode};
+use crate::room::{GoLive, Room};
+use crate::send_queue::SendQueue;
+use crate::store::{Appended, Page, Store, StoreError};
+use std::sync::Arc;
+use tokio::sync::broadcast;
+use ws_chat_protocol::{Millis, Seq};
+
+/// One connection's place in a room; leaving the room happens on drop, so every way a
+/// connection task can end also cleans up after it.
+pub struct Membership {
+    hub: Arc<Hub>,
+    room: Arc<Room>,
+    id: u64,
+    mode: Mode,
+    /// The display name from this connection's latest `hello` (already cleaned), attached as
+    /// `from` to what it sends from then on. Plain members never have one.
+    name: Option<String>,
+    /// Live room messages for this connection, in seq order; overflows if it was too slow.
+    send_queue: Arc<SendQueue>,
+    /// Fault-injection commands.
+    pub faults: broadcast::Receiver<Fault>,
+}
+
+impl Membership {
+    pub(crate) fn new(
+        hub: Arc<Hub>,
+        room: Arc<Room>,
+        id: u64,
+        mode: Mode,
+        send_queue: Arc<SendQueue>,
+        faults: broadcast::Receiver<Fault>,
+    ) -> Membership {
+        Membership {
+            hub,
+            room,
+            id,
+            mode,
+            name: None,
+            send_queue,
+            faults,
+        }
+    }
+
+    pub fn room(&self) -> &str {
+        &self.room.name
+    }
+
+    /// What this connection speaks.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// A number identifying this connection in logs.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// Live room messages for this connection, in seq order; overflows once it fell too far
+    /// behind.
+    pub fn send_queue(&self) -> Arc<SendQueue> {
+        self.send_queue.clone()
+    }
+
+    /// Sets (or, with `None`, clears) the name this connection's later messages carry.
+    pub fn set_name(&mut self, name: Option<String>) {
+        self.name = name;
+    }
+
+    /// Stores a message durably, with this member's name and the server's time, then (if new)
+    /// delivers it to the rest of the room: directly with SQLite, through the fan-out with
+    /// Redis. Returns what was stored and the time it carries.
+    pub async fn publish(
+        &self,
+        id: Option<&str>,
+        text: &str,
+    ) -> Result<(Appended, Millis), StoreError> {
+        let from = self.name.as_deref().filter(|_| self.mode == Mode::WsChat);
+        let room = self.room.name.as_str();
+        match self.hub.store() {
+            Store::Sqlite(store) => {
+                let _order = self.room.order.lock().await;
+                let ts = now_millis();
+                let appended = store.append(room, id, text, from, ts).await?;
+                if let Appended::New(seq) = appended {
+                    self.room.deliver(self.id, Some((seq, ts)), id, from, text);
+                }
+                Ok((appended, ts))
+            }
+            Store::Redis(store) => {
+                let ts = now_millis();
+                let appended = store.append(room, id, text, from, ts, self.id).await?;
+                Ok((appended, ts))
+            }
+        }
+    }
+
+    /// Relays text that cannot go into the history to the room's plain members only.
+    pub fn relay_unstored(&self, text: &str) {
+        self.room.deliver(self.id, None, None, None, text);
+    }
+
+    /// Starts a catch-up (every `hello` does): live delivery stops and whatever is queued is
+    /// dropped. All of it is in the history, so the catch-up's pages bring it again, in
+    /// order, and a second `hello` cannot make a message arrive twice.
+    pub fn start_catch_up(&self) {
+        if let Some(me) = lock(&self.room.members).get_mut(&self.id) {
+            me.live = false;
+            me.send_queue.clear();
+        }
+    }
+
+    /// Reads the next page of a catch-up. The page that reaches the head makes the member
+    /// live, so live delivery begins right after its last message: with SQLite under the
+    /// room's order lock, with Redis through [`Room::go_live`], which sends it back for another
+    /// page when the fan-out is already past that head. Pages before it leave the member out
+    /// of live delivery: nothing piles up in its queue while it catches up, however long that
+    /// takes.
+    pub async fn catch_up_page(
+        &self,
+        after: Option<Seq>,
+        limit: usize,
+    ) -> Result<Page, StoreError> {
+        let room = self.room.name.as_str();
+        match self.hub.store() {
+            Store::Sqlite(store) => {
+                let _order = self.room.order.lock().await;
+                let page = store.page(room, after, limit).await?;
+                if page.last {
+                    if let Some(me) = lock(&self.room.members).get_mut(&self.id) {
+                        me.live = true;
+                    }
+                }
+                Ok(page)
+            }
+            Store::Redis(store) => {
+                let mut page = store.page(room, after, limit).await?;
+                if page.last && self.room.go_live(self.id, page.head) == GoLive::Behind {
+                    page.last = false;
+                }
+                Ok(page)
+            }
+        }
+    }
+
+    /// An in-band connection whose client spoke plain text first (it heard no `welcome` in
+    /// time and took the server for a plain one): it is a plain member from now on, live at
+    /// once, so its text reaches the room and the room's text reaches it.
+    pub fn become_plain(&mut self) {
+        self.mode = Mode::Plain;
+        if let Some(me) = lock(&self.room.members).get_mut(&self.id) {
+            me.mode = Mode::Plain;
+            me.live = true;
+        }
+    }
+
+    /// Whether the server is shutting down (long work checks this between steps).
+    pub fn shutting_down(&self) -> bool {
+        self.hub.shutdown_token().is_cancelled()
+    }
+}
+
+impl Drop for Membership {
+    fn drop(&mut self) {
+        self.hub.leave(&self.room, self.id);
+    }
+}

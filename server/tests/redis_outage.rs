@@ -1,0 +1,156 @@
+//! `--redis` when Redis goes away: connections are closed with a code the client retries,
+//! nothing is acked that was not stored, the server comes back by itself, and a SIGKILL of
+//! Redis (run with `appendfsync always`) loses no acked message.
+
+mod common;
+
+use common::*;
+use futures_util::StreamExt;
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+use tokio_tungstenite::tungstenite::{self, Message};
+use ws_chat_protocol::{ClientFrame, ServerFrame};
+use ws_chat_server::Config;
+
+async fn redis_server(redis: &TestRedis) -> TestServer {
+    TestServer::with(Config {
+        redis: Some(redis.url()),
+        ..Config::in_memory()
+    })
+    .await
+}
+
+/// Reads until the server closes; returns the acks seen on the way and the close code.
+async fn acks_until_closed(ws: &mut Ws) -> (BTreeMap<String, u64>, Option<u16>) {
+    let mut acks = BTreeMap::new();
+    loop {
+        let next = tokio::time::timeout(TIMEOUT, ws.next()).await;
+        match next.expect("closed in time") {
+            Some(Ok(Message::Text(text))) => match ServerFrame::decode(&text).expect("frame") {
+                ServerFrame::Ack { id, seq, .. } => {
+                    acks.insert(id, seq);
+                }
+                // A send that reached a server without Redis: not acked, to be sent again.
+                ServerFrame::Error { id: Some(_), .. } => {}
+                other => panic!("unexpected {other:?}"),
+            },
+            Some(Ok(Message::Close(frame))) => return (acks, frame.map(|f| f.code.into())),
+            Some(Ok(_)) => {}
+            Some(Err(_)) | None => return (acks, None),
+        }
+    }
+}
+
+/// Connects until the server takes connections again (it refuses them while Redis is away).
+async fn join_when_back(url: &str) -> Vec<ServerFrame> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        match tokio_tungstenite::connect_async(url).await {
+            Ok(_) => return join(url, Some(0)).await.1,
+            Err(tungstenite::Error::Http(response)) => assert_eq!(response.status(), 503),
+            Err(e) => panic!("{e}"),
+        }
+        assert!(Instant::now() < deadline, "the server did not recover");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn losing_redis_closes_with_1013_refuses_upgrades_and_recovers() {
+    let mut redis = TestRedis::start();
+    let server = redis_server(&redis).await;
+    let (mut ws, _) = join(&server.ws_url("r"), None).await;
+    send(
+        &mut ws,
+        &ClientFrame::Send {
+            id: "a".into(),
+            text: "kept".into(),
+        },
+    )
+    .await;
+    assert!(matches!(
+        recv(&mut ws).await,
+        ServerFrame::Ack { seq: 1, .. }
+    ));
+    redis.kill();
+    let (_, code) = acks_until_closed(&mut ws).await;
+    assert_eq!(code, Some(1013), "a code the client retries");
+    match tokio_tungstenite::connect_async(server.ws_url("r")).await {
+        Err(tungstenite::Error::Http(response)) => assert_eq!(response.status(), 503),
+        other => panic!("expected 503 while Redis is away, got {other:?}"),
+    }
+    redis.restart();
+    let got = join_when_back(&server.ws_url("r")).await;
+    assert!(
+        matches!(&got[..], [ServerFrame::Msg { seq: 1, text, .. }, ServerFrame::Synced { head: 1, gap: false }] if text == "kept"),
+        "{got:?}"
+    );
+    server.abandon();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sigkill_of_redis_loses_no_acked_message() {
+    let mut redis = TestRedis::start();
+    let server = redis_server(&redis).await;
+    let (ws, _) = join(&server.ws_url("r"), None).await;
+    let (mut sink, mut stream) = ws.split();
+    // Sends without waiting for acks, so appends are in flight when Redis dies.
+    let sender = tokio::spawn(async move {
+        use futures_util::SinkExt;
+        for i in 0.. {
+            let frame = ClientFrame::Send {
+                id: format!("m{i}"),
+                text: format!("text {i}"),
+            };
+            if sink.send(Message::text(frame.encode())).await.is_err() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+    });
+    let mut acked = BTreeMap::new();
+    while acked.len() < 200 {
+        if let Some(Ok(Message::Text(text))) = stream.next().await {
+            if let Ok(ServerFrame::Ack { id, seq, .. }) = ServerFrame::decode(&text) {
+                acked.insert(id, seq);
+            }
+        }
+    }
+    redis.kill();
+    // Acks still on their way count too: each one promises a stored message.
+    loop {
+        match tokio::time::timeout(TIMEOUT, stream.next())
+            .await
+            .expect("closed in time")
+        {
+            Some(Ok(Message::Text(text))) => {
+                if let Ok(ServerFrame::Ack { id, seq, .. }) = ServerFrame::decode(&text) {
+                    acked.insert(id, seq);
+                }
+            }
+            Some(Ok(_)) => {}
+            Some(Err(_)) | None => break,
+        }
+    }
+    sender.abort();
+    redis.restart();
+    let history: BTreeMap<String, u64> = join_when_back(&server.ws_url("r"))
+        .await
+        .into_iter()
+        .filter_map(|f| match f {
+            ServerFrame::Msg { seq, id, .. } => Some((id.expect("id"), seq)),
+            _ => None,
+        })
+        .collect();
+    let lost: Vec<_> = acked
+        .iter()
+        .filter(|(id, seq)| history.get(*id) != Some(seq))
+        .collect();
+    assert!(
+        lost.is_empty(),
+        "{} of {} acked messages lost: {lost:?}",
+        lost.len(),
+        acked.len()
+    );
+    server.abandon();
+}
