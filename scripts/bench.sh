@@ -4,6 +4,10 @@
 # - abuse (server/benches/abuse/): the release companion server's memory, connections and
 #   closing of stuck clients under a crowd, stuck readers, catch-up hogs and a hello flood,
 #   each figure beside its bound;
+# - load (server/benches/load/): 1,000 wschat.v1 connections in 100 rooms at stepped rates,
+#   ack and fan-out latency, memory and CPU of the server with SQLite, with Redis, with two
+#   servers on one Redis, beside the Node `ws` relay; then cost growth with connections and
+#   room size;
 # - browser (e2e/src/bin/browser-bench.rs), one table: burst time and memory for ws-chat, the
 #   seed page and a floor page; start-up; delivery latency beside a raw wschat.v1 page; and the
 #   size of ws-chat's release bundle beside a minimal Yew counter built with the same profile,
@@ -17,14 +21,15 @@ bash scripts/setup.sh
 
 cargo bench -q --bench herd
 
-echo "building the companion server (release) and the abuse benchmark…"
-cargo bench -q -p ws-chat-server --bench abuse --no-run
+echo "building the companion server (release) and the abuse and load benchmarks…"
+cargo bench -q -p ws-chat-server --bench abuse --bench load --no-run
 # Building a bench also links a server built with the dev-dependencies' features at
 # target/release/ws-chat-server; this puts the plain release build back (no recompiling)
 # and measures a copy of it, which the next `cargo bench` cannot replace.
 cargo build -q --release -p ws-chat-server
 mkdir -p target/bench && cp target/release/ws-chat-server target/bench/ws-chat-server
 cargo bench -q -p ws-chat-server --bench abuse -- --server "$PWD/target/bench/ws-chat-server"
+cargo bench -q -p ws-chat-server --bench load -- --server "$PWD/target/bench/ws-chat-server"
 
 out=target/bench
 rm -rf "$out/ws-chat" "$out/baseline"

@@ -11,7 +11,7 @@
 //! the crowd and its rooms grow. Every figure comes from this one run.
 //!
 //! `cargo bench -p ws-chat-server --bench load [-- --server PATH] [--only sqlite,node]
-//! [--growth redis|none]`; Linux only (`/proc`). About five to seven minutes in all.
+//! [--growth redis|none]`; Linux only (`/proc`). About five minutes in all.
 
 mod args;
 mod children;
@@ -85,7 +85,7 @@ fn main() -> ExitCode {
 fn print_report(
     args: &Args,
     sweeps: &[sweep::Sweep],
-    growth: &[(swarm::Crowd, Result<step::StepFigures, String>)],
+    growth: &[(swarm::Crowd, Result<Vec<step::StepFigures>, String>)],
 ) {
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     let crowd = sweep::SWEEP_CROWD;
@@ -105,12 +105,13 @@ fn print_report(
     table::print_summary(sweeps);
     println!(
         "Rates tried: {:?} msg/s, stepping up until the ack p99 (baseline: fan-out p99) \
-         passed {} ms. Latencies are from the send; a message not in {} s after the window \
+         passed {} ms in {} tries in a row at one rate. Latencies are from the send; a message not in {} s after the window \
          counts as slower than all that were. Server RSS: VmRSS of the server process(es), \
          summed (not Redis); CPU: user + system time of those processes in the window per \
          message acked (baseline: per message sent).",
         sweep::RATES,
         step::TARGET_P99.as_millis(),
+        sweep::TRIES,
         step::DRAIN.as_secs()
     );
     println!("\nEvery step:");
@@ -118,13 +119,15 @@ fn print_report(
     table::print_notes(sweeps);
     if let Some(setup) = args.growth {
         println!(
-            "\nCost growth, {}, at {} msg/s in total, a fresh deployment per row:",
+            "\nCost growth, {}, at {} msg/s in total, a fresh deployment per crowd, {} tries \
+             in a row on it:",
             setup.label,
-            sweep::GROWTH_RATE
+            sweep::GROWTH_RATE,
+            sweep::TRIES
         );
         table::print_growth(growth);
         for (crowd, result) in growth {
-            for note in result.iter().flat_map(|s| &s.notes) {
+            for note in result.iter().flatten().flat_map(|s| &s.notes) {
                 println!(
                     "- {} connections in rooms of {}: {note}",
                     crowd.connections, crowd.room_size

@@ -9,9 +9,9 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 /// Sending before the window opens: connections, caches and the allocator settle.
-pub const WARM_UP: Duration = Duration::from_secs(1);
+pub const WARM_UP: Duration = Duration::from_secs(2);
 /// The measuring window.
-pub const WINDOW: Duration = Duration::from_secs(3);
+pub const WINDOW: Duration = Duration::from_secs(5);
 /// How long after the window the step waits for the acks and deliveries still on their way;
 /// what has not arrived by then counts as slower than everything that did.
 pub const DRAIN: Duration = Duration::from_secs(3);

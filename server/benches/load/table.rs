@@ -2,7 +2,7 @@
 
 use crate::step::{Latency, StepFigures, DRAIN, TARGET_P99};
 use crate::swarm::Crowd;
-use crate::sweep::Sweep;
+use crate::sweep::{Sweep, RATES};
 
 /// The figure columns every table shares, after its own leading columns.
 const FIGURES: [&str; 7] = [
@@ -26,7 +26,8 @@ pub fn print_summary(sweeps: &[Sweep]) {
         match (&sweep.failure, sweep.best()) {
             (Some(why), _) => row.push(format!("did not run: {why}")),
             (None, Some(best)) => {
-                let top = sweep.steps.last().is_some_and(|s| s.sustained());
+                let top = sweep.steps.last().is_some_and(|s| s.sustained())
+                    && best.rate == RATES[RATES.len() - 1];
                 let note = if top { " (top step)" } else { "" };
                 row.push(format!("{} msg/s{note}", best.rate));
                 row.extend(figures(best));
@@ -56,23 +57,31 @@ pub fn print_steps(sweeps: &[Sweep]) {
     print_markdown(&header, rows);
 }
 
-/// The growth runs: one row per crowd.
-pub fn print_growth(points: &[(Crowd, Result<StepFigures, String>)]) {
-    let mut header = vec!["connections", "room size", "rooms"];
+/// The growth runs: one row per crowd and try.
+pub fn print_growth(points: &[(Crowd, Result<Vec<StepFigures>, String>)]) {
+    let mut header = vec!["connections", "room size", "rooms", "try"];
     header.extend(FIGURES);
-    let rows = points.iter().map(|(crowd, result)| {
-        let mut row = vec![
-            crowd.connections.to_string(),
-            crowd.room_size.to_string(),
-            (crowd.connections / crowd.room_size).to_string(),
+    let mut rows = Vec::new();
+    for (crowd, result) in points {
+        let lead = [
+            crowd.connections,
+            crowd.room_size,
+            crowd.connections / crowd.room_size,
         ];
+        let lead = lead.map(|n| n.to_string()).to_vec();
         match result {
-            Ok(step) => row.extend(figures(step)),
-            Err(why) => row.push(format!("did not run: {why}")),
+            Ok(tries) => {
+                for (n, step) in (1..).zip(tries) {
+                    let mut row = lead.clone();
+                    row.push(n.to_string());
+                    row.extend(figures(step));
+                    rows.push(row);
+                }
+            }
+            Err(why) => rows.push([lead, vec![format!("did not run: {why}")]].concat()),
         }
-        row
-    });
-    print_markdown(&header, rows.collect());
+    }
+    print_markdown(&header, rows);
 }
 
 /// Each step's notes (refusals, closed connections, late messages), then each
