@@ -1,4 +1,5 @@
-//! The load benchmark's command line.
+//! The load benchmark's command line. `cargo test` builds no benchmark, so
+//! `server/tests/load_args.rs` includes and tests it.
 
 use crate::deploy::{Setup, SETUPS};
 use std::path::PathBuf;
