@@ -12,6 +12,8 @@ mod support;
 mod chaos;
 #[path = "browser/chat.rs"]
 mod chat;
+#[path = "browser/cross_server.rs"]
+mod cross_server;
 #[path = "browser/embed.rs"]
 mod embed;
 #[path = "browser/embed_script.rs"]
