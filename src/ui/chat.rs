@@ -81,7 +81,7 @@ fn view(props: &ChatProps, chat: &ChatHandle) -> Html {
             if let Some(title) = &props.title {
                 <h2 class="ws-chat-title" data-role="title">{ title.clone() }</h2>
             }
-            <StatusBar phase={state.phase.clone()} {on_retry_now} {on_toggle} />
+            <StatusBar phase={state.phase.clone()} server={state.server.clone()} {on_retry_now} {on_toggle} />
             { details_line(state.details.as_ref(), state.stats) }
             if let Some(error) = state.unusable() {
                 <div class="ws-chat-error" data-role="error" role="alert">{ error.to_owned() }</div>
