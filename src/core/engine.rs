@@ -30,6 +30,10 @@ pub struct Engine {
     offer_protocols: Vec<bool>,
     /// Where to connect, or why there is nowhere to (an invalid URL or configuration).
     target: Result<ServerList, String>,
+    /// Per server: the browser refused to even open its latest socket to it (a blocked port,
+    /// a URL its `WebSocket` constructor rejects). Only when every server's was, is the chat
+    /// unusable.
+    unopenable: Vec<bool>,
     /// Makes each in-band connection's nonce (see [`Delivery::in_band_url`]). Only its
     /// unpredictability to other members of a room matters, so the seeded generator will do.
     nonces: Rng,
@@ -66,6 +70,7 @@ impl Engine {
             shown_phase: None,
             shown_server: None,
             offer_protocols: vec![true; servers],
+            unopenable: vec![false; servers],
             target,
             nonces: Rng::new(seed ^ 0x5EED_0F1A_BA4D),
             storing: true,
@@ -141,11 +146,7 @@ impl Engine {
             }
             Event::UserRetry { id } => self.delivery.user_retry(&id, out),
             Event::UserRemove { id } => self.delivery.user_remove(&id, out),
-            Event::ConnectFailed { reason } => {
-                let url = self.current_url().unwrap_or_default();
-                let reason = format!("the browser cannot connect to {url}: {reason}");
-                self.reconnect.handle(Input::Unusable { reason }, now);
-            }
+            Event::ConnectFailed { reason } => self.connect_failed(reason, now),
             Event::StorageFailed { reason } => self.storage_failed(reason),
             Event::UserConnect => self.reconnect.handle(Input::Start, now),
             Event::UserDisconnect => self.reconnect.handle(Input::Stop, now),
@@ -169,6 +170,24 @@ impl Engine {
             self.save_outbox(false);
         }
         self.settle(now);
+    }
+
+    /// The browser would not open a socket to the current server. Another server may do, so
+    /// this one counts as a failed attempt until none is left; then the chat stops, and
+    /// Connect tries them all again.
+    fn connect_failed(&mut self, reason: String, now: Now) {
+        let url = self.current_url().unwrap_or_default();
+        let reason = format!("the browser cannot connect to {url}: {reason}");
+        if let Some(flag) = self.unopenable.get_mut(self.reconnect.server()) {
+            *flag = true;
+        }
+        if self.unopenable.iter().all(|&flag| flag) {
+            self.unopenable.fill(false);
+            self.reconnect.handle(Input::Unusable { reason }, now);
+        } else {
+            self.reconnect
+                .handle(Input::Closed { code: 1006, reason }, now);
+        }
     }
 
     /// Storage failed once: the outbox lives in memory from now on, which the user is told
@@ -216,6 +235,9 @@ impl Engine {
         while let Some(command) = self.reconnect.poll_command() {
             self.delivery.socket_lost(&mut self.effects);
             let server = self.reconnect.server();
+            if matches!(command, Command::Connect) {
+                self.unopenable[server] = false;
+            }
             // Owned: connects are rare, and `self` is changed while the URL is in use.
             let url = self.current_url().map(str::to_owned);
             let effect = match (command, url) {

@@ -3,6 +3,7 @@
 //! server's handshake went).
 
 use super::*;
+use crate::core::reconnect::StopReason;
 use crate::core::status_view::StatusView;
 use crate::core::ws_url::{resolve, PageOrigin, QueryUrl};
 
@@ -189,4 +190,34 @@ fn the_status_names_the_server_in_use() {
     let mut one = on(&[C]);
     one.at(0, Event::UserConnect).open(1, PLAIN_SUBPROTOCOL);
     assert_eq!(status(&one), ("Connected".into(), Some("c.example".into())));
+}
+
+#[test]
+fn a_server_the_browser_will_not_open_is_skipped_until_none_is_left() {
+    let failed = || Event::ConnectFailed {
+        reason: "SecurityError: port 1 is blocked".into(),
+    };
+    let mut h = on(&[A, B]);
+    h.at(0, Event::UserConnect).at(0, failed()).tick(200);
+    assert_eq!((h.connects, server_of(&h)), (2, B), "A is skipped");
+    h.open(201, PLAIN_SUBPROTOCOL);
+    assert_eq!(h.state.phase, Phase::Open);
+    // B drops; A still cannot be opened, and B cannot either now: nothing is left.
+    h.at(300, closed(1006)).tick(1_300);
+    assert_eq!(server_of(&h), A);
+    h.at(1_300, failed()).tick(1_500);
+    assert_eq!(server_of(&h), B);
+    h.at(1_500, failed());
+    match &h.state.phase {
+        Phase::Stopped(StopReason::Unusable { reason }) => {
+            assert!(reason.contains(B) && reason.contains("port 1"), "{reason}")
+        }
+        other => panic!("{other:?}"),
+    }
+    // Connect tries again, from the server it stopped at.
+    h.at(2_000, Event::UserConnect);
+    assert_eq!(
+        (h.connects, h.state.phase.clone()),
+        (5, Phase::Connecting { attempt: 0 })
+    );
 }
