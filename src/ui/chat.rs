@@ -13,7 +13,8 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq, Clone, Default)]
 pub struct ChatProps {
     /// The server URL: `ws://`/`wss://` (or `http(s)://`, as browsers accept), or a path on the
-    /// page's own host. Absent: the same origin's `/ws`.
+    /// page's own host. Absent: the same origin's `/ws`. Several URLs separated by whitespace
+    /// are servers sharing one room, which the chat fails over between.
     #[prop_or_default]
     pub url: Option<AttrValue>,
     /// The display name others see on this chat's messages (overrides `config`'s). A label
