@@ -3,7 +3,7 @@
 //! server's handshake went).
 
 use super::*;
-use crate::core::reconnect::StopReason;
+use crate::core::reconnect::{StopReason, ABANDONED};
 use crate::core::status_view::StatusView;
 use crate::core::ws_url::{resolve, PageOrigin, QueryUrl};
 
@@ -87,6 +87,15 @@ fn a_connection_that_drops_before_it_is_stable_moves_on() {
     let mut h = on(&[A, B]);
     h.at(0, Event::UserConnect).open(1, PLAIN_SUBPROTOCOL);
     h.at(100, closed(1006)).tick(300);
+    assert_eq!((h.connects, server_of(&h)), (2, B));
+}
+
+#[test]
+fn a_connect_timeout_moves_on() {
+    let mut h = on(&[A, B]);
+    h.at(0, Event::UserConnect).tick(10_000);
+    assert_eq!(h.closes, [ABANDONED], "the stuck socket is closed");
+    h.tick(10_200);
     assert_eq!((h.connects, server_of(&h)), (2, B));
 }
 
