@@ -20,6 +20,8 @@ mod embed;
 mod embed_script;
 #[path = "browser/embed_support.rs"]
 mod embed_support;
+#[path = "browser/failover.rs"]
+mod failover;
 #[path = "browser/names.rs"]
 mod names;
 #[path = "browser/peers.rs"]
