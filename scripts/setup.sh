@@ -50,6 +50,16 @@ ensure_browsers() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver firefox-esr >/dev/null
 }
 
+# Redis for the companion server's --redis mode, which the tests run against a real one.
+ensure_redis() {
+  if [ -x /usr/bin/redis-server ]; then return; fi
+  say "installing redis-server from Debian"
+  local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq redis-server >/dev/null
+  # The package starts a system-wide Redis on port 6379; the tests start their own.
+}
+
 # The seed page's Node `ws` server, for testing plain-text mode.
 ensure_plain_server() {
   if [ -f tests/plain-server/node_modules/ws/package.json ]; then return; fi
@@ -59,6 +69,7 @@ ensure_plain_server() {
 
 ensure_target
 ensure_browsers
+ensure_redis
 ensure_plain_server
 ensure_wasm_opt
 ensure_cargo_tool wasm-bindgen "$(wasm_bindgen_version)" wasm-bindgen-cli

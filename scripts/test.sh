@@ -43,6 +43,17 @@ start_servers() {
     --listen 127.0.0.1:9102 --db "$work/crash.sqlite3" --fault-injection || return 1
   start "plain ws server" "$work/plain.log" "listening on" \
     env PORT=9110 node tests/plain-server/server.mjs || return 1
+  # Two servers sharing one Redis (run durably, as the README asks), one of them supervised
+  # so a test can SIGKILL it.
+  mkdir -p "$work/redis"
+  start "redis" "$work/redis.log" "Ready to accept connections" \
+    redis-server --port 9120 --bind 127.0.0.1 --dir "$work/redis" \
+    --appendonly yes --appendfsync always --save '' || return 1
+  start "shared server" "$work/shared.log" "listening on" \
+    "$bin/ws-chat-server" --listen 127.0.0.1:9121 --redis redis://127.0.0.1:9120/ --fault-injection || return 1
+  start "supervised shared server" "$work/shared-supervisor.log" "control on" \
+    "$bin/ws-chat-supervisor" --control 127.0.0.1:9123 -- \
+    --listen 127.0.0.1:9122 --redis redis://127.0.0.1:9120/ --fault-injection || return 1
 }
 
 # browser_tests BROWSER-FLAGS...: the wasm-bindgen browser tests in one headless browser,
@@ -50,6 +61,8 @@ start_servers() {
 browser_tests() {
   WS_CHAT_TEST_SERVER=127.0.0.1:9101 WS_CHAT_TEST_CRASH_SERVER=127.0.0.1:9102 \
   WS_CHAT_TEST_SUPERVISOR=127.0.0.1:9103 WS_CHAT_TEST_PLAIN_SERVER=127.0.0.1:9110 \
+  WS_CHAT_TEST_SHARED_SERVER=127.0.0.1:9121 WS_CHAT_TEST_SHARED_CRASH_SERVER=127.0.0.1:9122 \
+  WS_CHAT_TEST_SHARED_SUPERVISOR=127.0.0.1:9123 \
   WASM_BINDGEN_TEST_TIMEOUT=240 \
     wasm-pack test --headless "$@" --mode no-install . --test browser -- --nocapture
 }

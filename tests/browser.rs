@@ -12,12 +12,16 @@ mod support;
 mod chaos;
 #[path = "browser/chat.rs"]
 mod chat;
+#[path = "browser/cross_server.rs"]
+mod cross_server;
 #[path = "browser/embed.rs"]
 mod embed;
 #[path = "browser/embed_script.rs"]
 mod embed_script;
 #[path = "browser/embed_support.rs"]
 mod embed_support;
+#[path = "browser/failover.rs"]
+mod failover;
 #[path = "browser/names.rs"]
 mod names;
 #[path = "browser/peers.rs"]

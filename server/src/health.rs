@@ -4,10 +4,14 @@
 //! Only counts, nothing about who is connected, so any page may read it
 //! (`Access-Control-Allow-Origin: *`): an embedding page on another origin can check that a
 //! removed chat let go of its connection.
+//!
+//! With `--redis` it also answers 503 while Redis is unreachable (`"ready": false`), so a load
+//! balancer sends new clients to a server that can take their messages.
 
 use crate::hub::Hub;
+use crate::store::Store;
 use axum::extract::State;
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -20,6 +24,10 @@ struct Health {
     connections: usize,
     /// Rooms in memory: those with at least one member.
     rooms: usize,
+    /// `sqlite` or `redis`.
+    store: &'static str,
+    /// Whether the store takes messages now (see [`Hub::store_ready`]).
+    ready: bool,
 }
 
 pub fn router(hub: Arc<Hub>) -> Router {
@@ -30,8 +38,19 @@ async fn health(State(hub): State<Arc<Hub>>) -> impl IntoResponse {
     let health = Health {
         connections: hub.connections(None),
         rooms: hub.rooms(),
+        store: match hub.store() {
+            Store::Sqlite(_) => "sqlite",
+            Store::Redis(_) => "redis",
+        },
+        ready: hub.store_ready(),
+    };
+    let status = if health.ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
     };
     (
+        status,
         [
             (
                 header::ACCESS_CONTROL_ALLOW_ORIGIN,

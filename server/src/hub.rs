@@ -1,9 +1,11 @@
 //! Rooms, their members, and the server-wide state every connection shares.
 //!
-//! Ordering rule: within a room, "store the message (get its seq), then hand it to every
+//! Ordering rule with SQLite: within a room, "store the message (get its seq), then hand it to every
 //! member" and "read the catch-up's last page, then start live delivery" both run under the
 //! room's `order` lock. So a member's send queue receives live messages in increasing seq, and a
-//! wschat.v1 member's catch-up ends exactly where its live messages begin.
+//! wschat.v1 member's catch-up ends exactly where its live messages begin. With Redis the store
+//! orders each room and live messages come from the fan-out in that order; see
+//! [`crate::membership`].
 
 use crate::fanout::Published;
 pub use crate::membership::Membership;

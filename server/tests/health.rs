@@ -20,6 +20,10 @@ async fn health(addr: SocketAddr) -> (u64, u64) {
             .as_u64()
             .unwrap_or_else(|| panic!("{key} in {body}"))
     };
+    assert_eq!(
+        (body["store"].as_str(), body["ready"].as_bool()),
+        (Some("sqlite"), Some(true))
+    );
     (count("connections"), count("rooms"))
 }
 

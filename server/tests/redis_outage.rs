@@ -72,9 +72,21 @@ async fn losing_redis_closes_with_1013_refuses_upgrades_and_recovers() {
         recv(&mut ws).await,
         ServerFrame::Ack { seq: 1, .. }
     ));
+    let health = http(server.addr, "GET", "/healthz").await;
+    assert_eq!(health.status, 200, "{health:?}");
+    assert!(
+        health.body.contains(r#""store":"redis","ready":true"#),
+        "{health:?}"
+    );
     redis.kill();
     let (_, code) = acks_until_closed(&mut ws).await;
     assert_eq!(code, Some(1013), "a code the client retries");
+    let health = http(server.addr, "GET", "/healthz").await;
+    assert_eq!(
+        health.status, 503,
+        "a load balancer sends new clients elsewhere"
+    );
+    assert!(health.body.contains(r#""ready":false"#), "{health:?}");
     match tokio_tungstenite::connect_async(server.ws_url("r")).await {
         Err(tungstenite::Error::Http(response)) => assert_eq!(response.status(), 503),
         other => panic!("expected 503 while Redis is away, got {other:?}"),

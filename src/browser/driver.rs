@@ -10,6 +10,7 @@ use super::page_events::PageEvents;
 use super::socket::Socket;
 use super::storage::OutboxStore;
 use crate::core::chat_state::ChatAction;
+use crate::core::ws_url::ServerList;
 use crate::core::{Effect, Engine, EngineConfig, Event};
 use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
@@ -34,19 +35,33 @@ struct Inner {
 }
 
 impl Driver {
-    /// Restores the saved outbox and connects (unless `url` is an error, which the engine
-    /// shows).
+    /// Restores the saved outbox and connects (unless `servers` is an error, which the engine
+    /// shows). Without a `storage_key` the outbox is saved under the URLs, space-separated:
+    /// with one server, its URL, as always.
     pub fn start(
-        url: Result<String, String>,
+        servers: Result<ServerList, String>,
         storage_key: Option<&str>,
         config: EngineConfig,
         ui: UiSink,
     ) -> Self {
-        let key = storage_key.map_or_else(|| url.clone().unwrap_or_default(), str::to_owned);
+        let key = storage_key.map_or_else(
+            || {
+                servers
+                    .as_ref()
+                    .map_or(String::new(), |s| s.urls().join(" "))
+            },
+            str::to_owned,
+        );
         let mut store = OutboxStore::new(&key);
         let restored = store.load();
         let storage_problem = store.problem();
-        let engine = Engine::new(config, url, page::random_seed(), restored, page::wall_ms());
+        let engine = Engine::new(
+            config,
+            servers,
+            page::random_seed(),
+            restored,
+            page::wall_ms(),
+        );
         let inner = Rc::new_cyclic(|weak: &Weak<RefCell<Inner>>| {
             let weak = weak.clone();
             RefCell::new(Inner {

@@ -10,7 +10,7 @@ use super::data_attribute_observer::DataAttributeObserver;
 use super::data_attribute_observer::DATA_SELECTOR;
 use super::embed_js;
 use super::embed_registry::{read_attributes, EmbeddedChats, MountedBy};
-use crate::core::embed_options::{attribute_names, EmbedOptions, ScriptValue};
+use crate::core::embed_options::{attribute_names, EmbedOptions, ScriptValue, MAX_LIST_ITEMS};
 use crate::core::ws_url::PageOrigin;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -164,9 +164,23 @@ fn script_value(value: JsValue) -> ScriptValue {
     } else if let Some(flag) = value.as_bool() {
         ScriptValue::Flag(flag)
     } else if js_sys::Array::is_array(&value) {
-        ScriptValue::Other("array".into())
+        let array: js_sys::Array = value.unchecked_into();
+        if array.length() as usize > MAX_LIST_ITEMS {
+            return ScriptValue::Other("array".into());
+        }
+        // Items are read flat: an array inside is `Other`, never read further.
+        ScriptValue::List(array.iter().map(script_item).collect())
     } else {
         ScriptValue::Other(value.js_typeof().as_string().unwrap_or_default())
+    }
+}
+
+/// An array's item: a value, but never another array.
+fn script_item(value: JsValue) -> ScriptValue {
+    if js_sys::Array::is_array(&value) {
+        ScriptValue::Other("array".into())
+    } else {
+        script_value(value)
     }
 }
 

@@ -10,6 +10,7 @@
 pub use super::entry::{Entry, NoticeKind, OutStatus};
 use super::message_window::{DisplayConfig, MessageWindow, Rows};
 use super::reconnect::{Phase, StopReason};
+pub use super::status_view::ServerShown;
 use std::collections::VecDeque;
 use std::rc::Rc;
 use ws_chat_protocol::{Millis, Seq};
@@ -39,6 +40,8 @@ pub struct Stats {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChatAction {
     Phase(Phase),
+    /// The server in use, or tried next.
+    Server(ServerShown),
     Details(Option<Details>),
     Stats(Stats),
     /// Who this chat is, and whether names are shown at all: `Some(label)` once the server
@@ -86,6 +89,8 @@ pub enum ChatAction {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChatState {
     pub phase: Phase,
+    /// See [`ChatAction::Server`]; `None` until the chat has a server to connect to.
+    pub server: Option<ServerShown>,
     pub details: Option<Details>,
     pub stats: Stats,
     /// Oldest first, in room order; at most `display.keep` plus what is still pending.
@@ -107,6 +112,7 @@ impl ChatState {
     pub fn new(display: DisplayConfig) -> Self {
         Self {
             phase: Phase::Stopped(StopReason::User),
+            server: None,
             details: None,
             stats: Stats::default(),
             entries: VecDeque::new(),
@@ -140,6 +146,7 @@ impl ChatState {
     pub fn apply(&mut self, action: ChatAction) {
         match action {
             ChatAction::Phase(phase) => self.phase = phase,
+            ChatAction::Server(server) => self.server = Some(server),
             ChatAction::Details(details) => self.details = details,
             ChatAction::Stats(stats) => self.stats = stats,
             ChatAction::Names(label) => self.own_label = label,

@@ -10,6 +10,9 @@ pub(super) const DAY_MS: u64 = 24 * 60 * 60 * 1_000;
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Kind {
     Text,
+    /// WebSocket URLs: a string of them separated by whitespace, or (from a script) an array
+    /// of strings; checked later, by `ws_url::resolve`.
+    Urls,
     Flag,
     /// A whole number in `min..=max`.
     Whole {
@@ -54,7 +57,12 @@ const MILLIS: Kind = Kind::Whole {
 
 /// Every option, in the order the docs list them.
 pub(super) const SPECS: [Spec; 12] = [
-    spec("url", "url", Kind::Text, TEXT),
+    spec(
+        "url",
+        "url",
+        Kind::Urls,
+        "a string of WebSocket URLs separated by spaces, or an array of URL strings",
+    ),
     spec("name", "name", Kind::Text, TEXT),
     spec("storage-key", "storageKey", Kind::Text, TEXT),
     spec("title", "title", Kind::Text, TEXT),
@@ -148,7 +156,7 @@ pub(super) enum Parsed {
 pub(super) fn parse_text(spec: &Spec, text: &str) -> Option<Parsed> {
     let trimmed = text.trim();
     match spec.kind {
-        Kind::Text => Some(Parsed::Text(text.to_owned())),
+        Kind::Text | Kind::Urls => Some(Parsed::Text(text.to_owned())),
         // A boolean attribute is on by being there (`<ws-chat allow-query-url>`).
         Kind::Flag => match trimmed {
             "" | "true" => Some(Parsed::Flag(true)),
@@ -174,7 +182,8 @@ pub(super) fn parse_text(spec: &Spec, text: &str) -> Option<Parsed> {
 
 pub(super) fn parse_script(spec: &Spec, value: ScriptValue) -> Option<Parsed> {
     match (spec.kind, value) {
-        (Kind::Text, ScriptValue::Text(s)) => Some(Parsed::Text(s)),
+        (Kind::Text | Kind::Urls, ScriptValue::Text(s)) => Some(Parsed::Text(s)),
+        (Kind::Urls, ScriptValue::List(items)) => url_list(items).map(Parsed::Text),
         (Kind::Flag, ScriptValue::Flag(b)) => Some(Parsed::Flag(b)),
         (Kind::Whole { min, max }, ScriptValue::Number(x)) => {
             let whole = x.fract() == 0.0 && (min as f64..=max as f64).contains(&x);
@@ -185,6 +194,26 @@ pub(super) fn parse_script(spec: &Spec, value: ScriptValue) -> Option<Parsed> {
         }
         _ => None,
     }
+}
+
+/// An array of URLs as the one string an attribute would hold. An item that is not a string,
+/// or holds whitespace (which would split it into two URLs), makes the whole array invalid.
+fn url_list(items: Vec<ScriptValue>) -> Option<String> {
+    let mut joined = String::new();
+    for item in items {
+        let ScriptValue::Text(url) = item else {
+            return None;
+        };
+        let url = url.trim();
+        if url.chars().any(char::is_whitespace) {
+            return None;
+        }
+        if !joined.is_empty() {
+            joined.push(' ');
+        }
+        joined.push_str(url);
+    }
+    Some(joined)
 }
 
 /// A plain decimal, `12` or `0.25`: all an option's text needs. `str::parse::<f64>` would
@@ -215,3 +244,7 @@ pub(super) fn shorten(text: &str) -> String {
         None => text.to_owned(),
     }
 }
+
+#[cfg(test)]
+#[path = "embed_url_option_tests.rs"]
+mod tests;

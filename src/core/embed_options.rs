@@ -18,7 +18,8 @@ use std::time::Duration;
 /// What an embedder asked for; `None` keeps the component's default.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EmbedOptions {
-    /// The WebSocket URL; relative ones are on the origin the script was loaded from.
+    /// The WebSocket URLs, separated by whitespace; relative ones are on the origin the script
+    /// was loaded from.
     pub url: Option<String>,
     /// The name the user chats under.
     pub name: Option<String>,
@@ -55,9 +56,16 @@ pub enum ScriptValue {
     Number(f64),
     /// A boolean.
     Flag(bool),
+    /// An array, of at most [`MAX_LIST_ITEMS`] items (the glue turns a longer one into
+    /// `Other("array")`, so a huge array costs nothing).
+    List(Vec<ScriptValue>),
     /// Anything else, by its `typeof` (or `"array"`).
     Other(String),
 }
+
+/// The longest array a script option may be: far more than [`super::ws_url::MAX_SERVERS`],
+/// so repeated URLs still fit, and small enough that reading one costs nothing.
+pub const MAX_LIST_ITEMS: usize = 256;
 
 /// Where the options come from, which decides how an option is named in an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

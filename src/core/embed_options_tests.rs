@@ -201,7 +201,11 @@ fn script_options_are_typed() {
     assert!(options.allow_query_url);
     assert_eq!(options.engine_config().reconnect.max_attempts, Some(0));
     let wrong: [(&str, ScriptValue, &str); 9] = [
-        ("url", Number(1.0), "a string"),
+        (
+            "url",
+            Number(1.0),
+            "a string of WebSocket URLs separated by spaces, or an array of URL strings",
+        ),
         ("name", Other("object".into()), "a string"),
         (
             "historyCap",

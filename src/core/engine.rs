@@ -8,6 +8,8 @@ use super::outbox::StoredMessage;
 use super::reconnect::{Command, Input, Now, Phase, Reconnect};
 use super::rng::Rng;
 use super::save_throttle::SaveThrottle;
+use super::status_view::ServerShown;
+use super::ws_url::{server_label, ServerList};
 use std::collections::VecDeque;
 use ws_chat_protocol::Millis;
 
@@ -18,13 +20,20 @@ pub struct Engine {
     reconnect: Reconnect,
     delivery: Delivery,
     shown_phase: Option<Phase>,
-    /// Whether the next connection offers sub-protocols. Flipped after each handshake that
-    /// failed, because a proxy that strips `Sec-WebSocket-Protocol` (trunk's dev proxy does)
-    /// makes the browser fail every handshake that offers one; without an offer, wschat.v1 is
-    /// tried in band instead (see [`Delivery::opened`]).
-    offer_protocols: bool,
+    /// The server the status line names, by index.
+    shown_server: Option<usize>,
+    /// Per server: whether its next connection offers sub-protocols. Flipped after each of its
+    /// handshakes that failed, because a proxy that strips `Sec-WebSocket-Protocol` (trunk's
+    /// dev proxy does) makes the browser fail every handshake that offers one; without an
+    /// offer, wschat.v1 is tried in band instead (see [`Delivery::opened`]). Per server, since
+    /// one server's proxy says nothing about another's.
+    offer_protocols: Vec<bool>,
     /// Where to connect, or why there is nowhere to (an invalid URL or configuration).
-    target: Result<String, String>,
+    target: Result<ServerList, String>,
+    /// Per server: the browser refused to even open its latest socket to it (a blocked port,
+    /// a URL its `WebSocket` constructor rejects). Only when every server's was, is the chat
+    /// unusable.
+    unopenable: Vec<bool>,
     /// Makes each in-band connection's nonce (see [`Delivery::in_band_url`]). Only its
     /// unpredictability to other members of a room matters, so the seeded generator will do.
     nonces: Rng,
@@ -35,14 +44,14 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// A stopped engine; send [`Event::UserConnect`] to start. `target` is the WebSocket URL,
-    /// or why there is none; an invalid `config` is reported the same way (and the defaults
+    /// A stopped engine; send [`Event::UserConnect`] to start. `target` is the WebSocket URLs
+    /// (several fail over, see [`super::failover`]), or why there are none; an invalid `config` is reported the same way (and the defaults
     /// keep everything else working). `seed` feeds the backoff jitter, so it should be random
     /// per page load and component. `wall_ms` is the wall clock now (ms since the epoch), the
     /// time shown for restored messages saved without one.
     pub fn new(
         config: EngineConfig,
-        target: Result<String, String>,
+        target: Result<ServerList, String>,
         seed: u64,
         restored: Vec<StoredMessage>,
         wall_ms: Millis,
@@ -51,14 +60,17 @@ impl Engine {
             Ok(()) => (config, target),
             Err(e) => (EngineConfig::default(), Err(e.to_string())),
         };
+        let servers = target.as_ref().map_or(1, |list| list.urls().len());
         let mut effects = VecDeque::new();
         let saves = SaveThrottle::new(config.delivery.save_every);
         let delivery = Delivery::new(config.delivery, restored, wall_ms, &mut effects);
         let mut engine = Self {
-            reconnect: Reconnect::new(config.reconnect, seed),
+            reconnect: Reconnect::with_servers(config.reconnect, seed, servers),
             delivery,
             shown_phase: None,
-            offer_protocols: true,
+            shown_server: None,
+            offer_protocols: vec![true; servers],
+            unopenable: vec![false; servers],
             target,
             nonces: Rng::new(seed ^ 0x5EED_0F1A_BA4D),
             storing: true,
@@ -100,8 +112,9 @@ impl Engine {
                 log::info!("open: protocol \"{protocol}\", extensions \"{extensions}\"");
                 self.reconnect.handle(Input::Opened, now);
                 if self.reconnect.phase() == &Phase::Open {
+                    let offered = self.offer_protocols[self.reconnect.server()];
                     self.delivery
-                        .opened(&protocol, &extensions, self.offer_protocols, now, out);
+                        .opened(&protocol, &extensions, offered, now, out);
                 }
             }
             // No logging here: a busy room delivers thousands of these a second.
@@ -111,7 +124,8 @@ impl Engine {
             Event::Closed { code, reason } => {
                 log::info!("close: code {code}, reason \"{reason}\"");
                 if matches!(self.reconnect.phase(), Phase::Connecting { .. }) {
-                    self.offer_protocols = !self.offer_protocols;
+                    let offer = &mut self.offer_protocols[self.reconnect.server()];
+                    *offer = !*offer;
                 }
                 self.delivery.socket_lost(out);
                 self.reconnect.handle(Input::Closed { code, reason }, now);
@@ -132,11 +146,7 @@ impl Engine {
             }
             Event::UserRetry { id } => self.delivery.user_retry(&id, out),
             Event::UserRemove { id } => self.delivery.user_remove(&id, out),
-            Event::ConnectFailed { reason } => {
-                let url = self.target.as_deref().unwrap_or_default();
-                let reason = format!("the browser cannot connect to {url}: {reason}");
-                self.reconnect.handle(Input::Unusable { reason }, now);
-            }
+            Event::ConnectFailed { reason } => self.connect_failed(reason, now),
             Event::StorageFailed { reason } => self.storage_failed(reason),
             Event::UserConnect => self.reconnect.handle(Input::Start, now),
             Event::UserDisconnect => self.reconnect.handle(Input::Stop, now),
@@ -160,6 +170,24 @@ impl Engine {
             self.save_outbox(false);
         }
         self.settle(now);
+    }
+
+    /// The browser would not open a socket to the current server. Another server may do, so
+    /// this one counts as a failed attempt until none is left; then the chat stops, and
+    /// Connect tries them all again.
+    fn connect_failed(&mut self, reason: String, now: Now) {
+        let url = self.current_url().unwrap_or_default();
+        let reason = format!("the browser cannot connect to {url}: {reason}");
+        if let Some(flag) = self.unopenable.get_mut(self.reconnect.server()) {
+            *flag = true;
+        }
+        if self.unopenable.iter().all(|&flag| flag) {
+            self.unopenable.fill(false);
+            self.reconnect.handle(Input::Unusable { reason }, now);
+        } else {
+            self.reconnect
+                .handle(Input::Closed { code: 1006, reason }, now);
+        }
     }
 
     /// Storage failed once: the outbox lives in memory from now on, which the user is told
@@ -195,37 +223,67 @@ impl Engine {
         });
     }
 
-    /// Turns the reconnect machine's commands into effects and reports a changed phase.
+    /// The URL of the server in use or tried next; `None` if there is none.
+    fn current_url(&self) -> Option<&str> {
+        let list = self.target.as_ref().ok()?;
+        list.urls().get(self.reconnect.server()).map(String::as_str)
+    }
+
+    /// Turns the reconnect machine's commands into effects and reports a changed server or
+    /// phase.
     fn settle(&mut self, now: Now) {
         while let Some(command) = self.reconnect.poll_command() {
             self.delivery.socket_lost(&mut self.effects);
-            let effect = match (command, &self.target) {
-                (Command::Connect, Err(reason)) => {
-                    let reason = reason.clone();
+            let server = self.reconnect.server();
+            if matches!(command, Command::Connect) {
+                self.unopenable[server] = false;
+            }
+            // Owned: connects are rare, and `self` is changed while the URL is in use.
+            let url = self.current_url().map(str::to_owned);
+            let effect = match (command, url) {
+                (Command::Connect, None) => {
+                    let reason = self.target.clone().err().unwrap_or_default();
                     self.reconnect.handle(Input::Unusable { reason }, now);
                     continue;
                 }
-                (Command::Connect, Ok(url)) if self.offer_protocols => {
+                (Command::Connect, Some(url)) if self.offer_protocols[server] => {
                     self.delivery.offering();
                     Effect::Connect {
-                        url: url.clone(),
+                        url,
                         protocols: Delivery::protocols(),
                     }
                 }
-                (Command::Connect, Ok(url)) => Effect::Connect {
-                    url: self.delivery.in_band_url(url, self.nonces.next_u64()),
+                (Command::Connect, Some(url)) => Effect::Connect {
+                    url: self.delivery.in_band_url(&url, self.nonces.next_u64()),
                     protocols: Vec::new(),
                 },
                 (Command::Close { code, reason }, _) => Effect::Close { code, reason },
             };
             self.effects.push_back(effect);
         }
+        self.show_server();
         let phase = self.reconnect.phase();
         if self.shown_phase.as_ref() != Some(phase) {
             self.shown_phase = Some(phase.clone());
             self.effects
                 .push_back(Effect::Ui(ChatAction::Phase(phase.clone())));
         }
+    }
+
+    /// Tells the status line which server is in use or tried next, when that changes.
+    fn show_server(&mut self) {
+        let Ok(list) = &self.target else { return };
+        let server = self.reconnect.server();
+        if self.shown_server == Some(server) {
+            return;
+        }
+        self.shown_server = Some(server);
+        let shown = ServerShown {
+            label: server_label(&list.urls()[server]).into(),
+            one_of_several: list.urls().len() > 1,
+        };
+        self.effects
+            .push_back(Effect::Ui(ChatAction::Server(shown)));
     }
 }
 

@@ -59,6 +59,7 @@ impl EngineConfig {
             ("stable_after", r.stable_after, bounded),
             ("connect_timeout", r.connect_timeout, positive),
             ("wake_threshold", r.wake_threshold, positive),
+            ("hop_delay", r.hop_delay, bounded),
             ("heartbeat_idle", d.heartbeat_idle, positive),
             ("heartbeat_timeout", d.heartbeat_timeout, positive),
             ("save_every", d.save_every, bounded),

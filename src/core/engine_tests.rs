@@ -227,3 +227,6 @@ mod peers;
 
 #[path = "engine_names_tests.rs"]
 mod names;
+
+#[path = "engine_failover_tests.rs"]
+mod failover;

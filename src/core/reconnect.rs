@@ -8,7 +8,9 @@
 
 use super::backoff::Backoff;
 use super::close_code::{CloseAction, ClosePolicy};
+use super::failover::{Rotation, Wait};
 pub use super::phase::{Phase, StopReason};
+pub use super::reconnect_io::{Command, Input, ABANDONED};
 use super::rng::Rng;
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -32,6 +34,9 @@ pub struct ReconnectConfig {
     pub close_policy: ClosePolicy,
     /// A timer that fires this much later than it was due means the machine slept.
     pub wake_threshold: Duration,
+    /// The wait before trying the next of several servers while some server of the round is
+    /// still untried (see [`super::failover`]): short, so a dead server costs little.
+    pub hop_delay: Duration,
 }
 
 impl Default for ReconnectConfig {
@@ -43,62 +48,10 @@ impl Default for ReconnectConfig {
             max_attempts: None,
             close_policy: ClosePolicy::default(),
             wake_threshold: Duration::from_secs(10),
+            hop_delay: Duration::from_millis(200),
         }
     }
 }
-
-/// What happened: to the socket, to the page, or by the user's hand.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Input {
-    /// The user wants a connection (mount, or the Connect button).
-    Start,
-    /// The user disconnected: close and never reconnect by itself.
-    Stop,
-    /// "Reconnect now", or a manual retry after the machine gave up or was refused.
-    RetryNow,
-    /// The socket reached `OPEN`.
-    Opened,
-    /// The socket closed (or failed to open) with this code and reason.
-    Closed {
-        /// The close code (1006 when the connection just broke).
-        code: u16,
-        /// The close reason.
-        reason: String,
-    },
-    /// No socket could be made (see [`StopReason::Unusable`]).
-    Unusable {
-        /// What is wrong, in words.
-        reason: String,
-    },
-    /// The connection is alive on paper but dead in fact (a missed heartbeat): drop and retry.
-    Dead {
-        /// Why it is taken for dead.
-        reason: String,
-    },
-    /// The network came back (`online`): retry at once.
-    Online,
-    /// The network went away (`offline`): stop trying until it is back.
-    Offline,
-    /// The page became visible again.
-    Visible,
-}
-
-/// What the glue must do to the socket.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Command {
-    /// Open a new socket (the glue drops any previous one first).
-    Connect,
-    /// Close and drop the current socket; its later events must not come back.
-    Close {
-        /// The close code to send.
-        code: u16,
-        /// The close reason to send.
-        reason: String,
-    },
-}
-
-/// Close code used when the client itself abandons a socket it considers dead.
-pub const ABANDONED: u16 = 4000;
 
 /// The reconnect state machine: inputs and the time in, commands and deadlines out.
 #[derive(Debug)]
@@ -108,6 +61,8 @@ pub struct Reconnect {
     phase: Phase,
     /// Failed connections since the last stable one.
     failures: u32,
+    /// Which server is next, and whether to hop or back off.
+    rotation: Rotation,
     online: bool,
     /// Connect timeout while `Connecting`, attempt-count reset while `Open`.
     deadline: Option<Now>,
@@ -115,13 +70,19 @@ pub struct Reconnect {
 }
 
 impl Reconnect {
-    /// A stopped machine; send [`Input::Start`] to connect.
+    /// A stopped machine for one server; send [`Input::Start`] to connect.
     pub fn new(config: ReconnectConfig, seed: u64) -> Self {
+        Self::with_servers(config, seed, 1)
+    }
+
+    /// A stopped machine that fails over between `servers` servers sharing one room.
+    pub fn with_servers(config: ReconnectConfig, seed: u64, servers: usize) -> Self {
         Self {
             config,
             rng: Rng::new(seed),
             phase: Phase::Stopped(StopReason::User),
             failures: 0,
+            rotation: Rotation::new(servers),
             online: true,
             deadline: None,
             commands: VecDeque::new(),
@@ -131,6 +92,11 @@ impl Reconnect {
     /// Where the machine is now.
     pub fn phase(&self) -> &Phase {
         &self.phase
+    }
+
+    /// The index of the server the current or next connection goes to.
+    pub fn server(&self) -> usize {
+        self.rotation.current()
     }
 
     /// The next command to carry out, oldest first; call until `None` after each input.
@@ -152,7 +118,7 @@ impl Reconnect {
         match input {
             Input::Start => match self.phase {
                 Phase::Stopped(_) => {
-                    self.failures = 0;
+                    self.reset_failures();
                     if self.online {
                         self.connect(now);
                     } else {
@@ -165,7 +131,7 @@ impl Reconnect {
             Input::RetryNow => match self.phase {
                 Phase::Stopped(StopReason::User) => {}
                 Phase::Stopped(_) => {
-                    self.failures = 0;
+                    self.reset_failures();
                     self.connect(now);
                 }
                 Phase::Waiting { .. } | Phase::Offline => self.connect(now),
@@ -253,11 +219,21 @@ impl Reconnect {
                 self.lost(1006, reason, now);
             }
             Phase::Open => {
-                self.failures = 0;
+                self.reset_failures();
                 self.deadline = None;
             }
             Phase::Offline | Phase::Stopped(_) => {}
         }
+    }
+
+    fn reset_failures(&mut self) {
+        self.failures = 0;
+        self.rotation.reset();
+    }
+
+    /// Open and stable: the attempt-count reset has run, so no deadline is left.
+    fn established(&self) -> bool {
+        self.phase == Phase::Open && self.deadline.is_none()
     }
 
     fn has_socket(&self) -> bool {
@@ -285,6 +261,11 @@ impl Reconnect {
     }
 
     fn lost(&mut self, code: u16, reason: String, now: Now) {
+        let wait = if self.established() {
+            self.rotation.established_lost()
+        } else {
+            self.rotation.attempt_failed()
+        };
         self.deadline = None;
         if self.config.close_policy.action(code) == CloseAction::Stop {
             self.stop(StopReason::Refused { code, reason });
@@ -301,10 +282,10 @@ impl Reconnect {
                 return;
             }
         }
-        let delay = self
-            .config
-            .backoff
-            .delay(self.failures, self.rng.next_f64());
+        let delay = match wait {
+            Wait::Hop => self.config.hop_delay,
+            Wait::Backoff { rounds } => self.config.backoff.delay(rounds, self.rng.next_f64()),
+        };
         self.phase = Phase::Waiting {
             attempt: self.failures,
             retry_at: now.saturating_add(delay),

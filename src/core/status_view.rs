@@ -1,11 +1,25 @@
 //! What the status element says about a [`Phase`]: the DOM contract's `data-state` and the text
 //! a person reads, with a live countdown while waiting.
 //!
+//! With several servers (see [`super::failover`]) the text names the one being connected to
+//! or in use, so a person can see a failover happen; with one, the text stays as short as it
+//! was. Either way `server` carries its `host[:port]`, for the `data-server` attribute.
+//!
 //! The countdown is kept apart from the rest of the text: the rest is announced to screen
 //! readers when it changes (a live region), and a countdown would be announced every second.
 
 use super::close_code::describe;
 use super::reconnect::{Now, Phase, StopReason};
+use std::rc::Rc;
+
+/// The server a chat is on or tries next, as the status line names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerShown {
+    /// Its `host[:port]`.
+    pub label: Rc<str>,
+    /// The chat lists several servers, so the text names the one in use.
+    pub one_of_several: bool,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusView {
@@ -19,17 +33,23 @@ pub struct StatusView {
     pub can_retry_now: bool,
     /// The Disconnect/Connect toggle shows "Connect".
     pub stopped: bool,
+    /// The `host[:port]` connected to, being connected to, or tried next; `None` when stopped
+    /// or offline.
+    pub server: Option<Rc<str>>,
 }
 
 impl StatusView {
-    pub fn new(phase: &Phase, now: Now) -> Self {
+    pub fn new(phase: &Phase, server: Option<&ServerShown>, now: Now) -> Self {
         let mut countdown = None;
+        let named = server.filter(|s| s.one_of_several);
+        let to = named.map_or(String::new(), |s| format!(" to {}", s.label));
         let (state, text) = match phase {
-            Phase::Connecting { attempt: 0 } => ("connecting", "Connecting…".to_owned()),
-            Phase::Connecting { attempt } => {
-                ("reconnecting", format!("Reconnecting (attempt {attempt})…"))
-            }
-            Phase::Open => ("open", "Connected".to_owned()),
+            Phase::Connecting { attempt: 0 } => ("connecting", format!("Connecting{to}…")),
+            Phase::Connecting { attempt } => (
+                "reconnecting",
+                format!("Reconnecting{to} (attempt {attempt})…"),
+            ),
+            Phase::Open => ("open", format!("Connected{to}")),
             Phase::Waiting {
                 attempt,
                 retry_at,
@@ -70,6 +90,14 @@ impl StatusView {
                     | Phase::Stopped(StopReason::Refused { .. } | StopReason::GaveUp { .. })
             ),
             stopped: matches!(phase, Phase::Stopped(_)),
+            server: server
+                .filter(|_| {
+                    matches!(
+                        phase,
+                        Phase::Connecting { .. } | Phase::Open | Phase::Waiting { .. }
+                    )
+                })
+                .map(|s| s.label.clone()),
         }
     }
 }
@@ -152,13 +180,78 @@ mod tests {
             ),
         ];
         for (phase, state, text, retry, stopped) in cases {
-            let v = StatusView::new(&phase, Duration::from_millis(6_500));
+            let v = StatusView::new(&phase, None, Duration::from_millis(6_500));
             let shown = v.text.clone() + v.countdown.as_deref().unwrap_or_default();
             assert_eq!(
                 (v.state, shown.as_str(), v.can_retry_now, v.stopped),
                 (state, text, retry, stopped)
             );
             assert!(!v.text.contains("retrying in"), "announced: {}", v.text);
+        }
+    }
+
+    #[test]
+    fn several_servers_are_named_one_is_not() {
+        let server = |one_of_several| ServerShown {
+            label: "127.0.0.1:9102".into(),
+            one_of_several,
+        };
+        let (several, one) = (server(true), server(false));
+        let waiting = Phase::Waiting {
+            attempt: 1,
+            retry_at: Duration::from_secs(1),
+            last_close: None,
+        };
+        let user = Phase::Stopped(StopReason::User);
+        let cases = [
+            (
+                Phase::Open,
+                &several,
+                "Connected to 127.0.0.1:9102",
+                Some("127.0.0.1:9102"),
+            ),
+            (Phase::Open, &one, "Connected", Some("127.0.0.1:9102")),
+            (
+                Phase::Connecting { attempt: 0 },
+                &several,
+                "Connecting to 127.0.0.1:9102…",
+                Some("127.0.0.1:9102"),
+            ),
+            (
+                Phase::Connecting { attempt: 2 },
+                &several,
+                "Reconnecting to 127.0.0.1:9102 (attempt 2)…",
+                Some("127.0.0.1:9102"),
+            ),
+            (
+                Phase::Connecting { attempt: 2 },
+                &one,
+                "Reconnecting (attempt 2)…",
+                Some("127.0.0.1:9102"),
+            ),
+            // Waiting keeps its countdown; the attribute names the server tried next.
+            (
+                waiting,
+                &several,
+                "Connection lost; attempt 1, retrying in 1 s",
+                Some("127.0.0.1:9102"),
+            ),
+            (
+                Phase::Offline,
+                &several,
+                "Offline: waiting for the network",
+                None,
+            ),
+            (user, &several, "Disconnected", None),
+        ];
+        for (phase, server, text, attribute) in cases {
+            let v = StatusView::new(&phase, Some(server), Duration::from_millis(500));
+            let shown = v.text.clone() + v.countdown.as_deref().unwrap_or_default();
+            assert_eq!(
+                (shown.as_str(), v.server.as_deref()),
+                (text, attribute),
+                "{phase:?}"
+            );
         }
     }
 }

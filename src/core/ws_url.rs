@@ -1,10 +1,15 @@
-//! Where the WebSocket URL comes from, and whether it is one.
+//! Where the WebSocket URLs come from, and whether they are ones.
 //!
 //! First match wins: the page's `?ws=` parameter (only where the chat's embedder allows it: a
 //! link must never redirect someone else's embedded chat), the chat's own URL (prop,
 //! attribute or option), then `/ws` on the origin the chat belongs to. Checking here, rather than letting `new WebSocket` throw, turns a typo
 //! into a readable message in the component instead of a console exception.
+//!
+//! A value may list several servers separated by whitespace (`wss://a/ws wss://b/ws`): servers
+//! that share one room, which the chat fails over between (see [`super::failover`]). A URL
+//! never contains whitespace, so the split cannot cut one in two.
 
+use super::embed_option_specs::shorten;
 use std::fmt;
 
 /// The page location parts that matter for the default URL.
@@ -16,13 +21,26 @@ pub struct PageOrigin {
     pub host: String,
 }
 
+/// The most servers one chat may list: failing over between more is no longer a chat's job
+/// (a load balancer's), and the cap bounds what a huge attribute can make the chat hold.
+pub const MAX_SERVERS: usize = 16;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum UrlError {
-    BadScheme { url: String },
-    NoHost { url: String },
-    Fragment { url: String },
-    Whitespace { url: String },
+    BadScheme {
+        url: String,
+    },
+    NoHost {
+        url: String,
+    },
+    Fragment {
+        url: String,
+    },
+    /// More than [`MAX_SERVERS`] different URLs; `url` is the first one over the cap.
+    TooMany {
+        url: String,
+    },
 }
 
 impl fmt::Display for UrlError {
@@ -41,14 +59,38 @@ impl fmt::Display for UrlError {
                     "invalid WebSocket URL \"{url}\": a #fragment is not allowed"
                 )
             }
-            UrlError::Whitespace { url } => {
-                write!(f, "invalid WebSocket URL \"{url}\": it contains spaces")
-            }
+            UrlError::TooMany { url } => write!(
+                f,
+                "too many WebSocket URLs: at most {MAX_SERVERS} servers, \"{url}\" is one more"
+            ),
         }
     }
 }
 
 impl std::error::Error for UrlError {}
+
+/// The servers a chat may connect to, in the order given: checked, normalised, without
+/// duplicates, at least one and at most [`MAX_SERVERS`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerList {
+    urls: Vec<String>,
+}
+
+impl ServerList {
+    /// The URLs, in the order they are tried.
+    pub fn urls(&self) -> &[String] {
+        &self.urls
+    }
+}
+
+/// One URL taken as given, unchecked: for a chat handed a URL that was checked elsewhere.
+impl From<&str> for ServerList {
+    fn from(url: &str) -> Self {
+        Self {
+            urls: vec![url.to_owned()],
+        }
+    }
+}
 
 /// Whether the page's `?ws=` may choose a chat's server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,25 +101,45 @@ pub enum QueryUrl {
     Ignored,
 }
 
-/// Picks the URL by precedence and checks it. `query` is the page's `?ws=` value (used only if
-/// `query_url` says so), `attribute` the chat's own URL; empty values count as absent. A
-/// relative URL and the default are on `page`: the origin the chat belongs to.
+/// Picks the URL list by precedence and checks each URL. `query` is the page's `?ws=` value
+/// (used only if `query_url` says so), `attribute` the chat's own; blank values count as
+/// absent. Relative URLs and the default are on `page`: the origin the chat belongs to.
 pub fn resolve(
     query: Option<&str>,
     query_url: QueryUrl,
     attribute: Option<&str>,
     page: &PageOrigin,
-) -> Result<String, UrlError> {
+) -> Result<ServerList, UrlError> {
     let query = query.filter(|_| query_url == QueryUrl::Honoured);
     let chosen = [query, attribute]
         .into_iter()
         .flatten()
-        .map(str::trim)
-        .find(|s| !s.is_empty());
-    match chosen {
-        Some(url) => normalize(url, page),
-        None => Ok(format!("{}//{}/ws", ws_scheme(page), page.host)),
+        .find(|s| !s.trim().is_empty());
+    let Some(list) = chosen else {
+        return Ok(ServerList {
+            urls: vec![format!("{}//{}/ws", ws_scheme(page), page.host)],
+        });
+    };
+    let mut urls: Vec<String> = Vec::new();
+    for url in list.split_whitespace() {
+        let url = normalize(url, page)?;
+        if urls.contains(&url) {
+            continue;
+        }
+        if urls.len() == MAX_SERVERS {
+            return Err(UrlError::TooMany { url: shorten(&url) });
+        }
+        urls.push(url);
     }
+    Ok(ServerList { urls })
+}
+
+/// What the status line calls a server: the `host[:port]` of its URL, without any
+/// `user:password@`, which is nobody's business on screen.
+pub fn server_label(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let host = rest.split(['/', '?']).next().unwrap_or_default();
+    host.rsplit_once('@').map_or(host, |(_, h)| h)
 }
 
 fn ws_scheme(page: &PageOrigin) -> &'static str {
@@ -90,10 +152,7 @@ fn ws_scheme(page: &PageOrigin) -> &'static str {
 
 /// Accepts `ws(s)://host…`, `http(s)://host…` (as browsers do) and a path on the page's own host.
 fn normalize(url: &str, page: &PageOrigin) -> Result<String, UrlError> {
-    let err_url = || url.to_owned();
-    if url.chars().any(char::is_whitespace) {
-        return Err(UrlError::Whitespace { url: err_url() });
-    }
+    let err_url = || shorten(url);
     if url.contains('#') {
         return Err(UrlError::Fragment { url: err_url() });
     }
@@ -117,97 +176,5 @@ fn normalize(url: &str, page: &PageOrigin) -> Result<String, UrlError> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn page(protocol: &str) -> PageOrigin {
-        PageOrigin {
-            protocol: protocol.into(),
-            host: "chat.example:8080".into(),
-        }
-    }
-
-    #[test]
-    fn precedence_query_then_attribute_then_same_origin() {
-        let http = page("http:");
-        let cases: [(Option<&str>, Option<&str>, &PageOrigin, &str); 7] = [
-            (Some("ws://q/ws"), Some("ws://a/ws"), &http, "ws://q/ws"),
-            (None, Some("ws://a/ws"), &http, "ws://a/ws"),
-            (Some(""), Some("ws://a/ws"), &http, "ws://a/ws"),
-            (Some("  "), None, &http, "ws://chat.example:8080/ws"),
-            (None, None, &http, "ws://chat.example:8080/ws"),
-            (None, None, &page("https:"), "wss://chat.example:8080/ws"),
-            (
-                None,
-                Some("/ws?room=x"),
-                &page("https:"),
-                "wss://chat.example:8080/ws?room=x",
-            ),
-        ];
-        for (query, attribute, page, want) in cases {
-            assert_eq!(
-                resolve(query, QueryUrl::Honoured, attribute, page).as_deref(),
-                Ok(want),
-                "{query:?} {attribute:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn the_query_is_ignored_unless_honoured() {
-        let http = page("http:");
-        let cases = [
-            (QueryUrl::Ignored, Some("ws://a/ws"), "ws://a/ws"),
-            (QueryUrl::Ignored, None, "ws://chat.example:8080/ws"),
-            (QueryUrl::Honoured, Some("ws://a/ws"), "ws://q/ws"),
-            (QueryUrl::Honoured, None, "ws://q/ws"),
-        ];
-        for (query_url, attribute, want) in cases {
-            let got = resolve(Some("ws://q/ws"), query_url, attribute, &http);
-            assert_eq!(got.as_deref(), Ok(want), "{query_url:?} {attribute:?}");
-        }
-        // An ignored query is not even checked: a bad one cannot break the chat.
-        let got = resolve(Some("javascript:alert(1)"), QueryUrl::Ignored, None, &http);
-        assert_eq!(got.as_deref(), Ok("ws://chat.example:8080/ws"));
-    }
-
-    #[test]
-    fn accepted_forms() {
-        let cases = [
-            ("ws://localhost:8080", "ws://localhost:8080"),
-            ("WSS://h/p?q=1", "wss://h/p?q=1"),
-            ("http://h:1/ws", "ws://h:1/ws"),
-            ("https://h", "wss://h"),
-            ("ws://[::1]:9001/ws", "ws://[::1]:9001/ws"),
-        ];
-        for (input, want) in cases {
-            assert_eq!(
-                resolve(Some(input), QueryUrl::Honoured, None, &page("http:")).as_deref(),
-                Ok(want)
-            );
-        }
-    }
-
-    #[test]
-    fn invalid_urls_are_errors_with_a_readable_message() {
-        let cases = [
-            "localhost:9001",
-            "ftp://h/ws",
-            "ws://",
-            "ws:///path",
-            "ws://:80/x",
-            "ws://h/ws#frag",
-            "ws://h /ws",
-            "not a url",
-            "//h/ws",
-        ];
-        for input in cases {
-            let err =
-                resolve(Some(input), QueryUrl::Honoured, None, &page("http:")).expect_err(input);
-            assert!(
-                err.to_string().starts_with("invalid WebSocket URL"),
-                "{err}"
-            );
-        }
-    }
-}
+#[path = "ws_url_tests.rs"]
+mod tests;

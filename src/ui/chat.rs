@@ -13,7 +13,8 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq, Clone, Default)]
 pub struct ChatProps {
     /// The server URL: `ws://`/`wss://` (or `http(s)://`, as browsers accept), or a path on the
-    /// page's own host. Absent: the same origin's `/ws`.
+    /// page's own host. Absent: the same origin's `/ws`. Several URLs separated by whitespace
+    /// are servers sharing one room, which the chat fails over between.
     #[prop_or_default]
     pub url: Option<AttrValue>,
     /// The display name others see on this chat's messages (overrides `config`'s). A label
@@ -81,7 +82,7 @@ fn view(props: &ChatProps, chat: &ChatHandle) -> Html {
             if let Some(title) = &props.title {
                 <h2 class="ws-chat-title" data-role="title">{ title.clone() }</h2>
             }
-            <StatusBar phase={state.phase.clone()} {on_retry_now} {on_toggle} />
+            <StatusBar phase={state.phase.clone()} server={state.server.clone()} {on_retry_now} {on_toggle} />
             { details_line(state.details.as_ref(), state.stats) }
             if let Some(error) = state.unusable() {
                 <div class="ws-chat-error" data-role="error" role="alert">{ error.to_owned() }</div>

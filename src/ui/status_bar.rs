@@ -2,7 +2,7 @@
 
 use super::listener::use_click;
 use crate::browser::page;
-use crate::core::chat_state::{Details, Stats};
+use crate::core::chat_state::{Details, ServerShown, Stats};
 use crate::core::reconnect::Phase;
 use crate::core::status_view::StatusView;
 use gloo_timers::callback::Interval;
@@ -11,6 +11,7 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct StatusBarProps {
     pub phase: Phase,
+    pub server: Option<ServerShown>,
     pub on_retry_now: Callback<()>,
     /// `true`: connect; `false`: disconnect.
     pub on_toggle: Callback<bool>,
@@ -25,7 +26,7 @@ pub fn StatusBar(props: &StatusBarProps) -> Html {
         let interval = waiting.then(|| Interval::new(250, move || refresh.force_update()));
         move || drop(interval)
     });
-    let view = StatusView::new(&props.phase, page::now());
+    let view = StatusView::new(&props.phase, props.server.as_ref(), page::now());
     let retry = props.on_retry_now.reform(|_: MouseEvent| ());
     let stopped = view.stopped;
     let toggle = props.on_toggle.reform(move |_: MouseEvent| stopped);
@@ -39,7 +40,7 @@ pub fn StatusBar(props: &StatusBarProps) -> Html {
     html! {
         // A polite live region: a change of phase is announced; the countdown is hidden from
         // screen readers, or it would be announced every second.
-        <div class="ws-chat-status" data-role="status" role="status" data-state={view.state} data-attempt={attempt}>
+        <div class="ws-chat-status" data-role="status" role="status" data-state={view.state} data-attempt={attempt} data-server={view.server.map(AttrValue::from)}>
             <span class="ws-chat-status-text" data-role="status-text">
                 { view.text }
                 if let Some(countdown) = view.countdown {

@@ -208,7 +208,10 @@ fn apply(live: &Weak<RefCell<Live>>, actions: Vec<ChatAction>, rerender: &UseFor
     let mut actions_were_urgent = false;
     this.since_render += actions.len();
     for action in actions {
-        actions_were_urgent |= matches!(action, ChatAction::Phase(_) | ChatAction::Details(_));
+        actions_were_urgent |= matches!(
+            action,
+            ChatAction::Phase(_) | ChatAction::Server(_) | ChatAction::Details(_)
+        );
         this.state.apply(action);
     }
     // What the user did, and what the connection is doing (rare, and the point of the status

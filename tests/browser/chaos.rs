@@ -9,15 +9,28 @@ use ws_chat::DisplayConfig;
 const PER_CHAT: usize = 300;
 const PACE_MS: u32 = 15;
 
-/// Runs the exchange, calling `fault` about every 40 messages, then checks both chats agree.
-async fn chaos(name: &str, server: &str, mut fault: impl AsyncFnMut()) {
+/// Runs the exchange on one server, calling `fault` about every 40 messages, then checks both
+/// chats agree.
+async fn chaos(name: &str, server: &str, fault: impl AsyncFnMut()) {
+    let url = room_url(server, &room(name));
+    let _chats = chaos_on(name, &url, &url, fault).await;
+}
+
+/// [`chaos`] with a URL (or a list of servers) for each chat.
+/// Returns the two chats, still mounted.
+pub async fn chaos_on(
+    name: &str,
+    a_url: &str,
+    b_url: &str,
+    mut fault: impl AsyncFnMut(),
+) -> (Mounted, Mounted) {
     // Every message of the run stays rendered, so the whole room can be compared.
     let all = DisplayConfig {
         keep: 2 * PER_CHAT,
         page: 2 * PER_CHAT,
         max_rendered: 2 * PER_CHAT,
     };
-    let (a, b) = open_pair_with(server, name, all).await;
+    let (a, b) = open_pair_on(a_url, b_url, name, all).await;
     for i in 0..PER_CHAT {
         a.send(&format!("a{i:03}"));
         b.send(&format!("b{i:03}"));
@@ -80,6 +93,7 @@ async fn chaos(name: &str, server: &str, mut fault: impl AsyncFnMut()) {
         let want: Vec<_> = (0..PER_CHAT).map(|i| format!("{prefix}{i:03}")).collect();
         assert_eq!(own, want, "{prefix}'s messages in order");
     }
+    (a, b)
 }
 
 #[wasm_bindgen_test]

@@ -124,3 +124,26 @@ async fn the_rust_mount_api_unmounts_on_destroy() {
     assert_eq!(element.child_element_count(), 0, "{}", element.outer_html());
     element.remove();
 }
+
+#[wasm_bindgen_test]
+async fn the_url_option_may_be_an_array_of_servers() {
+    let room = room("script-list");
+    let element = add("div", &[]);
+    let urls = js_sys::Array::of2(
+        &format!("ws://127.0.0.1:1/ws?room={room}").into(),
+        &room_url(SERVER, &room).into(),
+    );
+    let opts = options(&[("url", urls.into()), ("storageKey", "script-list".into())]);
+    let handle = script_mount(&element.clone().into(), &opts).unwrap();
+    wait_open(&element).await;
+    let server = role(&element, "status").and_then(|s| s.get_attribute("data-server"));
+    assert_eq!(server.as_deref(), Some(SERVER));
+    let bad = options(&[("url", js_sys::Array::of1(&1.into()).into())]);
+    let other = add("div", &[]);
+    let error = script_mount(&other.clone().into(), &bad).expect_err("a number is no URL");
+    other.remove();
+    let message: String = error.unchecked_ref::<js_sys::Error>().message().into();
+    assert!(message.contains("url"), "{message}");
+    destroy(&handle);
+    element.remove();
+}

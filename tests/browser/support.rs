@@ -31,6 +31,21 @@ pub const PLAIN_SERVER: &str = match option_env!("WS_CHAT_TEST_PLAIN_SERVER") {
     None => "127.0.0.1:9110",
 };
 
+/// Two companion servers on one Redis (`--redis`): one plain, one run by a supervisor that
+/// can SIGKILL and restart it.
+pub const SHARED_SERVER: &str = match option_env!("WS_CHAT_TEST_SHARED_SERVER") {
+    Some(s) => s,
+    None => "127.0.0.1:9121",
+};
+pub const SHARED_CRASH_SERVER: &str = match option_env!("WS_CHAT_TEST_SHARED_CRASH_SERVER") {
+    Some(s) => s,
+    None => "127.0.0.1:9122",
+};
+pub const SHARED_SUPERVISOR: &str = match option_env!("WS_CHAT_TEST_SHARED_SUPERVISOR") {
+    Some(s) => s,
+    None => "127.0.0.1:9123",
+};
+
 /// A room name no other test uses, so tests never see each other's messages.
 pub fn room(name: &str) -> String {
     format!(
@@ -179,6 +194,13 @@ impl Mounted {
         self.messages().into_iter().map(|(_, _, t)| t).collect()
     }
 
+    /// An attribute of the status element (`data-state`, `data-server`, …).
+    pub fn status_attribute(&self, attribute: &str) -> String {
+        self.find("status")
+            .and_then(|e| e.get_attribute(attribute))
+            .unwrap_or_default()
+    }
+
     pub fn detail(&self, attribute: &str) -> String {
         self.find("details")
             .and_then(|e| e.get_attribute(attribute))
@@ -277,9 +299,20 @@ pub async fn open_pair_with(
     display: DisplayConfig,
 ) -> (Mounted, Mounted) {
     let url = room_url(server, &room(name));
+    open_pair_on(&url, &url, name, display).await
+}
+
+/// Two chats on URLs of their own (each may be a list of servers) and waits until both are
+/// open.
+pub async fn open_pair_on(
+    a_url: &str,
+    b_url: &str,
+    name: &str,
+    display: DisplayConfig,
+) -> (Mounted, Mounted) {
     let (a, b) = (
-        mount_with(&url, &format!("{name}-a"), display),
-        mount_with(&url, &format!("{name}-b"), display),
+        mount_with(a_url, &format!("{name}-a"), display),
+        mount_with(b_url, &format!("{name}-b"), display),
     );
     wait_state(&a, "open", SHORT).await;
     wait_state(&b, "open", SHORT).await;
