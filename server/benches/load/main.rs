@@ -16,6 +16,7 @@
 mod args;
 mod children;
 mod deploy;
+mod disk;
 #[path = "../abuse/procfs.rs"]
 #[allow(dead_code)] // the connection counting is the abuse benchmark's
 mod procfs;
@@ -52,6 +53,9 @@ fn main() -> ExitCode {
         redis_server: PathBuf::from("/usr/bin/redis-server"),
         scratch: PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("load-bench"),
     };
+    if let Err(e) = disk::start(&programs.scratch) {
+        eprintln!("load: no disk probe: {e}");
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(e) => {
@@ -108,7 +112,8 @@ fn print_report(
          passed {} ms in {} tries in a row at one rate. Latencies are from the send; a message not in {} s after the window \
          counts as slower than all that were. Server RSS: VmRSS of the server process(es), \
          summed (not Redis); CPU: user + system time of those processes in the window per \
-         message acked (baseline: per message sent).",
+         message acked (baseline: per message sent). Slowest fsync: of a probe that fsyncs a \
+         small file on the databases' disk every 50 ms.",
         sweep::RATES,
         step::TARGET_P99.as_millis(),
         sweep::TRIES,

@@ -2,6 +2,7 @@
 //! the step's figures are taken from what the clients saw and what `/proc` says of the
 //! server processes.
 
+use crate::disk;
 use crate::procfs;
 use crate::swarm::{Schedule, Swarm};
 use crate::tally::quantile;
@@ -54,6 +55,8 @@ pub struct StepFigures {
     /// CPU time of the benchmark's own clients in the window, in cores: on a small machine
     /// they compete with the server, and near 1 core per core they are the limit.
     pub client_cores: f64,
+    /// The slowest fsync of the disk probe ([`crate::disk`]) in the window.
+    pub slowest_fsync: Latency,
     pub notes: Vec<String>,
 }
 
@@ -83,7 +86,9 @@ pub async fn run(swarm: &Swarm, wschat: bool, pids: &[u32], step: u32, rate: u32
     tokio::time::sleep_until(from).await;
     let me = [std::process::id()];
     let (cpu_before, client_before) = (cpu_ticks(pids), cpu_ticks(&me));
+    disk::take_slowest();
     tokio::time::sleep_until(to).await;
+    let slowest_fsync = disk::take_slowest().map_or(Latency::Absent, Latency::Micros);
     let cpu_ticks_used = cpu_ticks(pids).saturating_sub(cpu_before);
     let client_ticks = cpu_ticks(&me).saturating_sub(client_before);
     let rss_kib = pids.iter().filter_map(|&p| procfs::rss_kib(p)).sum();
@@ -146,6 +151,7 @@ pub async fn run(swarm: &Swarm, wschat: bool, pids: &[u32], step: u32, rate: u32
         rss_kib,
         cpu_us_per_msg: (taken_in > 0).then(|| cpu_us / taken_in as f64),
         client_cores: client_ticks as f64 / ticks_per_second() / seconds,
+        slowest_fsync,
         notes,
     }
 }

@@ -43,13 +43,14 @@ pub fn print_summary(sweeps: &[Sweep]) {
 pub fn print_steps(sweeps: &[Sweep]) {
     let mut header = vec!["configuration", "target msg/s"];
     header.extend(FIGURES);
-    header.extend(["clients' CPU", "kept up"]);
+    header.extend(["clients' CPU", "slowest fsync", "kept up"]);
     let mut rows = Vec::new();
     for sweep in sweeps {
         for step in &sweep.steps {
             let mut row = vec![sweep.setup.label.to_owned(), step.rate.to_string()];
             row.extend(figures(step));
             row.push(format!("{:.2} cores", step.client_cores));
+            row.push(latency(step.slowest_fsync));
             row.push(if step.sustained() { "yes" } else { "no" }.to_owned());
             rows.push(row);
         }
@@ -61,6 +62,7 @@ pub fn print_steps(sweeps: &[Sweep]) {
 pub fn print_growth(points: &[(Crowd, Result<Vec<StepFigures>, String>)]) {
     let mut header = vec!["connections", "room size", "rooms", "try"];
     header.extend(FIGURES);
+    header.push("slowest fsync");
     let mut rows = Vec::new();
     for (crowd, result) in points {
         let lead = [
@@ -75,6 +77,7 @@ pub fn print_growth(points: &[(Crowd, Result<Vec<StepFigures>, String>)]) {
                     let mut row = lead.clone();
                     row.push(n.to_string());
                     row.extend(figures(step));
+                    row.push(latency(step.slowest_fsync));
                     rows.push(row);
                 }
             }
