@@ -1,5 +1,5 @@
 //! Fan-out between servers sharing one Redis: every stored message comes back to every server
-//! (its own included) on one pub/sub channel, and each server hands it to the members of the
+//! (its own included) on one pub/sub channel per Redis database, and each server hands it to the members of the
 //! room it holds.
 //!
 //! The append script publishes inside the same atomic step that assigns the seq, and one
@@ -20,15 +20,15 @@ use std::sync::Arc;
 use std::time::Duration;
 use ws_chat_protocol::{Millis, Seq};
 
-/// The channel every server publishes to and listens on.
-pub const CHANNEL: &str = "wschat:fanout";
-
-/// How often the subscription is pinged: Redis that stops answering (a hung host, a network
-/// cut without a reset) is noticed within this plus [`PING_TIMEOUT`].
+/// How often the subscription and the command connection are pinged: Redis that stops
+/// answering (a hung host, a network cut without a reset) is noticed within this plus
+/// [`PING_TIMEOUT`].
 const PING_INTERVAL: Duration = Duration::from_secs(1);
 const PING_TIMEOUT: Duration = Duration::from_secs(2);
 /// Wait between attempts to subscribe while Redis is away.
 const RETRY: Duration = Duration::from_millis(250);
+/// Longest time to connect, ping and subscribe.
+const SUBSCRIBE_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// A stored message as published: everything a member needs, and who sent it, so the sender's
 /// own connection (which gets an ack instead) is skipped. The seq goes in front, outside the
@@ -62,7 +62,10 @@ pub async fn run(store: RedisStore, hub: Arc<Hub>, mut first: Option<redis::aio:
     loop {
         let subscription = match first.take() {
             Some(ready) => Ok(ready),
-            None => subscribe(&store).await,
+            None => tokio::select! {
+                () = stop.cancelled() => return,
+                subscribed = subscribe(&store) => subscribed,
+            },
         };
         match subscription {
             Ok(subscription) => {
@@ -94,19 +97,19 @@ pub async fn run(store: RedisStore, hub: Arc<Hub>, mut first: Option<redis::aio:
     }
 }
 
-/// Subscribes to [`CHANNEL`] on a connection of its own, once the store's command connection
-/// answers too: a server is ready when it can both store and hear.
+/// Subscribes to the store's channel on a connection of its own, once the store's command
+/// connection answers too: a server is ready when it can both store and hear. Bounded in
+/// time as a whole, since a Redis that accepts and then hangs would otherwise hold it.
 pub async fn subscribe(store: &RedisStore) -> Result<redis::aio::PubSub, StoreError> {
-    let timed_out = || StoreError::new("no answer from redis");
-    tokio::time::timeout(PING_TIMEOUT, store.ping())
+    let steps = async {
+        store.ping().await?;
+        let mut pubsub = store.client().get_async_pubsub().await?;
+        pubsub.subscribe(store.channel()).await?;
+        Ok(pubsub)
+    };
+    tokio::time::timeout(SUBSCRIBE_TIMEOUT, steps)
         .await
-        .map_err(|_| timed_out())??;
-    let connect = store.client().get_async_pubsub();
-    let mut pubsub = tokio::time::timeout(PING_TIMEOUT, connect)
-        .await
-        .map_err(|_| timed_out())??;
-    pubsub.subscribe(CHANNEL).await?;
-    Ok(pubsub)
+        .map_err(|_| StoreError::new("no answer from redis"))?
 }
 
 /// Hands every published message to its room until the subscription fails; returns why.
@@ -127,8 +130,13 @@ async fn relay(pubsub: redis::aio::PubSub, store: &RedisStore, hub: &Hub) -> Str
                 }
             }
             _ = ping.tick() => {
-                match tokio::time::timeout(PING_TIMEOUT, sink.ping::<redis::Value>()).await {
-                    Ok(Ok(_)) => {}
+                // Both connections: readiness means the server can hear and store.
+                let both = async {
+                    sink.ping::<redis::Value>().await.map_err(StoreError::from)?;
+                    store.ping().await
+                };
+                match tokio::time::timeout(PING_TIMEOUT, both).await {
+                    Ok(Ok(())) => {}
                     Ok(Err(e)) => return format!("ping failed: {e}"),
                     Err(_) => return "no answer to a ping".into(),
                 }

@@ -142,7 +142,10 @@ impl Membership {
             }
             Store::Redis(store) => {
                 let mut page = store.page(room, after, limit).await?;
-                if page.last && self.room.go_live(self.id, page.head) == GoLive::Behind {
+                let wants_history = after.is_some();
+                if page.last
+                    && self.room.go_live(self.id, page.head, wants_history) == GoLive::Behind
+                {
                     page.last = false;
                 }
                 Ok(page)

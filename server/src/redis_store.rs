@@ -1,8 +1,8 @@
 //! Room history in Redis, shared by every server started with the same `--redis`.
 //!
-//! Each room has three keys, all with the room in one hash tag so a cluster would keep them on
-//! one node: a counter (`…:seq`), a stream whose entry ids are the seqs (`…:log`), and a hash
-//! from message id to seq for dedupe (`…:ids`). One Lua script assigns the seq, checks the
+//! Each room has three keys, `wschat:{ROOM}:seq` (a counter), `…:log` (a stream whose entry ids
+//! are the seqs) and `…:ids` (message id to seq, for dedupe); the braces are a hash tag for the
+//! usual room name, though Redis Cluster is not supported. One Lua script assigns the seq, checks the
 //! id, appends, prunes to `--history` and publishes the message for fan-out. Redis runs a
 //! script atomically, so two servers can never give two messages one seq or one message two,
 //! and messages are published in seq order.
@@ -11,7 +11,7 @@
 //! `appendfsync always`: it then writes and fsyncs its log before replying. With any laxer
 //! setting an ack can be lost in a crash of Redis (see the README).
 
-use crate::fanout::{Published, CHANNEL};
+use crate::fanout::Published;
 use crate::store::{Appended, Page, StoreError, StoredMessage};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::Script;
@@ -39,18 +39,27 @@ if id ~= '' then
     end
   end
 end
-local seq = redis.call('INCR', KEYS[1])
+-- The next seq is one past both the counter and the newest entry, and nothing is written
+-- before XADD, the one step that can fail: a failed append leaves no trace and no hole.
+local seq = tonumber(redis.call('GET', KEYS[1]) or '0')
+local top = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)
+if top[1] then
+  local newest = tonumber(string.match(top[1][1], '^(%d+)'))
+  if newest > seq then seq = newest end
+end
+seq = string.format('%d', seq + 1)
 local fields = {'text', ARGV[2], 'ts', ARGV[4]}
 if id ~= '' then
   fields[#fields + 1] = 'id'
   fields[#fields + 1] = id
-  redis.call('HSET', KEYS[3], id, seq)
 end
 if ARGV[3] ~= '' then
   fields[#fields + 1] = 'from'
   fields[#fields + 1] = ARGV[3]
 end
 redis.call('XADD', KEYS[2], seq .. '-0', unpack(fields))
+redis.call('SET', KEYS[1], seq)
+if id ~= '' then redis.call('HSET', KEYS[3], id, seq) end
 local excess = redis.call('XLEN', KEYS[2]) - tonumber(ARGV[5])
 if excess > 0 then
   for _, old in ipairs(redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', excess)) do
@@ -62,7 +71,7 @@ if excess > 0 then
   end
 end
 redis.call('PUBLISH', ARGV[6], seq .. ' ' .. ARGV[7])
-return {'new', tostring(seq)}
+return {'new', seq}
 ";
 
 /// KEYS: seq, log. ARGV: the first entry id to read ('' for none), count. Returns, as
@@ -103,6 +112,9 @@ pub struct RedisStore {
     history: u32,
     /// This server among those sharing the Redis: a sender is known by server and connection.
     server: u64,
+    /// The fan-out channel: one per Redis database, since pub/sub ignores the database and
+    /// deployments on two databases of one Redis must not hear each other.
+    channel: String,
 }
 
 impl RedisStore {
@@ -117,17 +129,27 @@ impl RedisStore {
             .set_number_of_retries(2)
             .set_max_delay(Duration::from_millis(500));
         let conn = ConnectionManager::new_lazy_with_config(client.clone(), config)?;
+        let channel = format!(
+            "wschat:fanout:{}",
+            client.get_connection_info().redis_settings().db()
+        );
         Ok(RedisStore {
             client,
             conn,
             history,
             server,
+            channel,
         })
     }
 
     /// The Redis client, for the fan-out subscription.
     pub fn client(&self) -> &redis::Client {
         &self.client
+    }
+
+    /// The channel stored messages are published on.
+    pub fn channel(&self) -> &str {
+        &self.channel
     }
 
     /// This server's number in the fan-out messages.
@@ -175,7 +197,7 @@ impl RedisStore {
             .arg(from.unwrap_or(""))
             .arg(ts)
             .arg(self.history)
-            .arg(CHANNEL)
+            .arg(&self.channel)
             .arg(payload)
             .invoke_async(&mut self.conn.clone())
             .await?;

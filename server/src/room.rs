@@ -51,21 +51,21 @@ impl Room {
     }
 
     /// Hands a message from the shared store's fan-out to this room's live members (but its
-    /// sender), once and in seq order. A gap means a message went missing on the way: the
-    /// live members cannot be told what they missed in band, so they are dropped (1013) to
-    /// reconnect and catch up from the history.
+    /// sender), once and in seq order. Each message is published once and the subscription
+    /// keeps its order, so anything but the next seq means the stream broke: a gap (a lost
+    /// message) or a seq already passed (the room's history started over, e.g. Redis lost its
+    /// data). Live members cannot be told in band, so they are dropped (1013) to reconnect and
+    /// catch up from the history, and counting starts again at this seq.
     pub fn offer(&self, seq: Seq, sender: Option<u64>, published: &crate::fanout::Published) {
         let mut delivered = lock(&self.delivered);
-        match *delivered {
-            Some(d) if seq <= d => return,
-            Some(d) if seq > d.saturating_add(1) => {
-                tracing::error!(room = %Escaped(&self.name), expected = d + 1, seq, "fan-out skipped messages; dropping live members");
+        if let Some(d) = *delivered {
+            if seq != d.saturating_add(1) {
+                tracing::error!(room = %Escaped(&self.name), expected = d.saturating_add(1), seq, "fan-out out of sequence; dropping live members");
                 for m in lock(&self.members).values_mut().filter(|m| m.live) {
                     m.live = false;
                     m.send_queue.overflow();
                 }
             }
-            _ => {}
         }
         *delivered = Some(seq);
         let stored = Some((seq, published.ts));
@@ -82,14 +82,18 @@ impl Room {
     /// A member whose catch-up reached `head` goes live, unless the fan-out already handed
     /// out messages past `head` (stored after its last page was read): then it must read them
     /// first, or it would miss them.
-    pub fn go_live(&self, member: u64, head: Seq) -> GoLive {
-        let delivered = lock(&self.delivered);
-        if delivered.is_some_and(|d| d > head) {
+    ///
+    /// A member that asked for no history (`hello` without `after`) missed nothing it wanted,
+    /// so `wants_history: false` makes it live at once, past whatever was handed out.
+    pub fn go_live(&self, member: u64, head: Seq, wants_history: bool) -> GoLive {
+        let delivered = *lock(&self.delivered);
+        let handed_out = delivered.unwrap_or(0);
+        if wants_history && handed_out > head {
             return GoLive::Behind;
         }
         if let Some(me) = lock(&self.members).get_mut(&member) {
             me.live = true;
-            me.after = head;
+            me.after = head.max(handed_out);
         }
         GoLive::Live
     }
@@ -193,12 +197,11 @@ mod tests {
     }
 
     #[test]
-    fn fan_out_skips_the_sender_repeats_and_what_a_catch_up_brought() {
+    fn fan_out_skips_the_sender_and_what_a_catch_up_brought() {
         let room = room_with(&[(1, true, 0), (2, true, 2), (3, false, 0)]);
         for seq in 1..=3 {
             room.offer(seq, Some(1), &published("x"));
         }
-        room.offer(2, None, &published("again"));
         assert_eq!(
             taken(&room, 1),
             Vec::<Seq>::new(),
@@ -211,17 +214,21 @@ mod tests {
     #[test]
     fn a_catch_up_overtaken_by_the_fan_out_reads_on_before_going_live() {
         let room = room_with(&[(1, true, 0), (2, false, 0)]);
-        assert_eq!(room.go_live(2, 0), GoLive::Live, "nothing handed out yet");
+        assert_eq!(
+            room.go_live(2, 0, true),
+            GoLive::Live,
+            "nothing handed out yet"
+        );
         let room = room_with(&[(1, true, 0), (2, false, 0)]);
         room.offer(4, None, &published("a"));
         room.offer(5, None, &published("b"));
         assert_eq!(
-            room.go_live(2, 4),
+            room.go_live(2, 4, true),
             GoLive::Behind,
             "5 went out before it was live"
         );
         assert_eq!(
-            room.go_live(2, 6),
+            room.go_live(2, 6, true),
             GoLive::Live,
             "6 is stored, not yet fanned out"
         );
@@ -229,6 +236,27 @@ mod tests {
         room.offer(7, None, &published("d"));
         assert_eq!(taken(&room, 2), [7]);
         assert_eq!(taken(&room, 1), [4, 5, 6, 7]);
+        let room = room_with(&[(2, false, 0)]);
+        room.offer(4, None, &published("a"));
+        assert_eq!(room.go_live(2, 3, false), GoLive::Live, "no history wanted");
+        room.offer(5, None, &published("b"));
+        assert_eq!(taken(&room, 2), [5]);
+    }
+
+    #[test]
+    fn a_seq_already_passed_means_the_history_started_over() {
+        let room = room_with(&[(1, true, 0)]);
+        room.offer(7, None, &published("a"));
+        room.offer(1, None, &published("history lost"));
+        assert!(
+            !lock(&room.members)[&1].live,
+            "told to reconnect and catch up"
+        );
+        assert_eq!(
+            *lock(&room.delivered),
+            Some(1),
+            "counting again from the new seq"
+        );
     }
 
     #[test]

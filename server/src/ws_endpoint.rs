@@ -118,12 +118,7 @@ async fn upgrade(
             .into_response();
     }
     if !state.hub.store_ready() {
-        // No `Retry-After`: the client's own backoff, or its next server, is the right wait.
-        return (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the history store is unavailable; try again later\n",
-        )
-            .into_response();
+        return store_unavailable();
     }
     let slot = match state.settings.limits.admit(peer.ip()) {
         Ok(slot) => slot,
@@ -150,6 +145,11 @@ async fn upgrade(
             return busy("too many rooms open on this server; try again later\n");
         }
     };
+    // Checked again now that the member can hear a fault: had Redis gone between the first
+    // check and the join, the close sent to every connection would have missed this one.
+    if !state.hub.store_ready() {
+        return store_unavailable();
+    }
     let ws = ws
         .read_buffer_size(READ_BUFFER_BYTES)
         .max_frame_size(state.settings.max_message_bytes)
@@ -211,6 +211,16 @@ fn room_name(query: &WsQuery) -> Result<String, String> {
         )),
         Some(room) => Ok(room.clone()),
     }
+}
+
+/// 503 while the history store cannot take messages. No `Retry-After`: the client's own
+/// backoff, or its next server, is the right wait.
+fn store_unavailable() -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        "the history store is unavailable; try again later\n",
+    )
+        .into_response()
 }
 
 #[cfg(test)]

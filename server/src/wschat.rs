@@ -13,6 +13,10 @@ const MAX_ID_BYTES: usize = 256;
 /// time (at most 50 × 16 KiB of text, encoded one frame at a time).
 const CATCH_UP_PAGE: usize = 50;
 
+/// Empty catch-up pages in a row that did not reach the live stream before the connection is
+/// closed with 1013; see [`hello`].
+const MAX_STALLED_PAGES: u32 = 100;
+
 /// Answers one frame: every text frame is a [`ClientFrame`] and gets its answer(s).
 pub async fn on_frame(
     peer: &mut Peer,
@@ -62,6 +66,7 @@ async fn hello(peer: &mut Peer, member: &Membership, after: Option<Seq>) -> Resu
     member.start_catch_up();
     let mut cursor = after;
     let mut gap = false;
+    let mut stalled = 0;
     loop {
         let page = match member.catch_up_page(cursor, CATCH_UP_PAGE).await {
             Ok(page) => page,
@@ -75,6 +80,7 @@ async fn hello(peer: &mut Peer, member: &Membership, after: Option<Seq>) -> Resu
         };
         // Later pages can find the history pruned past them: that is a gap too.
         gap |= page.gap;
+        let brought = page.messages.len();
         for m in page.messages {
             cursor = Some(m.seq);
             peer.send_frame(&ServerFrame::Msg {
@@ -93,6 +99,23 @@ async fn hello(peer: &mut Peer, member: &Membership, after: Option<Seq>) -> Resu
                     gap,
                 })
                 .await;
+        }
+        // A page that brought nothing and did not reach the live stream: with Redis, the
+        // fan-out got ahead of the read and the next read catches up, in a try or two. A room
+        // whose fan-out stays ahead of its history (the history was lost under it) would never
+        // let go, so after a bound the client is told to come back.
+        if brought == 0 {
+            stalled += 1;
+            if stalled > MAX_STALLED_PAGES {
+                tracing::warn!(conn = member.id(), "catch-up cannot reach the live stream");
+                return Err(End::Close(
+                    axum::extract::ws::close_code::AGAIN,
+                    "the room's history is behind its live messages; try again".into(),
+                ));
+            }
+            tokio::task::yield_now().await;
+        } else {
+            stalled = 0;
         }
         if member.shutting_down() {
             return Err(End::shutdown());

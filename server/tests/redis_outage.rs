@@ -122,7 +122,8 @@ async fn a_sigkill_of_redis_loses_no_acked_message() {
     });
     let mut acked = BTreeMap::new();
     while acked.len() < 200 {
-        if let Some(Ok(Message::Text(text))) = stream.next().await {
+        let next = tokio::time::timeout(TIMEOUT, stream.next()).await;
+        if let Some(Ok(Message::Text(text))) = next.expect("acks keep coming") {
             if let Ok(ServerFrame::Ack { id, seq, .. }) = ServerFrame::decode(&text) {
                 acked.insert(id, seq);
             }
@@ -163,6 +164,31 @@ async fn a_sigkill_of_redis_loses_no_acked_message() {
         "{} of {} acked messages lost: {lost:?}",
         lost.len(),
         acked.len()
+    );
+    server.abandon();
+}
+
+#[tokio::test]
+async fn a_redis_that_hangs_is_noticed_and_recovered_from() {
+    let mut redis = TestRedis::start();
+    let server = redis_server(&redis).await;
+    let (mut ws, _) = join(&server.ws_url("r"), None).await;
+    redis.pause();
+    let started = Instant::now();
+    let (_, code) = acks_until_closed(&mut ws).await;
+    assert_eq!(code, Some(1013));
+    assert!(
+        started.elapsed() < Duration::from_secs(6),
+        "noticed by the pings"
+    );
+    redis.resume();
+    let got = join_when_back(&server.ws_url("r")).await;
+    assert_eq!(
+        got,
+        [ServerFrame::Synced {
+            head: 0,
+            gap: false
+        }]
     );
     server.abandon();
 }

@@ -27,13 +27,18 @@ fn send_frame(id: &str, text: &str) -> ClientFrame {
 }
 
 /// Reads frames until `want` (seq, id) pairs are known, from acks of its own and `msg`s of
-/// others'; panics on a seq seen twice or on anything unexpected.
+/// others'; panics on a seq seen twice, on `msg`s out of seq order, or on anything unexpected.
 async fn collect(ws: &mut Ws, want: usize) -> BTreeMap<u64, String> {
     let mut seen = BTreeMap::new();
+    let mut last_msg = 0;
     while seen.len() < want {
         let (seq, id) = match recv(ws).await {
             ServerFrame::Ack { id, seq, .. } => (seq, id),
-            ServerFrame::Msg { seq, id, .. } => (seq, id.expect("wschat.v1 ids")),
+            ServerFrame::Msg { seq, id, .. } => {
+                assert!(seq > last_msg, "msg {seq} after msg {last_msg}");
+                last_msg = seq;
+                (seq, id.expect("wschat.v1 ids"))
+            }
             other => panic!("unexpected {other:?}"),
         };
         assert!(seen.insert(seq, id).is_none(), "seq {seq} twice");
@@ -276,4 +281,91 @@ async fn joining_mid_stream_on_the_other_server_misses_nothing_and_repeats_nothi
             (1..=TOTAL).collect::<Vec<_>>()
         );
     }
+}
+
+#[tokio::test]
+async fn two_databases_of_one_redis_are_two_deployments() {
+    let redis = TestRedis::start();
+    let on_db = |db: u32| Config {
+        redis: Some(format!("redis://127.0.0.1:{}/{db}", redis.port)),
+        ..Config::in_memory()
+    };
+    let (zero, one) = (
+        TestServer::with(on_db(0)).await,
+        TestServer::with(on_db(1)).await,
+    );
+    let (mut a, _) = join(&zero.ws_url("same"), None).await;
+    let (mut b, _) = join(&one.ws_url("same"), None).await;
+    send(&mut a, &send_frame("x", "in database 0")).await;
+    assert!(matches!(
+        recv(&mut a).await,
+        ServerFrame::Ack { seq: 1, .. }
+    ));
+    send(&mut b, &send_frame("y", "in database 1")).await;
+    assert!(
+        matches!(recv(&mut b).await, ServerFrame::Ack { seq: 1, .. }),
+        "its own seqs"
+    );
+    assert_silent(&mut a, 300).await;
+    assert_silent(&mut b, 300).await;
+}
+
+#[tokio::test]
+async fn any_room_name_and_a_second_hello() {
+    let redis = TestRedis::start();
+    let (a, b) = (
+        redis_server(&redis, 1000).await,
+        redis_server(&redis, 1000).await,
+    );
+    let room = "%7Bodd%7D%20room%3A%7B";
+    let (mut ann, _) = join(&a.ws_url(room), None).await;
+    let (mut bob, _) = join(&b.ws_url(room), Some(0)).await;
+    send(&mut ann, &send_frame("m1", "one")).await;
+    assert!(matches!(
+        recv(&mut ann).await,
+        ServerFrame::Ack { seq: 1, .. }
+    ));
+    assert!(matches!(
+        recv(&mut bob).await,
+        ServerFrame::Msg { seq: 1, .. }
+    ));
+    // A second hello starts over from `after`: the catch-up brings 1 again, live goes on.
+    send(
+        &mut bob,
+        &ClientFrame::Hello {
+            after: Some(0),
+            name: None,
+        },
+    )
+    .await;
+    assert!(matches!(
+        recv(&mut bob).await,
+        ServerFrame::Msg { seq: 1, .. }
+    ));
+    assert_eq!(
+        recv(&mut bob).await,
+        ServerFrame::Synced {
+            head: 1,
+            gap: false
+        }
+    );
+    send(&mut ann, &send_frame("m2", "two")).await;
+    assert!(matches!(
+        recv(&mut bob).await,
+        ServerFrame::Msg { seq: 2, .. }
+    ));
+    // A hello without `after` wants no history: nothing, then live.
+    let (mut cara, got) = join(&b.ws_url(room), None).await;
+    assert_eq!(
+        got,
+        [ServerFrame::Synced {
+            head: 2,
+            gap: false
+        }]
+    );
+    send(&mut ann, &send_frame("m3", "three")).await;
+    assert!(matches!(
+        recv(&mut cara).await,
+        ServerFrame::Msg { seq: 3, .. }
+    ));
 }

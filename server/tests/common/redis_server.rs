@@ -36,6 +36,25 @@ impl TestRedis {
         }
     }
 
+    /// SIGSTOP: Redis holds its connections and answers nothing, as a hung host would.
+    pub fn pause(&self) {
+        self.signal("-STOP");
+    }
+
+    /// SIGCONT after [`TestRedis::pause`].
+    pub fn resume(&self) {
+        self.signal("-CONT");
+    }
+
+    fn signal(&self, which: &str) {
+        let child = self.child.as_ref().expect("running");
+        let status = Command::new("kill")
+            .args([which, &child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(status.success(), "kill {which}");
+    }
+
     /// Starts it again on the same port with the same files, and waits until it answers.
     pub fn restart(&mut self) {
         self.kill();
