@@ -170,7 +170,7 @@ async fn a_sigkill_of_redis_loses_no_acked_message() {
 
 #[tokio::test]
 async fn a_redis_that_hangs_is_noticed_and_recovered_from() {
-    let mut redis = TestRedis::start();
+    let redis = TestRedis::start();
     let server = redis_server(&redis).await;
     let (mut ws, _) = join(&server.ws_url("r"), None).await;
     redis.pause();
