@@ -86,7 +86,9 @@ impl Room {
     /// A member that asked for no history (`hello` without `after`) missed nothing it wanted,
     /// so `wants_history: false` makes it live at once, past whatever was handed out.
     pub fn go_live(&self, member: u64, head: Seq, wants_history: bool) -> GoLive {
-        let delivered = *lock(&self.delivered);
+        // Held until the member is live: an `offer` in between would hand out a message that
+        // neither its catch-up nor its live delivery brings.
+        let delivered = lock(&self.delivered);
         let handed_out = delivered.unwrap_or(0);
         if wants_history && handed_out > head {
             return GoLive::Behind;
