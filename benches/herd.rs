@@ -23,7 +23,7 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
-use ws_chat::reconnect::{Command, Input, Phase, Reconnect};
+use ws_chat::reconnect::{Command, Input, Moment, Phase, Reconnect};
 use ws_chat::Backoff;
 use ws_chat::ReconnectConfig;
 
@@ -100,14 +100,8 @@ fn policies() -> Vec<Policy> {
             "full jitter 250 ms..30 s".into(),
             Backoff::full_jitter(ms(250), ms(30_000)),
         ),
-        candidate(Backoff {
-            initial: ms(500),
-            ..Backoff::default()
-        }),
-        candidate(Backoff {
-            max: ms(8_000),
-            ..Backoff::default()
-        }),
+        candidate(Backoff::default().initial(ms(500))),
+        candidate(Backoff::default().max(ms(8_000))),
     ]
 }
 
@@ -148,7 +142,7 @@ fn secs(d: Duration) -> String {
 /// deadline, so its next failure is its first.
 fn steady_client(config: ReconnectConfig, seed: u64) -> Reconnect {
     let mut m = Reconnect::new(config, seed);
-    let started = ORIGIN - OPEN_FOR;
+    let started = Moment::from_origin(ORIGIN - OPEN_FOR);
     m.handle(Input::Start, started);
     assert_eq!(m.poll_command(), Some(Command::Connect));
     m.handle(Input::Opened, started);
@@ -156,7 +150,7 @@ fn steady_client(config: ReconnectConfig, seed: u64) -> Reconnect {
         .poll_timeout()
         .expect("an open socket awaits its stable deadline");
     assert!(
-        stable_at < ORIGIN,
+        stable_at < Moment::from_origin(ORIGIN),
         "stable_after must be shorter than {OPEN_FOR:?}"
     );
     m.handle_timeout(stable_at);
@@ -174,7 +168,7 @@ fn dropped() -> Input {
 
 /// Carries out `m`'s commands at `now`: a connect before `back_at` fails at once, one from
 /// `back_at` on succeeds. Returns whether the client is connected again.
-fn run_commands(m: &mut Reconnect, now: Duration, back_at: Duration, attempts: &mut u32) -> bool {
+fn run_commands(m: &mut Reconnect, now: Moment, back_at: Moment, attempts: &mut u32) -> bool {
     let mut connected = false;
     while let Some(command) = m.poll_command() {
         match command {
@@ -198,11 +192,8 @@ fn run_commands(m: &mut Reconnect, now: Duration, back_at: Duration, attempts: &
 /// Drops every client at t = 0, brings the server back at `outage` and runs the clients'
 /// timers in time order until every one of them is connected again.
 fn simulate(backoff: &Backoff, outage: Duration) -> Outcome {
-    let config = ReconnectConfig {
-        backoff: backoff.clone(),
-        ..ReconnectConfig::default()
-    };
-    let back_at = ORIGIN + outage;
+    let config = ReconnectConfig::default().backoff(backoff.clone());
+    let back_at = Moment::from_origin(ORIGIN + outage);
     let mut clients: Vec<Reconnect> = (0..CLIENTS)
         .map(|i| steady_client(config.clone(), SEED_BASE + i))
         .collect();
@@ -211,14 +202,14 @@ fn simulate(backoff: &Backoff, outage: Duration) -> Outcome {
     // One entry per waiting client: its deadline only moves when it is popped and handled.
     let mut timers = BinaryHeap::with_capacity(clients.len());
     for (i, m) in clients.iter_mut().enumerate() {
-        m.handle(dropped(), ORIGIN);
+        m.handle(dropped(), Moment::from_origin(ORIGIN));
         schedule(&mut timers, m, i);
     }
     while let Some(Reverse((now, i))) = timers.pop() {
         let m = &mut clients[i];
         m.handle_timeout(now);
         if run_commands(m, now, back_at, &mut attempts[i]) {
-            recovery.push(now - back_at);
+            recovery.push(now.saturating_duration_since(back_at));
         } else {
             schedule(&mut timers, m, i);
         }
@@ -229,7 +220,7 @@ fn simulate(backoff: &Backoff, outage: Duration) -> Outcome {
 }
 
 /// Queues client `i` at its next deadline.
-fn schedule(timers: &mut BinaryHeap<Reverse<(Duration, usize)>>, m: &Reconnect, i: usize) {
+fn schedule(timers: &mut BinaryHeap<Reverse<(Moment, usize)>>, m: &Reconnect, i: usize) {
     let due = m
         .poll_timeout()
         .expect("a disconnected client always has a retry pending");

@@ -9,16 +9,18 @@ use super::page;
 use super::page_events::PageEvents;
 use super::socket::Socket;
 use super::storage::OutboxStore;
-use crate::core::chat_state::ChatAction;
-use crate::core::ws_url::ServerList;
-use crate::core::{Effect, Engine, EngineConfig, Event};
+use crate::core::boundary::{Effect, EngineEvent};
+use crate::core::engine::config::EngineConfig;
+use crate::core::engine::Engine;
+use crate::core::servers::ServerList;
+use crate::core::time::Moment;
+use crate::core::view::chat_state::ChatUpdate;
 use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
-use std::time::Duration;
 
 /// Where UI updates go: one batch per handled event.
-pub type UiSink = Rc<dyn Fn(Vec<ChatAction>)>;
+pub type UiSink = Rc<dyn Fn(Vec<ChatUpdate>)>;
 
 pub struct Driver {
     inner: Rc<RefCell<Inner>>,
@@ -27,7 +29,7 @@ pub struct Driver {
 struct Inner {
     engine: Engine,
     socket: Option<Socket>,
-    timer: Option<(Duration, Timeout)>,
+    timer: Option<(Moment, Timeout)>,
     store: OutboxStore,
     ui: UiSink,
     /// Held for its `Drop`, which removes the listeners.
@@ -35,24 +37,15 @@ struct Inner {
 }
 
 impl Driver {
-    /// Restores the saved outbox and connects (unless `servers` is an error, which the engine
-    /// shows). Without a `storage_key` the outbox is saved under the URLs, space-separated:
-    /// with one server, its URL, as always.
+    /// Restores the outbox saved under `storage_key` and connects (unless `servers` is an
+    /// error, which the engine shows).
     pub fn start(
         servers: Result<ServerList, String>,
-        storage_key: Option<&str>,
+        storage_key: &str,
         config: EngineConfig,
         ui: UiSink,
     ) -> Self {
-        let key = storage_key.map_or_else(
-            || {
-                servers
-                    .as_ref()
-                    .map_or(String::new(), |s| s.urls().join(" "))
-            },
-            str::to_owned,
-        );
-        let mut store = OutboxStore::new(&key);
+        let mut store = OutboxStore::new(storage_key);
         let restored = store.load();
         let storage_problem = store.problem();
         let engine = Engine::new(
@@ -75,16 +68,16 @@ impl Driver {
         });
         let driver = Self { inner };
         if let Some(reason) = storage_problem {
-            driver.handle(Event::StorageFailed { reason });
+            driver.handle(EngineEvent::StorageFailed { reason });
         }
         if !PageEvents::online_now() {
-            driver.handle(Event::Offline);
+            driver.handle(EngineEvent::Offline);
         }
-        driver.handle(Event::UserConnect);
+        driver.handle(EngineEvent::UserConnect);
         driver
     }
 
-    pub fn handle(&self, event: Event) {
+    pub fn handle(&self, event: EngineEvent) {
         feed(&Rc::downgrade(&self.inner), event);
     }
 }
@@ -92,11 +85,11 @@ impl Driver {
 impl Drop for Driver {
     /// An unmounted chat saves what it has not delivered, as a page going away does.
     fn drop(&mut self) {
-        self.handle(Event::PageHidden);
+        self.handle(EngineEvent::PageHidden);
     }
 }
 
-fn feed(weak: &Weak<RefCell<Inner>>, event: Event) {
+fn feed(weak: &Weak<RefCell<Inner>>, event: EngineEvent) {
     let Some(inner) = weak.upgrade() else { return };
     inner.borrow_mut().engine.handle(event, page::now());
     run(&inner, Vec::new());
@@ -114,7 +107,7 @@ fn on_timer(weak: &Weak<RefCell<Inner>>) {
 
 /// Carries out the engine's effects, then saves the outbox, re-arms the single timer and
 /// updates the UI.
-fn run(inner: &Rc<RefCell<Inner>>, mut ui: Vec<ChatAction>) {
+fn run(inner: &Rc<RefCell<Inner>>, mut ui: Vec<ChatUpdate>) {
     // Only the newest outbox snapshot of a step is worth writing.
     let mut save = None;
     loop {
@@ -152,7 +145,7 @@ fn run(inner: &Rc<RefCell<Inner>>, mut ui: Vec<ChatAction>) {
             inner
                 .borrow_mut()
                 .engine
-                .handle(Event::StorageFailed { reason }, page::now());
+                .handle(EngineEvent::StorageFailed { reason }, page::now());
             return run(inner, ui);
         }
     }
@@ -175,7 +168,7 @@ fn connect(inner: &Rc<RefCell<Inner>>, url: &str, protocols: &[String]) {
             inner
                 .borrow_mut()
                 .engine
-                .handle(Event::ConnectFailed { reason }, page::now());
+                .handle(EngineEvent::ConnectFailed { reason }, page::now());
         }
     }
 }
@@ -188,7 +181,7 @@ fn arm_timer(inner: &Rc<RefCell<Inner>>) {
     }
     // Replacing the handle cancels the previous timeout: one timer at most.
     this.timer = deadline.map(|at| {
-        let wait = at.saturating_sub(page::now());
+        let wait = at.saturating_duration_since(page::now());
         let weak = Rc::downgrade(inner);
         let millis = u32::try_from(wait.as_millis()).unwrap_or(u32::MAX);
         (at, Timeout::new(millis, move || on_timer(&weak)))

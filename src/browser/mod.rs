@@ -1,14 +1,10 @@
 //! Browser glue (web-sys): the only code that touches the socket, timers, storage and page
-//! events. It decides nothing; [`crate::core`] does.
+//! events. Each piece owns what it created and frees it on `Drop`; it reports what happened as
+//! an engine event and carries out the engine's effects. It decides nothing:
+//! [`crate::core`] does.
 
-pub mod data_attribute_observer;
 pub mod driver;
-pub mod embed_js;
-pub mod embed_registry;
-pub mod embedding;
 pub mod page;
-pub mod page_events;
-pub mod socket;
-pub mod storage;
-
-pub use driver::Driver;
+mod page_events;
+mod socket;
+mod storage;

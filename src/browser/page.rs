@@ -1,7 +1,7 @@
 //! Facts about the page: the clock, a random seed, the URL parts and the mount element.
 
-use crate::core::ws_url::PageOrigin;
-use std::time::Duration;
+use crate::core::servers::PageOrigin;
+use crate::core::time::Moment;
 
 thread_local! {
     /// Looked up once: `now` runs for every frame received, and finding `window.performance`
@@ -11,9 +11,9 @@ thread_local! {
 }
 
 /// Monotonic time since the page loaded; wall-clock jumps cannot fire or stall timers early.
-pub fn now() -> Duration {
+pub fn now() -> Moment {
     let ms = PERFORMANCE.with(|p| p.as_ref().map_or_else(js_sys::Date::now, |p| p.now()));
-    Duration::from_secs_f64(ms.max(0.0) / 1_000.0)
+    Moment::from_millis_f64(ms)
 }
 
 /// The wall clock, in ms since the Unix epoch: when a message was typed or arrived. Only

@@ -1,7 +1,7 @@
 //! `online`, `offline`, `visibilitychange`, `pagehide` and `pageshow`, reported as engine events
 //! for as long as this value lives (the listeners are removed on drop).
 
-use crate::core::Event;
+use crate::core::boundary::EngineEvent;
 use gloo_events::EventListener;
 
 pub struct PageEvents {
@@ -9,14 +9,14 @@ pub struct PageEvents {
 }
 
 impl PageEvents {
-    pub fn listen(report: impl Fn(Event) + Clone + 'static) -> Self {
+    pub fn listen(report: impl Fn(EngineEvent) + Clone + 'static) -> Self {
         let mut listeners = Vec::new();
         if let Some(window) = web_sys::window() {
             let events = [
-                ("online", Event::Online),
-                ("offline", Event::Offline),
-                ("pagehide", Event::PageHidden),
-                ("pageshow", Event::PageShown),
+                ("online", EngineEvent::Online),
+                ("offline", EngineEvent::Offline),
+                ("pagehide", EngineEvent::PageHidden),
+                ("pageshow", EngineEvent::PageShown),
             ];
             for (name, event) in events {
                 let report = report.clone();
@@ -31,7 +31,7 @@ impl PageEvents {
                     "visibilitychange",
                     move |_| {
                         if doc.visibility_state() == web_sys::VisibilityState::Visible {
-                            report(Event::Visible);
+                            report(EngineEvent::Visible);
                         }
                     },
                 ));

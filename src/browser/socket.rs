@@ -4,7 +4,8 @@
 //! detaches the handlers before closing, so a replaced or abandoned socket can never report
 //! anything again: no generation counters, and nothing is leaked per connection.
 
-use crate::core::Event;
+use crate::core::boundary::EngineEvent;
+use crate::core::reconnect::close_code::script_close;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
@@ -32,12 +33,12 @@ pub struct Socket {
 }
 
 impl Socket {
-    /// Starts connecting. Every browser event becomes an [`Event`] passed to `report`.
+    /// Starts connecting. Every browser event becomes an [`EngineEvent`] passed to `report`.
     /// Fails only when the browser refuses the URL or sub-protocols outright.
     pub fn open(
         url: &str,
         protocols: &[String],
-        report: impl Fn(Event) + Clone + 'static,
+        report: impl Fn(EngineEvent) + Clone + 'static,
     ) -> Result<Self, String> {
         let offered = protocols
             .iter()
@@ -50,7 +51,7 @@ impl Socket {
         let on_open = {
             let (report, ws) = (report.clone(), ws.clone());
             Closure::new(move |_: web_sys::Event| {
-                report(Event::Opened {
+                report(EngineEvent::Opened {
                     protocol: ws.protocol(),
                     extensions: ws.extensions(),
                 })
@@ -59,21 +60,21 @@ impl Socket {
         let on_message = {
             let report = report.clone();
             Closure::new(move |text: Option<String>, binary_len: u32| match text {
-                Some(text) => report(Event::Text {
+                Some(text) => report(EngineEvent::Text {
                     text,
                     wall_ms: super::page::wall_ms(),
                 }),
-                None => report(Event::Binary {
+                None => report(EngineEvent::Binary {
                     len: binary_len as usize,
                 }),
             })
         };
         let on_error = {
             let report = report.clone();
-            Closure::new(move |_: web_sys::Event| report(Event::Error))
+            Closure::new(move |_: web_sys::Event| report(EngineEvent::Error))
         };
         let on_close = Closure::new(move |e: CloseEvent| {
-            report(Event::Closed {
+            report(EngineEvent::Closed {
                 code: e.code(),
                 reason: e.reason(),
             })
@@ -98,14 +99,8 @@ impl Socket {
 
     /// Closes with a code and reason of our own; the drop that follows detaches the handlers.
     pub fn close(self, code: u16, reason: &str) {
-        // Browsers only accept 1000 and 3000–4999 from scripts, and at most 123 bytes of reason.
-        let code = if code == 1000 || (3000..=4999).contains(&code) {
-            code
-        } else {
-            1000
-        };
-        let reason: String = reason.chars().take(40).collect();
-        let _ = self.ws.close_with_code_and_reason(code, &reason);
+        let (code, reason) = script_close(code, reason);
+        let _ = self.ws.close_with_code_and_reason(code, reason);
     }
 }
 

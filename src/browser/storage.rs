@@ -3,13 +3,14 @@
 //! Each tab saves under its own key (a tab id kept in `sessionStorage` survives reloads), so two
 //! tabs of one chat never overwrite each other. When the page goes away the engine has the
 //! record written marked orphaned; the same tab reloading takes it back, and if the tab is gone
-//! for good the next page load of the chat adopts it (see [`crate::core::outbox::adopt`]).
-//! When to write is the engine's decision ([`crate::core::save_throttle`]); this only writes.
+//! for good the next page load of the chat adopts it (see [`crate::core::delivery::outbox::adopt`]).
+//! When to write is the engine's decision ([`crate::core::engine::save_throttle`]); this only writes.
 //!
 //! Storage can be missing (privacy modes, sandboxed iframes) or full. This only reports that;
 //! the engine decides what follows (the outbox lives in memory only, and the user is told).
 
-use crate::core::outbox::{adopt, SavedOutbox, StoredMessage};
+use crate::core::boundary::SavedMessage;
+use crate::core::delivery::outbox::{adopt, SavedOutbox};
 use js_sys::Reflect;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Storage;
@@ -45,7 +46,7 @@ impl OutboxStore {
     }
 
     /// This tab's saved outbox, plus any orphaned ones of the same chat (which it now owns).
-    pub fn load(&mut self) -> Vec<StoredMessage> {
+    pub fn load(&mut self) -> Vec<SavedMessage> {
         let Some(storage) = self.storage.clone() else {
             return Vec::new();
         };
@@ -78,7 +79,7 @@ impl OutboxStore {
 
     /// Writes this tab's record (an empty outbox removes it); `orphaned` when the page is
     /// going away.
-    pub fn save(&mut self, messages: Vec<StoredMessage>, orphaned: bool) -> Result<(), String> {
+    pub fn save(&mut self, messages: Vec<SavedMessage>, orphaned: bool) -> Result<(), String> {
         let Some(storage) = &self.storage else {
             return Ok(());
         };
@@ -113,7 +114,7 @@ fn parse(json: &str) -> Option<SavedOutbox> {
     let messages = list
         .iter()
         .map(|m| {
-            Some(StoredMessage {
+            Some(SavedMessage {
                 id: get(&m, "id")?.as_string()?,
                 text: get(&m, "text")?.as_string()?,
                 // Missing from records saved by earlier versions, which still load.

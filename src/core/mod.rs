@@ -1,31 +1,29 @@
 //! The sans-IO core: plain Rust, no web-sys, time and randomness passed in. Everything that
 //! decides something lives here and is tested natively with `cargo test`.
+//!
+//! Layers, lowest first; each module imports only from the ones above it in this list:
+//! - [`time`], [`rng`], [`text`]: a point in time, a seeded generator, cutting text to size;
+//! - [`reconnect`]: when to connect, retry, fail over and give up;
+//! - [`servers`]: which URLs a chat connects to, checked, and what to call them;
+//! - [`view`]: what the chat shows (the message list, the status line, when to render);
+//! - [`boundary`]: what crosses to the browser glue: its events in, the effects it carries out;
+//! - [`delivery`]: each typed message to the room exactly once, each room message shown once;
+//! - [`engine`]: the one event boundary, tying reconnecting and delivery together;
+//! - [`options`] and [`embed_options`]: a chat's settings, as a Rust caller or a host page's
+//!   markup gives them.
 
-pub mod backoff;
-pub mod chat_state;
-pub mod close_code;
+pub mod boundary;
 pub mod delivery;
-pub mod embed_option_specs;
 pub mod embed_options;
 pub mod engine;
-pub mod engine_config;
-pub mod engine_io;
-pub mod entry;
-pub mod failover;
-pub mod message_window;
-pub mod outbox;
-pub mod phase;
-pub mod reconnect;
-pub mod reconnect_io;
-pub mod rng;
-pub mod save_throttle;
-pub mod seen_seqs;
-pub mod sender_runs;
-pub mod status_view;
-pub mod ws_url;
+#[cfg(not(target_arch = "wasm32"))]
+mod glue_api;
+pub mod options;
 
-// Used by the browser glue, which native builds leave out.
-#[cfg_attr(not(target_arch = "wasm32"), allow(unused_imports))]
-pub use engine::{Effect, Engine, Event};
-#[cfg_attr(not(target_arch = "wasm32"), allow(unused_imports))]
-pub use engine_config::EngineConfig;
+pub mod reconnect;
+pub mod rng;
+pub mod servers;
+mod setters;
+pub mod text;
+pub mod time;
+pub mod view;

@@ -1,11 +1,11 @@
 //! The message list, newest last: a bounded window of rows (see
-//! [`crate::core::message_window`]), kept scrolled to the newest message while the reader
+//! [`crate::core::view::message_window`]), kept scrolled to the newest message while the reader
 //! follows it, with "show earlier" above and "N new messages" below while they read back.
 
 use super::listener::{use_click, use_listener};
 use super::message_row::MessageRow;
-use crate::core::chat_state::ChatAction;
-use crate::core::message_window::Rows;
+use crate::core::view::chat_state::ViewAction;
+use crate::core::view::message_window::Rows;
 use gloo_events::EventListenerOptions;
 use std::rc::Rc;
 use web_sys::Element;
@@ -18,7 +18,7 @@ const AT_NEWEST_SLACK: i32 = 24;
 pub struct MessageListProps {
     pub rows: Rows,
     /// Scrolling, "show earlier" and "N new messages" change what is rendered.
-    pub on_view: Callback<ChatAction>,
+    pub on_view: Callback<ViewAction>,
     /// "Retry" and "Remove" on a failed message, by its id.
     pub on_retry_message: Callback<Rc<str>>,
     pub on_remove_message: Callback<Rc<str>>,
@@ -39,7 +39,7 @@ pub fn MessageList(props: &MessageListProps) -> Html {
             let gap = el.scroll_height() - el.scroll_top() - el.client_height();
             let at_newest = gap <= AT_NEWEST_SLACK;
             if at_newest != following {
-                on_view.emit(ChatAction::Scrolled { at_newest });
+                on_view.emit(ViewAction::Scrolled { at_newest });
             }
         })
     };
@@ -56,10 +56,10 @@ pub fn MessageList(props: &MessageListProps) -> Html {
     }
     let show_earlier = props
         .on_view
-        .reform(|_: MouseEvent| ChatAction::ShowEarlier);
+        .reform(|_: MouseEvent| ViewAction::ShowEarlier);
     let jump = props
         .on_view
-        .reform(|_: MouseEvent| ChatAction::JumpToNewest);
+        .reform(|_: MouseEvent| ViewAction::JumpToNewest);
     let unseen = props.rows.unseen;
     let (earlier_button, new_button) = (use_node_ref(), use_node_ref());
     use_listener(&list, "scroll", EventListenerOptions::default(), onscroll);

@@ -4,7 +4,7 @@
 //! shown, never interpreted; so are sender names, which anyone can choose.
 
 use super::listener::use_click;
-use crate::core::chat_state::{Entry, OutStatus};
+use crate::core::view::entry::{clock_time, failed_action_labels, Entry, OutStatus};
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
@@ -60,7 +60,7 @@ pub fn MessageRow(props: &MessageRowProps) -> Html {
                     <span data-role="message-text">{ text.clone() }</span>
                     <span class="ws-chat-meta" data-role="message-meta">
                         { time(*at) }
-                        { reason.map_or_else(|| status.as_str().to_owned(), |r| format!("failed: {r}")) }
+                        { status.text() }
                     </span>
                     { for actions }
                 </div>
@@ -87,20 +87,12 @@ pub fn MessageRow(props: &MessageRowProps) -> Html {
 /// which keeps date formatting code out of the wasm.
 fn time(at: u64) -> Html {
     let date = js_sys::Date::new(&JsValue::from_f64(at as f64));
-    let mut short = String::with_capacity(5);
-    two_digits(&mut short, date.get_hours());
-    short.push(':');
-    two_digits(&mut short, date.get_minutes());
+    let short = clock_time(date.get_hours(), date.get_minutes());
     let iso = String::from(date.to_iso_string());
     let full = String::from(date.to_locale_string("default", &JsValue::UNDEFINED));
     html! {
         <time class="ws-chat-time" data-role="time" datetime={iso} title={full}>{ short }</time>
     }
-}
-
-fn two_digits(out: &mut String, n: u32) {
-    out.push(char::from(b'0' + (n / 10 % 10) as u8));
-    out.push(char::from(b'0' + (n % 10) as u8));
 }
 
 #[derive(Properties, PartialEq)]
@@ -120,10 +112,7 @@ fn FailedActions(props: &FailedActionsProps) -> Html {
         on_retry,
         on_remove,
     } = props;
-    let mut snippet: String = text.chars().take(30).collect();
-    if snippet.len() < text.len() {
-        snippet.push('…');
-    }
+    let (retry_label, remove_label) = failed_action_labels(text);
     let retry = {
         let (id, on_retry) = (id.clone(), on_retry.clone());
         Callback::from(move |_: MouseEvent| on_retry.emit(id.clone()))
@@ -138,9 +127,9 @@ fn FailedActions(props: &FailedActionsProps) -> Html {
     html! {
         <span class="ws-chat-failed-actions">
             <button ref={retry_button} type="button" data-role="retry"
-                aria-label={format!("Retry sending “{snippet}”")}>{ "Retry" }</button>
+                aria-label={retry_label}>{ "Retry" }</button>
             <button ref={remove_button} type="button" data-role="remove"
-                aria-label={format!("Remove “{snippet}”")}>{ "Remove" }</button>
+                aria-label={remove_label}>{ "Remove" }</button>
         </span>
     }
 }

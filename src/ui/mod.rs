@@ -1,13 +1,11 @@
-//! Yew: small components that render [`crate::core::chat_state::ChatState`], and the hook that
-//! owns the browser glue.
+//! Yew: the hook that owns a chat's browser glue ([`connection`]), and small components that
+//! render what the core decided (`crate::core::view`). Nothing here decides: it renders values
+//! and reports what the user did.
 
-mod chat;
+pub mod chat;
 mod composer;
+pub mod connection;
 mod listener;
 mod message_list;
 mod message_row;
 mod status_bar;
-mod use_chat;
-
-pub use chat::{Chat, ChatProps, EmbeddedChat, EmbeddedChatProps};
-pub use use_chat::Placement;

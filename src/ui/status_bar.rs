@@ -2,9 +2,9 @@
 
 use super::listener::use_click;
 use crate::browser::page;
-use crate::core::chat_state::{Details, ServerShown, Stats};
 use crate::core::reconnect::Phase;
-use crate::core::status_view::StatusView;
+use crate::core::view::chat_state::Stats;
+use crate::core::view::status::{details_text, Details, ServerShown, StatusView};
 use gloo_timers::callback::Interval;
 use yew::prelude::*;
 
@@ -66,20 +66,7 @@ pub fn details_line(details: Option<&Details>, stats: Stats) -> Html {
         duplicates,
         gaps,
     } = stats;
-    let text = details.map(|d| {
-        let plain = d.protocol.is_empty() || d.protocol == ws_chat_protocol::PLAIN_SUBPROTOCOL;
-        let protocol = if plain {
-            "plain text"
-        } else {
-            d.protocol.as_str()
-        };
-        let extensions = if d.extensions.is_empty() {
-            "no extensions"
-        } else {
-            d.extensions.as_str()
-        };
-        format!("{protocol} · {extensions}")
-    });
+    let text = details.map(details_text);
     html! {
         <div class="ws-chat-details" data-role="details"
             data-protocol={details.map(|d| d.protocol.clone())}

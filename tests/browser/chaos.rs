@@ -25,11 +25,10 @@ pub async fn chaos_on(
     mut fault: impl AsyncFnMut(),
 ) -> (Mounted, Mounted) {
     // Every message of the run stays rendered, so the whole room can be compared.
-    let all = DisplayConfig {
-        keep: 2 * PER_CHAT,
-        page: 2 * PER_CHAT,
-        max_rendered: 2 * PER_CHAT,
-    };
+    let all = DisplayConfig::default()
+        .keep(2 * PER_CHAT)
+        .batch(2 * PER_CHAT)
+        .max_rendered(2 * PER_CHAT);
     let (a, b) = open_pair_on(a_url, b_url, name, all).await;
     for i in 0..PER_CHAT {
         a.send(&format!("a{i:03}"));

@@ -111,11 +111,9 @@ async fn the_rust_mount_api_unmounts_on_destroy() {
     let element = add("div", &[]);
     let chat = ws_chat::mount(
         &element,
-        ws_chat::ChatProps {
-            url: Some(room_url(SERVER, &room).into()),
-            storage_key: Some("rust-mount".into()),
-            ..Default::default()
-        },
+        ws_chat::ChatProps::default()
+            .url(room_url(SERVER, &room))
+            .storage_key("rust-mount"),
     );
     wait_open(&element).await;
     wait_connections(&room, 1).await;

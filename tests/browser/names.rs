@@ -134,13 +134,7 @@ fn message(chat: &Mounted, text: &str) -> Element {
 #[wasm_bindgen_test]
 async fn a_failed_message_can_be_retried_once_there_is_room_or_removed() {
     let url = room_url(SERVER, &room("retry"));
-    let config = EngineConfig {
-        delivery: DeliveryConfig {
-            outbox_capacity: 1,
-            ..DeliveryConfig::default()
-        },
-        ..EngineConfig::default()
-    };
+    let config = EngineConfig::default().delivery(DeliveryConfig::default().outbox_capacity(1));
     let chat = mount_config(&url, "names-retry", config);
     wait_state(&chat, "open", SHORT).await;
     chat.click("toggle");
@@ -224,13 +218,8 @@ async fn a_failed_message_can_be_retried_once_there_is_room_or_removed() {
 async fn a_message_the_server_rejects_offers_retry_and_remove() {
     let url = room_url(SERVER, &room("rejected"));
     // Past the server's limit, within ours: the server says no.
-    let config = EngineConfig {
-        delivery: DeliveryConfig {
-            max_message_bytes: 64 * 1024,
-            ..DeliveryConfig::default()
-        },
-        ..EngineConfig::default()
-    };
+    let config =
+        EngineConfig::default().delivery(DeliveryConfig::default().max_message_bytes(64 * 1024));
     let chat = mount_config(&url, "names-rejected", config);
     wait_state(&chat, "open", SHORT).await;
     let big = "x".repeat(ws_chat_protocol::MAX_TEXT_BYTES + 1);

@@ -56,18 +56,14 @@ impl Drop for Member {
 /// Short timers, so a chat that took silence for death would cycle many times in a few seconds.
 fn impatient() -> EngineConfig {
     let ms = Duration::from_millis;
-    EngineConfig {
-        reconnect: ReconnectConfig {
-            backoff: Backoff::fixed(ms(300)),
-            ..ReconnectConfig::default()
-        },
-        delivery: DeliveryConfig {
-            heartbeat_idle: ms(300),
-            heartbeat_timeout: ms(300),
-            welcome_wait: ms(1_000),
-            ..DeliveryConfig::default()
-        },
-    }
+    EngineConfig::default()
+        .reconnect(ReconnectConfig::default().backoff(Backoff::fixed(ms(300))))
+        .delivery(
+            DeliveryConfig::default()
+                .heartbeat_idle(ms(300))
+                .heartbeat_timeout(ms(300))
+                .welcome_wait(ms(1_000)),
+        )
 }
 
 /// Watches the chat for `ms` and fails if it ever leaves `open`.

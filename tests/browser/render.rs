@@ -80,7 +80,7 @@ async fn five_thousand_messages_keep_the_dom_bounded_in_room_order() {
     .await;
     sleep(300).await;
     // Following the newest: one page of rows, the newest last, in room order, none twice.
-    let page = DisplayConfig::default().page as u32;
+    let page = DisplayConfig::default().batch as u32;
     assert_eq!(numbers(&chat, "m"), consecutive(5_001 - page, 5_000));
     assert_eq!(chat.detail("data-duplicates"), "0");
     assert!(chat.messages().iter().all(|m| m.0 == "in"));

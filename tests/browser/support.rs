@@ -79,32 +79,32 @@ pub fn mount(url: &str, storage_key: &str) -> Mounted {
 
 /// A chat that keeps and renders as much as `display` says.
 pub fn mount_with(url: &str, storage_key: &str, display: DisplayConfig) -> Mounted {
-    mount_props(ChatProps {
-        url: Some(url.to_owned().into()),
-        storage_key: Some(storage_key.to_owned().into()),
-        display,
-        ..ChatProps::default()
-    })
+    mount_props(
+        ChatProps::default()
+            .url(url)
+            .storage_key(storage_key.to_owned())
+            .display(display),
+    )
 }
 
 /// A chat with its connection settings given (short timers, for instance).
 pub fn mount_config(url: &str, storage_key: &str, config: EngineConfig) -> Mounted {
-    mount_props(ChatProps {
-        url: Some(url.to_owned().into()),
-        storage_key: Some(storage_key.to_owned().into()),
-        config,
-        ..ChatProps::default()
-    })
+    mount_props(
+        ChatProps::default()
+            .url(url)
+            .storage_key(storage_key.to_owned())
+            .config(config),
+    )
 }
 
 /// A chat with a display name.
 pub fn mount_named(url: &str, storage_key: &str, name: &str) -> Mounted {
-    mount_props(ChatProps {
-        url: Some(url.to_owned().into()),
-        storage_key: Some(storage_key.to_owned().into()),
-        name: Some(name.to_owned().into()),
-        ..ChatProps::default()
-    })
+    mount_props(
+        ChatProps::default()
+            .url(url)
+            .storage_key(storage_key.to_owned())
+            .name(name.to_owned()),
+    )
 }
 
 fn mount_props(props: ChatProps) -> Mounted {

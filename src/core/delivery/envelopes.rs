@@ -1,9 +1,10 @@
 //! What wschat.v1 envelopes from the server do to the outbox and the screen.
 
 use super::{notice, status, ui, Delivery};
-use crate::core::chat_state::{ChatAction, NoticeKind, OutStatus};
-use crate::core::reconnect::Now;
-use crate::core::Effect;
+use crate::core::boundary::Effect;
+use crate::core::time::Moment;
+use crate::core::view::chat_state::ChatUpdate;
+use crate::core::view::entry::{NoticeKind, OutStatus};
 use std::collections::VecDeque;
 use std::rc::Rc;
 use ws_chat_protocol::{Millis, Seq, ServerFrame};
@@ -13,7 +14,7 @@ impl Delivery {
     pub(super) fn frame_received(
         &mut self,
         frame: ServerFrame,
-        now: Now,
+        now: Moment,
         wall_ms: Millis,
         out: &mut VecDeque<Effect>,
     ) {
@@ -46,7 +47,7 @@ impl Delivery {
                     self.seen.insert(seq);
                     ui(
                         out,
-                        ChatAction::Incoming {
+                        ChatUpdate::Incoming {
                             seq: Some(seq),
                             text: text.into(),
                             from: from.map(Rc::from),
@@ -89,13 +90,13 @@ impl Delivery {
             ServerFrame::Pong | ServerFrame::Welcome { .. } => {}
         }
         if self.stats != before {
-            ui(out, ChatAction::Stats(self.stats));
+            ui(out, ChatUpdate::Stats(self.stats));
         }
     }
 
     /// The server could not store `id` now: it waits as queued and goes again after a delay
     /// that doubles with each failure in a row. It never stays "sent" without an answer.
-    fn not_stored(&mut self, id: String, reason: String, now: Now, out: &mut VecDeque<Effect>) {
+    fn not_stored(&mut self, id: String, reason: String, now: Moment, out: &mut VecDeque<Effect>) {
         if !self.outbox.requeue(&id) {
             return;
         }
@@ -130,7 +131,7 @@ impl Delivery {
         self.seen.insert(seq);
         ui(
             out,
-            ChatAction::Status {
+            ChatUpdate::Status {
                 id: id.into(),
                 status: OutStatus::Delivered,
                 seq: Some(seq),

@@ -2,9 +2,10 @@
 //! by the server): kept so the user can "Retry" them, until they "Remove" them.
 
 use super::{notice, status, ui, Delivery};
-use crate::core::chat_state::{ChatAction, NoticeKind, OutStatus};
-use crate::core::outbox::StoredMessage;
-use crate::core::Effect;
+use crate::core::boundary::Effect;
+use crate::core::boundary::SavedMessage;
+use crate::core::view::chat_state::ChatUpdate;
+use crate::core::view::entry::{NoticeKind, OutStatus};
 use std::collections::VecDeque;
 
 /// Failed messages kept for "Retry": enough for any real outage, and a bound on what a user
@@ -13,7 +14,7 @@ pub const MAX_FAILED_KEPT: usize = 100;
 
 impl Delivery {
     /// Puts a message in the outbox, or says why it fails.
-    pub(super) fn enqueue(&mut self, message: &StoredMessage) -> OutStatus {
+    pub(super) fn enqueue(&mut self, message: &SavedMessage) -> OutStatus {
         if message.text.len() > self.config.max_message_bytes {
             return OutStatus::Failed(format!(
                 "too large: {} bytes, the limit is {}",
@@ -30,7 +31,7 @@ impl Delivery {
     /// Sends what was queued, or keeps what failed for "Retry".
     pub(super) fn after_enqueue(
         &mut self,
-        message: StoredMessage,
+        message: SavedMessage,
         status: &OutStatus,
         out: &mut VecDeque<Effect>,
     ) {
@@ -44,7 +45,7 @@ impl Delivery {
 
     /// Keeps a failed message for "Retry". At most [`MAX_FAILED_KEPT`] are kept: past that
     /// the oldest is forgotten (its row stays, but retrying it says it is too late).
-    pub(super) fn keep_failed(&mut self, message: StoredMessage) {
+    pub(super) fn keep_failed(&mut self, message: SavedMessage) {
         if self.failed.len() >= MAX_FAILED_KEPT {
             self.failed.pop_front();
         }
@@ -80,11 +81,11 @@ impl Delivery {
             self.unsaved = true;
         }
         if failed || queued {
-            ui(out, ChatAction::Removed { id: id.into() });
+            ui(out, ChatUpdate::Removed { id: id.into() });
         }
     }
 
-    fn take_failed(&mut self, id: &str) -> Option<StoredMessage> {
+    fn take_failed(&mut self, id: &str) -> Option<SavedMessage> {
         let at = self.failed.iter().position(|m| m.id == id)?;
         self.failed.remove(at)
     }

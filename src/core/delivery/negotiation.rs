@@ -2,11 +2,13 @@
 //! `welcome`) or plain text, and the timers of each: the welcome wait, the heartbeat, resends.
 
 use super::status;
-use super::{notice, ui, Delivery, Mode};
-use crate::core::chat_state::{ChatAction, Details, NoticeKind, OutStatus};
-use crate::core::reconnect::Now;
-use crate::core::sender_runs::OWN_LABEL_WITHOUT_NAME;
-use crate::core::Effect;
+use super::{notice, ui, Delivery, Negotiation};
+use crate::core::boundary::Effect;
+use crate::core::time::Moment;
+use crate::core::view::chat_state::ChatUpdate;
+use crate::core::view::entry::{NoticeKind, OutStatus};
+use crate::core::view::sender_runs::OWN_LABEL_WITHOUT_NAME;
+use crate::core::view::status::Details;
 use std::collections::VecDeque;
 use ws_chat_protocol::{ClientFrame, Millis, ServerFrame, SUBPROTOCOL};
 
@@ -18,7 +20,7 @@ impl Delivery {
         protocol: &str,
         extensions: &str,
         offered: bool,
-        now: Now,
+        now: Moment,
         out: &mut VecDeque<Effect>,
     ) {
         self.last_received = now;
@@ -29,26 +31,26 @@ impl Delivery {
             protocol: protocol.to_owned(),
             extensions: extensions.to_owned(),
         };
-        ui(out, ChatAction::Details(Some(self.details.clone())));
+        ui(out, ChatUpdate::Details(Some(self.details.clone())));
         if protocol == SUBPROTOCOL {
             self.speak_envelopes(now, out);
         } else if !offered && protocol.is_empty() {
-            self.mode = Some(Mode::Listening {
+            self.negotiation = Some(Negotiation::Listening {
                 until: now.saturating_add(self.config.welcome_wait),
             });
         } else {
-            self.mode = Some(Mode::Plain {
+            self.negotiation = Some(Negotiation::Plain {
                 after_silence: false,
             });
-            ui(out, ChatAction::Names(None));
+            ui(out, ChatUpdate::Names(None));
             self.flush(out);
         }
     }
 
     /// wschat.v1 it is: `hello`, which is answered like a ping (a server that stays silent is
     /// not really there).
-    fn speak_envelopes(&mut self, now: Now, out: &mut VecDeque<Effect>) {
-        self.mode = Some(Mode::Envelopes);
+    fn speak_envelopes(&mut self, now: Moment, out: &mut VecDeque<Effect>) {
+        self.negotiation = Some(Negotiation::Envelopes);
         self.ping_sent = Some(now);
         out.push_back(Effect::Send(
             ClientFrame::Hello {
@@ -60,26 +62,26 @@ impl Delivery {
             .encode(),
         ));
         let own = self.name.as_deref().unwrap_or(OWN_LABEL_WITHOUT_NAME);
-        ui(out, ChatAction::Names(Some(own.into())));
+        ui(out, ChatUpdate::Names(Some(own.into())));
     }
 
     /// Plain text from here on; what waited goes out.
     fn go_plain(&mut self, after_silence: bool, out: &mut VecDeque<Effect>) {
-        self.mode = Some(Mode::Plain { after_silence });
-        ui(out, ChatAction::Names(None));
+        self.negotiation = Some(Negotiation::Plain { after_silence });
+        ui(out, ChatUpdate::Names(None));
         self.flush(out);
         self.unsaved = true;
     }
 
     /// The socket is gone (closed, failed or abandoned): unconfirmed messages wait again.
     pub fn socket_lost(&mut self, out: &mut VecDeque<Effect>) {
-        if self.mode.take().is_none() {
+        if self.negotiation.take().is_none() {
             return;
         }
         self.ping_sent = None;
         self.resend_at = None;
         self.store_errors = 0;
-        ui(out, ChatAction::Details(None));
+        ui(out, ChatUpdate::Details(None));
         for id in self.outbox.socket_lost() {
             status(out, id, OutStatus::Queued, None);
         }
@@ -89,16 +91,16 @@ impl Delivery {
     pub fn text_received(
         &mut self,
         text: String,
-        now: Now,
+        now: Moment,
         wall_ms: Millis,
         out: &mut VecDeque<Effect>,
     ) {
         self.last_received = now;
         self.ping_sent = None;
-        let mode = match self.mode {
+        let mode = match self.negotiation {
             // Plain text needs no decoding, except a first frame that may be a late welcome.
             None
-            | Some(Mode::Plain {
+            | Some(Negotiation::Plain {
                 after_silence: false,
             }) => return self.incoming_plain(text, wall_ms, out),
             Some(mode) => mode,
@@ -110,28 +112,28 @@ impl Delivery {
             _ => false,
         };
         match (mode, decoded) {
-            (Mode::Envelopes, Ok(frame)) => self.frame_received(frame, now, wall_ms, out),
-            (Mode::Envelopes, Err(err)) if !self.synced => {
+            (Negotiation::Envelopes, Ok(frame)) => self.frame_received(frame, now, wall_ms, out),
+            (Negotiation::Envelopes, Err(err)) if !self.synced => {
                 // It selected wschat.v1 but answers in plain text: believe the answer.
                 log::warn!("the server selected {SUBPROTOCOL} but does not speak it ({err}); using plain text");
                 self.incoming_plain(text, wall_ms, out);
                 self.go_plain(false, out);
             }
-            (Mode::Envelopes, Err(err)) => {
+            (Negotiation::Envelopes, Err(err)) => {
                 log::warn!("{err}: {text:.200}");
                 notice(out, NoticeKind::Error, err.to_string());
             }
-            (Mode::Listening { .. }, _) if welcome => self.welcomed(now, out),
-            (Mode::Listening { .. }, _) => {
+            (Negotiation::Listening { .. }, _) if welcome => self.welcomed(now, out),
+            (Negotiation::Listening { .. }, _) => {
                 self.incoming_plain(text, wall_ms, out);
                 self.go_plain(false, out);
             }
-            (Mode::Plain { .. }, _) if welcome && !self.plain_sent => {
+            (Negotiation::Plain { .. }, _) if welcome && !self.plain_sent => {
                 // Late, but nothing went out yet: wschat.v1 after all.
                 self.welcomed(now, out);
             }
-            (Mode::Plain { .. }, _) => {
-                self.mode = Some(Mode::Plain {
+            (Negotiation::Plain { .. }, _) => {
+                self.negotiation = Some(Negotiation::Plain {
                     after_silence: false,
                 });
                 if welcome {
@@ -147,9 +149,9 @@ impl Delivery {
     }
 
     /// The server spoke first with this connection's `welcome`: wschat.v1, in band.
-    fn welcomed(&mut self, now: Now, out: &mut VecDeque<Effect>) {
+    fn welcomed(&mut self, now: Moment, out: &mut VecDeque<Effect>) {
         self.details.protocol = format!("{SUBPROTOCOL} (in band)");
-        ui(out, ChatAction::Details(Some(self.details.clone())));
+        ui(out, ChatUpdate::Details(Some(self.details.clone())));
         self.speak_envelopes(now, out);
     }
 
@@ -157,7 +159,7 @@ impl Delivery {
     fn incoming_plain(&mut self, text: String, wall_ms: Millis, out: &mut VecDeque<Effect>) {
         ui(
             out,
-            ChatAction::Incoming {
+            ChatUpdate::Incoming {
                 seq: None,
                 text: text.into(),
                 from: None,
@@ -166,10 +168,10 @@ impl Delivery {
         );
     }
 
-    pub fn binary_received(&mut self, len: usize, now: Now, out: &mut VecDeque<Effect>) {
+    pub fn binary_received(&mut self, len: usize, now: Moment, out: &mut VecDeque<Effect>) {
         self.last_received = now;
         self.ping_sent = None;
-        if let Some(Mode::Listening { .. }) = self.mode {
+        if let Some(Negotiation::Listening { .. }) = self.negotiation {
             self.go_plain(false, out);
         }
         let text = format!("ignored a binary frame of {len} bytes: this chat shows text only");
@@ -177,11 +179,11 @@ impl Delivery {
         notice(out, NoticeKind::Error, text);
     }
 
-    pub fn poll_timeout(&self) -> Option<Now> {
-        match self.mode? {
-            Mode::Listening { until } => Some(until),
-            Mode::Plain { .. } => None,
-            Mode::Envelopes => {
+    pub fn poll_timeout(&self) -> Option<Moment> {
+        match self.negotiation? {
+            Negotiation::Listening { until } => Some(until),
+            Negotiation::Plain { .. } => None,
+            Negotiation::Envelopes => {
                 let heartbeat = match self.ping_sent {
                     Some(at) => at.saturating_add(self.config.heartbeat_timeout),
                     None => self
@@ -195,16 +197,16 @@ impl Delivery {
 
     /// Runs the welcome wait, the heartbeat and resends. Returns why the connection is dead,
     /// if it is.
-    pub fn handle_timeout(&mut self, now: Now, out: &mut VecDeque<Effect>) -> Option<String> {
-        match self.mode? {
-            Mode::Listening { until } => {
+    pub fn handle_timeout(&mut self, now: Moment, out: &mut VecDeque<Effect>) -> Option<String> {
+        match self.negotiation? {
+            Negotiation::Listening { until } => {
                 if now >= until {
                     self.go_plain(true, out);
                 }
                 return None;
             }
-            Mode::Plain { .. } => return None,
-            Mode::Envelopes => {}
+            Negotiation::Plain { .. } => return None,
+            Negotiation::Envelopes => {}
         }
         if self.resend_at.is_some_and(|at| now >= at) {
             self.resend_at = None;

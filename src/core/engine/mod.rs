@@ -1,0 +1,299 @@
+//! The one event boundary: every browser happening comes in as an [`EngineEvent`], every action the
+//! browser must take goes out as an [`Effect`]. The glue only translates; this decides.
+
+pub mod config;
+mod save_throttle;
+
+use crate::core::boundary::SavedMessage;
+use crate::core::delivery::Delivery;
+use crate::core::engine::config::EngineConfig;
+use crate::core::engine::save_throttle::SaveThrottle;
+use crate::core::reconnect::{Command, Input, Phase, Reconnect};
+use crate::core::rng::Rng;
+use crate::core::servers::{server_label, ServerList};
+use crate::core::time::Moment;
+use crate::core::view::chat_state::ChatUpdate;
+use crate::core::view::entry::NoticeKind;
+use crate::core::view::status::ServerShown;
+use std::collections::VecDeque;
+use ws_chat_protocol::Millis;
+
+use crate::core::boundary::{Effect, EngineEvent};
+
+#[derive(Debug)]
+pub struct Engine {
+    reconnect: Reconnect,
+    delivery: Delivery,
+    shown_phase: Option<Phase>,
+    /// The server the status line names, by index.
+    shown_server: Option<usize>,
+    /// Per server: whether its next connection offers sub-protocols. Flipped after each of its
+    /// handshakes that failed, because a proxy that strips `Sec-WebSocket-Protocol` (trunk's
+    /// dev proxy does) makes the browser fail every handshake that offers one; without an
+    /// offer, wschat.v1 is tried in band instead (see [`Delivery::opened`]). Per server, since
+    /// one server's proxy says nothing about another's.
+    offer_protocols: Vec<bool>,
+    /// Where to connect, or why there is nowhere to (an invalid URL or configuration).
+    target: Result<ServerList, String>,
+    /// Per server: the browser refused to even open its latest socket to it (a blocked port,
+    /// a URL its `WebSocket` constructor rejects). Only when every server's was, is the chat
+    /// unusable.
+    unopenable: Vec<bool>,
+    /// Makes each in-band connection's nonce (see [`Delivery::in_band_url`]). Only its
+    /// unpredictability to other members of a room matters, so the seeded generator will do.
+    nonces: Rng,
+    /// Whether the outbox is still written to storage; off after the first failed write.
+    storing: bool,
+    saves: SaveThrottle,
+    effects: VecDeque<Effect>,
+}
+
+impl Engine {
+    /// A stopped engine; send [`EngineEvent::UserConnect`] to start. `target` is the WebSocket URLs
+    /// (several fail over, see [`crate::core::reconnect::failover`]), or why there are none; an invalid `config` is reported the same way (and the defaults
+    /// keep everything else working). `seed` feeds the backoff jitter, so it should be random
+    /// per page load and component. `wall_ms` is the wall clock now (ms since the epoch), the
+    /// time shown for restored messages saved without one.
+    pub fn new(
+        config: EngineConfig,
+        target: Result<ServerList, String>,
+        seed: u64,
+        restored: Vec<SavedMessage>,
+        wall_ms: Millis,
+    ) -> Self {
+        let (config, target) = match config.validate() {
+            Ok(()) => (config, target),
+            Err(e) => (EngineConfig::default(), Err(e.to_string())),
+        };
+        let servers = target.as_ref().map_or(1, |list| list.urls().len());
+        let mut effects = VecDeque::new();
+        let saves = SaveThrottle::new(config.delivery.save_every);
+        let delivery = Delivery::new(config.delivery, restored, wall_ms, &mut effects);
+        let mut engine = Self {
+            reconnect: Reconnect::with_servers(config.reconnect, seed, servers),
+            delivery,
+            shown_phase: None,
+            shown_server: None,
+            offer_protocols: vec![true; servers],
+            unopenable: vec![false; servers],
+            target,
+            nonces: Rng::new(seed ^ 0x5EED_0F1A_BA4D),
+            storing: true,
+            saves,
+            effects,
+        };
+        engine.settle(Moment::ZERO);
+        engine
+    }
+
+    /// Where the reconnect machine is (the view learns it from [`ChatUpdate::Phase`]).
+    #[cfg(all(test, not(target_arch = "wasm32")))]
+    pub fn phase(&self) -> &Phase {
+        self.reconnect.phase()
+    }
+
+    pub fn poll_effect(&mut self) -> Option<Effect> {
+        self.effects.pop_front()
+    }
+
+    pub fn poll_timeout(&self) -> Option<Moment> {
+        [
+            self.reconnect.poll_timeout(),
+            self.delivery.poll_timeout(),
+            self.saves.poll_timeout(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+
+    pub fn handle(&mut self, event: EngineEvent, now: Moment) {
+        let out = &mut self.effects;
+        match event {
+            EngineEvent::Opened {
+                protocol,
+                extensions,
+            } => {
+                log::info!("open: protocol \"{protocol}\", extensions \"{extensions}\"");
+                self.reconnect.handle(Input::Opened, now);
+                if self.reconnect.phase() == &Phase::Open {
+                    let offered = self.offer_protocols[self.reconnect.server()];
+                    self.delivery
+                        .opened(&protocol, &extensions, offered, now, out);
+                }
+            }
+            // No logging here: a busy room delivers thousands of these a second.
+            EngineEvent::Text { text, wall_ms } => {
+                self.delivery.text_received(text, now, wall_ms, out)
+            }
+            EngineEvent::Binary { len } => self.delivery.binary_received(len, now, out),
+            EngineEvent::Error => log::warn!("socket error"),
+            EngineEvent::Closed { code, reason } => {
+                log::info!("close: code {code}, reason \"{reason}\"");
+                if matches!(self.reconnect.phase(), Phase::Connecting { .. }) {
+                    let offer = &mut self.offer_protocols[self.reconnect.server()];
+                    *offer = !*offer;
+                }
+                self.delivery.socket_lost(out);
+                self.reconnect.handle(Input::Closed { code, reason }, now);
+            }
+            EngineEvent::Online => self.reconnect.handle(Input::Online, now),
+            EngineEvent::Offline => self.reconnect.handle(Input::Offline, now),
+            EngineEvent::Visible => self.reconnect.handle(Input::Visible, now),
+            EngineEvent::PageHidden => self.save_out_of_turn(true, now),
+            EngineEvent::PageShown => self.save_out_of_turn(false, now),
+            EngineEvent::UserSend {
+                text,
+                nonce,
+                wall_ms,
+            } => {
+                // Two u64 halves: u128 formatting would add its own code to the wasm.
+                let id = format!("{:016x}{:016x}", (nonce >> 64) as u64, nonce as u64);
+                self.delivery.user_send(text, id, wall_ms, out)
+            }
+            EngineEvent::UserRetry { id } => self.delivery.user_retry(&id, out),
+            EngineEvent::UserRemove { id } => self.delivery.user_remove(&id, out),
+            EngineEvent::ConnectFailed { reason } => self.connect_failed(reason, now),
+            EngineEvent::StorageFailed { reason } => self.storage_failed(reason),
+            EngineEvent::UserConnect => self.reconnect.handle(Input::Start, now),
+            EngineEvent::UserDisconnect => self.reconnect.handle(Input::Stop, now),
+            EngineEvent::UserRetryNow => self.reconnect.handle(Input::RetryNow, now),
+        }
+        if self.delivery.take_unsaved() && self.saves.changed(now) {
+            self.save_outbox(false);
+        }
+        self.settle(now);
+    }
+
+    pub fn handle_timeout(&mut self, now: Moment) {
+        if let Some(reason) = self.delivery.handle_timeout(now, &mut self.effects) {
+            log::warn!("connection dead: {reason}");
+            self.delivery.socket_lost(&mut self.effects);
+            self.reconnect.handle(Input::Dead { reason }, now);
+        }
+        self.reconnect.handle_timeout(now);
+        let changed = self.delivery.take_unsaved() && self.saves.changed(now);
+        if self.saves.handle_timeout(now) || changed {
+            self.save_outbox(false);
+        }
+        self.settle(now);
+    }
+
+    /// The browser would not open a socket to the current server. Another server may do, so
+    /// this one counts as a failed attempt until none is left; then the chat stops, and
+    /// Connect tries them all again.
+    fn connect_failed(&mut self, reason: String, now: Moment) {
+        let url = self.current_url().unwrap_or_default();
+        let reason = format!("the browser cannot connect to {url}: {reason}");
+        if let Some(flag) = self.unopenable.get_mut(self.reconnect.server()) {
+            *flag = true;
+        }
+        if self.unopenable.iter().all(|&flag| flag) {
+            self.unopenable.fill(false);
+            self.reconnect.handle(Input::Unusable { reason }, now);
+        } else {
+            self.reconnect
+                .handle(Input::Closed { code: 1006, reason }, now);
+        }
+    }
+
+    /// Storage failed once: the outbox lives in memory from now on, which the user is told
+    /// once, and the saved record goes (a remove needs no space), because a record older than
+    /// what the server has acked would send delivered messages again after a reload.
+    fn storage_failed(&mut self, reason: String) {
+        if !std::mem::replace(&mut self.storing, false) {
+            return;
+        }
+        self.effects.push_back(Effect::SaveOutbox {
+            messages: Vec::new(),
+            orphaned: false,
+        });
+        self.effects.push_back(Effect::Ui(ChatUpdate::Notice {
+            kind: NoticeKind::Error,
+            text: format!("{reason}: unsent messages are kept in this page only").into(),
+        }));
+    }
+
+    fn save_out_of_turn(&mut self, orphaned: bool, now: Moment) {
+        self.delivery.take_unsaved();
+        self.saves.written(now);
+        self.save_outbox(orphaned);
+    }
+
+    fn save_outbox(&mut self, orphaned: bool) {
+        if !self.storing {
+            return;
+        }
+        self.effects.push_back(Effect::SaveOutbox {
+            messages: self.delivery.outbox_snapshot(),
+            orphaned,
+        });
+    }
+
+    /// The URL of the server in use or tried next; `None` if there is none.
+    fn current_url(&self) -> Option<&str> {
+        let list = self.target.as_ref().ok()?;
+        list.urls().get(self.reconnect.server()).map(String::as_str)
+    }
+
+    /// Turns the reconnect machine's commands into effects and reports a changed server or
+    /// phase.
+    fn settle(&mut self, now: Moment) {
+        while let Some(command) = self.reconnect.poll_command() {
+            self.delivery.socket_lost(&mut self.effects);
+            let server = self.reconnect.server();
+            if matches!(command, Command::Connect) {
+                self.unopenable[server] = false;
+            }
+            // Owned: connects are rare, and `self` is changed while the URL is in use.
+            let url = self.current_url().map(str::to_owned);
+            let effect = match (command, url) {
+                (Command::Connect, None) => {
+                    let reason = self.target.clone().err().unwrap_or_default();
+                    self.reconnect.handle(Input::Unusable { reason }, now);
+                    continue;
+                }
+                (Command::Connect, Some(url)) if self.offer_protocols[server] => {
+                    self.delivery.offering();
+                    Effect::Connect {
+                        url,
+                        protocols: Delivery::protocols(),
+                    }
+                }
+                (Command::Connect, Some(url)) => Effect::Connect {
+                    url: self.delivery.in_band_url(&url, self.nonces.next_u64()),
+                    protocols: Vec::new(),
+                },
+                (Command::Close { code, reason }, _) => Effect::Close { code, reason },
+            };
+            self.effects.push_back(effect);
+        }
+        self.show_server();
+        let phase = self.reconnect.phase();
+        if self.shown_phase.as_ref() != Some(phase) {
+            self.shown_phase = Some(phase.clone());
+            self.effects
+                .push_back(Effect::Ui(ChatUpdate::Phase(phase.clone())));
+        }
+    }
+
+    /// Tells the status line which server is in use or tried next, when that changes.
+    fn show_server(&mut self) {
+        let Ok(list) = &self.target else { return };
+        let server = self.reconnect.server();
+        if self.shown_server == Some(server) {
+            return;
+        }
+        self.shown_server = Some(server);
+        let shown = ServerShown {
+            label: server_label(&list.urls()[server]).into(),
+            one_of_several: list.urls().len() > 1,
+        };
+        self.effects
+            .push_back(Effect::Ui(ChatUpdate::Server(shown)));
+    }
+}
+
+// Native only: the tests encode server envelopes and read JSON with serde.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;

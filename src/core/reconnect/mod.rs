@@ -1,0 +1,314 @@
+//! The reconnect state machine: sans-IO, time and randomness passed in.
+//!
+//! Shaped like quinn-proto's connection: [`Reconnect::handle`] takes an [`Input`] and the current
+//! time, [`Reconnect::poll_command`] yields what the glue must do, [`Reconnect::poll_timeout`]
+//! says when to call [`Reconnect::handle_timeout`]. One deadline at a time means the glue can
+//! never hold two timers, and only the `Connecting`/`Open` phases own a socket, so it can never
+//! hold two sockets either.
+
+pub mod backoff;
+pub mod close_code;
+mod failover;
+pub mod input;
+pub mod phase;
+
+use crate::core::reconnect::close_code::{CloseAction, ClosePolicy};
+use crate::core::reconnect::failover::{Rotation, Wait};
+pub use crate::core::reconnect::input::{Command, Input, ABANDONED};
+pub use crate::core::reconnect::phase::{Phase, StopReason};
+use crate::core::rng::Rng;
+use crate::core::setters::setters;
+use crate::core::time::Moment;
+use backoff::Backoff;
+use std::collections::VecDeque;
+use std::time::Duration;
+
+/// When to retry, when to give up, and which close codes mean "do not come back".
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ReconnectConfig {
+    /// The wait before each retry.
+    pub backoff: Backoff,
+    /// A connection must stay open this long before the attempt count resets, so a server that
+    /// accepts and drops at once sees the backoff grow instead of a tight loop.
+    pub stable_after: Duration,
+    /// A socket still `CONNECTING` after this long is abandoned and retried.
+    pub connect_timeout: Duration,
+    /// Give up after this many failed retries in a row (`None`: never).
+    pub max_attempts: Option<u32>,
+    /// The close codes that stop reconnecting.
+    pub close_policy: ClosePolicy,
+    /// A timer that fires this much later than it was due means the machine slept.
+    pub wake_threshold: Duration,
+    /// The wait before trying the next of several servers while some server of the round is
+    /// still untried (see [`crate::core::reconnect::failover`]): short, so a dead server costs little.
+    pub hop_delay: Duration,
+}
+
+impl Default for ReconnectConfig {
+    fn default() -> Self {
+        Self {
+            backoff: Backoff::default(),
+            stable_after: Duration::from_secs(5),
+            connect_timeout: Duration::from_secs(10),
+            max_attempts: None,
+            close_policy: ClosePolicy::default(),
+            wake_threshold: Duration::from_secs(10),
+            hop_delay: Duration::from_millis(200),
+        }
+    }
+}
+
+setters!(ReconnectConfig {
+    backoff: Backoff,
+    stable_after: Duration,
+    connect_timeout: Duration,
+    max_attempts: Option<u32>,
+    close_policy: ClosePolicy,
+    wake_threshold: Duration,
+    hop_delay: Duration,
+});
+
+/// The reconnect state machine: inputs and the time in, commands and deadlines out.
+#[derive(Debug)]
+pub struct Reconnect {
+    config: ReconnectConfig,
+    rng: Rng,
+    phase: Phase,
+    /// Failed connections since the last stable one.
+    failures: u32,
+    /// Which server is next, and whether to hop or back off.
+    rotation: Rotation,
+    online: bool,
+    /// Connect timeout while `Connecting`, attempt-count reset while `Open`.
+    deadline: Option<Moment>,
+    commands: VecDeque<Command>,
+}
+
+impl Reconnect {
+    /// A stopped machine for one server; send [`Input::Start`] to connect.
+    pub fn new(config: ReconnectConfig, seed: u64) -> Self {
+        Self::with_servers(config, seed, 1)
+    }
+
+    /// A stopped machine that fails over between `servers` servers sharing one room.
+    pub fn with_servers(config: ReconnectConfig, seed: u64, servers: usize) -> Self {
+        Self {
+            config,
+            rng: Rng::new(seed),
+            phase: Phase::Stopped(StopReason::User),
+            failures: 0,
+            rotation: Rotation::new(servers),
+            online: true,
+            deadline: None,
+            commands: VecDeque::new(),
+        }
+    }
+
+    /// Where the machine is now.
+    pub fn phase(&self) -> &Phase {
+        &self.phase
+    }
+
+    /// The index of the server the current or next connection goes to.
+    pub fn server(&self) -> usize {
+        self.rotation.current()
+    }
+
+    /// The next command to carry out, oldest first; call until `None` after each input.
+    pub fn poll_command(&mut self) -> Option<Command> {
+        self.commands.pop_front()
+    }
+
+    /// When [`Reconnect::handle_timeout`] wants to run next.
+    pub fn poll_timeout(&self) -> Option<Moment> {
+        match self.phase {
+            Phase::Waiting { retry_at, .. } => Some(retry_at),
+            Phase::Connecting { .. } | Phase::Open => self.deadline,
+            Phase::Offline | Phase::Stopped(_) => None,
+        }
+    }
+
+    /// Takes in what happened at `now`.
+    pub fn handle(&mut self, input: Input, now: Moment) {
+        match input {
+            Input::Start => match self.phase {
+                Phase::Stopped(_) => {
+                    self.reset_failures();
+                    if self.online {
+                        self.connect(now);
+                    } else {
+                        self.phase = Phase::Offline;
+                    }
+                }
+                Phase::Waiting { .. } | Phase::Offline => self.connect(now),
+                Phase::Connecting { .. } | Phase::Open => {}
+            },
+            Input::RetryNow => match self.phase {
+                Phase::Stopped(StopReason::User) => {}
+                Phase::Stopped(_) => {
+                    self.reset_failures();
+                    self.connect(now);
+                }
+                Phase::Waiting { .. } | Phase::Offline => self.connect(now),
+                Phase::Connecting { .. } | Phase::Open => {}
+            },
+            Input::Stop => {
+                if self.has_socket() {
+                    self.close(1000, "disconnected by user");
+                }
+                self.stop(StopReason::User);
+            }
+            Input::Opened => {
+                if let Phase::Connecting { .. } = self.phase {
+                    self.phase = Phase::Open;
+                    self.deadline = Some(now.saturating_add(self.config.stable_after));
+                }
+            }
+            Input::Closed { code, reason } => {
+                // Only a socket we own can close; an error-then-close pair, or a late event,
+                // finds us already waiting and schedules nothing more.
+                if self.has_socket() {
+                    self.lost(code, reason, now);
+                }
+            }
+            Input::Unusable { reason } => {
+                if let Phase::Connecting { .. } = self.phase {
+                    self.stop(StopReason::Unusable { reason });
+                }
+            }
+            Input::Dead { reason } => {
+                if self.has_socket() {
+                    self.close(ABANDONED, &reason);
+                    self.lost(1006, reason, now);
+                }
+            }
+            Input::Offline => {
+                self.online = false;
+                match self.phase {
+                    Phase::Waiting { .. } => self.phase = Phase::Offline,
+                    Phase::Connecting { .. } => {
+                        self.close(ABANDONED, "offline");
+                        self.phase = Phase::Offline;
+                    }
+                    // An open socket may well survive (a loopback server, a short blip).
+                    Phase::Open | Phase::Offline | Phase::Stopped(_) => {}
+                }
+            }
+            Input::Online => {
+                self.online = true;
+                if self.phase == Phase::Offline {
+                    self.connect(now);
+                }
+            }
+            Input::Visible => {
+                if let Phase::Waiting { .. } = self.phase {
+                    self.connect(now);
+                }
+            }
+        }
+    }
+
+    /// Runs what was due by `now` (a retry, a connect timeout, the attempt-count reset);
+    /// nothing if nothing was.
+    pub fn handle_timeout(&mut self, now: Moment) {
+        let Some(due) = self.poll_timeout() else {
+            return;
+        };
+        if now < due {
+            return;
+        }
+        let slept = now.saturating_duration_since(due) >= self.config.wake_threshold;
+        match self.phase {
+            Phase::Waiting { .. } => self.connect(now),
+            Phase::Connecting { .. } if slept => {
+                // The timeout only looks expired because the machine slept: try again at once.
+                self.close(ABANDONED, "woke from sleep");
+                self.connect(now);
+            }
+            Phase::Connecting { .. } => {
+                let reason = format!(
+                    "no answer within {} s",
+                    self.config.connect_timeout.as_secs()
+                );
+                self.close(ABANDONED, &reason);
+                self.lost(1006, reason, now);
+            }
+            Phase::Open => {
+                self.reset_failures();
+                self.deadline = None;
+            }
+            Phase::Offline | Phase::Stopped(_) => {}
+        }
+    }
+
+    fn reset_failures(&mut self) {
+        self.failures = 0;
+        self.rotation.reset();
+    }
+
+    /// Open and stable: the attempt-count reset has run, so no deadline is left.
+    fn established(&self) -> bool {
+        self.phase == Phase::Open && self.deadline.is_none()
+    }
+
+    fn has_socket(&self) -> bool {
+        matches!(self.phase, Phase::Connecting { .. } | Phase::Open)
+    }
+
+    fn connect(&mut self, now: Moment) {
+        self.commands.push_back(Command::Connect);
+        self.phase = Phase::Connecting {
+            attempt: self.failures,
+        };
+        self.deadline = Some(now.saturating_add(self.config.connect_timeout));
+    }
+
+    fn close(&mut self, code: u16, reason: &str) {
+        self.commands.push_back(Command::Close {
+            code,
+            reason: reason.to_owned(),
+        });
+    }
+
+    fn stop(&mut self, reason: StopReason) {
+        self.phase = Phase::Stopped(reason);
+        self.deadline = None;
+    }
+
+    fn lost(&mut self, code: u16, reason: String, now: Moment) {
+        let wait = if self.established() {
+            self.rotation.established_lost()
+        } else {
+            self.rotation.attempt_failed()
+        };
+        self.deadline = None;
+        if self.config.close_policy.action(code) == CloseAction::Stop {
+            self.stop(StopReason::Refused { code, reason });
+            return;
+        }
+        self.failures = self.failures.saturating_add(1);
+        if !self.online {
+            self.phase = Phase::Offline;
+            return;
+        }
+        if let Some(max) = self.config.max_attempts {
+            if self.failures > max {
+                self.stop(StopReason::GaveUp { attempts: max });
+                return;
+            }
+        }
+        let delay = match wait {
+            Wait::Hop => self.config.hop_delay,
+            Wait::Backoff { rounds } => self.config.backoff.delay(rounds, self.rng.next_f64()),
+        };
+        self.phase = Phase::Waiting {
+            attempt: self.failures,
+            retry_at: now.saturating_add(delay),
+            last_close: Some((code, reason)),
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,294 @@
+//! Which servers a chat connects to: where their URLs come from, whether they are ones, what
+//! the status line calls each, and what the saved outbox is named after.
+//!
+//! First match wins: the page's `?ws=` parameter (only where the chat's embedder allows it: a
+//! link must never redirect someone else's embedded chat), the chat's own URLs (prop,
+//! attribute or option), then `/ws` on the origin the chat belongs to. Checking here, rather
+//! than letting `new WebSocket` throw, turns a typo into a readable message in the component
+//! instead of a console exception.
+//!
+//! A chat may list several servers ([`ServerUrls`]): servers that share one room, which it fails
+//! over between (see [`crate::core::reconnect`]). In text (markup, `?ws=`) they are separated by
+//! whitespace (`wss://a/ws wss://b/ws`); a URL never contains whitespace, so the split cannot
+//! cut one in two.
+
+use crate::core::text::{shorten, QUOTED_CHARS};
+use std::fmt;
+
+/// The page location parts that matter for the default URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageOrigin {
+    /// `http:` or `https:` (with the colon, as `location.protocol` gives it).
+    pub protocol: String,
+    /// `host[:port]`.
+    pub host: String,
+}
+
+/// The most servers one chat may list: failing over between more is no longer a chat's job
+/// (a load balancer's), and the cap bounds what a huge attribute can make the chat hold.
+pub const MAX_SERVERS: usize = 16;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UrlError {
+    BadScheme {
+        url: String,
+    },
+    NoHost {
+        url: String,
+    },
+    Fragment {
+        url: String,
+    },
+    /// More than [`MAX_SERVERS`] different URLs; `url` is the first one over the cap.
+    TooMany {
+        url: String,
+    },
+}
+
+impl fmt::Display for UrlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UrlError::BadScheme { url } => {
+                write!(
+                    f,
+                    "invalid WebSocket URL \"{url}\": it must start with ws:// or wss://"
+                )
+            }
+            UrlError::NoHost { url } => write!(f, "invalid WebSocket URL \"{url}\": no host"),
+            UrlError::Fragment { url } => {
+                write!(
+                    f,
+                    "invalid WebSocket URL \"{url}\": a #fragment is not allowed"
+                )
+            }
+            UrlError::TooMany { url } => write!(
+                f,
+                "too many WebSocket URLs: at most {MAX_SERVERS} servers, \"{url}\" is one more"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for UrlError {}
+
+/// The servers a chat may connect to, in the order given: checked, normalised, without
+/// duplicates, at least one and at most [`MAX_SERVERS`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerList {
+    urls: Vec<String>,
+}
+
+impl ServerList {
+    /// The URLs, in the order they are tried.
+    pub fn urls(&self) -> &[String] {
+        &self.urls
+    }
+}
+
+/// One URL taken as given, unchecked: for a chat handed a URL that was checked elsewhere.
+impl From<&str> for ServerList {
+    fn from(url: &str) -> Self {
+        Self {
+            urls: vec![url.to_owned()],
+        }
+    }
+}
+
+/// The server URLs a chat is given: one, or several that share one room and that the chat
+/// fails over between, in the order they are tried. Nothing is checked until the chat starts
+/// ([`resolve`]), where a wrong URL becomes a message in the chat. Empty: the same origin's
+/// `/ws`.
+///
+/// From text, whitespace separates URLs, as in markup:
+///
+/// ```
+/// use ws_chat::ServerUrls;
+/// let two = ServerUrls::from("wss://a.example/ws wss://b.example/ws");
+/// assert_eq!(two, ServerUrls::from(["wss://a.example/ws", "wss://b.example/ws"]));
+/// assert_eq!(two.as_slice().len(), 2);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServerUrls(Vec<String>);
+
+impl ServerUrls {
+    /// No URL: the same origin's `/ws`.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// These URLs and then `url` (or several, separated by whitespace).
+    #[must_use]
+    pub fn and(mut self, url: &str) -> Self {
+        self.0.extend(url.split_whitespace().map(str::to_owned));
+        self
+    }
+
+    /// The URLs, in the order they are tried.
+    pub fn as_slice(&self) -> &[String] {
+        &self.0
+    }
+
+    /// Whether no URL was given.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl From<&str> for ServerUrls {
+    fn from(urls: &str) -> Self {
+        Self::new().and(urls)
+    }
+}
+
+impl From<String> for ServerUrls {
+    fn from(urls: String) -> Self {
+        Self::from(urls.as_str())
+    }
+}
+
+impl From<&String> for ServerUrls {
+    fn from(urls: &String) -> Self {
+        Self::from(urls.as_str())
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<S> for ServerUrls {
+    fn from_iter<I: IntoIterator<Item = S>>(urls: I) -> Self {
+        urls.into_iter()
+            .fold(Self::new(), |list, url| list.and(url.as_ref()))
+    }
+}
+
+impl<S: AsRef<str>> From<&[S]> for ServerUrls {
+    fn from(urls: &[S]) -> Self {
+        urls.iter().collect()
+    }
+}
+
+impl<S: AsRef<str>> From<Vec<S>> for ServerUrls {
+    fn from(urls: Vec<S>) -> Self {
+        urls.into_iter().collect()
+    }
+}
+
+impl<S: AsRef<str>, const N: usize> From<[S; N]> for ServerUrls {
+    fn from(urls: [S; N]) -> Self {
+        urls.into_iter().collect()
+    }
+}
+
+/// Whether the page's `?ws=` may choose a chat's server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryUrl {
+    /// The app's own page, or an embedder that opted in.
+    Honoured,
+    /// Any other embedded chat: the host page's query string is not the chat's business.
+    Ignored,
+}
+
+/// Picks the URL list by precedence and checks each URL. `query` is the page's `?ws=` value
+/// (used only if `query_url` says so), `given` the chat's own; blank values count as absent.
+/// Relative URLs and the default are on `page`: the origin the chat belongs to.
+pub fn resolve(
+    query: Option<&str>,
+    query_url: QueryUrl,
+    given: &ServerUrls,
+    page: &PageOrigin,
+) -> Result<ServerList, UrlError> {
+    let query = query
+        .filter(|_| query_url == QueryUrl::Honoured)
+        .map(ServerUrls::from)
+        .unwrap_or_default();
+    let chosen = [&query, given].into_iter().find(|list| !list.is_empty());
+    let Some(list) = chosen else {
+        return Ok(ServerList {
+            urls: vec![format!("{}//{}/ws", ws_scheme(page), page.host)],
+        });
+    };
+    let mut urls: Vec<String> = Vec::new();
+    for url in list.as_slice() {
+        let url = normalize(url, page)?;
+        if urls.contains(&url) {
+            continue;
+        }
+        if urls.len() == MAX_SERVERS {
+            return Err(UrlError::TooMany {
+                url: shorten(&url, QUOTED_CHARS),
+            });
+        }
+        urls.push(url);
+    }
+    Ok(ServerList { urls })
+}
+
+/// Where a chat connects, or why it does not: `refused` (what its embedder got wrong) comes
+/// first, since a chat whose options were rejected must not connect with the defaults; then
+/// [`resolve`], with its error in words for the chat to show.
+pub fn choose(
+    refused: Option<&str>,
+    query: Option<&str>,
+    query_url: QueryUrl,
+    given: &ServerUrls,
+    page: &PageOrigin,
+) -> Result<ServerList, String> {
+    if let Some(reason) = refused {
+        return Err(reason.to_owned());
+    }
+    resolve(query, query_url, given, page).map_err(|e| e.to_string())
+}
+
+/// The key a chat's outbox is saved under: its own `storage_key` if it has one, else its
+/// servers' URLs separated by spaces (with one server, that URL: what older versions used, so
+/// an upgrade finds what they saved), else nothing.
+pub fn storage_key(explicit: Option<&str>, servers: &Result<ServerList, String>) -> String {
+    match (explicit, servers) {
+        (Some(key), _) => key.to_owned(),
+        (None, Ok(list)) => list.urls().join(" "),
+        (None, Err(_)) => String::new(),
+    }
+}
+
+/// What the status line calls a server: the `host[:port]` of its URL, without any
+/// `user:password@`, which is nobody's business on screen.
+pub fn server_label(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let host = rest.split(['/', '?']).next().unwrap_or_default();
+    host.rsplit_once('@').map_or(host, |(_, h)| h)
+}
+
+fn ws_scheme(page: &PageOrigin) -> &'static str {
+    if page.protocol == "https:" {
+        "wss:"
+    } else {
+        "ws:"
+    }
+}
+
+/// Accepts `ws(s)://host…`, `http(s)://host…` (as browsers do) and a path on the page's own host.
+fn normalize(url: &str, page: &PageOrigin) -> Result<String, UrlError> {
+    let err_url = || shorten(url, QUOTED_CHARS);
+    if url.contains('#') {
+        return Err(UrlError::Fragment { url: err_url() });
+    }
+    if url.starts_with('/') && !url.starts_with("//") {
+        return Ok(format!("{}//{}{}", ws_scheme(page), page.host, url));
+    }
+    let (scheme, rest) = url
+        .split_once("://")
+        .ok_or_else(|| UrlError::BadScheme { url: err_url() })?;
+    let scheme = match scheme.to_ascii_lowercase().as_str() {
+        "ws" | "http" => "ws",
+        "wss" | "https" => "wss",
+        _ => return Err(UrlError::BadScheme { url: err_url() }),
+    };
+    let host = rest.split(['/', '?']).next().unwrap_or_default();
+    let host_name = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    if host_name.is_empty() || host_name.starts_with(':') {
+        return Err(UrlError::NoHost { url: err_url() });
+    }
+    Ok(format!("{scheme}://{rest}"))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,314 @@
+//! What the status element says about a [`Phase`]: the DOM contract's `data-state` and the text
+//! a person reads, with a live countdown while waiting.
+//!
+//! With several servers (see [`crate::core::reconnect::failover`]) the text names the one being connected to
+//! or in use, so a person can see a failover happen; with one, the text stays as short as it
+//! was. Either way `server` carries its `host[:port]`, for the `data-server` attribute.
+//!
+//! The countdown is kept apart from the rest of the text: the rest is announced to screen
+//! readers when it changes (a live region), and a countdown would be announced every second.
+
+use crate::core::reconnect::close_code::describe;
+use crate::core::reconnect::{Phase, StopReason};
+use crate::core::time::Moment;
+use std::rc::Rc;
+use ws_chat_protocol::PLAIN_SUBPROTOCOL;
+
+/// The server a chat is on or tries next, as the status line names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerShown {
+    /// Its `host[:port]`.
+    pub label: Rc<str>,
+    /// The chat lists several servers, so the text names the one in use.
+    pub one_of_several: bool,
+}
+
+/// The status line, as the built-in UI shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusView {
+    /// `connecting` / `open` / `reconnecting` / `offline` / `closed`.
+    pub state: &'static str,
+    /// What changed: announced to screen readers.
+    pub text: String,
+    /// `, retrying in N s` while waiting: shown after `text`, never announced.
+    pub countdown: Option<String>,
+    /// Show "Reconnect now".
+    pub can_retry_now: bool,
+    /// The Disconnect/Connect toggle shows "Connect".
+    pub stopped: bool,
+    /// The `host[:port]` connected to, being connected to, or tried next; `None` when stopped
+    /// or offline.
+    pub server: Option<Rc<str>>,
+}
+
+impl StatusView {
+    /// The status line for `phase`, on `server`, at `now` (for the countdown).
+    pub fn new(phase: &Phase, server: Option<&ServerShown>, now: Moment) -> Self {
+        let mut countdown = None;
+        let named = server.filter(|s| s.one_of_several);
+        let to = named.map_or(String::new(), |s| format!(" to {}", s.label));
+        let (state, text) = match phase {
+            Phase::Connecting { attempt: 0 } => ("connecting", format!("Connecting{to}…")),
+            Phase::Connecting { attempt } => (
+                "reconnecting",
+                format!("Reconnecting{to} (attempt {attempt})…"),
+            ),
+            Phase::Open => ("open", format!("Connected{to}")),
+            Phase::Waiting {
+                attempt,
+                retry_at,
+                last_close,
+            } => {
+                let secs = retry_at.saturating_duration_since(now).as_secs_f64().ceil() as u64;
+                let lost = match last_close {
+                    Some((code, reason)) => {
+                        format!("Connection lost ({})", close_text(*code, reason))
+                    }
+                    None => "Connection lost".to_owned(),
+                };
+                countdown = Some(format!(", retrying in {secs} s"));
+                ("reconnecting", format!("{lost}; attempt {attempt}"))
+            }
+            Phase::Offline => ("offline", "Offline: waiting for the network".to_owned()),
+            Phase::Stopped(StopReason::User) => ("closed", "Disconnected".to_owned()),
+            Phase::Stopped(StopReason::Refused { code, reason }) => (
+                "closed",
+                format!("Closed by the server: {}", close_text(*code, reason)),
+            ),
+            Phase::Stopped(StopReason::GaveUp { attempts }) => (
+                "closed",
+                format!("Gave up after {attempts} failed attempts"),
+            ),
+            Phase::Stopped(StopReason::Unusable { reason }) => {
+                ("closed", format!("Cannot connect: {reason}"))
+            }
+        };
+        Self {
+            state,
+            text,
+            countdown,
+            can_retry_now: matches!(
+                phase,
+                Phase::Waiting { .. }
+                    | Phase::Offline
+                    | Phase::Stopped(StopReason::Refused { .. } | StopReason::GaveUp { .. })
+            ),
+            stopped: matches!(phase, Phase::Stopped(_)),
+            server: server
+                .filter(|_| {
+                    matches!(
+                        phase,
+                        Phase::Connecting { .. } | Phase::Open | Phase::Waiting { .. }
+                    )
+                })
+                .map(|s| s.label.clone()),
+        }
+    }
+}
+
+fn close_text(code: u16, reason: &str) -> String {
+    if reason.is_empty() {
+        format!("{code} {}", describe(code))
+    } else {
+        format!("{code} {}: {reason}", describe(code))
+    }
+}
+
+/// What the connection line says besides the phase.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Details {
+    /// `ws.protocol`; empty for a plain server.
+    pub protocol: String,
+    /// `ws.extensions`.
+    pub extensions: String,
+}
+
+/// What the handshake settled on, for the details line: `wschat.v1 · permessage-deflate`, or
+/// `plain text · no extensions` for a plain server.
+pub fn details_text(details: &Details) -> String {
+    let plain = details.protocol.is_empty() || details.protocol == PLAIN_SUBPROTOCOL;
+    let protocol = if plain {
+        "plain text"
+    } else {
+        details.protocol.as_str()
+    };
+    let extensions = if details.extensions.is_empty() {
+        "no extensions"
+    } else {
+        details.extensions.as_str()
+    };
+    format!("{protocol} · {extensions}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn states_and_texts() {
+        let s = |n| Moment::from_origin(Duration::from_secs(n));
+        let waiting = Phase::Waiting {
+            attempt: 3,
+            retry_at: s(10),
+            last_close: Some((1006, String::new())),
+        };
+        let refused = Phase::Stopped(StopReason::Refused {
+            code: 1008,
+            reason: "banned".into(),
+        });
+        let cases = [
+            (
+                Phase::Connecting { attempt: 0 },
+                "connecting",
+                "Connecting…",
+                false,
+                false,
+            ),
+            (
+                Phase::Connecting { attempt: 2 },
+                "reconnecting",
+                "Reconnecting (attempt 2)…",
+                false,
+                false,
+            ),
+            (Phase::Open, "open", "Connected", false, false),
+            (
+                waiting,
+                "reconnecting",
+                "Connection lost (1006 connection lost); attempt 3, retrying in 4 s",
+                true,
+                false,
+            ),
+            (
+                Phase::Offline,
+                "offline",
+                "Offline: waiting for the network",
+                true,
+                false,
+            ),
+            (
+                Phase::Stopped(StopReason::User),
+                "closed",
+                "Disconnected",
+                false,
+                true,
+            ),
+            (
+                refused,
+                "closed",
+                "Closed by the server: 1008 policy violation: banned",
+                true,
+                true,
+            ),
+            (
+                Phase::Stopped(StopReason::GaveUp { attempts: 5 }),
+                "closed",
+                "Gave up after 5 failed attempts",
+                true,
+                true,
+            ),
+        ];
+        for (phase, state, text, retry, stopped) in cases {
+            let v = StatusView::new(
+                &phase,
+                None,
+                Moment::from_origin(Duration::from_millis(6_500)),
+            );
+            let shown = v.text.clone() + v.countdown.as_deref().unwrap_or_default();
+            assert_eq!(
+                (v.state, shown.as_str(), v.can_retry_now, v.stopped),
+                (state, text, retry, stopped)
+            );
+            assert!(!v.text.contains("retrying in"), "announced: {}", v.text);
+        }
+    }
+
+    #[test]
+    fn several_servers_are_named_one_is_not() {
+        let server = |one_of_several| ServerShown {
+            label: "127.0.0.1:9102".into(),
+            one_of_several,
+        };
+        let (several, one) = (server(true), server(false));
+        let waiting = Phase::Waiting {
+            attempt: 1,
+            retry_at: Moment::from_origin(Duration::from_secs(1)),
+            last_close: None,
+        };
+        let user = Phase::Stopped(StopReason::User);
+        let cases = [
+            (
+                Phase::Open,
+                &several,
+                "Connected to 127.0.0.1:9102",
+                Some("127.0.0.1:9102"),
+            ),
+            (Phase::Open, &one, "Connected", Some("127.0.0.1:9102")),
+            (
+                Phase::Connecting { attempt: 0 },
+                &several,
+                "Connecting to 127.0.0.1:9102…",
+                Some("127.0.0.1:9102"),
+            ),
+            (
+                Phase::Connecting { attempt: 2 },
+                &several,
+                "Reconnecting to 127.0.0.1:9102 (attempt 2)…",
+                Some("127.0.0.1:9102"),
+            ),
+            (
+                Phase::Connecting { attempt: 2 },
+                &one,
+                "Reconnecting (attempt 2)…",
+                Some("127.0.0.1:9102"),
+            ),
+            // Waiting keeps its countdown; the attribute names the server tried next.
+            (
+                waiting,
+                &several,
+                "Connection lost; attempt 1, retrying in 1 s",
+                Some("127.0.0.1:9102"),
+            ),
+            (
+                Phase::Offline,
+                &several,
+                "Offline: waiting for the network",
+                None,
+            ),
+            (user, &several, "Disconnected", None),
+        ];
+        for (phase, server, text, attribute) in cases {
+            let v = StatusView::new(
+                &phase,
+                Some(server),
+                Moment::from_origin(Duration::from_millis(500)),
+            );
+            let shown = v.text.clone() + v.countdown.as_deref().unwrap_or_default();
+            assert_eq!(
+                (shown.as_str(), v.server.as_deref()),
+                (text, attribute),
+                "{phase:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_details_line_names_what_the_handshake_settled_on() {
+        let details = |protocol: &str, extensions: &str| Details {
+            protocol: protocol.into(),
+            extensions: extensions.into(),
+        };
+        let cases = [
+            (
+                details("wschat.v1", "permessage-deflate"),
+                "wschat.v1 · permessage-deflate",
+            ),
+            (details("", ""), "plain text · no extensions"),
+            (details(PLAIN_SUBPROTOCOL, "x"), "plain text · x"),
+        ];
+        for (d, want) in cases {
+            assert_eq!(details_text(&d), want);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! Browser tests: real `Chat` components in headless Chromium, talking to the real companion
+//! server (and to the seed page's Node server for plain mode). `scripts/test.sh` starts the
+//! servers and passes their addresses in at compile time.
+#![cfg(target_arch = "wasm32")]
+
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+mod support;
+
+mod chaos;
+mod chat;
+mod cross_server;
+mod embed;
+mod embed_script;
+mod embed_support;
+mod failover;
+mod names;
+mod peers;
+mod reconnect;
+mod render;
+mod storage;
