@@ -92,7 +92,8 @@ pub mod reconnect {
 /// What a chat shows, as values: for a UI of one's own on [`use_chat_connection`]'s
 /// [`ChatConnection`], and for reading the built-in one's state.
 pub mod view {
-    pub use crate::core::view::chat_state::{ChatState, Stats, ViewAction};
+    pub use crate::core::view::chat_state::ChatState;
+    pub use crate::core::view::update::{Stats, ViewAction};
     pub use crate::core::view::entry::{Entry, NoticeKind, OutStatus};
     pub use crate::core::view::message_window::Rows;
     pub use crate::core::view::status::{Details, ServerShown, StatusView};

@@ -14,7 +14,7 @@ use crate::core::engine::config::EngineConfig;
 use crate::core::engine::Engine;
 use crate::core::servers::ServerList;
 use crate::core::time::Moment;
-use crate::core::view::chat_state::ChatUpdate;
+use crate::core::view::update::ChatUpdate;
 use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};

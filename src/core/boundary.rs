@@ -2,7 +2,7 @@
 //! carries out, and the saved outbox they carry. Plain data, so the glue needs nothing else of the
 //! core to speak to it.
 
-use crate::core::view::chat_state::ChatUpdate;
+use crate::core::view::update::ChatUpdate;
 use ws_chat_protocol::Millis;
 
 /// Everything that can happen to a chat, from the socket, the page or the user.

@@ -7,7 +7,7 @@ use super::status_bar::{details_line, StatusBar};
 use crate::core::engine::config::EngineConfig;
 use crate::core::options::ConnectionOptions;
 use crate::core::servers::ServerUrls;
-use crate::core::view::chat_state::ViewAction;
+use crate::core::view::update::ViewAction;
 use crate::core::view::message_window::DisplayConfig;
 use std::rc::Rc;
 use yew::html::IntoPropValue;

@@ -4,7 +4,7 @@
 
 use super::listener::{use_click, use_listener};
 use super::message_row::MessageRow;
-use crate::core::view::chat_state::ViewAction;
+use crate::core::view::update::ViewAction;
 use crate::core::view::message_window::Rows;
 use gloo_events::EventListenerOptions;
 use std::rc::Rc;

@@ -3,7 +3,7 @@
 use super::listener::use_click;
 use crate::browser::page;
 use crate::core::reconnect::Phase;
-use crate::core::view::chat_state::Stats;
+use crate::core::view::update::Stats;
 use crate::core::view::status::{details_text, Details, ServerShown, StatusView};
 use gloo_timers::callback::Interval;
 use yew::prelude::*;

@@ -2,7 +2,7 @@
 //! and the server's per-room connection count, which shows whether a removed chat really let
 //! go of its socket.
 
-use super::support::{live_connections, sleep, wait_until, SHORT};
+use super::support::{wait_until, SHORT};
 use web_sys::Element;
 
 pub fn document() -> web_sys::Document {
@@ -41,20 +41,4 @@ pub async fn wait_open(element: &Element) {
         || element.outer_html(),
     )
     .await;
-}
-
-/// Polls the server until `room` has `want` live connections.
-pub async fn wait_connections(room: &str, want: usize) {
-    let start = js_sys::Date::now();
-    loop {
-        let got = live_connections(room).await;
-        if got == want {
-            return;
-        }
-        assert!(
-            js_sys::Date::now() - start < SHORT.as_millis() as f64,
-            "room {room}: {got} connections, want {want}"
-        );
-        sleep(50).await;
-    }
 }

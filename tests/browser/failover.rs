@@ -1,7 +1,7 @@
 //! Several server URLs: a chat skips a server that is not there, and leaves one that dies, for
 //! the next in its list; the status line says which server it is on.
 
-use super::embed_support::{add, role, wait_connections, wait_open};
+use super::embed_support::{add, role, wait_open};
 use super::support::*;
 use wasm_bindgen_test::wasm_bindgen_test;
 

@@ -1,5 +1,6 @@
-//! Browser tests: real `Chat` components in headless Chromium, talking to the real companion
-//! server (and to the seed page's Node server for plain mode). `scripts/test.sh` starts the
+//! Browser tests: real `Chat` components (and a UI of the tests' own on the headless hook) in
+//! headless browsers, talking to the real companion servers (and to the seed page's Node server
+//! for plain mode). `scripts/test.sh` starts the
 //! servers and passes their addresses in at compile time.
 #![cfg(target_arch = "wasm32")]
 
@@ -14,6 +15,7 @@ mod embed;
 mod embed_script;
 mod embed_support;
 mod failover;
+mod headless;
 mod names;
 mod peers;
 mod reconnect;

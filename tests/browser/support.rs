@@ -272,6 +272,22 @@ pub async fn live_connections(room: &str) -> usize {
 
 pub const SHORT: Duration = Duration::from_secs(10);
 
+/// Polls the server until `room` has `want` live connections.
+pub async fn wait_connections(room: &str, want: usize) {
+    let start = js_sys::Date::now();
+    loop {
+        let got = live_connections(room).await;
+        if got == want {
+            return;
+        }
+        assert!(
+            js_sys::Date::now() - start < SHORT.as_millis() as f64,
+            "room {room}: {got} connections, want {want}"
+        );
+        sleep(50).await;
+    }
+}
+
 /// Waits until `reader` shows exactly `sent` and `writer` has every message acked, then checks
 /// that nothing arrives a second time.
 pub async fn expect_delivered_once<S: AsRef<str>>(writer: &Mounted, reader: &Mounted, sent: &[S]) {

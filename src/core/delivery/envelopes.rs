@@ -3,7 +3,7 @@
 use super::{notice, status, ui, Delivery};
 use crate::core::boundary::Effect;
 use crate::core::time::Moment;
-use crate::core::view::chat_state::ChatUpdate;
+use crate::core::view::update::ChatUpdate;
 use crate::core::view::entry::{NoticeKind, OutStatus};
 use std::collections::VecDeque;
 use std::rc::Rc;

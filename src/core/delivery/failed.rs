@@ -4,7 +4,7 @@
 use super::{notice, status, ui, Delivery};
 use crate::core::boundary::Effect;
 use crate::core::boundary::SavedMessage;
-use crate::core::view::chat_state::ChatUpdate;
+use crate::core::view::update::ChatUpdate;
 use crate::core::view::entry::{NoticeKind, OutStatus};
 use std::collections::VecDeque;
 

@@ -17,7 +17,7 @@ use crate::core::delivery::outbox::Outbox;
 use crate::core::delivery::seen_seqs::SeenSeqs;
 use crate::core::setters::setters;
 use crate::core::time::Moment;
-use crate::core::view::chat_state::{ChatUpdate, Stats};
+use crate::core::view::update::{ChatUpdate, Stats};
 use crate::core::view::entry::{NoticeKind, OutStatus};
 use crate::core::view::status::Details;
 use std::collections::VecDeque;

@@ -12,7 +12,7 @@ use crate::core::reconnect::{Command, Input, Phase, Reconnect};
 use crate::core::rng::Rng;
 use crate::core::servers::{server_label, ServerList};
 use crate::core::time::Moment;
-use crate::core::view::chat_state::ChatUpdate;
+use crate::core::view::update::ChatUpdate;
 use crate::core::view::entry::NoticeKind;
 use crate::core::view::status::ServerShown;
 use std::collections::VecDeque;

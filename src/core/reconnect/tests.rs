@@ -2,6 +2,8 @@
 //! the commands it must produce and the phase it must leave behind.
 
 use super::*;
+use crate::core::reconnect::backoff::Backoff;
+use std::time::Duration;
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)

@@ -8,3 +8,4 @@ pub mod message_window;
 pub mod pacing;
 pub mod sender_runs;
 pub mod status;
+pub mod update;

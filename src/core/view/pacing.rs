@@ -9,7 +9,7 @@
 //! newest message still shows within two frames. (A hidden tab gets no animation frames, so it
 //! renders nothing until it is shown again; its state keeps up all the same.)
 
-use crate::core::view::chat_state::ChatUpdate;
+use crate::core::view::update::ChatUpdate;
 
 /// More changes than this between two frames is a burst: every row rendered is new each
 /// frame, and nobody reads 6,000 messages a second.
@@ -86,7 +86,7 @@ pub fn is_urgent(update: &ChatUpdate) -> bool {
 mod tests {
     use super::*;
     use crate::core::reconnect::Phase;
-    use crate::core::view::chat_state::Stats;
+    use crate::core::view::update::Stats;
 
     #[test]
     fn a_trickle_renders_once_per_frame_and_urgent_changes_at_once() {

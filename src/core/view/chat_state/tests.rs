@@ -1,6 +1,7 @@
 //! Display rules (room order, no duplicates, pending last), the caps, and the rendered window.
 
 use super::*;
+use crate::core::view::entry::NoticeKind;
 
 fn out(id: &str) -> ChatUpdate {
     ChatUpdate::Outgoing {

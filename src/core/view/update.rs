@@ -1,0 +1,78 @@
+//! What changes a chat's state: [`ChatUpdate`]s the engine reports about the conversation and
+//! the connection, and [`ViewAction`]s, what the reader did to the list.
+
+use crate::core::reconnect::Phase;
+use crate::core::view::entry::{NoticeKind, OutStatus};
+use crate::core::view::status::{Details, ServerShown};
+use std::rc::Rc;
+use ws_chat_protocol::{Millis, Seq};
+
+/// Delivery counters, for the curious and for the chaos tests.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Message frames handed to a socket, resends included.
+    pub sent: u64,
+    /// Messages the server confirmed.
+    pub delivered: u64,
+    /// Messages or acks received a second time and not shown again.
+    pub duplicates: u64,
+    /// Catch-ups that could not cover everything missed.
+    pub gaps: u64,
+}
+
+/// A change to the conversation or the connection, as the engine reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChatUpdate {
+    Phase(Phase),
+    /// The server in use, or tried next.
+    Server(ServerShown),
+    Details(Option<Details>),
+    Stats(Stats),
+    /// Who this chat is, and whether names are shown at all: `Some(label)` once the server
+    /// speaks wschat.v1 (which carries names; `label` heads our own messages), `None` for a
+    /// plain server, which carries none.
+    Names(Option<Rc<str>>),
+    /// A message typed here, at `at` (ms since the epoch).
+    Outgoing {
+        id: Rc<str>,
+        text: Rc<str>,
+        status: OutStatus,
+        at: Millis,
+    },
+    /// Our message's new status; `at`: the server's time for it, once it has one.
+    Status {
+        id: Rc<str>,
+        status: OutStatus,
+        seq: Option<Seq>,
+        at: Option<Millis>,
+    },
+    Incoming {
+        seq: Option<Seq>,
+        text: Rc<str>,
+        from: Option<Rc<str>>,
+        at: Millis,
+    },
+    /// Our failed message was removed by the user.
+    Removed {
+        id: Rc<str>,
+    },
+    Notice {
+        kind: NoticeKind,
+        text: Rc<str>,
+    },
+}
+
+/// What the reader did to the message list: it changes what is rendered, never the
+/// conversation or the connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViewAction {
+    /// The reader scrolled: to the newest message (`at_newest`) or away from it.
+    Scrolled {
+        /// Whether the newest message is in view now.
+        at_newest: bool,
+    },
+    /// "Show earlier": render a batch more of the kept messages above the first rendered one.
+    ShowEarlier,
+    /// "N new messages": follow the newest message again.
+    JumpToNewest,
+}
