@@ -12,14 +12,15 @@ pub use crate::membership::Membership;
 use crate::room::{Member, Room};
 use crate::send_queue::SendQueue;
 use crate::store::Store;
+use crate::sync::lock;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
-use ws_chat_protocol::{Millis, Seq};
+use ws_chat_protocol::Seq;
 
 /// What a connection speaks, fixed by its handshake (see [`crate::ws_endpoint`]): the
 /// selected sub-protocol, or the in-band query parameter when none was selected. One
@@ -205,18 +206,6 @@ impl Hub {
             rooms.remove(&room.name);
         }
     }
-}
-
-/// The server's wall clock in ms since the Unix epoch (0 if it is set before 1970).
-pub(crate) fn now_millis() -> Millis {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| {
-        Millis::try_from(d.as_millis()).unwrap_or(Millis::MAX)
-    })
-}
-
-/// Locks a std mutex; a panic elsewhere must not take the whole server down with it.
-pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 //! The binary is a thin wrapper around [`Server`], so tests run the very same server in
 //! process on a port of their own.
 
+mod clock;
 mod config;
 mod connection;
 mod fanout;
@@ -32,6 +33,7 @@ mod signals;
 mod sqlite_store;
 mod static_files;
 mod store;
+mod sync;
 mod ws_endpoint;
 mod wschat;
 

@@ -5,10 +5,12 @@
 //! store itself orders each room's messages, live delivery comes from the fan-out (see
 //! [`crate::fanout`]), and [`Room::go_live`] hands a catch-up over to it.
 
-use crate::hub::{lock, now_millis, Fault, Hub, Mode};
+use crate::clock::now_millis;
+use crate::hub::{Fault, Hub, Mode};
 use crate::room::{GoLive, Room};
 use crate::send_queue::SendQueue;
 use crate::store::{Appended, Page, Store, StoreError};
+use crate::sync::lock;
 use std::sync::Arc;
 use tokio::sync::broadcast;
 use ws_chat_protocol::{Millis, Seq};

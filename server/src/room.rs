@@ -1,8 +1,9 @@
 //! One chat room: its members, and the delivery of a message to them.
 
-use crate::hub::{lock, Mode};
+use crate::hub::Mode;
 use crate::log_safe::Escaped;
 use crate::send_queue::{Overflow, SendQueue};
+use crate::sync::lock;
 use axum::extract::ws::Utf8Bytes;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
