@@ -9,7 +9,7 @@ use crate::clock::now_millis;
 use crate::hub::{Fault, Hub, Mode};
 use crate::room::{GoLive, Room};
 use crate::send_queue::SendQueue;
-use crate::store::{Appended, Page, Store, StoreError};
+use crate::store::{Appended, CatchUpPage, Store, StoreError};
 use crate::sync::lock;
 use std::sync::Arc;
 use tokio::sync::broadcast;
@@ -129,7 +129,7 @@ impl Membership {
         &self,
         after: Option<Seq>,
         limit: usize,
-    ) -> Result<Page, StoreError> {
+    ) -> Result<CatchUpPage, StoreError> {
         let room = self.room.name.as_str();
         match self.hub.store() {
             Store::Sqlite(store) => {

@@ -12,7 +12,7 @@
 //! setting an ack can be lost in a crash of Redis (see the README).
 
 use crate::fanout::Published;
-use crate::store::{Appended, Page, StoreError, StoredMessage};
+use crate::store::{Appended, CatchUpPage, HistoryMessage, StoreError};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::Script;
 use std::sync::LazyLock;
@@ -219,7 +219,7 @@ impl RedisStore {
         room: &str,
         after: Option<Seq>,
         limit: usize,
-    ) -> Result<Page, StoreError> {
+    ) -> Result<CatchUpPage, StoreError> {
         let keys = RoomKeys::new(room);
         // Stream ids are `seq-0`; the first one wanted is `after + 1`. Done here, not in Lua,
         // whose numbers are doubles: a client may send any u64 as `after`.
@@ -244,7 +244,7 @@ impl RedisStore {
         let messages = rows
             .chunks_exact(5)
             .map(|row| {
-                Ok(StoredMessage {
+                Ok(HistoryMessage {
                     seq: parse_seq(&row[0])?,
                     id: some(&row[1]),
                     text: row[2].clone(),
@@ -253,24 +253,10 @@ impl RedisStore {
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        let Some(after) = after else {
-            return Ok(Page {
-                head,
-                last: true,
-                ..Page::default()
-            });
-        };
         let oldest = (!oldest.is_empty())
             .then(|| parse_seq(oldest))
             .transpose()?;
-        let gap = oldest.is_some_and(|o| o > after.saturating_add(1)) && head > after;
-        let last = messages.last().is_none_or(|m| m.seq >= head);
-        Ok(Page {
-            messages,
-            head,
-            gap,
-            last,
-        })
+        Ok(CatchUpPage::new(after, oldest, head, messages))
     }
 }
 

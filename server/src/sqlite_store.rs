@@ -11,7 +11,7 @@
 //! once with `SQLITE_BUSY_SNAPSHOT` when someone else wrote meanwhile, however long the
 //! busy timeout. A failed append is an error for the caller, never a lost ack.
 
-use crate::store::{Appended, Page, StoreError, StoredMessage};
+use crate::store::{Appended, CatchUpPage, HistoryMessage, StoreError};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::path::Path;
 use std::sync::mpsc;
@@ -95,7 +95,7 @@ impl SqliteStore {
         room: &str,
         after: Option<Seq>,
         limit: usize,
-    ) -> Result<Page, StoreError> {
+    ) -> Result<CatchUpPage, StoreError> {
         let room = room.to_owned();
         self.run(move |db| page(&db.conn, &room, after, limit))
             .await
@@ -180,19 +180,14 @@ fn page(
     room: &str,
     after: Option<Seq>,
     limit: usize,
-) -> Result<Page, StoreError> {
+) -> Result<CatchUpPage, StoreError> {
     let (oldest, head): (Option<i64>, Option<i64>) = conn
         .prepare_cached("SELECT MIN(seq), MAX(seq) FROM messages WHERE room = ?1")?
         .query_row([room], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let head = head.map_or(0, to_seq);
-    let Some(after) = after else {
-        return Ok(Page {
-            head,
-            last: true,
-            ..Page::default()
-        });
+    let (oldest, head) = (oldest.map(to_seq), head.map_or(0, to_seq));
+    let Some(from) = after else {
+        return Ok(CatchUpPage::new(None, oldest, head, Vec::new()));
     };
-    let gap = oldest.is_some_and(|oldest| to_seq(oldest) > after.saturating_add(1)) && head > after;
     let mut stmt = conn.prepare_cached(
         "SELECT seq, id, text, sender, ts FROM messages
          WHERE room = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
@@ -201,11 +196,11 @@ fn page(
         .query_map(
             params![
                 room,
-                i64::try_from(after).unwrap_or(i64::MAX),
+                i64::try_from(from).unwrap_or(i64::MAX),
                 i64::try_from(limit).unwrap_or(i64::MAX)
             ],
             |r| {
-                Ok(StoredMessage {
+                Ok(HistoryMessage {
                     seq: to_seq(r.get(0)?),
                     id: r.get(1)?,
                     text: r.get(2)?,
@@ -215,13 +210,7 @@ fn page(
             },
         )?
         .collect::<Result<Vec<_>, _>>()?;
-    let last = messages.last().is_none_or(|m| m.seq >= head);
-    Ok(Page {
-        messages,
-        head,
-        gap,
-        last,
-    })
+    Ok(CatchUpPage::new(after, oldest, head, messages))
 }
 
 /// Seqs are written by this module and always positive; a corrupt negative one reads as 0.
