@@ -11,55 +11,40 @@
 
 mod clock;
 mod config;
-mod connection;
-mod fanout;
-mod fault_injection;
-mod handshake;
-mod health;
-mod host;
-mod http_server;
-mod hub;
-mod keepalive;
-mod limits;
+mod history;
+mod http;
 mod log_safe;
-mod membership;
-mod origin;
-mod peer;
-mod redis_store;
-mod room;
-mod schema;
-mod send_queue;
+mod rooms;
 mod signals;
-mod sqlite_store;
-mod static_files;
-mod store;
 mod sync;
-mod ws_endpoint;
-mod wschat;
+mod ws;
 
 pub use config::{Config, IN_MEMORY_DB};
 pub use signals::shutdown_signal;
-pub use ws_endpoint::DEFAULT_ROOM;
+pub use ws::endpoint::DEFAULT_ROOM;
 
 use axum::extract::Request;
 use axum::http::{header, HeaderValue};
 use axum::{middleware, Router};
-use connection::Timing;
-use host::HostPolicy;
-use hub::Hub;
-use limits::ConnectionLimits;
-use origin::OriginPolicy;
-use redis_store::RedisStore;
-use sqlite_store::SqliteStore;
+use history::redis::fanout;
+use history::redis::RedisStore;
+use history::sqlite::SqliteStore;
+use history::store::{self, Store};
+use http::host::{self, HostPolicy};
+use http::origin::OriginPolicy;
+use http::{accept, health, static_files, test_endpoints};
+use rooms::registry::Hub;
 use std::future::Future;
 use std::io;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-use store::Store;
 use tokio::net::TcpListener;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
+use ws::connection::Timing;
+use ws::endpoint as ws_endpoint;
+use ws::limits::ConnectionLimits;
 
 /// How long shutdown waits for HTTP requests in flight.
 const HTTP_DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
@@ -112,7 +97,7 @@ impl Server {
         );
         app = app.merge(health::router(hub.clone()));
         if config.fault_injection {
-            app = app.merge(fault_injection::router(hub.clone(), origins));
+            app = app.merge(test_endpoints::router(hub.clone(), origins));
         }
         let hosts = Arc::new(HostPolicy::new(&config.host_names));
         let app = app
@@ -141,7 +126,7 @@ impl Server {
     ) -> io::Result<()> {
         self.hosts.bind(listener.local_addr()?);
         let stop = self.hub.shutdown_token().clone();
-        let server = http_server::serve(listener, self.app, stop.clone(), self.header_read_timeout);
+        let server = accept::serve(listener, self.app, stop.clone(), self.header_read_timeout);
         let mut server = std::pin::pin!(server);
         tokio::select! {
             () = &mut server => {}

@@ -5,13 +5,13 @@
 //! room's `order` lock. So a member's send queue receives live messages in increasing seq, and a
 //! wschat.v1 member's catch-up ends exactly where its live messages begin. With Redis the store
 //! orders each room and live messages come from the fan-out in that order; see
-//! [`crate::membership`].
+//! [`crate::rooms::membership`].
 
-use crate::fanout::Published;
-pub use crate::membership::Membership;
-use crate::room::{Member, Room};
-use crate::send_queue::SendQueue;
-use crate::store::Store;
+use crate::history::redis::fanout::Published;
+use crate::history::store::Store;
+pub use crate::rooms::membership::Membership;
+use crate::rooms::room::{Member, Room};
+use crate::rooms::send_queue::SendQueue;
 use crate::sync::lock;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -22,7 +22,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use ws_chat_protocol::Seq;
 
-/// What a connection speaks, fixed by its handshake (see [`crate::ws_endpoint`]): the
+/// What a connection speaks, fixed by its handshake (see [`crate::ws::endpoint`]): the
 /// selected sub-protocol, or the in-band query parameter when none was selected. One
 /// exception: an in-band connection whose client opens with plain text heard no `welcome`
 /// in time and took the server for a plain one, so it becomes a plain member (see
@@ -169,7 +169,7 @@ impl Hub {
     }
 
     /// Whether the store can take messages: always with SQLite; with Redis, while the fan-out
-    /// subscription is up (see [`crate::fanout`]). Upgrades are refused when it cannot.
+    /// subscription is up (see [`crate::history::redis::fanout`]). Upgrades are refused when it cannot.
     pub fn store_ready(&self) -> bool {
         self.store_ready.load(Ordering::Acquire)
     }
@@ -214,7 +214,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_refusal_too_long_for_an_instant_still_refuses() {
-        let store = crate::sqlite_store::SqliteStore::open(None, 10, Duration::from_secs(1))
+        let store = crate::history::sqlite::SqliteStore::open(None, 10, Duration::from_secs(1))
             .await
             .map(Store::Sqlite)
             .expect("store");

@@ -3,8 +3,8 @@
 //! per message and one message per seq in each room, a re-sent id recognised while it is in the
 //! history, and an append that has returned is durable, so an ack means stored.
 
-use crate::redis_store::RedisStore;
-use crate::sqlite_store::SqliteStore;
+use crate::history::redis::RedisStore;
+use crate::history::sqlite::SqliteStore;
 use std::fmt;
 use ws_chat_protocol::{Millis, Seq};
 
@@ -117,7 +117,7 @@ impl CatchUpPage {
 pub enum Store {
     Sqlite(SqliteStore),
     /// Shared with other servers: what any of them stores comes back to every one of them
-    /// through the Redis subscription (see [`crate::fanout`]), and only from there.
+    /// through the Redis subscription (see [`crate::history::redis::fanout`]), and only from there.
     Redis(RedisStore),
 }
 

@@ -1,15 +1,15 @@
 //! One connection's membership of a room: what it sends goes through here into the store and
 //! out to the room, and its catch-up hands over to live delivery here.
 //!
-//! With SQLite the room's `order` lock orders everything (see [`crate::hub`]). With Redis the
+//! With SQLite the room's `order` lock orders everything (see [`crate::rooms::registry`]). With Redis the
 //! store itself orders each room's messages, live delivery comes from the fan-out (see
-//! [`crate::fanout`]), and [`Room::go_live`] hands a catch-up over to it.
+//! [`crate::history::redis::fanout`]), and [`Room::go_live`] hands a catch-up over to it.
 
 use crate::clock::now_millis;
-use crate::hub::{Fault, Hub, Mode};
-use crate::room::{GoLive, Room};
-use crate::send_queue::SendQueue;
-use crate::store::{Appended, CatchUpPage, Store, StoreError};
+use crate::history::store::{Appended, CatchUpPage, Store, StoreError};
+use crate::rooms::registry::{Fault, Hub, Mode};
+use crate::rooms::room::{GoLive, Room};
+use crate::rooms::send_queue::SendQueue;
 use crate::sync::lock;
 use std::sync::Arc;
 use tokio::sync::broadcast;

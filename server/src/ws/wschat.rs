@@ -1,8 +1,8 @@
 //! What a wschat.v1 connection does with each frame it receives.
 
-use crate::hub::Membership;
-use crate::peer::{End, Peer};
-use crate::store::Appended;
+use crate::history::store::Appended;
+use crate::rooms::registry::Membership;
+use crate::ws::timed_socket::{End, Peer};
 use axum::extract::ws::Message;
 use ws_chat_protocol::{clean_name, ClientFrame, Seq, ServerFrame, MAX_TEXT_BYTES};
 

@@ -7,8 +7,8 @@
 //! and only hides the answer, so a request from any other origin is refused with 403 before
 //! it does anything.
 
-use crate::hub::{Fault, Hub};
-use crate::origin::OriginPolicy;
+use crate::http::origin::OriginPolicy;
+use crate::rooms::registry::{Fault, Hub};
 use axum::extract::{Query, Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::{self, Next};

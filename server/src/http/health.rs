@@ -8,8 +8,8 @@
 //! With `--redis` it also answers 503 while Redis is unreachable (`"ready": false`), so a load
 //! balancer sends new clients to a server that can take their messages.
 
-use crate::hub::Hub;
-use crate::store::Store;
+use crate::history::store::Store;
+use crate::rooms::registry::Hub;
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::IntoResponse;

@@ -11,7 +11,9 @@
 //! once with `SQLITE_BUSY_SNAPSHOT` when someone else wrote meanwhile, however long the
 //! busy timeout. A failed append is an error for the caller, never a lost ack.
 
-use crate::store::{Appended, CatchUpPage, HistoryMessage, StoreError};
+mod schema;
+
+use crate::history::store::{Appended, CatchUpPage, HistoryMessage, StoreError};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::path::Path;
 use std::sync::mpsc;
@@ -126,7 +128,7 @@ fn open_connection(path: Option<&Path>, busy_timeout: Duration) -> Result<Connec
     conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.busy_timeout(busy_timeout)?;
-    crate::schema::create_or_migrate(&conn)?;
+    schema::create_or_migrate(&conn)?;
     Ok(conn)
 }
 
@@ -224,5 +226,4 @@ fn to_millis(v: i64) -> Millis {
 }
 
 #[cfg(test)]
-#[path = "sqlite_store_tests.rs"]
 mod tests;

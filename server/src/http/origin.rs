@@ -51,7 +51,7 @@ impl OriginPolicy {
         // Same origin as the page this server itself served: compare with `Host`, which has
         // no scheme, so a missing port there means the origin scheme's default port. Alone
         // this proves nothing under DNS rebinding (both name the attacker's domain); it is
-        // sound because `crate::host` has already refused every `Host` that is not ours.
+        // sound because `crate::http::host` has already refused every `Host` that is not ours.
         let Some(host) = host.map(|h| h.trim().to_ascii_lowercase()) else {
             return false;
         };

@@ -4,16 +4,16 @@
 //!
 //! The append script publishes inside the same atomic step that assigns the seq, and one
 //! subscription delivers in publish order, so each room's messages arrive here in seq order;
-//! [`crate::room::Room::offer`] still checks, since a gap would mean a lost message.
+//! [`crate::rooms::room::Room::offer`] still checks, since a gap would mean a lost message.
 //!
 //! Pub/sub forgets what it could not deliver, so a lost subscription is the end of live
 //! delivery: every connection is closed with 1013 (Try Again Later) and upgrades are refused
 //! until the subscription is back. Clients come back with `hello {after}` and catch up from the
 //! room's stream, which loses nothing.
 
-use crate::hub::{Fault, Hub};
-use crate::redis_store::RedisStore;
-use crate::store::StoreError;
+use crate::history::redis::RedisStore;
+use crate::history::store::StoreError;
+use crate::rooms::registry::{Fault, Hub};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;

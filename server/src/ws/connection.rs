@@ -5,12 +5,12 @@
 //! there is nothing to leak: when the loop ends the socket and the room membership drop.
 //! Every send goes through [`Peer`], so a peer that stops reading costs a bounded wait.
 
-use crate::hub::{Fault, Hub, Membership, Mode};
-use crate::keepalive::{Due, Keepalive};
 use crate::log_safe::Escaped;
-use crate::peer::{End, Peer};
-use crate::send_queue::Overflow;
-use crate::wschat;
+use crate::rooms::registry::{Fault, Hub, Membership, Mode};
+use crate::rooms::send_queue::Overflow;
+use crate::ws::keepalive::{Due, Keepalive};
+use crate::ws::timed_socket::{End, Peer};
+use crate::ws::wschat;
 use axum::body::Bytes;
 use axum::extract::ws::{close_code, Message, Utf8Bytes, WebSocket};
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! `GET /ws?room=NAME`: the checks in front of the upgrade, then the upgrade itself.
 //!
-//! Order: origin (403), handshake (426/400, see [`crate::handshake`]), room name (400),
-//! fault-injected refusal (503), connection limits (503, see [`crate::limits`]), the room
+//! Order: origin (403), handshake (426/400, see [`crate::ws::handshake`]), room name (400),
+//! fault-injected refusal (503), connection limits (503, see [`crate::ws::limits`]), the room
 //! limit (503, see [`RoomsFull`]), then axum's upgrade (101) with the sub-protocol chosen in
 //! the client's order of preference. Every 503 carries `Retry-After`: it means busy, come
 //! back, and the client's backoff does the rest.
@@ -18,14 +18,14 @@
 //!
 //! The one exception to the handshake's word: an in-band connection whose client opens with
 //! plain text rather than an envelope (it heard no `welcome` in time and took the server for
-//! a plain one) becomes a plain member; see [`crate::connection`].
+//! a plain one) becomes a plain member; see [`crate::ws::connection`].
 
-use crate::connection::{self, Timing};
-use crate::handshake;
-use crate::hub::{Hub, Mode, RoomsFull};
-use crate::limits::{ConnectionLimits, Refused};
+use crate::http::origin::OriginPolicy;
 use crate::log_safe::Escaped;
-use crate::origin::OriginPolicy;
+use crate::rooms::registry::{Hub, Mode, RoomsFull};
+use crate::ws::connection::{self, Timing};
+use crate::ws::handshake;
+use crate::ws::limits::{ConnectionLimits, Refused};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::WebSocketUpgrade;

@@ -1,8 +1,8 @@
 //! One chat room: its members, and the delivery of a message to them.
 
-use crate::hub::Mode;
 use crate::log_safe::Escaped;
-use crate::send_queue::{Overflow, SendQueue};
+use crate::rooms::registry::Mode;
+use crate::rooms::send_queue::{Overflow, SendQueue};
 use crate::sync::lock;
 use axum::extract::ws::Utf8Bytes;
 use std::collections::HashMap;
@@ -13,7 +13,7 @@ use ws_chat_protocol::{Millis, Seq, ServerFrame};
 pub struct Room {
     pub name: String,
     /// Held across "assign seq + deliver" and "last catch-up page + go live"; see the
-    /// ordering rule in [`crate::hub`].
+    /// ordering rule in [`crate::rooms::registry`].
     pub order: tokio::sync::Mutex<()>,
     pub members: Mutex<HashMap<u64, Member>>,
     /// With a shared store: the newest seq handed to this room's members from the fan-out
@@ -57,7 +57,12 @@ impl Room {
     /// message) or a seq already passed (the room's history started over, e.g. Redis lost its
     /// data). Live members cannot be told in band, so they are dropped (1013) to reconnect and
     /// catch up from the history, and counting starts again at this seq.
-    pub fn offer(&self, seq: Seq, sender: Option<u64>, published: &crate::fanout::Published) {
+    pub fn offer(
+        &self,
+        seq: Seq,
+        sender: Option<u64>,
+        published: &crate::history::redis::fanout::Published,
+    ) {
         let mut delivered = lock(&self.delivered);
         if let Some(d) = *delivered {
             if seq != d.saturating_add(1) {
@@ -155,7 +160,7 @@ impl Room {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fanout::Published;
+    use crate::history::redis::fanout::Published;
     use futures_util::FutureExt;
 
     fn room_with(members: &[(u64, bool, Seq)]) -> Room {

@@ -11,8 +11,10 @@
 //! `appendfsync always`: it then writes and fsyncs its log before replying. With any laxer
 //! setting an ack can be lost in a crash of Redis (see the README).
 
-use crate::fanout::Published;
-use crate::store::{Appended, CatchUpPage, HistoryMessage, StoreError};
+pub mod fanout;
+
+use crate::history::store::{Appended, CatchUpPage, HistoryMessage, StoreError};
+use fanout::Published;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::Script;
 use std::sync::LazyLock;
@@ -213,7 +215,7 @@ impl RedisStore {
         }
     }
 
-    /// Up to `limit` messages after `after`, as [`crate::store::Store::page`].
+    /// Up to `limit` messages after `after`, as [`crate::history::store::Store::page`].
     pub async fn page(
         &self,
         room: &str,

@@ -1,0 +1,3 @@
+pub mod redis;
+pub mod sqlite;
+pub mod store;

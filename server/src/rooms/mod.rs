@@ -1,0 +1,4 @@
+pub mod membership;
+pub mod registry;
+pub mod room;
+pub mod send_queue;
