@@ -1,0 +1,291 @@
+//! Room history in Redis, shared by every server started with the same `--redis`.
+//!
+//! Each room has three keys, `wschat:{ROOM}:seq` (a counter), `…:log` (a stream whose entry ids
+//! are the seqs) and `…:ids` (message id to seq, for dedupe); the braces are a hash tag for the
+//! usual room name, though Redis Cluster is not supported. One Lua script assigns the seq, checks the
+//! id, appends, prunes to `--history` and publishes the message for fan-out. Redis runs a
+//! script atomically, so two servers can never give two messages one seq or one message two,
+//! and messages are published in seq order.
+//!
+//! An append is durable when Redis answers only if Redis runs with `appendonly yes` and
+//! `appendfsync always`: it then writes and fsyncs its log before replying. With any laxer
+//! setting an ack can be lost in a crash of Redis (see the README).
+
+use super::fanout::Published;
+use crate::history::store::{Appended, CatchUpPage, HistoryMessage, StoreError};
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::Script;
+use std::sync::LazyLock;
+use std::time::Duration;
+use ws_chat_protocol::{Millis, Seq};
+
+/// KEYS: seq, log, ids. ARGV: id ('' for none), text, from ('' for none), ts, history,
+/// channel, the published message without its seq. Returns `{'new', seq}`,
+/// `{'dup', seq, ts}` or `{'taken'}`, all strings.
+const APPEND_LUA: &str = r"
+local id = ARGV[1]
+if id ~= '' then
+  local prev = redis.call('HGET', KEYS[3], id)
+  if prev then
+    local entry = redis.call('XRANGE', KEYS[2], prev, prev)
+    if entry[1] then
+      local f = entry[1][2]
+      local text, ts = nil, ''
+      for i = 1, #f, 2 do
+        if f[i] == 'text' then text = f[i + 1] elseif f[i] == 'ts' then ts = f[i + 1] end
+      end
+      if text == ARGV[2] then return {'dup', prev, ts} end
+      return {'taken'}
+    end
+  end
+end
+-- The next seq is one past both the counter and the newest entry, and nothing is written
+-- before XADD, the one step that can fail: a failed append leaves no trace and no hole.
+local seq = tonumber(redis.call('GET', KEYS[1]) or '0')
+local top = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)
+if top[1] then
+  local newest = tonumber(string.match(top[1][1], '^(%d+)'))
+  if newest > seq then seq = newest end
+end
+seq = string.format('%d', seq + 1)
+local fields = {'text', ARGV[2], 'ts', ARGV[4]}
+if id ~= '' then
+  fields[#fields + 1] = 'id'
+  fields[#fields + 1] = id
+end
+if ARGV[3] ~= '' then
+  fields[#fields + 1] = 'from'
+  fields[#fields + 1] = ARGV[3]
+end
+redis.call('XADD', KEYS[2], seq .. '-0', unpack(fields))
+redis.call('SET', KEYS[1], seq)
+if id ~= '' then redis.call('HSET', KEYS[3], id, seq) end
+local excess = redis.call('XLEN', KEYS[2]) - tonumber(ARGV[5])
+if excess > 0 then
+  for _, old in ipairs(redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', excess)) do
+    local f = old[2]
+    for i = 1, #f, 2 do
+      if f[i] == 'id' then redis.call('HDEL', KEYS[3], f[i + 1]) end
+    end
+    redis.call('XDEL', KEYS[2], old[1])
+  end
+end
+redis.call('PUBLISH', ARGV[6], seq .. ' ' .. ARGV[7])
+return {'new', seq}
+";
+
+/// KEYS: seq, log. ARGV: the first entry id to read ('' for none), count. Returns, as
+/// strings: head, the oldest entry id ('' if none), then seq, id, text, from, ts for each
+/// message ('' for a missing field). One script, so head and messages are one snapshot.
+const PAGE_LUA: &str = r"
+local out = {redis.call('GET', KEYS[1]) or '0'}
+local first = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 1)
+out[2] = first[1] and first[1][1] or ''
+if ARGV[1] ~= '' then
+  for _, e in ipairs(redis.call('XRANGE', KEYS[2], ARGV[1], '+', 'COUNT', ARGV[2])) do
+    local m = {id = '', text = '', from = '', ts = ''}
+    local f = e[2]
+    for i = 1, #f, 2 do m[f[i]] = f[i + 1] end
+    out[#out + 1] = e[1]
+    out[#out + 1] = m.id
+    out[#out + 1] = m.text
+    out[#out + 1] = m.from
+    out[#out + 1] = m.ts
+  end
+end
+return out
+";
+
+static APPEND: LazyLock<Script> = LazyLock::new(|| Script::new(APPEND_LUA));
+static PAGE: LazyLock<Script> = LazyLock::new(|| Script::new(PAGE_LUA));
+
+/// Longest wait for Redis to answer one command. Past it the message is not acked (the
+/// client sends it again, and the dedupe recognises it if it was stored after all).
+const RESPONSE_TIMEOUT: Duration = Duration::from_secs(3);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// A handle to the shared history; cheap to clone.
+#[derive(Clone)]
+pub struct RedisStore {
+    client: redis::Client,
+    conn: ConnectionManager,
+    history: u32,
+    /// This server among those sharing the Redis: a sender is known by server and connection.
+    server: u64,
+    /// The fan-out channel: one per Redis database, since pub/sub ignores the database and
+    /// deployments on two databases of one Redis must not hear each other.
+    channel: String,
+}
+
+impl RedisStore {
+    /// A store on the Redis at `url` (`redis://host:port/db`). Connects lazily and again after
+    /// every failure, so a server starts, and recovers, without Redis being there yet.
+    pub fn open(url: &str, history: u32, server: u64) -> Result<RedisStore, StoreError> {
+        let client = redis::Client::open(url)
+            .map_err(|e| StoreError::new(format!("invalid --redis URL {url:?}: {e}")))?;
+        let config = ConnectionManagerConfig::new()
+            .set_response_timeout(Some(RESPONSE_TIMEOUT))
+            .set_connection_timeout(Some(CONNECT_TIMEOUT))
+            .set_number_of_retries(2)
+            .set_max_delay(Duration::from_millis(500));
+        let conn = ConnectionManager::new_lazy_with_config(client.clone(), config)?;
+        let channel = format!(
+            "wschat:fanout:{}",
+            client.get_connection_info().redis_settings().db()
+        );
+        Ok(RedisStore {
+            client,
+            conn,
+            history,
+            server,
+            channel,
+        })
+    }
+
+    /// The Redis client, for the fan-out subscription.
+    pub fn client(&self) -> &redis::Client {
+        &self.client
+    }
+
+    /// The channel stored messages are published on.
+    pub fn channel(&self) -> &str {
+        &self.channel
+    }
+
+    /// This server's number in the fan-out messages.
+    pub fn server(&self) -> u64 {
+        self.server
+    }
+
+    /// Whether commands reach Redis now (its connection reconnects on its own after a loss).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        redis::cmd("PING")
+            .query_async::<()>(&mut self.conn.clone())
+            .await
+            .map_err(StoreError::from)
+    }
+
+    /// Stores a message of connection `conn` unless the room already holds `id`, and publishes
+    /// it to every server (this one included) when new.
+    pub async fn append(
+        &self,
+        room: &str,
+        id: Option<&str>,
+        text: &str,
+        from: Option<&str>,
+        ts: Millis,
+        conn: u64,
+    ) -> Result<Appended, StoreError> {
+        let published = Published {
+            room: room.to_owned(),
+            id: id.map(str::to_owned),
+            text: text.to_owned(),
+            from: from.map(str::to_owned),
+            ts,
+            server: self.server,
+            conn,
+        };
+        let payload = serde_json::to_string(&published)
+            .map_err(|e| StoreError::new(format!("cannot encode a message: {e}")))?;
+        let keys = RoomKeys::new(room);
+        let reply: Vec<String> = APPEND
+            .key(&keys.seq)
+            .key(&keys.log)
+            .key(&keys.ids)
+            .arg(id.unwrap_or(""))
+            .arg(text)
+            .arg(from.unwrap_or(""))
+            .arg(ts)
+            .arg(self.history)
+            .arg(&self.channel)
+            .arg(payload)
+            .invoke_async(&mut self.conn.clone())
+            .await?;
+        match reply.as_slice() {
+            [kind, seq] if kind == "new" => Ok(Appended::New(parse_seq(seq)?)),
+            [kind, seq, ts] if kind == "dup" => {
+                Ok(Appended::Duplicate(parse_seq(seq)?, ts.parse().ok()))
+            }
+            [kind] if kind == "taken" => Ok(Appended::IdTaken),
+            other => Err(StoreError::new(format!(
+                "unexpected append reply {other:?}"
+            ))),
+        }
+    }
+
+    /// Up to `limit` messages after `after`, as [`crate::history::store::Store::page`].
+    pub async fn page(
+        &self,
+        room: &str,
+        after: Option<Seq>,
+        limit: usize,
+    ) -> Result<CatchUpPage, StoreError> {
+        let keys = RoomKeys::new(room);
+        // Stream ids are `seq-0`; the first one wanted is `after + 1`. Done here, not in Lua,
+        // whose numbers are doubles: a client may send any u64 as `after`.
+        let start = after.map_or(String::new(), |a| format!("{}-0", a.saturating_add(1)));
+        let reply: Vec<String> = PAGE
+            .key(&keys.seq)
+            .key(&keys.log)
+            .arg(start)
+            .arg(limit)
+            .invoke_async(&mut self.conn.clone())
+            .await?;
+        let (head, oldest, rows) = match reply.as_slice() {
+            [head, oldest, rows @ ..] if rows.len() % 5 == 0 => (head, oldest, rows),
+            other => {
+                return Err(StoreError::new(format!(
+                    "unexpected page reply of {} strings",
+                    other.len()
+                )))
+            }
+        };
+        let head = parse_seq(head)?;
+        let messages = rows
+            .chunks_exact(5)
+            .map(|row| {
+                Ok(HistoryMessage {
+                    seq: parse_seq(&row[0])?,
+                    id: some(&row[1]),
+                    text: row[2].clone(),
+                    from: some(&row[3]),
+                    ts: row[4].parse().ok(),
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let oldest = (!oldest.is_empty())
+            .then(|| parse_seq(oldest))
+            .transpose()?;
+        Ok(CatchUpPage::new(after, oldest, head, messages))
+    }
+}
+
+/// The keys of one room.
+struct RoomKeys {
+    seq: String,
+    log: String,
+    ids: String,
+}
+
+impl RoomKeys {
+    fn new(room: &str) -> RoomKeys {
+        let tag = format!("wschat:{{{room}}}");
+        RoomKeys {
+            seq: format!("{tag}:seq"),
+            log: format!("{tag}:log"),
+            ids: format!("{tag}:ids"),
+        }
+    }
+}
+
+/// A seq as Redis gives it: a number, or a stream id `seq-0`.
+fn parse_seq(text: &str) -> Result<Seq, StoreError> {
+    let number = text.split_once('-').map_or(text, |(seq, _)| seq);
+    number
+        .parse()
+        .map_err(|_| StoreError::new(format!("not a seq: {text:?}")))
+}
+
+fn some(field: &str) -> Option<String> {
+    (!field.is_empty()).then(|| field.to_owned())
+}

@@ -1,0 +1,229 @@
+//! Durable room history in SQLite, owned by one dedicated thread: the default store.
+//!
+//! rusqlite is blocking and its `Connection` is not `Sync`, so a single OS thread owns it and
+//! runs jobs sent over a channel; async code awaits the answer and the runtime never blocks
+//! on disk. Every append is its own transaction committed with `synchronous=FULL` before
+//! the caller hears of it, so an acked message survives a SIGKILL or a power cut.
+//!
+//! Appends begin `IMMEDIATE`: the write lock is taken first, waiting up to the busy timeout
+//! while another process holds it (a backup, an inspecting `sqlite3` shell). A deferred
+//! transaction would read first and then try to upgrade; in WAL mode that upgrade fails at
+//! once with `SQLITE_BUSY_SNAPSHOT` when someone else wrote meanwhile, however long the
+//! busy timeout. A failed append is an error for the caller, never a lost ack.
+
+use super::schema;
+use crate::history::store::{Appended, CatchUpPage, HistoryMessage, StoreError};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use std::path::Path;
+use std::sync::mpsc;
+use std::time::Duration;
+use tokio::sync::oneshot;
+use ws_chat_protocol::{Millis, Seq};
+
+type Job = Box<dyn FnOnce(&mut Db) + Send>;
+
+/// What the store thread owns.
+struct Db {
+    conn: Connection,
+    /// Messages kept per room.
+    history: i64,
+}
+
+/// A handle to the store thread; cheap to clone. The thread ends when every handle is gone.
+#[derive(Clone)]
+pub struct SqliteStore {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the history at `path`, or in memory for `None`, keeping the
+    /// newest `history` messages of each room. A locked database is waited for up to
+    /// `busy_timeout` before an operation fails.
+    pub async fn open(
+        path: Option<&Path>,
+        history: u32,
+        busy_timeout: Duration,
+    ) -> Result<SqliteStore, StoreError> {
+        let path = path.map(Path::to_path_buf);
+        let (opened_tx, opened_rx) = oneshot::channel();
+        let (jobs, job_rx) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("history-store".into())
+            .spawn(move || {
+                let mut db = match open_connection(path.as_deref(), busy_timeout) {
+                    Ok(conn) => Db {
+                        conn,
+                        history: i64::from(history),
+                    },
+                    Err(e) => {
+                        let _ = opened_tx.send(Err(e));
+                        return;
+                    }
+                };
+                let _ = opened_tx.send(Ok(()));
+                while let Ok(job) = job_rx.recv() {
+                    job(&mut db);
+                }
+            })
+            .map_err(|e| StoreError::new(format!("cannot start the store thread: {e}")))?;
+        opened_rx
+            .await
+            .map_err(|_| StoreError::new("the store thread died while opening"))??;
+        Ok(SqliteStore { jobs })
+    }
+
+    /// Stores a message with its sender's name and time `ts` unless the room already holds
+    /// `id` (see [`Appended`]); prunes the room to `history`.
+    pub async fn append(
+        &self,
+        room: &str,
+        id: Option<&str>,
+        text: &str,
+        from: Option<&str>,
+        ts: Millis,
+    ) -> Result<Appended, StoreError> {
+        let (room, id, text) = (room.to_owned(), id.map(str::to_owned), text.to_owned());
+        let from = from.map(str::to_owned);
+        self.run(move |db| append(db, &room, id.as_deref(), &text, from.as_deref(), ts))
+            .await
+    }
+
+    /// Up to `limit` messages after `after` (none for `None`: just the head), the head, and
+    /// whether some are gone. A catch-up reads page after page, so what one connection holds
+    /// in memory is one page however long the history.
+    pub async fn page(
+        &self,
+        room: &str,
+        after: Option<Seq>,
+        limit: usize,
+    ) -> Result<CatchUpPage, StoreError> {
+        let room = room.to_owned();
+        self.run(move |db| page(&db.conn, &room, after, limit))
+            .await
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Db) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let (tx, rx) = oneshot::channel();
+        let job: Job = Box::new(move |db| {
+            let _ = tx.send(f(db));
+        });
+        self.jobs
+            .send(job)
+            .map_err(|_| StoreError::new("the store thread has stopped"))?;
+        rx.await
+            .map_err(|_| StoreError::new("the store thread dropped a request"))?
+    }
+}
+
+fn open_connection(path: Option<&Path>, busy_timeout: Duration) -> Result<Connection, StoreError> {
+    let conn = match path {
+        Some(p) => Connection::open(p),
+        None => Connection::open_in_memory(),
+    }?;
+    // WAL + FULL: a commit is on disk (fsynced) when it returns, which is what an ack promises.
+    conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.busy_timeout(busy_timeout)?;
+    schema::create_or_migrate(&conn)?;
+    Ok(conn)
+}
+
+fn append(
+    db: &mut Db,
+    room: &str,
+    id: Option<&str>,
+    text: &str,
+    from: Option<&str>,
+    ts: Millis,
+) -> Result<Appended, StoreError> {
+    let history = db.history;
+    let tx = db
+        .conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if let Some(id) = id {
+        let existing: Option<(i64, String, Option<i64>)> = tx
+            .prepare_cached("SELECT seq, text, ts FROM messages WHERE room = ?1 AND id = ?2")?
+            .query_row(params![room, id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?;
+        match existing {
+            Some((seq, stored, ts)) if stored == text => {
+                return Ok(Appended::Duplicate(to_seq(seq), ts.map(to_millis)))
+            }
+            Some(_) => return Ok(Appended::IdTaken),
+            None => {}
+        }
+    }
+    let seq: i64 = tx
+        .prepare_cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE room = ?1")?
+        .query_row([room], |r| r.get(0))?;
+    tx.prepare_cached(
+        "INSERT INTO messages (room, seq, id, text, sender, ts) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        room,
+        seq,
+        id,
+        text,
+        from,
+        i64::try_from(ts).unwrap_or(i64::MAX)
+    ])?;
+    tx.prepare_cached("DELETE FROM messages WHERE room = ?1 AND seq <= ?2")?
+        .execute(params![room, seq - history])?;
+    tx.commit()?;
+    Ok(Appended::New(to_seq(seq)))
+}
+
+fn page(
+    conn: &Connection,
+    room: &str,
+    after: Option<Seq>,
+    limit: usize,
+) -> Result<CatchUpPage, StoreError> {
+    let (oldest, head): (Option<i64>, Option<i64>) = conn
+        .prepare_cached("SELECT MIN(seq), MAX(seq) FROM messages WHERE room = ?1")?
+        .query_row([room], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let (oldest, head) = (oldest.map(to_seq), head.map_or(0, to_seq));
+    let Some(from) = after else {
+        return Ok(CatchUpPage::new(None, oldest, head, Vec::new()));
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, id, text, sender, ts FROM messages
+         WHERE room = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+    )?;
+    let messages = stmt
+        .query_map(
+            params![
+                room,
+                i64::try_from(from).unwrap_or(i64::MAX),
+                i64::try_from(limit).unwrap_or(i64::MAX)
+            ],
+            |r| {
+                Ok(HistoryMessage {
+                    seq: to_seq(r.get(0)?),
+                    id: r.get(1)?,
+                    text: r.get(2)?,
+                    from: r.get(3)?,
+                    ts: r.get::<_, Option<i64>>(4)?.map(to_millis),
+                })
+            },
+        )?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(CatchUpPage::new(after, oldest, head, messages))
+}
+
+/// Seqs are written by this module and always positive; a corrupt negative one reads as 0.
+fn to_seq(v: i64) -> Seq {
+    Seq::try_from(v).unwrap_or(0)
+}
+
+/// Times are written by this module and never negative; a corrupt negative one reads as 0.
+fn to_millis(v: i64) -> Millis {
+    Millis::try_from(v).unwrap_or(0)
+}
+
+#[cfg(test)]
+#[path = "store_tests.rs"]
+mod tests;
