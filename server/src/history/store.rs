@@ -1,181 +1,114 @@
-//! Where room history lives: SQLite in this process (the default, [`SqliteStore`]), or Redis
-//! shared by several servers (`--redis`, [`RedisStore`]). Both keep the same promises: one seq
-//! per message and one message per seq in each room, a re-sent id recognised while it is in the
-//! history, and an append that has returned is durable, so an ack means stored.
+//! The store: SQLite in this process (the default), or Redis shared by several servers
+//! (`--redis`), behind one type. Both keep the same promises: one seq per message and one
+//! message per seq in each room, a re-sent id recognised while it is in the history, and an
+//! append that has returned is durable, so an ack means stored.
+//!
+//! Which one it is stays in here: the layers above ask the store how live delivery is
+//! ordered ([`Store::live_delivery`]), never which kind it is.
 
-use crate::history::redis::RedisStore;
-use crate::history::sqlite::SqliteStore;
-use std::fmt;
-use ws_chat_protocol::{Millis, Seq};
+use super::error::StoreError;
+use super::live::{FanOutReceiver, LiveDelivery};
+use super::message::{Appended, NewMessage};
+use super::page::CatchUpPage;
+use super::redis::{self, RedisStore};
+use super::sqlite::SqliteStore;
+use std::future::Future;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+use ws_chat_protocol::Seq;
 
-/// Anything that went wrong in the store; the text is for logs and error frames.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoreError(String);
-
-impl fmt::Display for StoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "history store: {}", self.0)
-    }
-}
-
-impl std::error::Error for StoreError {}
-
-impl StoreError {
-    pub fn new(why: impl Into<String>) -> StoreError {
-        StoreError(why.into())
-    }
-}
-
-impl From<rusqlite::Error> for StoreError {
-    fn from(e: rusqlite::Error) -> Self {
-        StoreError(e.to_string())
-    }
-}
-
-impl From<redis::RedisError> for StoreError {
-    fn from(e: redis::RedisError) -> Self {
-        StoreError(format!("redis: {e}"))
-    }
-}
-
-/// One message of a room's history.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HistoryMessage {
-    pub seq: Seq,
-    /// The sender's id; `None` for plain-text senders.
-    pub id: Option<String>,
-    pub text: String,
-    /// The sender's display name, if it had one.
-    pub from: Option<String>,
-    /// When it was stored (ms since the epoch); `None` for rows from before times were kept.
-    pub ts: Option<Millis>,
-}
-
-/// What an append did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Appended {
-    /// Stored now at this seq.
-    New(Seq),
-    /// The room already holds this id with this text (a re-send): nothing was stored. The
-    /// time is the one stored with it the first time (`None` for rows older than times).
-    Duplicate(Seq, Option<Millis>),
-    /// The room already holds this id with another text: nothing was stored. Ids are chosen by
-    /// clients, so this is someone else's message (or a forgery of one) under that id, and
-    /// acking it would tell the sender its own text was stored when it was not.
-    IdTaken,
-}
-
-/// One page of the catch-up for `hello {after}`.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct CatchUpPage {
-    /// The first (at most `limit`) retained messages with `seq > after`, in seq order.
-    pub messages: Vec<HistoryMessage>,
-    /// The room's newest seq (0 for an empty room).
-    pub head: Seq,
-    /// History no longer holds everything after `after`: some of it was pruned.
-    pub gap: bool,
-    /// Nothing retained comes after this page: it reaches `head`.
-    pub last: bool,
-}
-
-impl CatchUpPage {
-    /// The page one read of a store makes for `after`, from one snapshot of the room: its
-    /// oldest retained seq (`None` if it holds nothing), its `head`, and the first retained
-    /// `messages` past `after`, in seq order. Both stores read these three and leave the rule
-    /// to this one place.
-    ///
-    /// Without `after` (a `hello` that wants no history) the page is just the head. There is a
-    /// gap when the oldest retained message is past `after + 1` and the room has anything
-    /// newer than `after` at all: what came in between was pruned. A page is the last when its
-    /// newest message reaches the head (so no empty page follows a full one).
-    pub fn new(
-        after: Option<Seq>,
-        oldest: Option<Seq>,
-        head: Seq,
-        messages: Vec<HistoryMessage>,
-    ) -> CatchUpPage {
-        let Some(after) = after else {
-            return CatchUpPage {
-                head,
-                last: true,
-                ..CatchUpPage::default()
-            };
-        };
-        let gap = oldest.is_some_and(|oldest| oldest > after.saturating_add(1)) && head > after;
-        let last = messages.last().is_none_or(|m| m.seq >= head);
-        CatchUpPage {
-            messages,
-            head,
-            gap,
-            last,
-        }
-    }
-}
-
-/// The server's history, whichever kind it is.
+/// The server's history, whichever kind it is; cheap to clone.
 #[derive(Clone)]
-pub enum Store {
+pub struct Store(Backend);
+
+#[derive(Clone)]
+enum Backend {
     Sqlite(SqliteStore),
     /// Shared with other servers: what any of them stores comes back to every one of them
-    /// through the Redis subscription (see [`crate::history::redis::fanout`]), and only from there.
+    /// through the Redis subscription, and only from there.
     Redis(RedisStore),
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn messages(seqs: &[Seq]) -> Vec<HistoryMessage> {
-        seqs.iter()
-            .map(|&seq| HistoryMessage {
-                seq,
-                id: None,
-                text: seq.to_string(),
-                from: None,
-                ts: None,
-            })
-            .collect()
+impl Store {
+    /// The history in SQLite at `path` (in memory for `None`), keeping the newest `history`
+    /// messages of each room; see [`SqliteStore::open`].
+    pub async fn sqlite(
+        path: Option<&Path>,
+        history: u32,
+        busy_timeout: Duration,
+    ) -> Result<Store, StoreError> {
+        SqliteStore::open(path, history, busy_timeout)
+            .await
+            .map(|store| Store(Backend::Sqlite(store)))
     }
 
-    /// `(after, oldest, head, seqs read)`, then the page's `(gap, last)`.
-    type Case = (Option<Seq>, Option<Seq>, Seq, &'static [Seq], bool, bool);
+    /// The history in the Redis at `url`, shared with every server using it; see
+    /// [`RedisStore::open`].
+    pub fn redis(url: &str, history: u32) -> Result<Store, StoreError> {
+        RedisStore::open(url, history).map(|store| Store(Backend::Redis(store)))
+    }
 
-    /// The gap and last-page rule of both stores, over what a read can find.
-    #[test]
-    fn gaps_and_last_pages() {
-        let cases: [Case; 11] = [
-            (Some(0), None, 0, &[], false, true),            // an empty room
-            (Some(0), Some(1), 3, &[1, 2, 3], false, true),  // everything, in one page
-            (Some(0), Some(1), 7, &[1, 2, 3], false, false), // more pages to come
-            (Some(0), Some(3), 5, &[3, 4, 5], true, true),   // 1 and 2 were pruned
-            (Some(2), Some(3), 5, &[3, 4, 5], false, true),  // it has 2: nothing missed
-            (Some(3), Some(6), 9, &[6, 7, 8], true, false),  // pruned past a later page
-            (Some(5), Some(3), 5, &[], false, true),         // up to date
-            (Some(9), Some(3), 5, &[], false, true),         // ahead of a history started over
-            (Some(u64::MAX), Some(3), 5, &[], false, true),  // no overflow at the top
-            (Some(4), Some(3), 7, &[5, 6, 7], false, true),  // exactly the rest
-            (Some(0), Some(1), 3, &[], false, true),         // nothing read: nothing to wait for
-        ];
-        for (after, oldest, head, seqs, gap, last) in cases {
-            let page = CatchUpPage::new(after, oldest, head, messages(seqs));
-            assert_eq!(
-                (page.gap, page.last, page.head, page.messages.len()),
-                (gap, last, head, seqs.len()),
-                "after {after:?}, oldest {oldest:?}, head {head}, read {seqs:?}"
-            );
+    /// `sqlite` or `redis`, for `/healthz`.
+    pub fn name(&self) -> &'static str {
+        match &self.0 {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Redis(_) => "redis",
         }
     }
 
-    #[test]
-    fn without_after_a_page_is_the_head_alone() {
-        let page = CatchUpPage::new(None, Some(3), 5, messages(&[4, 5]));
-        assert_eq!(
-            page,
-            CatchUpPage {
-                head: 5,
-                last: true,
-                ..CatchUpPage::default()
-            }
-        );
+    /// How this store's messages reach live members.
+    pub fn live_delivery(&self) -> LiveDelivery {
+        match &self.0 {
+            Backend::Sqlite(_) => LiveDelivery::AfterAppend,
+            Backend::Redis(_) => LiveDelivery::FromFanOut,
+        }
+    }
+
+    /// Stores a message unless its room already holds its id (see [`Appended`]); with a
+    /// shared store, a new one is also published to every server's fan-out.
+    pub async fn append(&self, message: NewMessage<'_>) -> Result<Appended, StoreError> {
+        let NewMessage {
+            room,
+            id,
+            text,
+            from,
+            ts,
+            conn,
+        } = message;
+        match &self.0 {
+            Backend::Sqlite(store) => store.append(room, id, text, from, ts).await,
+            Backend::Redis(store) => store.append(room, id, text, from, ts, conn).await,
+        }
+    }
+
+    /// Up to `limit` messages after `after` (none for `None`: just the head), the head, and
+    /// whether some are gone. A catch-up reads page after page, so what one connection holds
+    /// in memory is one page however long the history.
+    pub async fn page(
+        &self,
+        room: &str,
+        after: Option<Seq>,
+        limit: usize,
+    ) -> Result<CatchUpPage, StoreError> {
+        match &self.0 {
+            Backend::Sqlite(store) => store.page(room, after, limit).await,
+            Backend::Redis(store) => store.page(room, after, limit).await,
+        }
+    }
+
+    /// The task that keeps a shared store's fan-out going until `stop`, handing what it hears
+    /// to `to`; `None` for a store with no fan-out. It subscribes before returning, so a
+    /// server whose Redis is up serves from its first connection.
+    pub async fn fan_out(
+        &self,
+        to: Arc<dyn FanOutReceiver>,
+        stop: CancellationToken,
+    ) -> Option<impl Future<Output = ()> + Send + 'static> {
+        match &self.0 {
+            Backend::Sqlite(_) => None,
+            Backend::Redis(store) => Some(redis::start_fan_out(store.clone(), to, stop).await),
+        }
     }
 }

@@ -1,95 +1,58 @@
-//! Rooms, their members, and the server-wide state every connection shares.
+//! The rooms this server holds, and whether it takes new members.
 //!
-//! Ordering rule with SQLite: within a room, "store the message (get its seq), then hand it to every
-//! member" and "read the catch-up's last page, then start live delivery" both run under the
-//! room's `order` lock. So a member's send queue receives live messages in increasing seq, and a
-//! wschat.v1 member's catch-up ends exactly where its live messages begin. With Redis the store
-//! orders each room and live messages come from the fan-out in that order; see
-//! [`crate::rooms::membership`].
+//! A room is held while it has members: the first connection to name it opens it, the last
+//! one to leave drops it. The registry also hears a shared store's fan-out (it is the
+//! [`FanOutReceiver`]), handing each message to its room and refusing members while the
+//! fan-out is down.
 
-use crate::history::redis::fanout::Published;
-use crate::history::store::Store;
-pub use crate::rooms::membership::Membership;
-use crate::rooms::room::{Member, Room};
-use crate::rooms::send_queue::SendQueue;
+use super::faults::{Fault, FaultInjection};
+use super::member::Member;
+use super::room::Room;
+use crate::history::{FanOutReceiver, LiveDelivery, LiveMessage, Store};
 use crate::sync::lock;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-use tokio::sync::broadcast;
-use tokio_util::sync::CancellationToken;
-use tokio_util::task::TaskTracker;
-use ws_chat_protocol::Seq;
-
-/// What a connection speaks, fixed by its handshake (see [`crate::ws::endpoint`]): the
-/// selected sub-protocol, or the in-band query parameter when none was selected. One
-/// exception: an in-band connection whose client opens with plain text heard no `welcome`
-/// in time and took the server for a plain one, so it becomes a plain member (see
-/// [`Membership::become_plain`]) rather than get `error` envelopes it would show as chat.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// No sub-protocol: chat lines are bare text frames.
-    Plain,
-    /// `wschat.v1`: JSON envelopes.
-    WsChat,
-}
-
-/// The longest fault-injected refusal of upgrades: longer than any test runs.
-pub const MAX_REFUSAL: Duration = Duration::from_secs(24 * 60 * 60);
-
-/// A command to every live connection, from the fault-injection endpoints.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Fault {
-    /// Drop the TCP connection without a close frame (the browser sees 1006).
-    Drop,
-    /// Close properly with this code and reason.
-    Close { code: u16, reason: String },
-}
 
 /// `--max-rooms` rooms are open (have members) and this would open one more. Every open room
 /// costs memory whoever opens it, so a client cycling through room names must hit a limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RoomsFull;
 
-/// State shared by the whole server.
-pub struct Hub {
+/// The rooms and the state every connection shares.
+pub struct Registry {
     store: Store,
-    /// Bytes queued for one member before it counts as too slow (see [`SendQueue`]).
+    /// Bytes queued for one member before it counts as too slow (see
+    /// [`super::send_queue::SendQueue`]).
     max_queue_bytes: usize,
     /// Rooms held in memory at once; see [`RoomsFull`].
     max_rooms: usize,
     /// Rooms with at least one member: a room leaves memory with its last member.
     rooms: Mutex<HashMap<String, Arc<Room>>>,
     next_conn_id: AtomicU64,
-    /// See [`Hub::store_ready`].
-    store_ready: AtomicBool,
-    faults: broadcast::Sender<Fault>,
-    refuse_until: Mutex<Option<Instant>>,
-    shutdown: CancellationToken,
-    tasks: TaskTracker,
+    /// See [`Registry::accepting`].
+    accepting: AtomicBool,
+    faults: FaultInjection,
 }
 
-impl Hub {
-    pub fn new(store: Store, max_queue_bytes: usize, max_rooms: usize) -> Arc<Hub> {
-        Arc::new(Hub {
+impl Registry {
+    pub fn new(store: Store, max_queue_bytes: usize, max_rooms: usize) -> Arc<Registry> {
+        Arc::new(Registry {
             max_queue_bytes,
             max_rooms,
             rooms: Mutex::default(),
             next_conn_id: AtomicU64::new(1),
-            // SQLite is ready once open; Redis once the fan-out has subscribed.
-            store_ready: AtomicBool::new(matches!(store, Store::Sqlite(_))),
-            faults: broadcast::channel(16).0,
-            refuse_until: Mutex::default(),
-            shutdown: CancellationToken::new(),
-            tasks: TaskTracker::new(),
+            // Live delivery straight after an append works as soon as the store is open;
+            // from a fan-out, once it has subscribed.
+            accepting: AtomicBool::new(store.live_delivery() == LiveDelivery::AfterAppend),
+            faults: FaultInjection::default(),
             store,
         })
     }
 
-    /// Adds a connection to a room, created on first use unless `--max-rooms` rooms are
-    /// already open.
-    pub fn join(self: &Arc<Self>, room: &str, mode: Mode) -> Result<Membership, RoomsFull> {
+    /// Adds `member` to the room named `room`, opened on first use unless `--max-rooms` rooms
+    /// are already open; returns the room and the member's number in it.
+    pub(super) fn admit(&self, room: &str, member: Member) -> Result<(Arc<Room>, u64), RoomsFull> {
         let mut rooms = lock(&self.rooms);
         let room = match rooms.get(room) {
             Some(open) => open.clone(),
@@ -100,28 +63,24 @@ impl Hub {
                 .clone(),
         };
         let id = self.next_conn_id.fetch_add(1, Ordering::Relaxed);
-        let send_queue = Arc::new(SendQueue::new(self.max_queue_bytes));
-        // Subscribe before becoming visible so a fault counted for this member reaches it.
-        let faults = self.faults.subscribe();
-        lock(&room.members).insert(
-            id,
-            Member {
-                mode,
-                // Plain peers have no catch-up: they are live at once. wschat.v1 peers go live
-                // with their first `hello`, right after their catch-up.
-                live: mode == Mode::Plain,
-                after: 0,
-                send_queue: send_queue.clone(),
-            },
-        );
-        Ok(Membership::new(
-            self.clone(),
-            room,
-            id,
-            mode,
-            send_queue,
-            faults,
-        ))
+        lock(&room.members).insert(id, member);
+        Ok((room, id))
+    }
+
+    /// Removes member `id` from `room`, and the room with its last member.
+    pub(super) fn leave(&self, room: &Arc<Room>, id: u64) {
+        let mut rooms = lock(&self.rooms);
+        let mut members = lock(&room.members);
+        members.remove(&id);
+        let still_listed = rooms.get(&room.name).is_some_and(|r| Arc::ptr_eq(r, room));
+        if members.is_empty() && still_listed {
+            rooms.remove(&room.name);
+        }
+    }
+
+    /// Bytes queued for one member before it counts as too slow.
+    pub fn max_queue_bytes(&self) -> usize {
+        self.max_queue_bytes
     }
 
     /// Rooms in memory (a room is dropped when its last member leaves).
@@ -138,90 +97,50 @@ impl Hub {
         }
     }
 
-    /// Sends a fault to every live connection; returns how many will act on it.
-    pub fn inject(&self, fault: Fault) -> usize {
-        self.faults.send(fault).unwrap_or(0)
+    /// Commands to every connection, and the refusal of new ones.
+    pub fn faults(&self) -> &FaultInjection {
+        &self.faults
     }
 
-    /// Refuse upgrades (503) from now until `duration`, at most [`MAX_REFUSAL`], has passed;
-    /// returns the duration used. Unclamped, a duration past what the platform's `Instant`
-    /// can add would refuse nothing at all, when a huge value means "refuse until told
-    /// otherwise".
-    pub fn refuse_for(&self, duration: Duration) -> Duration {
-        let duration = duration.min(MAX_REFUSAL);
-        *lock(&self.refuse_until) = Instant::now().checked_add(duration);
-        duration
+    /// Whether new members are taken: whether live delivery works. Always with a store that
+    /// delivers after each append; with one that delivers from a fan-out, while its
+    /// subscription is up (see [`FanOutReceiver`]). Upgrades are refused when it does not.
+    pub fn accepting(&self) -> bool {
+        self.accepting.load(Ordering::Acquire)
     }
 
-    /// Whether upgrades are being refused right now.
-    pub fn refusing(&self) -> bool {
-        lock(&self.refuse_until).is_some_and(|until| Instant::now() < until)
-    }
-
-    /// Cancelled when the server shuts down: connections then close with 1001.
-    pub fn shutdown_token(&self) -> &CancellationToken {
-        &self.shutdown
-    }
-
-    /// Tracks connection tasks so shutdown can wait for them to end.
-    pub fn tasks(&self) -> &TaskTracker {
-        &self.tasks
-    }
-
-    /// Whether the store can take messages: always with SQLite; with Redis, while the fan-out
-    /// subscription is up (see [`crate::history::redis::fanout`]). Upgrades are refused when it cannot.
-    pub fn store_ready(&self) -> bool {
-        self.store_ready.load(Ordering::Acquire)
-    }
-
-    pub fn set_store_ready(&self, ready: bool) {
-        if !ready {
-            for room in lock(&self.rooms).values() {
-                room.reset_delivered();
-            }
-        }
-        self.store_ready.store(ready, Ordering::Release);
-    }
-
-    /// A message from the shared store's fan-out, for the room's members on this server if it
-    /// has any. `server` is this server's number: its own sender is skipped.
-    pub fn offer(&self, seq: Seq, published: &Published, server: u64) {
-        let room = lock(&self.rooms).get(&published.room).cloned();
-        if let Some(room) = room {
-            let sender = (published.server == server).then_some(published.conn);
-            room.offer(seq, sender, published);
-        }
-    }
-
-    pub(crate) fn store(&self) -> &Store {
+    pub fn store(&self) -> &Store {
         &self.store
-    }
-
-    pub(crate) fn leave(&self, room: &Arc<Room>, id: u64) {
-        let mut rooms = lock(&self.rooms);
-        let mut members = lock(&room.members);
-        members.remove(&id);
-        let still_listed = rooms.get(&room.name).is_some_and(|r| Arc::ptr_eq(r, room));
-        if members.is_empty() && still_listed {
-            rooms.remove(&room.name);
-        }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// A shared store's fan-out reaches the rooms here.
+impl FanOutReceiver for Registry {
+    fn subscribed(&self) {
+        self.accepting.store(true, Ordering::Release);
+    }
 
-    #[tokio::test]
-    async fn a_refusal_too_long_for_an_instant_still_refuses() {
-        let store = crate::history::sqlite::SqliteStore::open(None, 10, Duration::from_secs(1))
-            .await
-            .map(Store::Sqlite)
-            .expect("store");
-        let hub = Hub::new(store, 1024, 10);
-        assert_eq!(hub.refuse_for(Duration::MAX), MAX_REFUSAL);
-        assert!(hub.refusing());
-        assert_eq!(hub.refuse_for(Duration::ZERO), Duration::ZERO);
-        assert!(!hub.refusing());
+    /// A message for the room's members on this server, if it holds that room.
+    fn message(&self, message: LiveMessage) {
+        let room = lock(&self.rooms).get(&message.room).cloned();
+        if let Some(room) = room {
+            room.offer(&message);
+        }
+    }
+
+    /// What comes after the fan-out is back starts a new count in every room.
+    fn unsubscribed(&self) {
+        for room in lock(&self.rooms).values() {
+            room.reset_delivered();
+        }
+        self.accepting.store(false, Ordering::Release);
+    }
+
+    /// 1013 (Try Again Later): the client comes back and catches up from the history.
+    fn disconnect_all(&self) -> usize {
+        self.faults.inject(Fault::Close {
+            code: 1013,
+            reason: "history store unavailable".into(),
+        })
     }
 }

@@ -1,36 +1,25 @@
 //! One chat room: its members, and the delivery of a message to them.
 
+use super::member::{Dialect, Member};
+use super::send_queue::Overflow;
+use crate::history::LiveMessage;
 use crate::log_safe::Escaped;
-use crate::rooms::registry::Mode;
-use crate::rooms::send_queue::{Overflow, SendQueue};
 use crate::sync::lock;
 use axum::extract::ws::Utf8Bytes;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use ws_chat_protocol::{Millis, Seq, ServerFrame};
 
 /// One chat room: its members and the lock that orders its messages.
 pub struct Room {
     pub name: String,
-    /// Held across "assign seq + deliver" and "last catch-up page + go live"; see the
-    /// ordering rule in [`crate::rooms::registry`].
+    /// Held across "assign seq + deliver" and "last catch-up page + go live" when the store
+    /// delivers after each append; see [`crate::history::LiveDelivery::AfterAppend`].
     pub order: tokio::sync::Mutex<()>,
     pub members: Mutex<HashMap<u64, Member>>,
     /// With a shared store: the newest seq handed to this room's members from the fan-out
     /// (`None` until the first one since the room opened here). Locked before `members`.
     delivered: Mutex<Option<Seq>>,
-}
-
-/// A connection as its room sees it.
-pub struct Member {
-    pub mode: Mode,
-    /// Receives live room messages (plain: always; wschat.v1: after its first hello).
-    pub live: bool,
-    /// It has every stored message up to this seq from its catch-up, so live copies of those
-    /// are skipped (with a shared store, where live delivery and catch-up are not ordered by
-    /// one lock).
-    pub after: Seq,
-    pub send_queue: Arc<SendQueue>,
 }
 
 /// What a member going live finds with a shared store; see [`Room::go_live`].
@@ -57,12 +46,8 @@ impl Room {
     /// message) or a seq already passed (the room's history started over, e.g. Redis lost its
     /// data). Live members cannot be told in band, so they are dropped (1013) to reconnect and
     /// catch up from the history, and counting starts again at this seq.
-    pub fn offer(
-        &self,
-        seq: Seq,
-        sender: Option<u64>,
-        published: &crate::history::redis::fanout::Published,
-    ) {
+    pub fn offer(&self, message: &LiveMessage) {
+        let seq = message.seq;
         let mut delivered = lock(&self.delivered);
         if let Some(d) = *delivered {
             if seq != d.saturating_add(1) {
@@ -74,14 +59,12 @@ impl Room {
             }
         }
         *delivered = Some(seq);
-        let stored = Some((seq, published.ts));
-        let (id, from) = (published.id.as_deref(), published.from.as_deref());
         self.deliver(
-            sender.unwrap_or(u64::MAX),
-            stored,
-            id,
-            from,
-            &published.text,
+            message.local_sender,
+            Some((seq, message.ts)),
+            message.id.as_deref(),
+            message.from.as_deref(),
+            &message.text,
         );
     }
 
@@ -111,13 +94,14 @@ impl Room {
         *lock(&self.delivered) = None;
     }
 
-    /// Hands a message from member `sender` to every live member but the sender. `stored` (its
-    /// seq and time) is `None` for text that was not stored, which only plain members can
-    /// receive; `from` is the sender's display name. A member whose send queue overflows is
-    /// removed: its connection sees the overflow and closes with 1013.
+    /// Hands a message to every live member but its sender (`None` when the sender is not a
+    /// member here: it is on another server). `stored` (its seq and time) is `None` for text
+    /// that was not stored, which only plain members can receive; `from` is the sender's
+    /// display name. A member whose send queue overflows is removed: its connection sees the
+    /// overflow and closes with 1013.
     pub fn deliver(
         &self,
-        sender: u64,
+        sender: Option<u64>,
         stored: Option<(Seq, Millis)>,
         id: Option<&str>,
         from: Option<&str>,
@@ -138,13 +122,13 @@ impl Room {
         });
         let mut members = lock(&self.members);
         members.retain(|&member_id, m| {
-            if member_id == sender || !m.live || stored.is_some_and(|(seq, _)| seq <= m.after) {
+            if Some(member_id) == sender || !m.live || stored.is_some_and(|(seq, _)| seq <= m.after) {
                 return true;
             }
-            let frame = match (m.mode, &envelope) {
-                (Mode::Plain, _) => plain.clone(),
-                (Mode::WsChat, Some(envelope)) => envelope.clone(),
-                (Mode::WsChat, None) => return true,
+            let frame = match (m.dialect, &envelope) {
+                (Dialect::Plain, _) => plain.clone(),
+                (Dialect::WsChat, Some(envelope)) => envelope.clone(),
+                (Dialect::WsChat, None) => return true,
             };
             match m.send_queue.push(frame) {
                 Ok(()) => true,
@@ -158,125 +142,5 @@ impl Room {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::history::redis::fanout::Published;
-    use futures_util::FutureExt;
-
-    fn room_with(members: &[(u64, bool, Seq)]) -> Room {
-        let room = Room::new("r");
-        for &(id, live, after) in members {
-            lock(&room.members).insert(
-                id,
-                Member {
-                    mode: Mode::WsChat,
-                    live,
-                    after,
-                    send_queue: Arc::new(SendQueue::new(1 << 20)),
-                },
-            );
-        }
-        room
-    }
-
-    fn published(text: &str) -> Published {
-        Published {
-            room: "r".into(),
-            id: Some(text.into()),
-            text: text.into(),
-            from: None,
-            ts: 1,
-            server: 1,
-            conn: 1,
-        }
-    }
-
-    /// The seqs queued for `member`, taken out of its queue.
-    fn taken(room: &Room, member: u64) -> Vec<Seq> {
-        let queue = lock(&room.members)[&member].send_queue.clone();
-        let mut seqs = Vec::new();
-        while let Some(Ok(frame)) = queue.pop().now_or_never() {
-            match ServerFrame::decode(frame.as_str()) {
-                Ok(ServerFrame::Msg { seq, .. }) => seqs.push(seq),
-                other => panic!("{other:?}"),
-            }
-        }
-        seqs
-    }
-
-    #[test]
-    fn fan_out_skips_the_sender_and_what_a_catch_up_brought() {
-        let room = room_with(&[(1, true, 0), (2, true, 2), (3, false, 0)]);
-        for seq in 1..=3 {
-            room.offer(seq, Some(1), &published("x"));
-        }
-        assert_eq!(
-            taken(&room, 1),
-            Vec::<Seq>::new(),
-            "its own messages are acked instead"
-        );
-        assert_eq!(taken(&room, 2), [3], "1 and 2 came with its catch-up");
-        assert_eq!(taken(&room, 3), Vec::<Seq>::new(), "not live yet");
-    }
-
-    #[test]
-    fn a_catch_up_overtaken_by_the_fan_out_reads_on_before_going_live() {
-        let room = room_with(&[(1, true, 0), (2, false, 0)]);
-        assert_eq!(
-            room.go_live(2, 0, true),
-            GoLive::Live,
-            "nothing handed out yet"
-        );
-        let room = room_with(&[(1, true, 0), (2, false, 0)]);
-        room.offer(4, None, &published("a"));
-        room.offer(5, None, &published("b"));
-        assert_eq!(
-            room.go_live(2, 4, true),
-            GoLive::Behind,
-            "5 went out before it was live"
-        );
-        assert_eq!(
-            room.go_live(2, 6, true),
-            GoLive::Live,
-            "6 is stored, not yet fanned out"
-        );
-        room.offer(6, None, &published("c"));
-        room.offer(7, None, &published("d"));
-        assert_eq!(taken(&room, 2), [7]);
-        assert_eq!(taken(&room, 1), [4, 5, 6, 7]);
-        let room = room_with(&[(2, false, 0)]);
-        room.offer(4, None, &published("a"));
-        assert_eq!(room.go_live(2, 3, false), GoLive::Live, "no history wanted");
-        room.offer(5, None, &published("b"));
-        assert_eq!(taken(&room, 2), [5]);
-    }
-
-    #[test]
-    fn a_seq_already_passed_means_the_history_started_over() {
-        let room = room_with(&[(1, true, 0)]);
-        room.offer(7, None, &published("a"));
-        room.offer(1, None, &published("history lost"));
-        assert!(
-            !lock(&room.members)[&1].live,
-            "told to reconnect and catch up"
-        );
-        assert_eq!(
-            *lock(&room.delivered),
-            Some(1),
-            "counting again from the new seq"
-        );
-    }
-
-    #[test]
-    fn a_gap_in_the_fan_out_drops_the_live_members() {
-        let room = room_with(&[(1, true, 0), (2, false, 0)]);
-        room.offer(1, None, &published("a"));
-        room.offer(3, None, &published("c"));
-        let member = |id| lock(&room.members)[&id].live;
-        assert!(!member(1), "told to reconnect and catch up");
-        assert!(!member(2));
-        room.reset_delivered();
-        room.offer(9, None, &published("after a reset"));
-        assert!(lock(&room.members)[&1].send_queue.bytes() == 0);
-    }
-}
+#[path = "room_tests.rs"]
+mod tests;

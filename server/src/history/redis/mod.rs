@@ -1,4 +1,17 @@
-pub mod fanout;
+//! The history in Redis, shared by every server started with the same `--redis`.
+//!
+//! Owns [`RedisStore`] (the keys, the Lua scripts in `scripts`, appends and pages), the
+//! fan-out subscription that brings every server's stored messages back to this one
+//! (`fanout`) and the format of what is published (`published`).
+//!
+//! May import: the shared history types (`crate::history::{error, message, page, live}`) and
+//! the protocol crate. Not the SQLite store, not the layers above: the fan-out hands its
+//! messages up through a [`crate::history::FanOutReceiver`].
+
+mod fanout;
+mod published;
+mod scripts;
 mod store;
 
+pub use fanout::start_fan_out;
 pub use store::RedisStore;

@@ -12,7 +12,9 @@
 //! busy timeout. A failed append is an error for the caller, never a lost ack.
 
 use super::schema;
-use crate::history::store::{Appended, CatchUpPage, HistoryMessage, StoreError};
+use crate::history::error::StoreError;
+use crate::history::message::{Appended, HistoryMessage};
+use crate::history::page::CatchUpPage;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::path::Path;
 use std::sync::mpsc;
