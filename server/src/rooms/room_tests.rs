@@ -132,10 +132,22 @@ fn a_seq_already_passed_means_the_history_started_over() {
 fn a_gap_in_the_fan_out_drops_the_live_members() {
     let room = room_with(&[(1, true, 0), (2, false, 0)]);
     room.offer(&live(1, "a", None));
-    room.offer(&live(3, "c", None));
+    room.offer(&live(3, "c", None)); // 2 was lost
     assert!(!is_live(&room, 1), "told to reconnect and catch up");
-    assert!(!is_live(&room, 2));
+    assert!(sent_away(&room, 1), "its connection closes with 1013");
+    assert!(!is_live(&room, 2), "still catching up");
+
+    // Counting goes on from 3: a catch-up that reached it goes live and hears 4.
+    assert_eq!(room.go_live(2, 3, true), GoLive::Live);
+    room.offer(&live(4, "d", None));
+    assert_eq!(taken(&room, 2), [4]);
+
+    // The fan-out stopped: what comes after it is a new count, not a gap, and a member live
+    // again hears it.
     room.reset_delivered();
+    assert_eq!(room.go_live(2, 8, true), GoLive::Live);
     room.offer(&live(9, "after a reset", None));
-    assert!(lock(&room.members)[&1].send_queue.bytes() == 0);
+    assert!(is_live(&room, 2));
+    assert_eq!(taken(&room, 2), [9], "the first message after the reset");
+    assert_eq!(taken(&room, 1), Vec::<Seq>::new(), "gone since the gap");
 }
