@@ -43,6 +43,11 @@ pub use config::{Config, IN_MEMORY_DB};
 pub use signals::shutdown_signal;
 pub use ws::DEFAULT_ROOM;
 
+/// The arguments of a durable `redis-server` on loopback, for the tests and benchmarks that
+/// start one.
+#[doc(hidden)]
+pub use history::local_redis_server_args;
+
 use axum::extract::Request;
 use axum::http::{header, HeaderValue};
 use axum::{middleware, Router};

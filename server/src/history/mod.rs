@@ -19,6 +19,7 @@ mod redis;
 mod sqlite;
 mod store;
 
+pub use self::redis::local_redis_server_args;
 pub use error::StoreError;
 pub use live::{FanOutReceiver, LiveDelivery, LiveMessage};
 pub use message::{Appended, NewMessage};
