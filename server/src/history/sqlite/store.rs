@@ -9,13 +9,17 @@
 //! while another process holds it (a backup, an inspecting `sqlite3` shell). A deferred
 //! transaction would read first and then try to upgrade; in WAL mode that upgrade fails at
 //! once with `SQLITE_BUSY_SNAPSHOT` when someone else wrote meanwhile, however long the
-//! busy timeout. A failed append is an error for the caller, never a lost ack.
+//! busy timeout. A failed append is an error for the caller, never a lost ack. An append that
+//! finds the lock taken says so in the log before it waits.
 
 use super::schema;
 use crate::history::error::StoreError;
 use crate::history::message::{Appended, HistoryMessage};
 use crate::history::page::CatchUpPage;
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use crate::log_safe::Escaped;
+use rusqlite::{
+    params, Connection, ErrorCode, OptionalExtension, Transaction, TransactionBehavior,
+};
 use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
@@ -29,6 +33,8 @@ struct Db {
     conn: Connection,
     /// Messages kept per room.
     history: i64,
+    /// How long an append waits for another process's write lock.
+    busy_timeout: Duration,
 }
 
 /// A handle to the store thread; cheap to clone. The thread ends when every handle is gone.
@@ -56,6 +62,7 @@ impl SqliteStore {
                     Ok(conn) => Db {
                         conn,
                         history: i64::from(history),
+                        busy_timeout,
                     },
                     Err(e) => {
                         let _ = opened_tx.send(Err(e));
@@ -134,7 +141,7 @@ fn open_connection(path: Option<&Path>, busy_timeout: Duration) -> Result<Connec
 }
 
 fn append(
-    db: &mut Db,
+    db: &Db,
     room: &str,
     id: Option<&str>,
     text: &str,
@@ -142,9 +149,7 @@ fn append(
     ts: Millis,
 ) -> Result<Appended, StoreError> {
     let history = db.history;
-    let tx = db
-        .conn
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = begin_append(db, room)?;
     if let Some(id) = id {
         let existing: Option<(i64, String, Option<i64>)> = tx
             .prepare_cached("SELECT seq, text, ts FROM messages WHERE room = ?1 AND id = ?2")?
@@ -176,6 +181,30 @@ fn append(
         .execute(params![room, seq - history])?;
     tx.commit()?;
     Ok(Appended::New(to_seq(seq)))
+}
+
+/// Begins an append's transaction, write lock first (see the module docs). When another
+/// connection holds the lock, the wait for it (up to the busy timeout) is logged first: a
+/// write that has to wait is worth knowing about, for an operator and for a test that must
+/// know the append is waiting before it lets go of the lock.
+fn begin_append<'c>(db: &'c Db, room: &str) -> Result<Transaction<'c>, StoreError> {
+    db.conn.busy_timeout(Duration::ZERO)?;
+    let first = Transaction::new_unchecked(&db.conn, TransactionBehavior::Immediate);
+    db.conn.busy_timeout(db.busy_timeout)?;
+    match first {
+        Err(e) if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy) => {
+            tracing::info!(
+                room = %Escaped(room),
+                timeout = ?db.busy_timeout,
+                "history store: the database is locked by another connection; waiting for it"
+            );
+            Ok(Transaction::new_unchecked(
+                &db.conn,
+                TransactionBehavior::Immediate,
+            )?)
+        }
+        first => Ok(first?),
+    }
 }
 
 fn page(
