@@ -97,9 +97,7 @@ impl SqliteStore {
             .await
     }
 
-    /// Up to `limit` messages after `after` (none for `None`: just the head), the head, and
-    /// whether some are gone. A catch-up reads page after page, so what one connection holds
-    /// in memory is one page however long the history.
+    /// Up to `limit` messages after `after`, as [`crate::history::Store::page`].
     pub async fn page(
         &self,
         room: &str,
