@@ -4,12 +4,11 @@ use super::send_queue::SendQueue;
 use std::sync::Arc;
 use ws_chat_protocol::Seq;
 
-/// What a connection speaks, fixed by its handshake (see [`crate::ws::endpoint`]): the
-/// selected sub-protocol, or the in-band query parameter when none was selected. One
-/// exception: an in-band connection whose client opens with plain text heard no `welcome`
-/// in time and took the server for a plain one, so it becomes a plain member (see
-/// [`crate::rooms::Membership::become_plain`]) rather than get `error` envelopes it would
-/// show as chat.
+/// What a connection speaks, fixed by its handshake at `/ws`: the selected sub-protocol, or
+/// the in-band query parameter when none was selected. One exception: an in-band connection
+/// whose client opens with plain text heard no `welcome` in time and took the server for a
+/// plain one, so it becomes a plain member (see [`crate::rooms::Membership::become_plain`])
+/// rather than get `error` envelopes it would show as chat.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
     /// No sub-protocol: chat lines are bare text frames.
