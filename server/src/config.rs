@@ -34,7 +34,7 @@ pub struct Config {
     /// `NAME:PORT`; `*` answers to every name. Repeatable. Requests for other names get 421
     /// (the guard against DNS rebinding). The listening address, and localhost / 127.0.0.1 /
     /// [::1] when listening on loopback, on the listening port, are always answered to.
-    #[arg(long = "host-name", value_name = "NAME[:PORT]", value_parser = crate::host::parse_host_name)]
+    #[arg(long = "host-name", value_name = "NAME[:PORT]", value_parser = crate::http::host::parse_host_name)]
     pub host_names: Vec<String>,
 
     /// Messages kept per room; also the window in which a re-sent id is recognised.

@@ -8,56 +8,65 @@
 //!
 //! The binary is a thin wrapper around [`Server`], so tests run the very same server in
 //! process on a port of their own.
+//!
+//! # Layout
+//!
+//! Each layer imports only the layers below it; no two files import each other.
+//!
+//! - `lib.rs`: [`Server`], which puts the layers together, owns shutdown (a cancellation
+//!   token) and the tasks it waits for (every connection and the fan-out), and serves.
+//!   Beside it: `config` (the flags) and `signals`.
+//! - `http/`: the accept loop, the `Host` and `Origin` policies, the built app, `/healthz`
+//!   and the `/_test/*` endpoints.
+//! - `ws/`: `/ws`: the checks before the upgrade, connection limits, one connection's task,
+//!   its socket with send deadlines, keepalive, and the plain and wschat.v1 handlers.
+//!   `http/` and `ws/` are side by side: neither imports the other.
+//! - `rooms/`: the registry of rooms, a room and its delivery in seq order, one connection's
+//!   membership, the send queue a room delivers into, fault injection.
+//! - `history/`: the store (SQLite in `sqlite/`, Redis and its fan-out in `redis/`), the
+//!   types and rules both share, and how a store orders live delivery. It knows nothing of
+//!   rooms: a shared store's fan-out hands its messages to a receiver the rooms implement.
+//! - At the bottom, imported by any layer: `sync` (locking a mutex), `clock` (the wall
+//!   clock) and `log_safe` (client text in logs).
 
+mod clock;
 mod config;
-mod connection;
-mod fanout;
-mod fault_injection;
-mod handshake;
-mod health;
-mod host;
-mod http_server;
-mod hub;
-mod keepalive;
-mod limits;
+mod history;
+mod http;
 mod log_safe;
-mod membership;
-mod origin;
-mod peer;
-mod redis_store;
-mod room;
-mod schema;
-mod send_queue;
+mod rooms;
 mod signals;
-mod sqlite_store;
-mod static_files;
-mod store;
-mod ws_endpoint;
-mod wschat;
+mod sync;
+mod ws;
 
 pub use config::{Config, IN_MEMORY_DB};
 pub use signals::shutdown_signal;
-pub use ws_endpoint::DEFAULT_ROOM;
+pub use ws::DEFAULT_ROOM;
+
+/// The arguments of a durable `redis-server` on loopback, for the tests and benchmarks that
+/// start one.
+#[doc(hidden)]
+pub use history::local_redis_server_args;
 
 use axum::extract::Request;
 use axum::http::{header, HeaderValue};
 use axum::{middleware, Router};
-use connection::Timing;
-use host::HostPolicy;
-use hub::Hub;
-use limits::ConnectionLimits;
-use origin::OriginPolicy;
-use redis_store::RedisStore;
-use sqlite_store::SqliteStore;
+use history::{Store, StoreError};
+use http::host::{self, HostPolicy};
+use http::origin::{self, OriginPolicy};
+use http::{accept, health, static_files, test_endpoints};
+use rooms::Registry;
 use std::future::Future;
 use std::io;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-use store::Store;
 use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
+use ws::{ConnectionLimits, ConnectionRules, Timing};
 
 /// How long shutdown waits for HTTP requests in flight.
 const HTTP_DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
@@ -67,10 +76,14 @@ const WS_DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A server whose history is open, ready to serve on a listener.
 pub struct Server {
-    hub: Arc<Hub>,
     app: Router,
     header_read_timeout: Duration,
     hosts: Arc<HostPolicy>,
+    /// Cancelled when the server shuts down: the accept loop stops, connections close with
+    /// 1001, the fan-out lets go of Redis.
+    shutdown: CancellationToken,
+    /// Every connection's task and the fan-out, so shutdown can wait for them to end.
+    tasks: TaskTracker,
 }
 
 impl Server {
@@ -85,32 +98,35 @@ impl Server {
                 "--max-queue-bytes must be at least --max-message-bytes: a queue must hold one message",
             ));
         }
-        let hub = Hub::new(store.clone(), max_queue_bytes, to_usize(config.max_rooms));
-        if let Store::Redis(redis) = store {
-            start_fanout(redis, &hub).await;
+        let shutdown = CancellationToken::new();
+        let tasks = TaskTracker::new();
+        let registry = Registry::new(store.clone(), max_queue_bytes, to_usize(config.max_rooms));
+        if let Some(fan_out) = store.fan_out(registry.clone(), shutdown.clone()).await {
+            tasks.spawn(fan_out);
         }
         let dist: Arc<PathBuf> = Arc::new(config.dist);
-        let timing = Timing {
-            send_timeout: config.send_timeout,
-            ping_interval: config.ping_interval,
-            pong_timeout: config.pong_timeout,
-        };
-        let origins = OriginPolicy::new(&config.allowed_origins);
-        let mut app = ws_endpoint::router(
-            hub.clone(),
-            ws_endpoint::Settings {
-                origins: origins.clone(),
-                max_message_bytes,
-                timing,
-                limits: ConnectionLimits::new(
-                    to_usize(config.max_connections),
-                    to_usize(config.max_connections_per_ip),
-                ),
+        let rules = ConnectionRules {
+            max_message_bytes,
+            timing: Timing {
+                send_timeout: config.send_timeout,
+                ping_interval: config.ping_interval,
+                pong_timeout: config.pong_timeout,
             },
-        );
-        app = app.merge(health::router(hub.clone()));
+            limits: ConnectionLimits::new(
+                to_usize(config.max_connections),
+                to_usize(config.max_connections_per_ip),
+            ),
+        };
+        let origins = Arc::new(OriginPolicy::new(&config.allowed_origins));
+        // The origin is the first check of an upgrade: before the handshake's, so a page that
+        // may not open `/ws` learns nothing more about it.
+        let mut app =
+            ws::router(registry.clone(), rules, shutdown.clone(), tasks.clone()).route_layer(
+                middleware::from_fn_with_state(origins.clone(), origin::refuse_foreign),
+            );
+        app = app.merge(health::router(registry.clone()));
         if config.fault_injection {
-            app = app.merge(fault_injection::router(hub.clone(), origins));
+            app = app.merge(test_endpoints::router(registry, origins));
         }
         let hosts = Arc::new(HostPolicy::new(&config.host_names));
         let app = app
@@ -123,10 +139,11 @@ impl Server {
             ))
             .layer(TraceLayer::new_for_http());
         Ok(Server {
-            hub,
             app,
             header_read_timeout: config.header_read_timeout,
             hosts,
+            shutdown,
+            tasks,
         })
     }
 
@@ -138,8 +155,8 @@ impl Server {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
         self.hosts.bind(listener.local_addr()?);
-        let stop = self.hub.shutdown_token().clone();
-        let server = http_server::serve(listener, self.app, stop.clone(), self.header_read_timeout);
+        let stop = self.shutdown;
+        let server = accept::serve(listener, self.app, stop.clone(), self.header_read_timeout);
         let mut server = std::pin::pin!(server);
         tokio::select! {
             () = &mut server => {}
@@ -151,7 +168,7 @@ impl Server {
                 }
             }
         }
-        let tasks = self.hub.tasks();
+        let tasks = self.tasks;
         tasks.close();
         if tokio::time::timeout(WS_DRAIN_TIMEOUT, tasks.wait())
             .await
@@ -176,39 +193,12 @@ pub async fn serve(
 }
 
 /// The history `config` asks for: Redis with `--redis`, else SQLite at `--db`.
-async fn open_store(config: &Config) -> Result<Store, store::StoreError> {
+async fn open_store(config: &Config) -> Result<Store, StoreError> {
     if let Some(url) = &config.redis {
-        return RedisStore::open(url, config.history, server_number()).map(Store::Redis);
+        return Store::redis(url, config.history);
     }
     let db = (!config.db_in_memory()).then_some(config.db.as_path());
-    SqliteStore::open(db, config.history, config.db_busy_timeout)
-        .await
-        .map(Store::Sqlite)
-}
-
-/// Subscribes to the fan-out before the server listens, so a server whose Redis is up serves
-/// from its first connection, then keeps the subscription up in the background.
-async fn start_fanout(redis: RedisStore, hub: &Arc<Hub>) {
-    let first = match fanout::subscribe(&redis).await {
-        Ok(subscription) => Some(subscription),
-        Err(e) => {
-            tracing::error!(
-                "redis: not reachable at start ({e}); refusing connections until it is"
-            );
-            None
-        }
-    };
-    hub.tasks().spawn(fanout::run(redis, hub.clone(), first));
-}
-
-/// This server's number among those sharing a Redis: unique enough from the clock and the
-/// process id, hashed with the standard library's random keys.
-fn server_number() -> u64 {
-    use std::hash::{BuildHasher, Hash, Hasher};
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    std::process::id().hash(&mut hasher);
-    std::time::SystemTime::now().hash(&mut hasher);
-    hasher.finish()
+    Store::sqlite(db, config.history, config.db_busy_timeout).await
 }
 
 /// A count from a flag; a u32 always fits where this server runs (and saturates elsewhere).

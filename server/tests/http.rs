@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{http, raw, upgrade_request, TestServer};
+use common::{http, raw, upgrade_request, TestServer, TIMEOUT};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -11,20 +11,27 @@ use ws_chat_server::Config;
 #[tokio::test]
 async fn garbage_and_incomplete_requests_do_not_hurt_the_server() {
     let s = TestServer::start().await;
-    let junk: [&[u8]; 5] = [
-        b"\x00\xff\xfe garbage \r\n\r\n",
-        b"GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n", // never finished
-        b"GET / HTTP/9.9\r\n\r\n",
-        b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", // a TLS ClientHello start
-        b"GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAAAA==\r\n\r\n\x81\xff\xff\xff",
+    // Each with the status line the server answers it with at once, if any.
+    let junk: [(&[u8], Option<&str>); 5] = [
+        (b"\x00\xff\xfe garbage \r\n\r\n", Some("HTTP/1.1 400 Bad Request")),
+        (b"GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n", None), // never finished
+        (b"GET / HTTP/9.9\r\n\r\n", Some("HTTP/1.1 400 Bad Request")),
+        (b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", Some("HTTP/1.1 400 Bad Request")), // a TLS ClientHello start
+        (b"GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAAAA==\r\n\r\n\x81\xff\xff\xff", Some("HTTP/1.1 421 Misdirected Request")),
     ];
     let mut open = Vec::new();
-    for bytes in junk {
+    for (bytes, _) in junk {
         let mut c = TcpStream::connect(s.addr).await.expect("connect");
         let _ = c.write_all(bytes).await;
         open.push(c); // keep some half-open while the next requests run
     }
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    // The server has taken all of it in once it has answered each piece it answers at once
+    // (it accepts connections in order, so it has taken the unfinished one by then).
+    for (c, (bytes, answer)) in open.iter_mut().zip(junk) {
+        if let Some(answer) = answer {
+            assert_eq!(status_line(c).await, answer, "{bytes:?}");
+        }
+    }
     let r = raw(s.addr, &upgrade_request(s.addr, "/ws", &[])).await;
     assert_eq!(r.status, 101);
     assert_eq!(http(s.addr, "GET", "/_test/connections").await.status, 200);
@@ -84,6 +91,26 @@ async fn fault_injection_routes_do_not_exist_unless_asked_for() {
     assert_eq!(http(s.addr, "POST", "/_test/drop").await.status, 404);
     assert_eq!(http(s.addr, "GET", "/_test/connections").await.status, 404);
     s.stop().await;
+}
+
+/// The status line of the server's answer on `c` (what came before the connection closed,
+/// if it closed first).
+async fn status_line(c: &mut TcpStream) -> String {
+    let mut head = Vec::new();
+    let read = async {
+        let mut buf = [0u8; 256];
+        while !head.windows(2).any(|w| w == b"\r\n") {
+            match c.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => head.extend_from_slice(&buf[..n]),
+            }
+        }
+    };
+    tokio::time::timeout(TIMEOUT, read)
+        .await
+        .expect("an answer in time");
+    let head = String::from_utf8_lossy(&head);
+    head.split("\r\n").next().unwrap_or_default().to_owned()
 }
 
 /// Reads until the server ends the connection; returns how long that took.

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{connect, join, next_message, recv, send, TestServer};
+use common::{connect, join, next_message, recv, send, Logs, TestServer};
 use std::path::Path;
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
@@ -84,13 +84,17 @@ async fn a_write_that_cannot_get_the_lock_is_answered_with_an_error_naming_its_i
 /// other writer made stale, and SQLite answers BUSY at once instead of waiting.
 #[tokio::test]
 async fn a_write_waits_for_a_lock_held_shorter_than_the_busy_timeout() {
+    let mut logs = Logs::watch();
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("h.sqlite3");
     let s = server(&db, Duration::from_secs(5)).await;
     let (mut ws, _) = join(&s.ws_url("waits"), None).await;
     let other = lock_for_writing(&db);
     send(&mut ws, &send_frame("w1", "patient")).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The lock goes only once the append is waiting for it: committed any earlier, the append
+    // would never meet it, and the test would pass however appends begin.
+    logs.wait_for(&["locked by another connection", "room=waits"])
+        .await;
     other.execute_batch("COMMIT").expect("commit");
     assert_eq!(
         recv(&mut ws).await,

@@ -187,21 +187,10 @@ fn server_has_redis_flag(bin: &Path) -> Result<bool> {
 }
 
 /// A fresh Redis in `dir`, durable the way the product needs: every write appended to the
-/// AOF and fsynced before Redis answers, no RDB snapshots.
+/// AOF and fsynced before Redis answers, no RDB snapshots (the server's own flags for it).
 fn start_redis(bin: &Path, dir: &Path) -> Result<(ChildGuard, u16)> {
     let port = free_port()?;
     let mut redis = Command::new(bin);
-    redis
-        .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-        .arg("--dir")
-        .arg(dir)
-        .args([
-            "--appendonly",
-            "yes",
-            "--appendfsync",
-            "always",
-            "--save",
-            "",
-        ]);
+    redis.args(ws_chat_server::local_redis_server_args(port, dir));
     Ok((ChildGuard::start("redis-server", redis, dir, port)?, port))
 }

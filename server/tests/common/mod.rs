@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests: an in-process server, raw HTTP (in `raw.rs`), a
-//! WebSocket client, and the server binary as a child process.
+//! WebSocket client, the server's log (in `logs.rs`), and the server binary as a child
+//! process.
 #![allow(dead_code)] // each test file uses its own subset
 
 use futures_util::{SinkExt, StreamExt};
@@ -17,9 +18,12 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use ws_chat_protocol::{ClientFrame, ServerFrame};
 use ws_chat_server::Config;
 
+mod logs;
 mod raw;
 mod redis_server;
 #[allow(unused_imports)] // each test file uses its own subset
+pub use logs::Logs;
+#[allow(unused_imports)]
 pub use raw::*;
 #[allow(unused_imports)]
 pub use redis_server::TestRedis;

@@ -1,8 +1,8 @@
 //! A real Redis for the `--redis` tests: Debian's `redis-server` on a free loopback port, in a
 //! temporary directory, run the way the README asks for acks to be durable (AOF with
-//! `appendfsync always`, no RDB snapshots). Killed with the test.
+//! `appendfsync always`, no RDB snapshots: the server's own flags for it). Killed with the
+//! test.
 
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -63,19 +63,11 @@ impl TestRedis {
 
     fn launch(&mut self) {
         let program = std::env::var("WS_CHAT_REDIS_SERVER").unwrap_or("redis-server".into());
-        let dir: PathBuf = self.dir.path().into();
-        let port = self.port.to_string();
         let child = Command::new(&program)
-            .args(["--port", &port, "--bind", "127.0.0.1", "--dir"])
-            .arg(&dir)
-            .args([
-                "--appendonly",
-                "yes",
-                "--appendfsync",
-                "always",
-                "--save",
-                "",
-            ])
+            .args(ws_chat_server::local_redis_server_args(
+                self.port,
+                self.dir.path(),
+            ))
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()

@@ -7,11 +7,11 @@
 //! and only hides the answer, so a request from any other origin is refused with 403 before
 //! it does anything.
 
-use crate::hub::{Fault, Hub};
-use crate::origin::OriginPolicy;
-use axum::extract::{Query, Request, State};
-use axum::http::{header, HeaderMap, Method, StatusCode};
-use axum::middleware::{self, Next};
+use super::origin::{host, refuse_foreign, OriginPolicy};
+use crate::rooms::{Fault, Registry};
+use axum::extract::{Query, State};
+use axum::http::{Method, StatusCode};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -21,8 +21,7 @@ use std::time::Duration;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 /// The `/_test/*` routes, open to the origins `origins` allows.
-pub fn router(hub: Arc<Hub>, origins: OriginPolicy) -> Router {
-    let origins = Arc::new(origins);
+pub fn router(registry: Arc<Registry>, origins: Arc<OriginPolicy>) -> Router {
     let cors_origins = origins.clone();
     let cors = CorsLayer::new()
         .allow_methods([Method::GET, Method::POST])
@@ -37,47 +36,14 @@ pub fn router(hub: Arc<Hub>, origins: OriginPolicy) -> Router {
         .route("/_test/close", post(close_all))
         .route("/_test/connections", get(connections))
         .layer(cors)
-        .layer(middleware::from_fn_with_state(
-            origins,
-            refuse_foreign_origin,
-        ))
-        .with_state(hub)
-}
-
-/// 403 for a request from a page whose origin may not use these endpoints (preflights
-/// included). Requests without `Origin` come from outside a browser and are let through.
-async fn refuse_foreign_origin(
-    State(origins): State<Arc<OriginPolicy>>,
-    req: Request,
-    next: Next,
-) -> Response {
-    if let Some(origin) = req.headers().get(header::ORIGIN) {
-        let allowed = origin
-            .to_str()
-            .is_ok_and(|origin| origins.allows(origin, host(req.headers())));
-        if !allowed {
-            tracing::info!(
-                ?origin,
-                path = req.uri().path(),
-                "test endpoint refused: origin"
-            );
-            return (
-                StatusCode::FORBIDDEN,
-                "origin not allowed; start the server with --allowed-origin to allow it\n",
-            )
-                .into_response();
-        }
-    }
-    next.run(req).await
-}
-
-fn host(headers: &HeaderMap) -> Option<&str> {
-    headers.get(header::HOST).and_then(|h| h.to_str().ok())
+        // Preflights included: every method of these paths.
+        .layer(middleware::from_fn_with_state(origins, refuse_foreign))
+        .with_state(registry)
 }
 
 /// Drops every connection without a close frame; answers how many.
-async fn drop_all(State(hub): State<Arc<Hub>>) -> String {
-    let n = hub.inject(Fault::Drop);
+async fn drop_all(State(registry): State<Arc<Registry>>) -> String {
+    let n = registry.faults().inject(Fault::Drop);
     tracing::info!(
         connections = n,
         "fault injection: dropping every connection"
@@ -91,9 +57,13 @@ struct RefuseQuery {
 }
 
 /// Refuses upgrades with 503 for the next `ms` milliseconds, at most a day (see
-/// [`Hub::refuse_for`]); answers with the time it will actually refuse for.
-async fn refuse(State(hub): State<Arc<Hub>>, Query(q): Query<RefuseQuery>) -> String {
-    let ms = hub.refuse_for(Duration::from_millis(q.ms)).as_millis();
+/// `FaultInjection::refuse_for` in `crate::rooms`); answers with the time it will actually
+/// refuse for.
+async fn refuse(State(registry): State<Arc<Registry>>, Query(q): Query<RefuseQuery>) -> String {
+    let ms = registry
+        .faults()
+        .refuse_for(Duration::from_millis(q.ms))
+        .as_millis();
     tracing::info!(ms, "fault injection: refusing upgrades");
     format!("refusing upgrades for {ms} ms")
 }
@@ -105,7 +75,7 @@ struct CloseQuery {
 }
 
 /// Closes every connection with the given close code (default 1000) and reason.
-async fn close_all(State(hub): State<Arc<Hub>>, Query(q): Query<CloseQuery>) -> Response {
+async fn close_all(State(registry): State<Arc<Registry>>, Query(q): Query<CloseQuery>) -> Response {
     let code = q.code.unwrap_or(1000);
     let reason = q.reason.unwrap_or_default();
     if !sendable_close_code(code) {
@@ -123,7 +93,7 @@ async fn close_all(State(hub): State<Arc<Hub>>, Query(q): Query<CloseQuery>) -> 
         )
             .into_response();
     }
-    let n = hub.inject(Fault::Close { code, reason });
+    let n = registry.faults().inject(Fault::Close { code, reason });
     tracing::info!(
         connections = n,
         code,
@@ -138,8 +108,11 @@ struct ConnectionsQuery {
 }
 
 /// Live WebSocket connections, all or in `?room=`.
-async fn connections(State(hub): State<Arc<Hub>>, Query(q): Query<ConnectionsQuery>) -> String {
-    hub.connections(q.room.as_deref()).to_string()
+async fn connections(
+    State(registry): State<Arc<Registry>>,
+    Query(q): Query<ConnectionsQuery>,
+) -> String {
+    registry.connections(q.room.as_deref()).to_string()
 }
 
 /// Codes RFC 6455 §7.4 allows on the wire (1004–1006 and 1015 are reserved, 1016–2999 unassigned).

@@ -7,7 +7,7 @@
 //! [`ConnectInfo`] for the per-address limits. Shutdown works as `axum::serve`'s graceful
 //! shutdown does: stop accepting, let each connection finish its request in flight, and
 //! return once they are all done (upgraded WebSockets are no longer HTTP connections by then;
-//! the hub closes them).
+//! the server closes them through its shutdown token).
 
 use axum::extract::ConnectInfo;
 use axum::Router;

@@ -5,7 +5,7 @@ use super::*;
 const BUSY: Duration = Duration::from_secs(5);
 const TS: Millis = 1_795_000_000_000;
 
-fn texts(c: &Page) -> Vec<(Seq, Option<&str>, &str)> {
+fn texts(c: &CatchUpPage) -> Vec<(Seq, Option<&str>, &str)> {
     c.messages
         .iter()
         .map(|m| (m.seq, m.id.as_deref(), m.text.as_str()))
@@ -47,9 +47,9 @@ async fn appends_number_rooms_independently_and_dedupe_ids() {
     let empty = s.page("nobody", Some(0), 100).await.expect("page");
     assert_eq!(
         empty,
-        Page {
+        CatchUpPage {
             last: true,
-            ..Page::default()
+            ..CatchUpPage::default()
         }
     );
 }
@@ -90,7 +90,7 @@ async fn pages_follow_each_other_and_the_last_one_reaches_the_head() {
             .await
             .expect("append");
     }
-    let seqs = |p: &Page| p.messages.iter().map(|m| m.seq).collect::<Vec<_>>();
+    let seqs = |p: &CatchUpPage| p.messages.iter().map(|m| m.seq).collect::<Vec<_>>();
     let first = s.page("r", Some(0), 3).await.expect("page");
     assert_eq!(
         (seqs(&first), first.head, first.last),

@@ -8,8 +8,7 @@
 //! With `--redis` it also answers 503 while Redis is unreachable (`"ready": false`), so a load
 //! balancer sends new clients to a server that can take their messages.
 
-use crate::hub::Hub;
-use crate::store::Store;
+use crate::rooms::Registry;
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
@@ -26,23 +25,23 @@ struct Health {
     rooms: usize,
     /// `sqlite` or `redis`.
     store: &'static str,
-    /// Whether the store takes messages now (see [`Hub::store_ready`]).
+    /// Whether the server takes connections and their messages now (see
+    /// [`Registry::accepting`]).
     ready: bool,
 }
 
-pub fn router(hub: Arc<Hub>) -> Router {
-    Router::new().route("/healthz", get(health)).with_state(hub)
+pub fn router(registry: Arc<Registry>) -> Router {
+    Router::new()
+        .route("/healthz", get(health))
+        .with_state(registry)
 }
 
-async fn health(State(hub): State<Arc<Hub>>) -> impl IntoResponse {
+async fn health(State(registry): State<Arc<Registry>>) -> impl IntoResponse {
     let health = Health {
-        connections: hub.connections(None),
-        rooms: hub.rooms(),
-        store: match hub.store() {
-            Store::Sqlite(_) => "sqlite",
-            Store::Redis(_) => "redis",
-        },
-        ready: hub.store_ready(),
+        connections: registry.connections(None),
+        rooms: registry.rooms(),
+        store: registry.store().name(),
+        ready: registry.accepting(),
     };
     let status = if health.ready {
         StatusCode::OK

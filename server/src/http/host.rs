@@ -12,7 +12,7 @@
 //! accepted for those: `trunk serve`'s WebSocket proxy replaces `Host` with its backend's host
 //! and drops the port (`Host: 127.0.0.1` for a backend of `ws://127.0.0.1:9001/ws`).
 
-use crate::origin::split_host_port;
+use super::origin::split_host_port;
 use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;

@@ -4,6 +4,15 @@
 //! CORS to WebSockets: without this check any page the user visits could join the chat in
 //! the user's name (cross-site WebSocket hijacking). Non-browser clients send no `Origin`
 //! and are always let in; they could forge one anyway.
+//!
+//! [`refuse_foreign`] applies the policy in front of the routes that need it: `/ws`, and the
+//! `/_test/*` endpoints, which a page could otherwise call with a "simple" request.
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::sync::Arc;
 
 /// The allowed origins: the server's own host, loopback on any port, plus `--allowed-origin`.
 #[derive(Debug, Clone, Default)]
@@ -51,13 +60,45 @@ impl OriginPolicy {
         // Same origin as the page this server itself served: compare with `Host`, which has
         // no scheme, so a missing port there means the origin scheme's default port. Alone
         // this proves nothing under DNS rebinding (both name the attacker's domain); it is
-        // sound because `crate::host` has already refused every `Host` that is not ours.
+        // sound because `crate::http::host` has already refused every `Host` that is not ours.
         let Some(host) = host.map(|h| h.trim().to_ascii_lowercase()) else {
             return false;
         };
         split_host_port(&host)
             .is_some_and(|(h, p)| h == o_host && p.unwrap_or(default_port(scheme)) == *port)
     }
+}
+
+/// Middleware: 403 for a request from a page whose origin the policy does not allow. A
+/// request without `Origin` comes from outside a browser and is let through.
+pub async fn refuse_foreign(
+    State(origins): State<Arc<OriginPolicy>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if let Some(origin) = req.headers().get(header::ORIGIN) {
+        let allowed = origin
+            .to_str()
+            .is_ok_and(|origin| origins.allows(origin, host(req.headers())));
+        if !allowed {
+            tracing::info!(
+                ?origin,
+                path = req.uri().path(),
+                "refused: origin not allowed"
+            );
+            return (
+                StatusCode::FORBIDDEN,
+                "origin not allowed; start the server with --allowed-origin to allow it\n",
+            )
+                .into_response();
+        }
+    }
+    next.run(req).await
+}
+
+/// The request's `Host` header, if it is text.
+pub fn host(headers: &HeaderMap) -> Option<&str> {
+    headers.get(header::HOST).and_then(|h| h.to_str().ok())
 }
 
 /// An `Origin` value, normalised so that `HTTP://Example.com:80` equals `http://example.com`.

@@ -41,15 +41,15 @@ impl End {
     }
 }
 
-/// The socket of one connection.
-pub struct Peer {
+/// The socket of one connection, every send on it bounded by the send timeout.
+pub struct TimedSocket {
     socket: WebSocket,
     send_timeout: Duration,
 }
 
-impl Peer {
-    pub fn new(socket: WebSocket, send_timeout: Duration) -> Peer {
-        Peer {
+impl TimedSocket {
+    pub fn new(socket: WebSocket, send_timeout: Duration) -> TimedSocket {
+        TimedSocket {
             socket,
             send_timeout,
         }
@@ -64,7 +64,7 @@ impl Peer {
         }
     }
 
-    /// Sends a wschat.v1 envelope (see [`Peer::send`]).
+    /// Sends a wschat.v1 envelope (see [`TimedSocket::send`]).
     pub async fn send_frame(&mut self, frame: &ServerFrame) -> Result<(), End> {
         self.send(Message::text(frame.encode())).await
     }

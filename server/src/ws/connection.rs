@@ -3,20 +3,20 @@
 //! A single task per connection does everything: reads frames, answers them, forwards the
 //! room's messages from its send queue, and obeys shutdown and fault injection. With one task
 //! there is nothing to leak: when the loop ends the socket and the room membership drop.
-//! Every send goes through [`Peer`], so a peer that stops reading costs a bounded wait.
+//! Every send goes through [`TimedSocket`], so a peer that stops reading costs a bounded wait.
 
-use crate::hub::{Fault, Hub, Membership, Mode};
-use crate::keepalive::{Due, Keepalive};
+use super::keepalive::{Due, Keepalive};
+use super::timed_socket::{End, TimedSocket};
+use super::{plain, wschat};
 use crate::log_safe::Escaped;
-use crate::peer::{End, Peer};
-use crate::send_queue::Overflow;
-use crate::wschat;
+use crate::rooms::{Dialect, Fault, Membership, Overflow};
 use axum::body::Bytes;
 use axum::extract::ws::{close_code, Message, Utf8Bytes, WebSocket};
 use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::time::Instant;
-use ws_chat_protocol::{ClientFrame, ServerFrame, MAX_TEXT_BYTES};
+use tokio_util::sync::CancellationToken;
+use ws_chat_protocol::{ClientFrame, ServerFrame};
 
 /// The clocks of a connection (flags; short in tests).
 #[derive(Debug, Clone, Copy)]
@@ -29,19 +29,20 @@ pub struct Timing {
     pub pong_timeout: Duration,
 }
 
-/// Serves one upgraded connection of `member` until it ends. `welcome`: the connection speaks
-/// wschat.v1 in band (no sub-protocol selected), so the server speaks first with `welcome`.
+/// Serves one upgraded connection of `member` until it ends, or until `shutdown`.
+/// `welcome`: the connection speaks wschat.v1 in band (no sub-protocol selected), so the
+/// server speaks first with `welcome`.
 pub async fn run(
     socket: WebSocket,
-    hub: &Hub,
     mut member: Membership,
     welcome: Option<ServerFrame>,
     timing: Timing,
+    shutdown: CancellationToken,
 ) {
-    let mode = member.mode();
-    let mut peer = Peer::new(socket, timing.send_timeout);
-    tracing::info!(conn = member.id(), room = %Escaped(member.room()), ?mode, welcome = welcome.is_some(), "connected");
-    let end = match serve(&mut peer, hub, &mut member, welcome, timing).await {
+    let dialect = member.dialect();
+    let mut socket = TimedSocket::new(socket, timing.send_timeout);
+    tracing::info!(conn = member.id(), room = %Escaped(member.room()), ?dialect, welcome = welcome.is_some(), "connected");
+    let end = match serve(&mut socket, &mut member, welcome, timing, &shutdown).await {
         Ok(()) => End::Gone,
         Err(end) => end,
     };
@@ -50,15 +51,15 @@ pub async fn run(
         End::Drop => "dropped (fault injection)",
         End::Close(code, reason) => {
             tracing::debug!(conn = member.id(), code, reason, "closing");
-            peer.close(code, reason).await;
+            socket.close(code, reason).await;
             "closed by server"
         }
     };
     tracing::info!(conn = member.id(), room = %Escaped(member.room()), how, "disconnected");
 }
 
-/// What woke the connection up.
-enum Event {
+/// What woke the connection's task up.
+enum Wakeup {
     Shutdown,
     Fault(Result<Fault, RecvError>),
     Outgoing(Result<Utf8Bytes, Overflow>),
@@ -68,22 +69,21 @@ enum Event {
 
 /// The connection's loop; returns (as `Err`) how it ends.
 async fn serve(
-    peer: &mut Peer,
-    hub: &Hub,
+    socket: &mut TimedSocket,
     member: &mut Membership,
     welcome: Option<ServerFrame>,
     timing: Timing,
+    shutdown: &CancellationToken,
 ) -> Result<(), End> {
     // A wschat.v1 member is not live before its `hello`, so nothing of the room can come
     // before this frame: the client sends nothing until it has seen it.
     let mut first_in_band = welcome.is_some();
     if let Some(welcome) = welcome {
-        peer.send_frame(&welcome).await?;
+        socket.send_frame(&welcome).await?;
     }
     // In band, the client's first frame still decides: plain text there means it never heard
     // the welcome (it waits only so long) and speaks plain text, which must reach the room as
     // text rather than be answered with `error` envelopes it would show as chat lines.
-    let shutdown = hub.shutdown_token().clone();
     let queue = member.send_queue();
     let mut keepalive = Keepalive::new(Instant::now(), timing.ping_interval, timing.pong_timeout);
     let timer = tokio::time::sleep_until(keepalive.deadline());
@@ -91,44 +91,44 @@ async fn serve(
     loop {
         // The keepalive timer only counts when nothing else is ready: a frame that arrived
         // while the task was busy sending is read (and counts as alive) first.
-        let event = tokio::select! {
+        let wakeup = tokio::select! {
             biased;
-            event = async {
+            wakeup = async {
                 tokio::select! {
-                    () = shutdown.cancelled() => Event::Shutdown,
-                    fault = member.faults.recv() => Event::Fault(fault),
-                    outgoing = queue.pop() => Event::Outgoing(outgoing),
-                    incoming = peer.recv() => Event::Incoming(incoming),
+                    () = shutdown.cancelled() => Wakeup::Shutdown,
+                    fault = member.faults.recv() => Wakeup::Fault(fault),
+                    outgoing = queue.pop() => Wakeup::Outgoing(outgoing),
+                    incoming = socket.recv() => Wakeup::Incoming(incoming),
                 }
-            } => event,
-            () = &mut timer => Event::KeepaliveDue,
+            } => wakeup,
+            () = &mut timer => Wakeup::KeepaliveDue,
         };
-        match event {
-            Event::Shutdown | Event::Fault(Err(RecvError::Closed)) => {
+        match wakeup {
+            Wakeup::Shutdown | Wakeup::Fault(Err(RecvError::Closed)) => {
                 return Err(End::shutdown());
             }
-            Event::Fault(Ok(Fault::Drop)) => return Err(End::Drop),
-            Event::Fault(Ok(Fault::Close { code, reason })) => {
+            Wakeup::Fault(Ok(Fault::Drop)) => return Err(End::Drop),
+            Wakeup::Fault(Ok(Fault::Close { code, reason })) => {
                 return Err(End::Close(code, reason))
             }
-            Event::Fault(Err(RecvError::Lagged(_))) => {}
-            Event::Outgoing(Ok(text)) => peer.send(Message::Text(text)).await?,
+            Wakeup::Fault(Err(RecvError::Lagged(_))) => {}
+            Wakeup::Outgoing(Ok(text)) => socket.send(Message::Text(text)).await?,
             // The client is welcome back once it keeps up (and catches up).
-            Event::Outgoing(Err(Overflow)) => return Err(End::too_slow("outgoing queue full")),
-            Event::KeepaliveDue => {
+            Wakeup::Outgoing(Err(Overflow)) => return Err(End::too_slow("outgoing queue full")),
+            Wakeup::KeepaliveDue => {
                 match keepalive.due(Instant::now()) {
                     Due::Nothing => {}
-                    Due::Ping => peer.send(Message::Ping(Bytes::new())).await?,
+                    Due::Ping => socket.send(Message::Ping(Bytes::new())).await?,
                     // Most likely nobody is there to read it; if someone is, it retries.
                     Due::Dead => return Err(End::too_slow("no answer to ping")),
                 }
                 timer.as_mut().reset(keepalive.deadline());
             }
-            Event::Incoming(incoming) => {
+            Wakeup::Incoming(incoming) => {
                 keepalive.heard(Instant::now());
                 match incoming {
                     Some(Ok(Message::Close(_))) => {
-                        peer.finish_close().await;
+                        socket.finish_close().await;
                         return Ok(());
                     }
                     Some(Ok(message)) => {
@@ -139,9 +139,11 @@ async fn serve(
                                 member.become_plain();
                             }
                         }
-                        match member.mode() {
-                            Mode::Plain => on_plain(member, message).await,
-                            Mode::WsChat => wschat::on_frame(peer, member, message).await?,
+                        match member.dialect() {
+                            Dialect::Plain => plain::on_frame(member, message).await,
+                            Dialect::WsChat => {
+                                wschat::on_frame(socket, member, message, shutdown).await?;
+                            }
                         }
                     }
                     Some(Err(e)) => return Err(on_read_error(e)),
@@ -155,37 +157,6 @@ async fn serve(
 /// Whether a data frame is a wschat.v1 envelope.
 fn is_envelope(message: &Message) -> bool {
     matches!(message, Message::Text(text) if ClientFrame::decode(text.as_str()).is_ok())
-}
-
-/// Plain mode: a text frame is a chat line for the rest of the room; nothing is answered.
-async fn on_plain(member: &Membership, message: Message) {
-    match message {
-        Message::Text(text) if storable(text.as_str()) => {
-            if let Err(e) = member.publish(None, text.as_str()).await {
-                tracing::error!(
-                    conn = member.id(),
-                    "{e}; relaying the plain message unstored"
-                );
-                member.relay_unstored(text.as_str());
-            }
-        }
-        Message::Text(text) => member.relay_unstored(text.as_str()),
-        Message::Binary(b) => {
-            tracing::debug!(
-                conn = member.id(),
-                bytes = b.len(),
-                "binary frame ignored in plain mode"
-            );
-        }
-        // tungstenite answers pings itself.
-        _ => {}
-    }
-}
-
-/// Text that fits the history: what plain peers send is stored only if a wschat.v1 client
-/// could have sent it too.
-fn storable(text: &str) -> bool {
-    !text.is_empty() && text.len() <= MAX_TEXT_BYTES
 }
 
 /// A read error and how the connection ends because of it. RFC 6455 §7.4.1: a message too

@@ -1,9 +1,10 @@
 //! What a wschat.v1 connection does with each frame it receives.
 
-use crate::hub::Membership;
-use crate::peer::{End, Peer};
-use crate::store::Appended;
+use super::timed_socket::{End, TimedSocket};
+use crate::history::Appended;
+use crate::rooms::Membership;
 use axum::extract::ws::Message;
+use tokio_util::sync::CancellationToken;
 use ws_chat_protocol::{clean_name, ClientFrame, Seq, ServerFrame, MAX_TEXT_BYTES};
 
 /// Longest message id accepted; ids are client-made and end up in the database.
@@ -19,14 +20,15 @@ const MAX_STALLED_PAGES: u32 = 100;
 
 /// Answers one frame: every text frame is a [`ClientFrame`] and gets its answer(s).
 pub async fn on_frame(
-    peer: &mut Peer,
+    socket: &mut TimedSocket,
     member: &mut Membership,
     message: Message,
+    shutdown: &CancellationToken,
 ) -> Result<(), End> {
     let text = match message {
         Message::Text(text) => text,
         Message::Binary(_) => {
-            return peer
+            return socket
                 .send_frame(&ServerFrame::Error {
                     id: None,
                     reason: "binary frames are not part of wschat.v1".into(),
@@ -39,16 +41,19 @@ pub async fn on_frame(
         Ok(ClientFrame::Hello { after, name }) => {
             // Every hello says the name anew: one without a name clears it.
             member.set_name(name.as_deref().and_then(clean_name));
-            hello(peer, member, after).await
+            hello(socket, member, after, shutdown).await
         }
-        Ok(ClientFrame::Send { id, text }) => peer.send_frame(&send(member, id, text).await).await,
-        Ok(ClientFrame::Ping) => peer.send_frame(&ServerFrame::Pong).await,
+        Ok(ClientFrame::Send { id, text }) => {
+            socket.send_frame(&send(member, id, text).await).await
+        }
+        Ok(ClientFrame::Ping) => socket.send_frame(&ServerFrame::Pong).await,
         Err(e) => {
-            peer.send_frame(&ServerFrame::Error {
-                id: None,
-                reason: e.to_string(),
-            })
-            .await
+            socket
+                .send_frame(&ServerFrame::Error {
+                    id: None,
+                    reason: e.to_string(),
+                })
+                .await
         }
     }
 }
@@ -62,7 +67,12 @@ pub async fn on_frame(
 /// meanwhile are picked up by the later pages; the last page goes live (see
 /// [`Membership::catch_up_page`]), so each message arrives once and in seq order. A page
 /// that cannot be read ends the connection with 1011 (see below).
-async fn hello(peer: &mut Peer, member: &Membership, after: Option<Seq>) -> Result<(), End> {
+async fn hello(
+    socket: &mut TimedSocket,
+    member: &Membership,
+    after: Option<Seq>,
+    shutdown: &CancellationToken,
+) -> Result<(), End> {
     member.start_catch_up();
     let mut cursor = after;
     let mut gap = false;
@@ -83,17 +93,18 @@ async fn hello(peer: &mut Peer, member: &Membership, after: Option<Seq>) -> Resu
         let brought = page.messages.len();
         for m in page.messages {
             cursor = Some(m.seq);
-            peer.send_frame(&ServerFrame::Msg {
-                seq: m.seq,
-                id: m.id,
-                text: m.text,
-                from: m.from,
-                ts: m.ts,
-            })
-            .await?;
+            socket
+                .send_frame(&ServerFrame::Msg {
+                    seq: m.seq,
+                    id: m.id,
+                    text: m.text,
+                    from: m.from,
+                    ts: m.ts,
+                })
+                .await?;
         }
         if page.last {
-            return peer
+            return socket
                 .send_frame(&ServerFrame::Synced {
                     head: page.head,
                     gap,
@@ -117,7 +128,7 @@ async fn hello(peer: &mut Peer, member: &Membership, after: Option<Seq>) -> Resu
         } else {
             stalled = 0;
         }
-        if member.shutting_down() {
+        if shutdown.is_cancelled() {
             return Err(End::shutdown());
         }
     }

@@ -1,10 +1,11 @@
 //! `GET /ws?room=NAME`: the checks in front of the upgrade, then the upgrade itself.
 //!
-//! Order: origin (403), handshake (426/400, see [`crate::handshake`]), room name (400),
-//! fault-injected refusal (503), connection limits (503, see [`crate::limits`]), the room
-//! limit (503, see [`RoomsFull`]), then axum's upgrade (101) with the sub-protocol chosen in
-//! the client's order of preference. Every 503 carries `Retry-After`: it means busy, come
-//! back, and the client's backoff does the rest.
+//! Order: origin (403, checked in front of this route where the routes are put together; see
+//! [`crate::http::origin`]), handshake (426/400, see [`crate::ws::handshake`]), room name
+//! (400), fault-injected refusal (503), live delivery down (503), connection limits (503, see
+//! [`crate::ws::limits`]), the room limit (503, see [`RoomsFull`]), then axum's upgrade (101)
+//! with the sub-protocol chosen in the client's order of preference. Every 503 for a limit
+//! carries `Retry-After`: it means busy, come back, and the client's backoff does the rest.
 //!
 //! What the connection speaks is settled here, by the handshake: `wschat.v1` when that
 //! sub-protocol was selected; also `wschat.v1` when none was selected but the URL carries
@@ -18,14 +19,13 @@
 //!
 //! The one exception to the handshake's word: an in-band connection whose client opens with
 //! plain text rather than an envelope (it heard no `welcome` in time and took the server for
-//! a plain one) becomes a plain member; see [`crate::connection`].
+//! a plain one) becomes a plain member; see [`crate::ws::connection`].
 
-use crate::connection::{self, Timing};
-use crate::handshake;
-use crate::hub::{Hub, Mode, RoomsFull};
-use crate::limits::{ConnectionLimits, Refused};
+use super::connection::{self, Timing};
+use super::handshake;
+use super::limits::{ConnectionLimits, Refused};
 use crate::log_safe::Escaped;
-use crate::origin::OriginPolicy;
+use crate::rooms::{Dialect, Membership, Registry, RoomsFull};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::WebSocketUpgrade;
@@ -36,6 +36,8 @@ use axum::routing::get;
 use axum::Router;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 use ws_chat_protocol::{ServerFrame, IN_BAND_NONCE, IN_BAND_QUERY};
 
 /// The room of a `/ws` request without `?room=`.
@@ -52,54 +54,52 @@ const RETRY_AFTER_SECS: &str = "5";
 /// the buffer for as long as it takes to read it.
 const READ_BUFFER_BYTES: usize = 4 * 1024;
 
-/// What `/ws` needs besides the hub.
-pub struct Settings {
-    pub origins: OriginPolicy,
+/// The rules every `/ws` connection is held to, from the flags.
+pub struct ConnectionRules {
+    /// Largest frame and message read, in bytes.
     pub max_message_bytes: usize,
     pub timing: Timing,
     pub limits: Arc<ConnectionLimits>,
 }
 
+/// What the `/ws` route holds.
 #[derive(Clone)]
-struct WsState {
-    hub: Arc<Hub>,
-    settings: Arc<Settings>,
+struct Endpoint {
+    registry: Arc<Registry>,
+    rules: Arc<ConnectionRules>,
+    /// Cancelled when the server shuts down: connections then close with 1001.
+    shutdown: CancellationToken,
+    /// Where each connection's task is tracked, so shutdown can wait for them.
+    tasks: TaskTracker,
 }
 
 /// The query of `/ws`, as name/value pairs: `room` and the in-band marker.
 type WsQuery = Vec<(String, String)>;
 
-/// The `/ws` route.
-pub fn router(hub: Arc<Hub>, settings: Settings) -> Router {
+/// The `/ws` route. Its connections run on `tasks` and end when `shutdown` is cancelled.
+pub fn router(
+    registry: Arc<Registry>,
+    rules: ConnectionRules,
+    shutdown: CancellationToken,
+    tasks: TaskTracker,
+) -> Router {
     Router::new()
         .route("/ws", get(upgrade))
-        .with_state(WsState {
-            hub,
-            settings: Arc::new(settings),
+        .with_state(Endpoint {
+            registry,
+            rules: Arc::new(rules),
+            shutdown,
+            tasks,
         })
 }
 
 async fn upgrade(
-    State(state): State<WsState>,
+    State(endpoint): State<Endpoint>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     query: Result<Query<WsQuery>, QueryRejection>,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
-    if let Some(origin) = headers.get(header::ORIGIN) {
-        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-        let allowed = origin
-            .to_str()
-            .is_ok_and(|origin| state.settings.origins.allows(origin, host));
-        if !allowed {
-            tracing::info!(?origin, "WebSocket refused: origin not allowed");
-            return (
-                StatusCode::FORBIDDEN,
-                "origin not allowed; start the server with --allowed-origin to allow it\n",
-            )
-                .into_response();
-        }
-    }
     if let Err(e) = handshake::check(&headers) {
         return e.into_response();
     }
@@ -110,17 +110,17 @@ async fn upgrade(
         Ok(room) => room,
         Err(reason) => return (StatusCode::BAD_REQUEST, reason).into_response(),
     };
-    if state.hub.refusing() {
+    if endpoint.registry.faults().refusing() {
         return (
             StatusCode::SERVICE_UNAVAILABLE,
             "refusing WebSocket upgrades for now (fault injection)\n",
         )
             .into_response();
     }
-    if !state.hub.store_ready() {
+    if !endpoint.registry.accepting() {
         return store_unavailable();
     }
-    let slot = match state.settings.limits.admit(peer.ip()) {
+    let slot = match endpoint.rules.limits.admit(peer.ip()) {
         Ok(slot) => slot,
         Err(refused) => {
             tracing::warn!(%peer, ?refused, "WebSocket refused: too many connections");
@@ -135,10 +135,10 @@ async fn upgrade(
         Err(rejection) => return rejection.into_response(),
     };
     let subprotocol = handshake::select_subprotocol(&headers);
-    let (mode, welcome) = mode(subprotocol, &query);
+    let (dialect, welcome) = dialect(subprotocol, &query);
     // Joined before the 101, so a full server says so in the answer. If the upgrade then
     // fails, the closure below is dropped and with it the membership and the slot.
-    let member = match state.hub.join(&room, mode) {
+    let member = match Membership::join(&endpoint.registry, &room, dialect) {
         Ok(member) => member,
         Err(RoomsFull) => {
             tracing::warn!(room = %Escaped(&room), "WebSocket refused: too many rooms open");
@@ -147,20 +147,25 @@ async fn upgrade(
     };
     // Checked again now that the member can hear a fault: had Redis gone between the first
     // check and the join, the close sent to every connection would have missed this one.
-    if !state.hub.store_ready() {
+    if !endpoint.registry.accepting() {
         return store_unavailable();
     }
     let ws = ws
         .read_buffer_size(READ_BUFFER_BYTES)
-        .max_frame_size(state.settings.max_message_bytes)
-        .max_message_size(state.settings.max_message_bytes)
+        .max_frame_size(endpoint.rules.max_message_bytes)
+        .max_message_size(endpoint.rules.max_message_bytes)
         .protocols(subprotocol)
         .on_failed_upgrade(|e| tracing::debug!("upgrade failed: {e}"));
-    let (hub, timing) = (state.hub, state.settings.timing);
+    let Endpoint {
+        rules,
+        shutdown,
+        tasks,
+        ..
+    } = endpoint;
+    let timing = rules.timing;
     ws.on_upgrade(move |socket| {
-        let tasks = hub.tasks().clone();
         tasks.track_future(async move {
-            connection::run(socket, &hub, member, welcome, timing).await;
+            connection::run(socket, member, welcome, timing, shutdown).await;
             drop(slot);
         })
     })
@@ -178,22 +183,22 @@ fn busy(reason: &'static str) -> Response {
 
 /// What the connection speaks, and, in band, the `welcome` the server says first (with the
 /// client's nonce echoed, so no one else's `welcome` text can pass for it).
-fn mode(subprotocol: Option<&str>, query: &WsQuery) -> (Mode, Option<ServerFrame>) {
+fn dialect(subprotocol: Option<&str>, query: &WsQuery) -> (Dialect, Option<ServerFrame>) {
     let in_band = || {
         query
             .iter()
             .any(|(k, v)| (k.as_str(), v.as_str()) == IN_BAND_QUERY)
     };
     match subprotocol {
-        Some(_) => (Mode::WsChat, None),
+        Some(_) => (Dialect::WsChat, None),
         None if in_band() => {
             let nonce = query
                 .iter()
                 .find(|(k, _)| k == IN_BAND_NONCE)
                 .map(|(_, v)| v.clone());
-            (Mode::WsChat, Some(ServerFrame::Welcome { nonce }))
+            (Dialect::WsChat, Some(ServerFrame::Welcome { nonce }))
         }
-        None => (Mode::Plain, None),
+        None => (Dialect::Plain, None),
     }
 }
 
@@ -213,7 +218,8 @@ fn room_name(query: &WsQuery) -> Result<String, String> {
     }
 }
 
-/// 503 while the history store cannot take messages. No `Retry-After`: the client's own
+/// 503 while live delivery is down (a shared store's fan-out lost its subscription), so the
+/// history cannot take messages that members would hear. No `Retry-After`: the client's own
 /// backoff, or its next server, is the right wait.
 fn store_unavailable() -> Response {
     (
@@ -235,24 +241,33 @@ mod tests {
     }
 
     #[test]
-    fn the_mode_is_fixed_by_the_handshake() {
+    fn the_dialect_is_fixed_by_the_handshake() {
         let in_band = q(&[("room", "r"), ("wschat", "v1")]);
         let welcome = |nonce: Option<&str>| {
             Some(ServerFrame::Welcome {
                 nonce: nonce.map(str::to_owned),
             })
         };
-        assert_eq!(mode(Some("wschat.v1"), &q(&[])), (Mode::WsChat, None));
-        assert_eq!(mode(Some("wschat.v1"), &in_band), (Mode::WsChat, None));
-        assert_eq!(mode(None, &in_band), (Mode::WsChat, welcome(None)));
+        assert_eq!(dialect(Some("wschat.v1"), &q(&[])), (Dialect::WsChat, None));
+        assert_eq!(
+            dialect(Some("wschat.v1"), &in_band),
+            (Dialect::WsChat, None)
+        );
+        assert_eq!(dialect(None, &in_band), (Dialect::WsChat, welcome(None)));
         let with_nonce = q(&[("wschat", "v1"), ("wschat_nonce", "5eed")]);
         assert_eq!(
-            mode(None, &with_nonce),
-            (Mode::WsChat, welcome(Some("5eed")))
+            dialect(None, &with_nonce),
+            (Dialect::WsChat, welcome(Some("5eed")))
         );
-        assert_eq!(mode(None, &q(&[("room", "r")])), (Mode::Plain, None));
-        assert_eq!(mode(None, &q(&[("wschat", "v2")])), (Mode::Plain, None));
-        assert_eq!(mode(None, &q(&[("WSCHAT", "v1")])), (Mode::Plain, None));
+        assert_eq!(dialect(None, &q(&[("room", "r")])), (Dialect::Plain, None));
+        assert_eq!(
+            dialect(None, &q(&[("wschat", "v2")])),
+            (Dialect::Plain, None)
+        );
+        assert_eq!(
+            dialect(None, &q(&[("WSCHAT", "v1")])),
+            (Dialect::Plain, None)
+        );
     }
 
     #[test]

@@ -8,9 +8,10 @@
 //! /64 to pick source addresses from. Behind a reverse proxy every client shares the proxy's
 //! address, so the per-address limit must then be raised (or the proxy must limit).
 
+use crate::sync::lock;
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv6Addr};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 
 /// The connection counts and their caps.
 #[derive(Debug)]
@@ -55,7 +56,7 @@ impl ConnectionLimits {
     /// Counts a new connection from `ip`, or says which limit it would break.
     pub fn admit(self: &Arc<Self>, ip: IpAddr) -> Result<Slot, Refused> {
         let address = address_key(ip);
-        let mut counts = self.lock();
+        let mut counts = lock(&self.counts);
         if counts.total >= self.max_total {
             return Err(Refused::Total);
         }
@@ -70,15 +71,11 @@ impl ConnectionLimits {
             address,
         })
     }
-
-    fn lock(&self) -> MutexGuard<'_, Counts> {
-        self.counts.lock().unwrap_or_else(PoisonError::into_inner)
-    }
 }
 
 impl Drop for Slot {
     fn drop(&mut self) {
-        let mut counts = self.limits.lock();
+        let mut counts = lock(&self.limits.counts);
         counts.total -= 1;
         if let Some(n) = counts.per_address.get_mut(&self.address) {
             *n -= 1;
@@ -129,8 +126,8 @@ mod tests {
         for i in 0..5 {
             drop(limits.admit(ip(&format!("10.0.0.{i}"))).expect("admit"));
         }
-        assert!(limits.lock().per_address.is_empty());
-        assert_eq!(limits.lock().total, 0);
+        assert!(lock(&limits.counts).per_address.is_empty());
+        assert_eq!(lock(&limits.counts).total, 0);
     }
 
     #[test]

@@ -9,10 +9,17 @@
 //! while another process holds it (a backup, an inspecting `sqlite3` shell). A deferred
 //! transaction would read first and then try to upgrade; in WAL mode that upgrade fails at
 //! once with `SQLITE_BUSY_SNAPSHOT` when someone else wrote meanwhile, however long the
-//! busy timeout. A failed append is an error for the caller, never a lost ack.
+//! busy timeout. A failed append is an error for the caller, never a lost ack. An append that
+//! finds the lock taken says so in the log before it waits.
 
-use crate::store::{Appended, Page, StoreError, StoredMessage};
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use super::schema;
+use crate::history::error::StoreError;
+use crate::history::message::{Appended, HistoryMessage};
+use crate::history::page::CatchUpPage;
+use crate::log_safe::Escaped;
+use rusqlite::{
+    params, Connection, ErrorCode, OptionalExtension, Transaction, TransactionBehavior,
+};
 use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
@@ -26,6 +33,8 @@ struct Db {
     conn: Connection,
     /// Messages kept per room.
     history: i64,
+    /// How long an append waits for another process's write lock.
+    busy_timeout: Duration,
 }
 
 /// A handle to the store thread; cheap to clone. The thread ends when every handle is gone.
@@ -53,6 +62,7 @@ impl SqliteStore {
                     Ok(conn) => Db {
                         conn,
                         history: i64::from(history),
+                        busy_timeout,
                     },
                     Err(e) => {
                         let _ = opened_tx.send(Err(e));
@@ -87,15 +97,13 @@ impl SqliteStore {
             .await
     }
 
-    /// Up to `limit` messages after `after` (none for `None`: just the head), the head, and
-    /// whether some are gone. A catch-up reads page after page, so what one connection holds
-    /// in memory is one page however long the history.
+    /// Up to `limit` messages after `after`, as [`crate::history::Store::page`].
     pub async fn page(
         &self,
         room: &str,
         after: Option<Seq>,
         limit: usize,
-    ) -> Result<Page, StoreError> {
+    ) -> Result<CatchUpPage, StoreError> {
         let room = room.to_owned();
         self.run(move |db| page(&db.conn, &room, after, limit))
             .await
@@ -126,12 +134,12 @@ fn open_connection(path: Option<&Path>, busy_timeout: Duration) -> Result<Connec
     conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.busy_timeout(busy_timeout)?;
-    crate::schema::create_or_migrate(&conn)?;
+    schema::create_or_migrate(&conn)?;
     Ok(conn)
 }
 
 fn append(
-    db: &mut Db,
+    db: &Db,
     room: &str,
     id: Option<&str>,
     text: &str,
@@ -139,9 +147,7 @@ fn append(
     ts: Millis,
 ) -> Result<Appended, StoreError> {
     let history = db.history;
-    let tx = db
-        .conn
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = begin_append(db, room)?;
     if let Some(id) = id {
         let existing: Option<(i64, String, Option<i64>)> = tx
             .prepare_cached("SELECT seq, text, ts FROM messages WHERE room = ?1 AND id = ?2")?
@@ -175,24 +181,43 @@ fn append(
     Ok(Appended::New(to_seq(seq)))
 }
 
+/// Begins an append's transaction, write lock first (see the module docs). When another
+/// connection holds the lock, the wait for it (up to the busy timeout) is logged first: a
+/// write that has to wait is worth knowing about, for an operator and for a test that must
+/// know the append is waiting before it lets go of the lock.
+fn begin_append<'c>(db: &'c Db, room: &str) -> Result<Transaction<'c>, StoreError> {
+    db.conn.busy_timeout(Duration::ZERO)?;
+    let first = Transaction::new_unchecked(&db.conn, TransactionBehavior::Immediate);
+    db.conn.busy_timeout(db.busy_timeout)?;
+    match first {
+        Err(e) if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy) => {
+            tracing::info!(
+                room = %Escaped(room),
+                timeout = ?db.busy_timeout,
+                "history store: the database is locked by another connection; waiting for it"
+            );
+            Ok(Transaction::new_unchecked(
+                &db.conn,
+                TransactionBehavior::Immediate,
+            )?)
+        }
+        first => Ok(first?),
+    }
+}
+
 fn page(
     conn: &Connection,
     room: &str,
     after: Option<Seq>,
     limit: usize,
-) -> Result<Page, StoreError> {
+) -> Result<CatchUpPage, StoreError> {
     let (oldest, head): (Option<i64>, Option<i64>) = conn
         .prepare_cached("SELECT MIN(seq), MAX(seq) FROM messages WHERE room = ?1")?
         .query_row([room], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let head = head.map_or(0, to_seq);
-    let Some(after) = after else {
-        return Ok(Page {
-            head,
-            last: true,
-            ..Page::default()
-        });
+    let (oldest, head) = (oldest.map(to_seq), head.map_or(0, to_seq));
+    let Some(from) = after else {
+        return Ok(CatchUpPage::new(None, oldest, head, Vec::new()));
     };
-    let gap = oldest.is_some_and(|oldest| to_seq(oldest) > after.saturating_add(1)) && head > after;
     let mut stmt = conn.prepare_cached(
         "SELECT seq, id, text, sender, ts FROM messages
          WHERE room = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
@@ -201,11 +226,11 @@ fn page(
         .query_map(
             params![
                 room,
-                i64::try_from(after).unwrap_or(i64::MAX),
+                i64::try_from(from).unwrap_or(i64::MAX),
                 i64::try_from(limit).unwrap_or(i64::MAX)
             ],
             |r| {
-                Ok(StoredMessage {
+                Ok(HistoryMessage {
                     seq: to_seq(r.get(0)?),
                     id: r.get(1)?,
                     text: r.get(2)?,
@@ -215,13 +240,7 @@ fn page(
             },
         )?
         .collect::<Result<Vec<_>, _>>()?;
-    let last = messages.last().is_none_or(|m| m.seq >= head);
-    Ok(Page {
-        messages,
-        head,
-        gap,
-        last,
-    })
+    Ok(CatchUpPage::new(after, oldest, head, messages))
 }
 
 /// Seqs are written by this module and always positive; a corrupt negative one reads as 0.
@@ -235,5 +254,5 @@ fn to_millis(v: i64) -> Millis {
 }
 
 #[cfg(test)]
-#[path = "sqlite_store_tests.rs"]
+#[path = "store_tests.rs"]
 mod tests;

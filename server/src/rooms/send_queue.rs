@@ -13,9 +13,10 @@
 //! Not an outbox: the client's `Outbox` holds messages the server has not acked yet; this
 //! holds frames the server has not sent yet.
 
+use crate::sync::lock;
 use axum::extract::ws::Utf8Bytes;
 use std::collections::VecDeque;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::Mutex;
 use tokio::sync::Notify;
 
 /// The queue; see the module docs.
@@ -49,7 +50,7 @@ impl SendQueue {
 
     /// Queues a frame, or overflows the queue if it does not fit (and stays overflowed).
     pub fn push(&self, frame: Utf8Bytes) -> Result<(), Overflow> {
-        let mut s = self.lock();
+        let mut s = lock(&self.state);
         if s.overflowed {
             return Err(Overflow);
         }
@@ -73,7 +74,7 @@ impl SendQueue {
     pub async fn pop(&self) -> Result<Utf8Bytes, Overflow> {
         loop {
             {
-                let mut s = self.lock();
+                let mut s = lock(&self.state);
                 if s.overflowed {
                     return Err(Overflow);
                 }
@@ -90,7 +91,7 @@ impl SendQueue {
     /// Overflows the queue on purpose: its connection closes with 1013 as if it had been too
     /// slow, and the client reconnects and catches up.
     pub fn overflow(&self) {
-        let mut s = self.lock();
+        let mut s = lock(&self.state);
         s.overflowed = true;
         s.frames.clear();
         s.bytes = 0;
@@ -101,7 +102,7 @@ impl SendQueue {
     /// Forgets every queued frame (a new catch-up brings them again). An overflowed queue
     /// stays overflowed.
     pub fn clear(&self) {
-        let mut s = self.lock();
+        let mut s = lock(&self.state);
         s.frames.clear();
         s.bytes = 0;
     }
@@ -109,11 +110,7 @@ impl SendQueue {
     /// Bytes queued now.
     #[cfg(test)]
     pub fn bytes(&self) -> usize {
-        self.lock().bytes
-    }
-
-    fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+        lock(&self.state).bytes
     }
 }
 

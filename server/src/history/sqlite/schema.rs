@@ -4,7 +4,7 @@
 //! altered in place (`ALTER TABLE … ADD COLUMN`, which SQLite does without rewriting rows);
 //! its old rows read the new columns as `NULL`: no sender name, time unknown.
 
-use crate::store::StoreError;
+use crate::history::error::StoreError;
 use rusqlite::Connection;
 
 /// Columns added after the first release, with their SQL types; all nullable.

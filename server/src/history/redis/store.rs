@@ -11,93 +11,14 @@
 //! `appendfsync always`: it then writes and fsyncs its log before replying. With any laxer
 //! setting an ack can be lost in a crash of Redis (see the README).
 
-use crate::fanout::Published;
-use crate::store::{Appended, Page, StoreError, StoredMessage};
+use super::published::Published;
+use super::scripts::{APPEND, PAGE};
+use crate::history::error::StoreError;
+use crate::history::message::{Appended, HistoryMessage};
+use crate::history::page::CatchUpPage;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use redis::Script;
-use std::sync::LazyLock;
 use std::time::Duration;
 use ws_chat_protocol::{Millis, Seq};
-
-/// KEYS: seq, log, ids. ARGV: id ('' for none), text, from ('' for none), ts, history,
-/// channel, the published message without its seq. Returns `{'new', seq}`,
-/// `{'dup', seq, ts}` or `{'taken'}`, all strings.
-const APPEND_LUA: &str = r"
-local id = ARGV[1]
-if id ~= '' then
-  local prev = redis.call('HGET', KEYS[3], id)
-  if prev then
-    local entry = redis.call('XRANGE', KEYS[2], prev, prev)
-    if entry[1] then
-      local f = entry[1][2]
-      local text, ts = nil, ''
-      for i = 1, #f, 2 do
-        if f[i] == 'text' then text = f[i + 1] elseif f[i] == 'ts' then ts = f[i + 1] end
-      end
-      if text == ARGV[2] then return {'dup', prev, ts} end
-      return {'taken'}
-    end
-  end
-end
--- The next seq is one past both the counter and the newest entry, and nothing is written
--- before XADD, the one step that can fail: a failed append leaves no trace and no hole.
-local seq = tonumber(redis.call('GET', KEYS[1]) or '0')
-local top = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)
-if top[1] then
-  local newest = tonumber(string.match(top[1][1], '^(%d+)'))
-  if newest > seq then seq = newest end
-end
-seq = string.format('%d', seq + 1)
-local fields = {'text', ARGV[2], 'ts', ARGV[4]}
-if id ~= '' then
-  fields[#fields + 1] = 'id'
-  fields[#fields + 1] = id
-end
-if ARGV[3] ~= '' then
-  fields[#fields + 1] = 'from'
-  fields[#fields + 1] = ARGV[3]
-end
-redis.call('XADD', KEYS[2], seq .. '-0', unpack(fields))
-redis.call('SET', KEYS[1], seq)
-if id ~= '' then redis.call('HSET', KEYS[3], id, seq) end
-local excess = redis.call('XLEN', KEYS[2]) - tonumber(ARGV[5])
-if excess > 0 then
-  for _, old in ipairs(redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', excess)) do
-    local f = old[2]
-    for i = 1, #f, 2 do
-      if f[i] == 'id' then redis.call('HDEL', KEYS[3], f[i + 1]) end
-    end
-    redis.call('XDEL', KEYS[2], old[1])
-  end
-end
-redis.call('PUBLISH', ARGV[6], seq .. ' ' .. ARGV[7])
-return {'new', seq}
-";
-
-/// KEYS: seq, log. ARGV: the first entry id to read ('' for none), count. Returns, as
-/// strings: head, the oldest entry id ('' if none), then seq, id, text, from, ts for each
-/// message ('' for a missing field). One script, so head and messages are one snapshot.
-const PAGE_LUA: &str = r"
-local out = {redis.call('GET', KEYS[1]) or '0'}
-local first = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 1)
-out[2] = first[1] and first[1][1] or ''
-if ARGV[1] ~= '' then
-  for _, e in ipairs(redis.call('XRANGE', KEYS[2], ARGV[1], '+', 'COUNT', ARGV[2])) do
-    local m = {id = '', text = '', from = '', ts = ''}
-    local f = e[2]
-    for i = 1, #f, 2 do m[f[i]] = f[i + 1] end
-    out[#out + 1] = e[1]
-    out[#out + 1] = m.id
-    out[#out + 1] = m.text
-    out[#out + 1] = m.from
-    out[#out + 1] = m.ts
-  end
-end
-return out
-";
-
-static APPEND: LazyLock<Script> = LazyLock::new(|| Script::new(APPEND_LUA));
-static PAGE: LazyLock<Script> = LazyLock::new(|| Script::new(PAGE_LUA));
 
 /// Longest wait for Redis to answer one command. Past it the message is not acked (the
 /// client sends it again, and the dedupe recognises it if it was stored after all).
@@ -120,7 +41,7 @@ pub struct RedisStore {
 impl RedisStore {
     /// A store on the Redis at `url` (`redis://host:port/db`). Connects lazily and again after
     /// every failure, so a server starts, and recovers, without Redis being there yet.
-    pub fn open(url: &str, history: u32, server: u64) -> Result<RedisStore, StoreError> {
+    pub fn open(url: &str, history: u32) -> Result<RedisStore, StoreError> {
         let client = redis::Client::open(url)
             .map_err(|e| StoreError::new(format!("invalid --redis URL {url:?}: {e}")))?;
         let config = ConnectionManagerConfig::new()
@@ -137,7 +58,7 @@ impl RedisStore {
             client,
             conn,
             history,
-            server,
+            server: server_number(),
             channel,
         })
     }
@@ -213,13 +134,13 @@ impl RedisStore {
         }
     }
 
-    /// Up to `limit` messages after `after`, as [`crate::store::Store::page`].
+    /// Up to `limit` messages after `after`, as [`crate::history::Store::page`].
     pub async fn page(
         &self,
         room: &str,
         after: Option<Seq>,
         limit: usize,
-    ) -> Result<Page, StoreError> {
+    ) -> Result<CatchUpPage, StoreError> {
         let keys = RoomKeys::new(room);
         // Stream ids are `seq-0`; the first one wanted is `after + 1`. Done here, not in Lua,
         // whose numbers are doubles: a client may send any u64 as `after`.
@@ -244,7 +165,7 @@ impl RedisStore {
         let messages = rows
             .chunks_exact(5)
             .map(|row| {
-                Ok(StoredMessage {
+                Ok(HistoryMessage {
                     seq: parse_seq(&row[0])?,
                     id: some(&row[1]),
                     text: row[2].clone(),
@@ -253,24 +174,10 @@ impl RedisStore {
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        let Some(after) = after else {
-            return Ok(Page {
-                head,
-                last: true,
-                ..Page::default()
-            });
-        };
         let oldest = (!oldest.is_empty())
             .then(|| parse_seq(oldest))
             .transpose()?;
-        let gap = oldest.is_some_and(|o| o > after.saturating_add(1)) && head > after;
-        let last = messages.last().is_none_or(|m| m.seq >= head);
-        Ok(Page {
-            messages,
-            head,
-            gap,
-            last,
-        })
+        Ok(CatchUpPage::new(after, oldest, head, messages))
     }
 }
 
@@ -302,4 +209,14 @@ fn parse_seq(text: &str) -> Result<Seq, StoreError> {
 
 fn some(field: &str) -> Option<String> {
     (!field.is_empty()).then(|| field.to_owned())
+}
+
+/// This server's number among those sharing a Redis: unique enough from the clock and the
+/// process id, hashed with the standard library's random keys.
+fn server_number() -> u64 {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    std::process::id().hash(&mut hasher);
+    std::time::SystemTime::now().hash(&mut hasher);
+    hasher.finish()
 }

@@ -1,14 +1,19 @@
 //! One connection's membership of a room: what it sends goes through here into the store and
 //! out to the room, and its catch-up hands over to live delivery here.
 //!
-//! With SQLite the room's `order` lock orders everything (see [`crate::hub`]). With Redis the
-//! store itself orders each room's messages, live delivery comes from the fan-out (see
-//! [`crate::fanout`]), and [`Room::go_live`] hands a catch-up over to it.
+//! The store says how live delivery is ordered ([`LiveDelivery`]). When it delivers after each
+//! append, the room's `order` lock orders everything. When it delivers from a fan-out, the
+//! store itself orders each room's messages, live delivery comes from the fan-out, and
+//! [`Room::go_live`] hands a catch-up over to it.
 
-use crate::hub::{lock, now_millis, Fault, Hub, Mode};
-use crate::room::{GoLive, Room};
-use crate::send_queue::SendQueue;
-use crate::store::{Appended, Page, Store, StoreError};
+use super::faults::Fault;
+use super::member::{Dialect, Member};
+use super::registry::{Registry, RoomsFull};
+use super::room::{GoLive, Room};
+use super::send_queue::SendQueue;
+use crate::clock::now_millis;
+use crate::history::{Appended, CatchUpPage, LiveDelivery, NewMessage, StoreError};
+use crate::sync::lock;
 use std::sync::Arc;
 use tokio::sync::broadcast;
 use ws_chat_protocol::{Millis, Seq};
@@ -16,10 +21,10 @@ use ws_chat_protocol::{Millis, Seq};
 /// One connection's place in a room; leaving the room happens on drop, so every way a
 /// connection task can end also cleans up after it.
 pub struct Membership {
-    hub: Arc<Hub>,
+    registry: Arc<Registry>,
     room: Arc<Room>,
     id: u64,
-    mode: Mode,
+    dialect: Dialect,
     /// The display name from this connection's latest `hello` (already cleaned), attached as
     /// `from` to what it sends from then on. Plain members never have one.
     name: Option<String>,
@@ -30,23 +35,27 @@ pub struct Membership {
 }
 
 impl Membership {
-    pub(crate) fn new(
-        hub: Arc<Hub>,
-        room: Arc<Room>,
-        id: u64,
-        mode: Mode,
-        send_queue: Arc<SendQueue>,
-        faults: broadcast::Receiver<Fault>,
-    ) -> Membership {
-        Membership {
-            hub,
+    /// Adds a connection that speaks `dialect` to the room named `room`, opened on first use
+    /// unless `--max-rooms` rooms are already open.
+    pub fn join(
+        registry: &Arc<Registry>,
+        room: &str,
+        dialect: Dialect,
+    ) -> Result<Membership, RoomsFull> {
+        let send_queue = Arc::new(SendQueue::new(registry.max_queue_bytes()));
+        // Subscribed before the member is visible, so a fault counted for it reaches it.
+        let faults = registry.faults().subscribe();
+        let member = Member::joining(dialect, send_queue.clone());
+        let (room, id) = registry.admit(room, member)?;
+        Ok(Membership {
+            registry: registry.clone(),
             room,
             id,
-            mode,
+            dialect,
             name: None,
             send_queue,
             faults,
-        }
+        })
     }
 
     pub fn room(&self) -> &str {
@@ -54,8 +63,8 @@ impl Membership {
     }
 
     /// What this connection speaks.
-    pub fn mode(&self) -> Mode {
-        self.mode
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
     }
 
     /// A number identifying this connection in logs.
@@ -75,28 +84,40 @@ impl Membership {
     }
 
     /// Stores a message durably, with this member's name and the server's time, then (if new)
-    /// delivers it to the rest of the room: directly with SQLite, through the fan-out with
-    /// Redis. Returns what was stored and the time it carries.
+    /// delivers it to the rest of the room: directly, or through the store's fan-out (see
+    /// [`LiveDelivery`]). Returns what was stored and the time it carries.
     pub async fn publish(
         &self,
         id: Option<&str>,
         text: &str,
     ) -> Result<(Appended, Millis), StoreError> {
-        let from = self.name.as_deref().filter(|_| self.mode == Mode::WsChat);
-        let room = self.room.name.as_str();
-        match self.hub.store() {
-            Store::Sqlite(store) => {
+        let from = self
+            .name
+            .as_deref()
+            .filter(|_| self.dialect == Dialect::WsChat);
+        let store = self.registry.store();
+        let message = |ts| NewMessage {
+            room: &self.room.name,
+            id,
+            text,
+            from,
+            ts,
+            conn: self.id,
+        };
+        match store.live_delivery() {
+            LiveDelivery::AfterAppend => {
                 let _order = self.room.order.lock().await;
                 let ts = now_millis();
-                let appended = store.append(room, id, text, from, ts).await?;
+                let appended = store.append(message(ts)).await?;
                 if let Appended::New(seq) = appended {
-                    self.room.deliver(self.id, Some((seq, ts)), id, from, text);
+                    self.room
+                        .deliver(Some(self.id), Some((seq, ts)), id, from, text);
                 }
                 Ok((appended, ts))
             }
-            Store::Redis(store) => {
+            LiveDelivery::FromFanOut => {
                 let ts = now_millis();
-                let appended = store.append(room, id, text, from, ts, self.id).await?;
+                let appended = store.append(message(ts)).await?;
                 Ok((appended, ts))
             }
         }
@@ -104,7 +125,7 @@ impl Membership {
 
     /// Relays text that cannot go into the history to the room's plain members only.
     pub fn relay_unstored(&self, text: &str) {
-        self.room.deliver(self.id, None, None, None, text);
+        self.room.deliver(Some(self.id), None, None, None, text);
     }
 
     /// Starts a catch-up (every `hello` does): live delivery stops and whatever is queued is
@@ -118,19 +139,20 @@ impl Membership {
     }
 
     /// Reads the next page of a catch-up. The page that reaches the head makes the member
-    /// live, so live delivery begins right after its last message: with SQLite under the
-    /// room's order lock, with Redis through [`Room::go_live`], which sends it back for another
-    /// page when the fan-out is already past that head. Pages before it leave the member out
-    /// of live delivery: nothing piles up in its queue while it catches up, however long that
-    /// takes.
+    /// live, so live delivery begins right after its last message: under the room's order
+    /// lock when the store delivers after each append; through [`Room::go_live`] when it
+    /// delivers from a fan-out, which sends it back for another page when the fan-out is
+    /// already past that head. Pages before it leave the member out of live delivery: nothing
+    /// piles up in its queue while it catches up, however long that takes.
     pub async fn catch_up_page(
         &self,
         after: Option<Seq>,
         limit: usize,
-    ) -> Result<Page, StoreError> {
+    ) -> Result<CatchUpPage, StoreError> {
         let room = self.room.name.as_str();
-        match self.hub.store() {
-            Store::Sqlite(store) => {
+        let store = self.registry.store();
+        match store.live_delivery() {
+            LiveDelivery::AfterAppend => {
                 let _order = self.room.order.lock().await;
                 let page = store.page(room, after, limit).await?;
                 if page.last {
@@ -140,7 +162,7 @@ impl Membership {
                 }
                 Ok(page)
             }
-            Store::Redis(store) => {
+            LiveDelivery::FromFanOut => {
                 let mut page = store.page(room, after, limit).await?;
                 let wants_history = after.is_some();
                 if page.last
@@ -157,21 +179,16 @@ impl Membership {
     /// time and took the server for a plain one): it is a plain member from now on, live at
     /// once, so its text reaches the room and the room's text reaches it.
     pub fn become_plain(&mut self) {
-        self.mode = Mode::Plain;
+        self.dialect = Dialect::Plain;
         if let Some(me) = lock(&self.room.members).get_mut(&self.id) {
-            me.mode = Mode::Plain;
+            me.dialect = Dialect::Plain;
             me.live = true;
         }
-    }
-
-    /// Whether the server is shutting down (long work checks this between steps).
-    pub fn shutting_down(&self) -> bool {
-        self.hub.shutdown_token().is_cancelled()
     }
 }
 
 impl Drop for Membership {
     fn drop(&mut self) {
-        self.hub.leave(&self.room, self.id);
+        self.registry.leave(&self.room, self.id);
     }
 }

@@ -1,0 +1,27 @@
+//! Room history: where each message gets its seq and is kept, and where a catch-up reads it
+//! back.
+//!
+//! Owns [`Store`] (SQLite in this process, or Redis shared by several servers), the types
+//! both kinds share (messages, [`Appended`], [`CatchUpPage`], [`StoreError`]), the rule they
+//! share for making a catch-up page ([`CatchUpPage::new`]), and live delivery as a store sees
+//! it: the store says how it is ordered ([`LiveDelivery`]), and a shared store's fan-out hands
+//! its messages to a [`FanOutReceiver`] that the layer above implements.
+//!
+//! Below it: `sqlite/` and `redis/`, which import only from here (`super::…`) and from each
+//! other not at all. May import: the bottom helpers (`crate::log_safe`) and the protocol
+//! crate. Knows nothing of rooms, connections or HTTP.
+
+mod error;
+mod live;
+mod message;
+mod page;
+mod redis;
+mod sqlite;
+mod store;
+
+pub use self::redis::local_redis_server_args;
+pub use error::StoreError;
+pub use live::{FanOutReceiver, LiveDelivery, LiveMessage};
+pub use message::{Appended, NewMessage};
+pub use page::CatchUpPage;
+pub use store::Store;

@@ -1,0 +1,20 @@
+//! The history in Redis, shared by every server started with the same `--redis`.
+//!
+//! Owns [`RedisStore`] (the keys, the Lua scripts in `scripts`, appends and pages), the
+//! fan-out subscription that brings every server's stored messages back to this one
+//! (`fanout`), the format of what is published (`published`), and the `redis-server` flags the
+//! store's durability depends on (`server_flags`).
+//!
+//! May import: the shared history types (`crate::history::{error, message, page, live}`) and
+//! the protocol crate. Not the SQLite store, not the layers above: the fan-out hands its
+//! messages up through a [`crate::history::FanOutReceiver`].
+
+mod fanout;
+mod published;
+mod scripts;
+mod server_flags;
+mod store;
+
+pub use fanout::start_fan_out;
+pub use server_flags::local_redis_server_args;
+pub use store::RedisStore;

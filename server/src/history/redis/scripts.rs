@@ -1,0 +1,85 @@
+//! The Lua scripts of the Redis store. Redis runs each one atomically: that is what makes a
+//! seq unique across servers and a page one snapshot of its room.
+
+use redis::Script;
+use std::sync::LazyLock;
+
+/// KEYS: seq, log, ids. ARGV: id ('' for none), text, from ('' for none), ts, history,
+/// channel, the published message without its seq. Returns `{'new', seq}`,
+/// `{'dup', seq, ts}` or `{'taken'}`, all strings.
+pub const APPEND_LUA: &str = r"
+local id = ARGV[1]
+if id ~= '' then
+  local prev = redis.call('HGET', KEYS[3], id)
+  if prev then
+    local entry = redis.call('XRANGE', KEYS[2], prev, prev)
+    if entry[1] then
+      local f = entry[1][2]
+      local text, ts = nil, ''
+      for i = 1, #f, 2 do
+        if f[i] == 'text' then text = f[i + 1] elseif f[i] == 'ts' then ts = f[i + 1] end
+      end
+      if text == ARGV[2] then return {'dup', prev, ts} end
+      return {'taken'}
+    end
+  end
+end
+-- The next seq is one past both the counter and the newest entry, and nothing is written
+-- before XADD, the one step that can fail: a failed append leaves no trace and no hole.
+local seq = tonumber(redis.call('GET', KEYS[1]) or '0')
+local top = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)
+if top[1] then
+  local newest = tonumber(string.match(top[1][1], '^(%d+)'))
+  if newest > seq then seq = newest end
+end
+seq = string.format('%d', seq + 1)
+local fields = {'text', ARGV[2], 'ts', ARGV[4]}
+if id ~= '' then
+  fields[#fields + 1] = 'id'
+  fields[#fields + 1] = id
+end
+if ARGV[3] ~= '' then
+  fields[#fields + 1] = 'from'
+  fields[#fields + 1] = ARGV[3]
+end
+redis.call('XADD', KEYS[2], seq .. '-0', unpack(fields))
+redis.call('SET', KEYS[1], seq)
+if id ~= '' then redis.call('HSET', KEYS[3], id, seq) end
+local excess = redis.call('XLEN', KEYS[2]) - tonumber(ARGV[5])
+if excess > 0 then
+  for _, old in ipairs(redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', excess)) do
+    local f = old[2]
+    for i = 1, #f, 2 do
+      if f[i] == 'id' then redis.call('HDEL', KEYS[3], f[i + 1]) end
+    end
+    redis.call('XDEL', KEYS[2], old[1])
+  end
+end
+redis.call('PUBLISH', ARGV[6], seq .. ' ' .. ARGV[7])
+return {'new', seq}
+";
+
+/// KEYS: seq, log. ARGV: the first entry id to read ('' for none), count. Returns, as
+/// strings: head, the oldest entry id ('' if none), then seq, id, text, from, ts for each
+/// message ('' for a missing field). One script, so head and messages are one snapshot.
+pub const PAGE_LUA: &str = r"
+local out = {redis.call('GET', KEYS[1]) or '0'}
+local first = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 1)
+out[2] = first[1] and first[1][1] or ''
+if ARGV[1] ~= '' then
+  for _, e in ipairs(redis.call('XRANGE', KEYS[2], ARGV[1], '+', 'COUNT', ARGV[2])) do
+    local m = {id = '', text = '', from = '', ts = ''}
+    local f = e[2]
+    for i = 1, #f, 2 do m[f[i]] = f[i + 1] end
+    out[#out + 1] = e[1]
+    out[#out + 1] = m.id
+    out[#out + 1] = m.text
+    out[#out + 1] = m.from
+    out[#out + 1] = m.ts
+  end
+end
+return out
+";
+
+pub static APPEND: LazyLock<Script> = LazyLock::new(|| Script::new(APPEND_LUA));
+pub static PAGE: LazyLock<Script> = LazyLock::new(|| Script::new(PAGE_LUA));

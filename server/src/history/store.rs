@@ -1,0 +1,114 @@
+//! The store: SQLite in this process (the default), or Redis shared by several servers
+//! (`--redis`), behind one type. Both keep the same promises: one seq per message and one
+//! message per seq in each room, a re-sent id recognised while it is in the history, and an
+//! append that has returned is durable, so an ack means stored.
+//!
+//! Which one it is stays in here: the layers above ask the store how live delivery is
+//! ordered ([`Store::live_delivery`]), never which kind it is.
+
+use super::error::StoreError;
+use super::live::{FanOutReceiver, LiveDelivery};
+use super::message::{Appended, NewMessage};
+use super::page::CatchUpPage;
+use super::redis::{self, RedisStore};
+use super::sqlite::SqliteStore;
+use std::future::Future;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+use ws_chat_protocol::Seq;
+
+/// The server's history, whichever kind it is; cheap to clone.
+#[derive(Clone)]
+pub struct Store(Backend);
+
+#[derive(Clone)]
+enum Backend {
+    Sqlite(SqliteStore),
+    /// Shared with other servers: what any of them stores comes back to every one of them
+    /// through the Redis subscription, and only from there.
+    Redis(RedisStore),
+}
+
+impl Store {
+    /// The history in SQLite at `path` (in memory for `None`), keeping the newest `history`
+    /// messages of each room; see [`SqliteStore::open`].
+    pub async fn sqlite(
+        path: Option<&Path>,
+        history: u32,
+        busy_timeout: Duration,
+    ) -> Result<Store, StoreError> {
+        SqliteStore::open(path, history, busy_timeout)
+            .await
+            .map(|store| Store(Backend::Sqlite(store)))
+    }
+
+    /// The history in the Redis at `url`, shared with every server using it; see
+    /// [`RedisStore::open`].
+    pub fn redis(url: &str, history: u32) -> Result<Store, StoreError> {
+        RedisStore::open(url, history).map(|store| Store(Backend::Redis(store)))
+    }
+
+    /// `sqlite` or `redis`, for `/healthz`.
+    pub fn name(&self) -> &'static str {
+        match &self.0 {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Redis(_) => "redis",
+        }
+    }
+
+    /// How this store's messages reach live members.
+    pub fn live_delivery(&self) -> LiveDelivery {
+        match &self.0 {
+            Backend::Sqlite(_) => LiveDelivery::AfterAppend,
+            Backend::Redis(_) => LiveDelivery::FromFanOut,
+        }
+    }
+
+    /// Stores a message unless its room already holds its id (see [`Appended`]); with a
+    /// shared store, a new one is also published to every server's fan-out.
+    pub async fn append(&self, message: NewMessage<'_>) -> Result<Appended, StoreError> {
+        let NewMessage {
+            room,
+            id,
+            text,
+            from,
+            ts,
+            conn,
+        } = message;
+        match &self.0 {
+            Backend::Sqlite(store) => store.append(room, id, text, from, ts).await,
+            Backend::Redis(store) => store.append(room, id, text, from, ts, conn).await,
+        }
+    }
+
+    /// Up to `limit` messages after `after` (none for `None`: just the head), the head, and
+    /// whether some are gone. A catch-up reads page after page, so what one connection holds
+    /// in memory is one page however long the history.
+    pub async fn page(
+        &self,
+        room: &str,
+        after: Option<Seq>,
+        limit: usize,
+    ) -> Result<CatchUpPage, StoreError> {
+        match &self.0 {
+            Backend::Sqlite(store) => store.page(room, after, limit).await,
+            Backend::Redis(store) => store.page(room, after, limit).await,
+        }
+    }
+
+    /// The task that keeps a shared store's fan-out going until `stop`, handing what it hears
+    /// to `to`; `None` for a store with no fan-out. It subscribes before returning, so a
+    /// server whose Redis is up serves from its first connection.
+    pub async fn fan_out(
+        &self,
+        to: Arc<dyn FanOutReceiver>,
+        stop: CancellationToken,
+    ) -> Option<impl Future<Output = ()> + Send + 'static> {
+        match &self.0 {
+            Backend::Sqlite(_) => None,
+            Backend::Redis(store) => Some(redis::start_fan_out(store.clone(), to, stop).await),
+        }
+    }
+}

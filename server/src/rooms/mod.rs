@@ -1,0 +1,25 @@
+//! Rooms and their members: who is in which room, handing each stored message to a room's
+//! live members in seq order, and handing a member's catch-up over to live delivery.
+//!
+//! Owns the [`Registry`] (the rooms this server holds, whether it takes members, and the
+//! receiving end of a shared store's fan-out), each `Room` and its members, [`Membership`]
+//! (one connection's place in a room), the `SendQueue` a room delivers into, what a member
+//! speaks ([`Dialect`]) and the commands sent to every connection (`FaultInjection`).
+//!
+//! Files import downward only: `membership` → `registry` → `room` → `member` → `send_queue`,
+//! with `faults` beside them. May import: `crate::history` (the store, how it orders live
+//! delivery, the fan-out interface it implements here), the bottom helpers and the protocol
+//! crate. Never `crate::ws` or `crate::http`: connections use rooms, not the other way round.
+
+mod faults;
+mod member;
+mod membership;
+mod registry;
+mod room;
+mod send_queue;
+
+pub use faults::Fault;
+pub use member::Dialect;
+pub use membership::Membership;
+pub use registry::{Registry, RoomsFull};
+pub use send_queue::Overflow;

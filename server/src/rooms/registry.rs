@@ -1,0 +1,146 @@
+//! The rooms this server holds, and whether it takes new members.
+//!
+//! A room is held while it has members: the first connection to name it opens it, the last
+//! one to leave drops it. The registry also hears a shared store's fan-out (it is the
+//! [`FanOutReceiver`]), handing each message to its room and refusing members while the
+//! fan-out is down.
+
+use super::faults::{Fault, FaultInjection};
+use super::member::Member;
+use super::room::Room;
+use crate::history::{FanOutReceiver, LiveDelivery, LiveMessage, Store};
+use crate::sync::lock;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// `--max-rooms` rooms are open (have members) and this would open one more. Every open room
+/// costs memory whoever opens it, so a client cycling through room names must hit a limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoomsFull;
+
+/// The rooms and the state every connection shares.
+pub struct Registry {
+    store: Store,
+    /// Bytes queued for one member before it counts as too slow (see
+    /// [`super::send_queue::SendQueue`]).
+    max_queue_bytes: usize,
+    /// Rooms held in memory at once; see [`RoomsFull`].
+    max_rooms: usize,
+    /// Rooms with at least one member: a room leaves memory with its last member.
+    rooms: Mutex<HashMap<String, Arc<Room>>>,
+    next_conn_id: AtomicU64,
+    /// See [`Registry::accepting`].
+    accepting: AtomicBool,
+    faults: FaultInjection,
+}
+
+impl Registry {
+    pub fn new(store: Store, max_queue_bytes: usize, max_rooms: usize) -> Arc<Registry> {
+        Arc::new(Registry {
+            max_queue_bytes,
+            max_rooms,
+            rooms: Mutex::default(),
+            next_conn_id: AtomicU64::new(1),
+            // Live delivery straight after an append works as soon as the store is open;
+            // from a fan-out, once it has subscribed.
+            accepting: AtomicBool::new(store.live_delivery() == LiveDelivery::AfterAppend),
+            faults: FaultInjection::default(),
+            store,
+        })
+    }
+
+    /// Adds `member` to the room named `room`, opened on first use unless `--max-rooms` rooms
+    /// are already open; returns the room and the member's number in it.
+    pub(super) fn admit(&self, room: &str, member: Member) -> Result<(Arc<Room>, u64), RoomsFull> {
+        let mut rooms = lock(&self.rooms);
+        let room = match rooms.get(room) {
+            Some(open) => open.clone(),
+            None if rooms.len() >= self.max_rooms => return Err(RoomsFull),
+            None => rooms
+                .entry(room.to_owned())
+                .or_insert_with(|| Arc::new(Room::new(room)))
+                .clone(),
+        };
+        let id = self.next_conn_id.fetch_add(1, Ordering::Relaxed);
+        lock(&room.members).insert(id, member);
+        Ok((room, id))
+    }
+
+    /// Removes member `id` from `room`, and the room with its last member.
+    pub(super) fn leave(&self, room: &Arc<Room>, id: u64) {
+        let mut rooms = lock(&self.rooms);
+        let mut members = lock(&room.members);
+        members.remove(&id);
+        let still_listed = rooms.get(&room.name).is_some_and(|r| Arc::ptr_eq(r, room));
+        if members.is_empty() && still_listed {
+            rooms.remove(&room.name);
+        }
+    }
+
+    /// Bytes queued for one member before it counts as too slow.
+    pub fn max_queue_bytes(&self) -> usize {
+        self.max_queue_bytes
+    }
+
+    /// Rooms in memory (a room is dropped when its last member leaves).
+    pub fn rooms(&self) -> usize {
+        lock(&self.rooms).len()
+    }
+
+    /// Live WebSocket connections, in one room or in all.
+    pub fn connections(&self, room: Option<&str>) -> usize {
+        let rooms = lock(&self.rooms);
+        match room {
+            Some(name) => rooms.get(name).map_or(0, |r| lock(&r.members).len()),
+            None => rooms.values().map(|r| lock(&r.members).len()).sum(),
+        }
+    }
+
+    /// Commands to every connection, and the refusal of new ones.
+    pub fn faults(&self) -> &FaultInjection {
+        &self.faults
+    }
+
+    /// Whether new members are taken: whether live delivery works. Always with a store that
+    /// delivers after each append; with one that delivers from a fan-out, while its
+    /// subscription is up (see [`FanOutReceiver`]). Upgrades are refused when it does not.
+    pub fn accepting(&self) -> bool {
+        self.accepting.load(Ordering::Acquire)
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+}
+
+/// A shared store's fan-out reaches the rooms here.
+impl FanOutReceiver for Registry {
+    fn subscribed(&self) {
+        self.accepting.store(true, Ordering::Release);
+    }
+
+    /// A message for the room's members on this server, if it holds that room.
+    fn message(&self, message: LiveMessage) {
+        let room = lock(&self.rooms).get(&message.room).cloned();
+        if let Some(room) = room {
+            room.offer(&message);
+        }
+    }
+
+    /// What comes after the fan-out is back starts a new count in every room.
+    fn unsubscribed(&self) {
+        for room in lock(&self.rooms).values() {
+            room.reset_delivered();
+        }
+        self.accepting.store(false, Ordering::Release);
+    }
+
+    /// 1013 (Try Again Later): the client comes back and catches up from the history.
+    fn disconnect_all(&self) -> usize {
+        self.faults.inject(Fault::Close {
+            code: 1013,
+            reason: "history store unavailable".into(),
+        })
+    }
+}

@@ -1,0 +1,26 @@
+//! WebSocket connections at `/ws`: from the checks before the upgrade to the end of each
+//! connection.
+//!
+//! Owns the upgrade route and its checks (`endpoint`, `handshake`, connection `limits`), one
+//! connection's task (`connection`), the socket whose sends have a deadline (`timed_socket`),
+//! `keepalive`, and what each dialect does with a frame it receives (`plain`, `wschat`).
+//! Files import downward only: `endpoint` → `connection` → `plain`, `wschat` →
+//! `timed_socket`, with `handshake`, `limits` and `keepalive` below their one user.
+//!
+//! May import: `crate::rooms` (a connection is a member of a room), `crate::history`'s types
+//! (what an append did), the bottom helpers and the protocol crate. Never `crate::http`: the
+//! origin check in front of `/ws` is put on where the routes are put together
+//! ([`crate::Server`]).
+
+mod connection;
+mod endpoint;
+mod handshake;
+mod keepalive;
+mod limits;
+mod plain;
+mod timed_socket;
+mod wschat;
+
+pub use connection::Timing;
+pub use endpoint::{router, ConnectionRules, DEFAULT_ROOM};
+pub use limits::ConnectionLimits;

@@ -1,0 +1,37 @@
+//! What a plain connection (no sub-protocol, as the seed page's) does with each frame it
+//! receives: text goes to the room, stored when it could have come from a wschat.v1 client.
+
+use crate::rooms::Membership;
+use axum::extract::ws::Message;
+use ws_chat_protocol::MAX_TEXT_BYTES;
+
+/// A text frame is a chat line for the rest of the room; nothing is answered.
+pub async fn on_frame(member: &Membership, message: Message) {
+    match message {
+        Message::Text(text) if storable(text.as_str()) => {
+            if let Err(e) = member.publish(None, text.as_str()).await {
+                tracing::error!(
+                    conn = member.id(),
+                    "{e}; relaying the plain message unstored"
+                );
+                member.relay_unstored(text.as_str());
+            }
+        }
+        Message::Text(text) => member.relay_unstored(text.as_str()),
+        Message::Binary(b) => {
+            tracing::debug!(
+                conn = member.id(),
+                bytes = b.len(),
+                "binary frame ignored in plain mode"
+            );
+        }
+        // tungstenite answers pings itself.
+        _ => {}
+    }
+}
+
+/// Text that fits the history: what plain peers send is stored only if a wschat.v1 client
+/// could have sent it too.
+fn storable(text: &str) -> bool {
+    !text.is_empty() && text.len() <= MAX_TEXT_BYTES
+}
