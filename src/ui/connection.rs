@@ -3,32 +3,21 @@
 //! built-in [`Chat`](crate::Chat) runs on.
 //!
 //! The state is mutated in place by [`ChatState::apply`] as the engine's updates arrive; when
-//! to render is [`RenderPacing`]'s decision, which this carries out with animation frames.
+//! to render is decided in the core and carried out by [`super::live`].
 
+use super::live::{apply, as_user, render, Live};
 use crate::browser::driver::{Driver, UiSink};
 use crate::browser::page;
 use crate::core::boundary::EngineEvent;
 use crate::core::options::ConnectionOptions;
 use crate::core::servers::{self, PageOrigin};
 use crate::core::view::chat_state::ChatState;
-use crate::core::view::update::{ChatUpdate, ViewAction};
 use crate::core::view::entry::Entry;
-use crate::core::view::pacing::{is_urgent, Pace, RenderPacing};
 use crate::core::view::status::StatusView;
-use gloo_render::{request_animation_frame, AnimationFrame};
+use crate::core::view::update::{ChatUpdate, ViewAction};
 use std::cell::{Ref, RefCell};
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 use yew::prelude::*;
-
-/// The display state, and the render requested for the next animation frame, if any.
-struct Live {
-    state: ChatState,
-    pacing: RenderPacing,
-    /// Held for its `Drop`, which cancels the request.
-    frame: Option<AnimationFrame>,
-    /// Set while the driver handles something the user did: it renders at once.
-    user_input: bool,
-}
 
 /// Where a chat was put, which its options do not say.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -177,12 +166,7 @@ pub(crate) fn use_placed_connection(
 ) -> ChatConnection {
     let display = options.display;
     let rerender = use_force_update();
-    let live = use_mut_ref(|| Live {
-        state: ChatState::new(display),
-        pacing: RenderPacing::default(),
-        frame: None,
-        user_input: false,
-    });
+    let live = use_mut_ref(|| Live::new(display));
     let sink: UiSink = {
         let weak = Rc::downgrade(&live);
         let rerender = rerender.clone();
@@ -229,14 +213,6 @@ pub(crate) fn use_placed_connection(
     }
 }
 
-/// Runs `f` (which reaches [`apply`]) marked as the user's doing, so it renders at once.
-fn as_user(live: &Weak<RefCell<Live>>, f: impl FnOnce()) {
-    let Some(live) = live.upgrade() else { return };
-    live.borrow_mut().user_input = true;
-    f();
-    live.borrow_mut().user_input = false;
-}
-
 /// What a driver is started with; new settings start a new driver.
 #[derive(Clone, PartialEq)]
 struct DriverSettings {
@@ -258,58 +234,4 @@ fn start(settings: &DriverSettings, live: &Rc<RefCell<Live>>, sink: UiSink) -> D
     );
     let storage_key = servers::storage_key(options.storage_key.as_deref(), &servers);
     Driver::start(servers, &storage_key, options.engine_config(), sink)
-}
-
-/// Applies updates now, and renders as [`RenderPacing`] says.
-fn apply(live: &Weak<RefCell<Live>>, updates: Vec<ChatUpdate>, rerender: &UseForceUpdateHandle) {
-    let Some(strong) = live.upgrade() else { return };
-    let count = updates.len();
-    let mut urgent = false;
-    {
-        let mut this = strong.borrow_mut();
-        urgent |= this.user_input;
-        for update in updates {
-            urgent |= is_urgent(&update);
-            this.state.apply(update);
-        }
-    }
-    let pace = strong.borrow_mut().pacing.updated(count, urgent);
-    carry_out(live, &strong, pace, rerender);
-}
-
-/// What the reader did to the list: renders at once.
-fn render(live: &Weak<RefCell<Live>>, rerender: &UseForceUpdateHandle) {
-    let Some(strong) = live.upgrade() else { return };
-    let pace = strong.borrow_mut().pacing.updated(1, true);
-    carry_out(live, &strong, pace, rerender);
-}
-
-fn carry_out(
-    weak: &Weak<RefCell<Live>>,
-    live: &Rc<RefCell<Live>>,
-    pace: Pace,
-    rerender: &UseForceUpdateHandle,
-) {
-    match pace {
-        Pace::RenderNow => {
-            live.borrow_mut().frame = None;
-            rerender.force_update();
-        }
-        Pace::RequestFrame => {
-            let (weak, rerender) = (weak.clone(), rerender.clone());
-            let frame = request_animation_frame(move |_| on_frame(&weak, &rerender));
-            live.borrow_mut().frame = Some(frame);
-        }
-        Pace::Wait => {}
-    }
-}
-
-fn on_frame(weak: &Weak<RefCell<Live>>, rerender: &UseForceUpdateHandle) {
-    let Some(live) = weak.upgrade() else { return };
-    let pace = {
-        let mut this = live.borrow_mut();
-        this.frame = None;
-        this.pacing.frame()
-    };
-    carry_out(weak, &live, pace, rerender);
 }

@@ -4,8 +4,8 @@
 
 use super::listener::{use_click, use_listener};
 use super::message_row::MessageRow;
-use crate::core::view::update::ViewAction;
 use crate::core::view::message_window::Rows;
+use crate::core::view::update::ViewAction;
 use gloo_events::EventListenerOptions;
 use std::rc::Rc;
 use web_sys::Element;

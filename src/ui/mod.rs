@@ -6,6 +6,7 @@ pub mod chat;
 mod composer;
 pub mod connection;
 mod listener;
+mod live;
 mod message_list;
 mod message_row;
 mod status_bar;

@@ -3,8 +3,8 @@
 use super::listener::use_click;
 use crate::browser::page;
 use crate::core::reconnect::Phase;
-use crate::core::view::update::Stats;
 use crate::core::view::status::{details_text, Details, ServerShown, StatusView};
+use crate::core::view::update::Stats;
 use gloo_timers::callback::Interval;
 use yew::prelude::*;
 

@@ -88,25 +88,25 @@ impl Tiny {
         }
     }
 
-    fn find(&self, class: &str) -> Element {
-        self.root
-            .query_selector(&format!(".{class}"))
-            .unwrap()
-            .unwrap_or_else(|| panic!("no .{class}"))
+    /// The element of `class`, once Yew has rendered it.
+    fn find(&self, class: &str) -> Option<Element> {
+        self.root.query_selector(&format!(".{class}")).unwrap()
     }
 
     fn state(&self) -> String {
         self.find("tiny-status")
-            .get_attribute("data-state")
+            .and_then(|e| e.get_attribute("data-state"))
             .unwrap_or_default()
     }
 
     fn click(&self, class: &str) {
-        self.find(class).dyn_into::<HtmlElement>().unwrap().click();
+        let button = self.find(class).unwrap_or_else(|| panic!("no .{class}"));
+        button.dyn_into::<HtmlElement>().unwrap().click();
     }
 
     fn send(&self, text: &str) {
-        let input: HtmlInputElement = self.find("tiny-input").dyn_into().unwrap();
+        let input = self.find("tiny-input").expect("the input");
+        let input: HtmlInputElement = input.dyn_into().unwrap();
         input.set_value(text);
         self.click("tiny-send");
     }
@@ -125,7 +125,11 @@ impl Tiny {
     }
 
     async fn wait_state(&self, state: &str) {
-        let text = || self.find("tiny-status").text_content().unwrap_or_default();
+        let text = || {
+            self.find("tiny-status")
+                .and_then(|e| e.text_content())
+                .unwrap_or_default()
+        };
         wait_until(
             &format!("state {state}"),
             SHORT,
@@ -189,7 +193,13 @@ async fn a_custom_ui_sends_receives_disconnects_and_keeps_what_was_typed() {
         OutStatus::Queued.as_str().to_owned(),
         "typed while off".to_owned(),
     );
-    assert_eq!(tiny.rows().last(), Some(&queued), "{:?}", tiny.rows());
+    wait_until(
+        "the message shown as queued",
+        SHORT,
+        || tiny.rows().last() == Some(&queued),
+        || format!("{:?}", tiny.rows()),
+    )
+    .await;
     tiny.click("tiny-connect");
     tiny.wait_state("open").await;
     wait_until(

@@ -3,8 +3,8 @@
 use super::{notice, status, ui, Delivery};
 use crate::core::boundary::Effect;
 use crate::core::time::Moment;
-use crate::core::view::update::ChatUpdate;
 use crate::core::view::entry::{NoticeKind, OutStatus};
+use crate::core::view::update::ChatUpdate;
 use std::collections::VecDeque;
 use std::rc::Rc;
 use ws_chat_protocol::{Millis, Seq, ServerFrame};

@@ -4,8 +4,8 @@
 use super::{notice, status, ui, Delivery};
 use crate::core::boundary::Effect;
 use crate::core::boundary::SavedMessage;
-use crate::core::view::update::ChatUpdate;
 use crate::core::view::entry::{NoticeKind, OutStatus};
+use crate::core::view::update::ChatUpdate;
 use std::collections::VecDeque;
 
 /// Failed messages kept for "Retry": enough for any real outage, and a bound on what a user

@@ -5,10 +5,10 @@ use super::status;
 use super::{notice, ui, Delivery, Negotiation};
 use crate::core::boundary::Effect;
 use crate::core::time::Moment;
-use crate::core::view::update::ChatUpdate;
 use crate::core::view::entry::{NoticeKind, OutStatus};
 use crate::core::view::sender_runs::OWN_LABEL_WITHOUT_NAME;
 use crate::core::view::status::Details;
+use crate::core::view::update::ChatUpdate;
 use std::collections::VecDeque;
 use ws_chat_protocol::{ClientFrame, Millis, ServerFrame, SUBPROTOCOL};
 

@@ -12,9 +12,9 @@ use crate::core::reconnect::{Command, Input, Phase, Reconnect};
 use crate::core::rng::Rng;
 use crate::core::servers::{server_label, ServerList};
 use crate::core::time::Moment;
-use crate::core::view::update::ChatUpdate;
 use crate::core::view::entry::NoticeKind;
 use crate::core::view::status::ServerShown;
+use crate::core::view::update::ChatUpdate;
 use std::collections::VecDeque;
 use ws_chat_protocol::Millis;
 

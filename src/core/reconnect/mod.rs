@@ -14,8 +14,8 @@ pub mod input;
 pub mod phase;
 
 use crate::core::reconnect::close_code::CloseAction;
-use crate::core::reconnect::failover::{Rotation, Wait};
 pub use crate::core::reconnect::config::ReconnectConfig;
+use crate::core::reconnect::failover::{Rotation, Wait};
 pub use crate::core::reconnect::input::{Command, Input, ABANDONED};
 pub use crate::core::reconnect::phase::{Phase, StopReason};
 use crate::core::rng::Rng;
