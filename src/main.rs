@@ -5,6 +5,12 @@
 #[cfg(target_arch = "wasm32")]
 mod console_log;
 
+// Talc in place of the default dlmalloc: a few kilobytes smaller in the wasm, and faster. Only
+// the app's: the library leaves the allocator to whoever links it.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 fn main() {
     #[cfg(target_arch = "wasm32")]
     {

@@ -57,7 +57,7 @@ impl OutboxStore {
             };
             let other_tab = key
                 .strip_prefix(&self.prefix)
-                .is_some_and(|tab| !tab.contains(':'));
+                .is_some_and(|tab| !tab.bytes().any(|b| b == b':'));
             if other_tab && key != self.key {
                 if let Some(record) = read(&storage, &key) {
                     others.push((key, record));
@@ -111,20 +111,19 @@ fn parse(json: &str) -> Option<SavedOutbox> {
     let value = js_sys::JSON::parse(json).ok()?;
     let get = |v: &JsValue, name: &str| Reflect::get(v, &JsValue::from_str(name)).ok();
     let list: js_sys::Array = get(&value, "messages")?.dyn_into().ok()?;
-    let messages = list
-        .iter()
-        .map(|m| {
-            Some(SavedMessage {
-                id: get(&m, "id")?.as_string()?,
-                text: get(&m, "text")?.as_string()?,
-                // Missing from records saved by earlier versions, which still load.
-                at: get(&m, "at")
-                    .and_then(|v| v.as_f64())
-                    .filter(|at| at.is_finite() && *at >= 0.0)
-                    .map(|at| at as u64),
-            })
-        })
-        .collect::<Option<Vec<_>>>()?;
+    // A loop rather than `collect::<Option<Vec<_>>>()`, whose adapter costs wasm.
+    let mut messages = Vec::new();
+    for m in list.iter() {
+        messages.push(SavedMessage {
+            id: get(&m, "id")?.as_string()?,
+            text: get(&m, "text")?.as_string()?,
+            // Missing from records saved by earlier versions, which still load.
+            at: get(&m, "at")
+                .and_then(|v| v.as_f64())
+                .filter(|at| at.is_finite() && *at >= 0.0)
+                .map(|at| at as u64),
+        });
+    }
     Some(SavedOutbox {
         orphaned: get(&value, "orphaned").and_then(|v| v.as_bool()) == Some(true),
         messages,

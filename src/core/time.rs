@@ -24,12 +24,7 @@ impl Moment {
     /// The moment `ms` milliseconds after the origin; negative or NaN counts as the origin (a
     /// browser clock is never negative, but nothing here may panic on what it is given).
     pub fn from_millis_f64(ms: f64) -> Moment {
-        let secs = ms / 1_000.0;
-        Moment(Duration::try_from_secs_f64(secs).unwrap_or(if secs > 0.0 {
-            Duration::MAX
-        } else {
-            Duration::ZERO
-        }))
+        Moment(duration_from_secs_f64(ms / 1_000.0))
     }
 
     /// How long after the origin this is.
@@ -46,6 +41,14 @@ impl Moment {
     pub fn saturating_duration_since(self, earlier: Moment) -> Duration {
         self.0.saturating_sub(earlier.0)
     }
+}
+
+/// `secs` seconds, to the nearest nanosecond; negative and NaN are zero, and past 584 years
+/// it saturates. `Duration::from_secs_f64` and `mul_f64` panic instead, and bring their checks
+/// and panic messages into the wasm.
+pub fn duration_from_secs_f64(secs: f64) -> Duration {
+    // `as` saturates: NaN and negatives become 0, too large becomes u64::MAX.
+    Duration::from_nanos((secs * 1e9 + 0.5) as u64)
 }
 
 impl fmt::Debug for Moment {
@@ -77,7 +80,8 @@ mod tests {
             (0.0, Duration::ZERO),
             (-3.0, Duration::ZERO),
             (f64::NAN, Duration::ZERO),
-            (f64::INFINITY, Duration::MAX),
+            (f64::INFINITY, Duration::from_nanos(u64::MAX)),
+            (0.0004, Duration::from_nanos(400)),
         ];
         for (ms, expected) in cases {
             assert_eq!(Moment::from_millis_f64(ms).since_origin(), expected, "{ms}");

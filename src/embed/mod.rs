@@ -1,10 +1,10 @@
 //! Chats in pages that were not written for Yew: `<ws-chat>` elements, `[data-ws-chat]`
 //! elements (found at install and whenever they are added later) and `window.wsChat.mount`.
 //!
-//! One [`Embedding`] per page, owned by a thread-local between [`install`] and [`uninstall`].
-//! It owns every closure it hands to the page, the mutation observer and the chats; dropping
-//! it removes the hooks first (so the page can no longer reach the closures), then frees the
-//! closures, stops the observer and unmounts every chat.
+//! One `Embedding` per page, owned by a thread-local between [`install`] and [`uninstall`].
+//! It owns every closure it hands to the page and the chats; dropping it removes the hooks
+//! first (so the page can no longer reach the closures), stops the page's watch for
+//! `[data-ws-chat]` elements, then frees the closures and unmounts every chat.
 
 mod js;
 pub(crate) mod mount;
@@ -13,7 +13,7 @@ mod registry;
 
 use crate::core::embed_options::{attribute_names, EmbedOptions, ScriptValue, MAX_LIST_ITEMS};
 use crate::core::servers::PageOrigin;
-use observer::{DataAttributeObserver, DATA_SELECTOR};
+use observer::{watched_attributes, DATA_SELECTOR};
 use registry::{change, connect, disconnect, EmbeddedChats, MountedBy};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -33,8 +33,8 @@ struct Embedding {
     _changed: ElementHook,
     _mount: Closure<dyn FnMut(JsValue, JsValue) -> Result<f64, JsValue>>,
     _unmount: Closure<dyn FnMut(f64)>,
-    /// Dropped before the chats: no more mounts once they are being unmounted.
-    observer: Option<DataAttributeObserver>,
+    /// The reports of the page's watch for `[data-ws-chat]` elements (see [`observer`]).
+    _marked: Closure<dyn FnMut(u32, Option<Element>)>,
 }
 
 thread_local! {
@@ -179,6 +179,12 @@ impl Embedding {
             let registry = registry.clone();
             Closure::new(move |element, options| mount_from_script(&registry, element, options))
         };
+        let marked = {
+            let registry = registry.clone();
+            Closure::new(move |seen: u32, element: Option<Element>| {
+                observer::report(&registry, seen, element)
+            })
+        };
         let unmount = {
             let registry = registry.clone();
             Closure::new(move |id: f64| {
@@ -192,11 +198,12 @@ impl Embedding {
             Some(changed.as_ref().unchecked_ref()),
             Some(mount.as_ref().unchecked_ref()),
             Some(unmount.as_ref().unchecked_ref()),
+            Some(marked.as_ref().unchecked_ref()),
         );
         let observed: js_sys::Array = attribute_names().map(JsValue::from_str).collect();
         js::define_element(ELEMENT_NAME, observed);
         js::install_api(env!("CARGO_PKG_VERSION"));
-        let observer = DataAttributeObserver::start(&registry);
+        js::observe_marked(DATA_SELECTOR, watched_attributes());
         Self {
             registry,
             _connected: connected,
@@ -204,16 +211,16 @@ impl Embedding {
             _changed: changed,
             _mount: mount,
             _unmount: unmount,
-            observer,
+            _marked: marked,
         }
     }
 }
 
 impl Drop for Embedding {
     fn drop(&mut self) {
-        js::set_hooks(None, None, None, None, None);
+        js::set_hooks(None, None, None, None, None, None);
+        js::stop_observing();
         js::remove_api();
-        self.observer = None;
         let chats = self.registry.borrow_mut().take_all();
         drop(chats);
     }

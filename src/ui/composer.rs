@@ -2,6 +2,7 @@
 
 use super::listener::{use_click, use_listener};
 use gloo_events::EventListenerOptions;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -31,7 +32,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
     // After a click, typing goes on in the input.
     let onclick = {
         let input = input.clone();
-        send.reform(move |_: MouseEvent| {
+        send.reform(move |_: Event| {
             if let Some(el) = input.cast::<HtmlInputElement>() {
                 let _ = el.focus();
             }
@@ -39,7 +40,8 @@ pub fn Composer(props: &ComposerProps) -> Html {
     };
     let onkeydown = {
         let send = send.clone();
-        Callback::from(move |e: KeyboardEvent| {
+        Callback::from(move |e: Event| {
+            let e: &KeyboardEvent = e.unchecked_ref();
             // Enter sends, unless an input method is still composing the text.
             if e.key() == "Enter" && !e.is_composing() {
                 e.prevent_default();

@@ -15,7 +15,6 @@
 use gloo_events::{EventListener, EventListenerOptions};
 use std::cell::RefCell;
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
 use web_sys::Element;
 use yew::prelude::*;
 
@@ -26,15 +25,16 @@ type Bound = Option<(Element, EventListener)>;
 /// is rendered: the listener follows the element as it is rendered, replaced or removed, and
 /// always calls the `callback` of the latest render. `options`: passive unless the callback
 /// calls `prevent_default` ([`EventListenerOptions::enable_prevent_default`]).
+///
+/// The callback takes the plain `Event` (one that needs a `KeyboardEvent` casts it): a hook
+/// generic over the event type is compiled once per type, each costing wasm.
 #[hook]
-pub fn use_listener<E>(
+pub fn use_listener(
     node: &NodeRef,
     event_type: &'static str,
     options: EventListenerOptions,
-    callback: Callback<E>,
-) where
-    E: JsCast + 'static,
-{
+    callback: Callback<Event>,
+) {
     let latest = use_mut_ref(|| callback.clone());
     *latest.borrow_mut() = callback;
     let bound: Rc<RefCell<Bound>> = use_mut_ref(|| None);
@@ -50,7 +50,7 @@ pub fn use_listener<E>(
                         EventListener::new_with_options(&el, event_type, options, move |e| {
                             // Cloned out first: the callback may render, which sets `latest`.
                             let callback = latest.borrow().clone();
-                            callback.emit(e.clone().unchecked_into());
+                            callback.emit(e.clone());
                         });
                     (el, listener)
                 });
@@ -63,6 +63,6 @@ pub fn use_listener<E>(
 
 /// [`use_listener`] for clicks.
 #[hook]
-pub fn use_click(node: &NodeRef, callback: Callback<MouseEvent>) {
+pub fn use_click(node: &NodeRef, callback: Callback<Event>) {
     use_listener(node, "click", EventListenerOptions::default(), callback);
 }

@@ -54,12 +54,8 @@ pub fn MessageList(props: &MessageListProps) -> Html {
             }
         });
     }
-    let show_earlier = props
-        .on_view
-        .reform(|_: MouseEvent| ViewAction::ShowEarlier);
-    let jump = props
-        .on_view
-        .reform(|_: MouseEvent| ViewAction::JumpToNewest);
+    let show_earlier = props.on_view.reform(|_: Event| ViewAction::ShowEarlier);
+    let jump = props.on_view.reform(|_: Event| ViewAction::JumpToNewest);
     let unseen = props.rows.unseen;
     let (earlier_button, new_button) = (use_node_ref(), use_node_ref());
     use_listener(&list, "scroll", EventListenerOptions::default(), onscroll);

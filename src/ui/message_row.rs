@@ -115,11 +115,11 @@ fn FailedActions(props: &FailedActionsProps) -> Html {
     let (retry_label, remove_label) = failed_action_labels(text);
     let retry = {
         let (id, on_retry) = (id.clone(), on_retry.clone());
-        Callback::from(move |_: MouseEvent| on_retry.emit(id.clone()))
+        Callback::from(move |_: Event| on_retry.emit(id.clone()))
     };
     let remove = {
         let (id, on_remove) = (id.clone(), on_remove.clone());
-        Callback::from(move |_: MouseEvent| on_remove.emit(id.clone()))
+        Callback::from(move |_: Event| on_remove.emit(id.clone()))
     };
     let (retry_button, remove_button) = (use_node_ref(), use_node_ref());
     use_click(&retry_button, retry);

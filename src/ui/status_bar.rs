@@ -27,9 +27,9 @@ pub fn StatusBar(props: &StatusBarProps) -> Html {
         move || drop(interval)
     });
     let view = StatusView::new(&props.phase, props.server.as_ref(), page::now());
-    let retry = props.on_retry_now.reform(|_: MouseEvent| ());
+    let retry = props.on_retry_now.reform(|_: Event| ());
     let stopped = view.stopped;
-    let toggle = props.on_toggle.reform(move |_: MouseEvent| stopped);
+    let toggle = props.on_toggle.reform(move |_: Event| stopped);
     let (retry_button, toggle_button) = (use_node_ref(), use_node_ref());
     use_click(&retry_button, retry);
     use_click(&toggle_button, toggle);

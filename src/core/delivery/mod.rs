@@ -186,7 +186,12 @@ impl Delivery {
     /// member of a plain room who sends the text of a `welcome` cannot pass for the server.
     pub fn in_band_url(&mut self, url: &str, nonce: u64) -> String {
         let (name, value) = IN_BAND_QUERY;
-        let join = if url.contains('?') { "&" } else { "?" };
+        // By bytes: `contains` brings the generic pattern searcher into the wasm.
+        let join = if url.bytes().any(|b| b == b'?') {
+            "&"
+        } else {
+            "?"
+        };
         let nonce = format!("{nonce:016x}");
         let url = format!("{url}{join}{name}={value}&{IN_BAND_NONCE}={nonce}");
         self.in_band_nonce = Some(nonce);

@@ -167,7 +167,7 @@ pub(super) fn parse_text(spec: &Spec, text: &str) -> Option<Parsed> {
         Kind::Whole { min, max } => {
             let digits = !trimmed.is_empty() && trimmed.bytes().all(|b| b.is_ascii_digit());
             let n: u64 = if digits {
-                trimmed.parse().ok()?
+                whole_number(trimmed)?
             } else {
                 return None;
             };
@@ -219,18 +219,30 @@ fn url_list(items: Vec<ScriptValue>) -> Option<String> {
 /// A plain decimal, `12` or `0.25`: all an option's text needs. `str::parse::<f64>` would
 /// also take `1e3`, `inf` and `NaN`, and adds the float parser, some 10 KB, to the wasm.
 pub(super) fn parse_decimal(text: &str) -> Option<f64> {
-    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let (whole, fraction) = match text.bytes().position(|b| b == b'.') {
+        Some(dot) => (text.get(..dot)?, text.get(dot + 1..)?),
+        None => (text, ""),
+    };
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     // More digits than a u64 holds are beyond any option's range or precision anyway.
     let plain = !whole.is_empty() && digits(whole) && digits(fraction) && !text.ends_with('.');
     if !plain || whole.len() > 18 || fraction.len() > 18 {
         return None;
     }
-    let whole: u64 = whole.parse().ok()?;
+    let whole = whole_number(whole)?;
     let fraction_value = if fraction.is_empty() {
         0.0
     } else {
-        fraction.parse::<u64>().ok()? as f64 / 10f64.powi(fraction.len() as i32)
+        whole_number(fraction)? as f64 / 10f64.powi(fraction.len() as i32)
     };
     Some(whole as f64 + fraction_value)
+}
+
+/// The value of ASCII digits (already checked to be digits and not empty), `None` past
+/// `u64::MAX`: what `str::parse::<u64>` says of them, without its code for signs and radixes.
+fn whole_number(digits: &str) -> Option<u64> {
+    digits.bytes().try_fold(0u64, |n, b| {
+        n.checked_mul(10)?
+            .checked_add(u64::from(b.wrapping_sub(b'0')))
+    })
 }

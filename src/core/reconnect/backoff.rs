@@ -6,6 +6,7 @@
 //! (`cargo bench --bench herd`): see the README for the trade-off.
 
 use crate::core::setters::setters;
+use crate::core::time::duration_from_secs_f64;
 use std::time::Duration;
 
 /// The wait before each retry: `period(n) = min(max, initial · multiplier^(n-1))`, of which
@@ -67,14 +68,14 @@ impl Backoff {
     pub fn period(&self, attempt: u32) -> Duration {
         let exponent = attempt.saturating_sub(1).min(64) as i32;
         let grown = self.initial.as_secs_f64() * self.multiplier.max(1.0).powi(exponent);
-        Duration::from_secs_f64(grown.min(self.max.as_secs_f64()).max(0.0))
+        duration_from_secs_f64(grown.min(self.max.as_secs_f64()))
     }
 
     /// The delay before attempt `attempt`, given `u` uniform in `[0, 1)`.
     pub fn delay(&self, attempt: u32, u: f64) -> Duration {
         let jitter = self.jitter.clamp(0.0, 1.0);
         let factor = 1.0 - jitter * u.clamp(0.0, 1.0);
-        self.period(attempt).mul_f64(factor)
+        duration_from_secs_f64(self.period(attempt).as_secs_f64() * factor)
     }
 }
 
