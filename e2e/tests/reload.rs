@@ -12,9 +12,10 @@ use anyhow::{bail, ensure, Context, Result};
 use serde_json::json;
 use std::time::Duration;
 use ws_chat_e2e::chat::{self, Row};
-use ws_chat_e2e::servers::{server_binary, CompanionOptions};
+use ws_chat_e2e::local::server_binary;
 use ws_chat_e2e::{
-    encode_query_value, random_suffix, wait, Browser, BrowserKind, BrowserOptions, CompanionServer,
+    encode_query_value, random_suffix, wait, Browser, BrowserKind, BrowserOptions,
+    CompanionOptions, CompanionServer,
 };
 
 /// As many as the outbox holds (README: over 1,000 waiting, a new one fails).

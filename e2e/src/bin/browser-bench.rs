@@ -33,8 +33,9 @@ use pages::Page;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
-use ws_chat_e2e::servers::{server_binary, BurstServer, CompanionOptions};
-use ws_chat_e2e::{repo_root, BrowserOptions, CompanionServer};
+use ws_chat_e2e::burst_server::BurstServer;
+use ws_chat_e2e::local::server_binary;
+use ws_chat_e2e::{repo_root, BrowserOptions, CompanionOptions, CompanionServer};
 
 /// The largest burst the burst server accepts.
 const MAX_BURST: u64 = 1_000_000;

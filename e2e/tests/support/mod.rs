@@ -4,7 +4,7 @@
 //!
 //! Needs a built app: `WS_CHAT_E2E_DIST` names a `trunk build --release` output (a relative
 //! path is taken from the workspace root), and a `ws-chat-server` binary (see
-//! `ws_chat_e2e::servers::server_binary`). `scripts/test.sh` builds both and runs the tests as
+//! `ws_chat_e2e::local::server_binary`). `scripts/test.sh` builds both and runs the tests as
 //! its own step; without `WS_CHAT_E2E_DIST` a test fails and says what to do.
 
 #![allow(dead_code)] // Each test binary uses a different part of this module.
@@ -12,8 +12,8 @@
 use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
 use std::time::Duration;
-use ws_chat_e2e::servers::{server_binary, target_dir, CompanionOptions};
-use ws_chat_e2e::{repo_root, wait, Browser, CompanionServer};
+use ws_chat_e2e::local::{server_binary, target_dir};
+use ws_chat_e2e::{repo_root, wait, Browser, CompanionOptions, CompanionServer};
 
 /// The built app (`WS_CHAT_E2E_DIST`).
 pub fn dist() -> Result<PathBuf> {
