@@ -11,7 +11,7 @@ mod support;
 use anyhow::{bail, ensure, Context, Result};
 use serde_json::json;
 use std::time::Duration;
-use ws_chat_e2e::chat::{self, Row};
+use ws_chat_e2e::chat::{self, ShownMessage};
 use ws_chat_e2e::local::server_binary;
 use ws_chat_e2e::{
     encode_query_value, random_suffix, wait, Browser, BrowserKind, BrowserOptions,
@@ -161,7 +161,7 @@ async fn wait_newest(
 }
 
 /// `N rows: status × count…, newest "…"`, for error messages.
-fn summary(rows: &[Row]) -> String {
+fn summary(rows: &[ShownMessage]) -> String {
     let mut counts = std::collections::BTreeMap::<String, usize>::new();
     for r in rows {
         *counts

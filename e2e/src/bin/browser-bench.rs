@@ -29,7 +29,7 @@ mod table;
 
 use anyhow::{bail, Result};
 use clap::Parser;
-use pages::Page;
+use pages::BenchPage;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -180,7 +180,7 @@ async fn run(args: Args) -> Result<bool> {
     results.bundle = [bundle::measure(&dist), bundle::measure(&baseline_dist)];
 
     if args.startup_loads > 0 {
-        for (i, page) in Page::ALL.into_iter().enumerate() {
+        for (i, page) in BenchPage::ALL.into_iter().enumerate() {
             progress(&format!(
                 "start-up: {}, {} loads",
                 page.label(),
@@ -216,8 +216,8 @@ async fn run(args: Args) -> Result<bool> {
         for round in 1..=args.burst_runs {
             // Floor first, ws-chat last: the cheapest pages show early whether the setup
             // works. Pages take turns, so a noisy spell of the machine hits them alike.
-            for (i, page) in Page::ALL.into_iter().enumerate().rev() {
-                let skipped = page == Page::WsChat
+            for (i, page) in BenchPage::ALL.into_iter().enumerate().rev() {
+                let skipped = page == BenchPage::WsChat
                     && args
                         .ws_chat_bursts
                         .as_ref()
@@ -246,15 +246,15 @@ async fn run(args: Args) -> Result<bool> {
         results.bursts.push((n, runs.map(burst::median_run)));
     }
 
-    let (text, errors) = table::render(&results, &args_summary(&args));
+    let (text, errors) = table::render(&results, &sample_counts(&args));
     println!("{text}");
     drop(burst_server);
     drop(companion);
     Ok(errors == 0)
 }
 
-fn args_summary(args: &Args) -> table::Settings {
-    table::Settings {
+fn sample_counts(args: &Args) -> table::SampleCounts {
+    table::SampleCounts {
         startup_loads: args.startup_loads,
         latency: args.latency,
     }

@@ -12,7 +12,7 @@ use ws_chat_e2e::{encode_query_value, wait, Browser};
 
 /// One of the pages under test.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Page {
+pub enum BenchPage {
     /// ws-chat's release build.
     WsChat,
     /// The seed page: one `div` appended per frame.
@@ -33,24 +33,24 @@ const OPEN_OBSERVER: &str = r#"(() => {
   obs.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-state"] });
 })();"#;
 
-impl Page {
-    pub const ALL: [Page; 3] = [Page::WsChat, Page::Plain, Page::Floor];
+impl BenchPage {
+    pub const ALL: [BenchPage; 3] = [BenchPage::WsChat, BenchPage::Plain, BenchPage::Floor];
 
     /// The column heading.
     pub fn label(self) -> &'static str {
         match self {
-            Page::WsChat => "ws-chat",
-            Page::Plain => "seed page",
-            Page::Floor => "floor",
+            BenchPage::WsChat => "ws-chat",
+            BenchPage::Plain => "seed page",
+            BenchPage::Floor => "floor",
         }
     }
 
     /// The page's URL on the site server, talking to `ws`.
     pub fn url(self, site: &str, ws: &str) -> String {
         let path = match self {
-            Page::WsChat => "/",
-            Page::Plain => "/plain.html",
-            Page::Floor => "/floor.html",
+            BenchPage::WsChat => "/",
+            BenchPage::Plain => "/plain.html",
+            BenchPage::Floor => "/floor.html",
         };
         format!("{site}{path}?ws={}", encode_query_value(ws))
     }
@@ -59,8 +59,8 @@ impl Page {
     /// needs them: the other pages record `benchOpenAt` themselves and have no wasm.
     pub fn init_scripts(self) -> &'static [&'static str] {
         match self {
-            Page::WsChat => &[WASM_MEMORY_SPY, OPEN_OBSERVER],
-            Page::Plain | Page::Floor => &[],
+            BenchPage::WsChat => &[WASM_MEMORY_SPY, OPEN_OBSERVER],
+            BenchPage::Plain | BenchPage::Floor => &[],
         }
     }
 
@@ -80,17 +80,17 @@ impl Page {
     /// A JS expression that is true once the page's socket is open.
     pub fn open_condition(self) -> &'static str {
         match self {
-            Page::WsChat => "document.querySelector('[data-role=status][data-state=open]')",
-            Page::Plain | Page::Floor => "window.benchOpenAt !== undefined",
+            BenchPage::WsChat => "document.querySelector('[data-role=status][data-state=open]')",
+            BenchPage::Plain | BenchPage::Floor => "window.benchOpenAt !== undefined",
         }
     }
 
     /// Selectors of the message input and the send button.
     pub fn controls(self) -> (&'static str, &'static str) {
         match self {
-            Page::WsChat => ("[data-role=message-input]", "[data-role=send]"),
-            Page::Plain => ("#messageInput", "#messageInput + button"),
-            Page::Floor => ("#messageInput", "#send"),
+            BenchPage::WsChat => ("[data-role=message-input]", "[data-role=send]"),
+            BenchPage::Plain => ("#messageInput", "#messageInput + button"),
+            BenchPage::Floor => ("#messageInput", "#send"),
         }
     }
 
@@ -98,26 +98,26 @@ impl Page {
     /// element is looked at, so checking it once per frame costs the same at 100,000 rows.
     pub fn newest_text(self) -> &'static str {
         match self {
-            Page::WsChat => {
+            BenchPage::WsChat => {
                 "(() => { const l = document.querySelector('[data-role=messages]'); \
                  const t = l && l.lastElementChild && \
                  l.lastElementChild.querySelector('[data-role=message-text]'); \
                  return t ? t.textContent : null; })()"
             }
-            Page::Plain => {
+            BenchPage::Plain => {
                 "(() => { const r = document.getElementById('chatRoom'); \
                  return r && r.lastElementChild ? r.lastElementChild.textContent : null; })()"
             }
-            Page::Floor => "(document.getElementById('last') || {}).textContent",
+            BenchPage::Floor => "(document.getElementById('last') || {}).textContent",
         }
     }
 
     /// The selector of the elements that hold messages (counted after a burst).
     pub fn message_selector(self) -> &'static str {
         match self {
-            Page::WsChat => "[data-role=message]",
-            Page::Plain => "#chatRoom > div",
-            Page::Floor => "#last",
+            BenchPage::WsChat => "[data-role=message]",
+            BenchPage::Plain => "#chatRoom > div",
+            BenchPage::Floor => "#last",
         }
     }
 }

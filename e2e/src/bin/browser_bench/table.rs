@@ -3,23 +3,23 @@
 use crate::bundle::{Bundle, Size};
 use crate::burst::BurstResult;
 use crate::latency::Latencies;
-use crate::report::{self, thousands, Cell, Row, Unit};
+use crate::report::{self, thousands, Cell, TableRow, Unit};
 use crate::startup::StartupResult;
 use crate::stats;
 use anyhow::{anyhow, Result};
 
-/// Per page, in `Page::ALL` order (ws-chat, seed, floor); `None`: not run.
-pub type PerPage<T> = [Option<Result<T>>; 3];
+/// Per page, in `BenchPage::ALL` order (ws-chat, seed, floor); `None`: not run.
+pub type PerBenchPage<T> = [Option<Result<T>>; 3];
 
 /// Everything one run measured.
 pub struct Results {
     /// ws-chat's bundle, then the Yew counter's.
     pub bundle: [Result<Bundle>; 2],
-    pub startup: PerPage<StartupResult>,
+    pub startup: PerBenchPage<StartupResult>,
     /// ws-chat; the raw wschat.v1 page to the ack; and to the first animation frame after it.
     pub latency: [Option<Result<Latencies>>; 3],
     /// Per burst size.
-    pub bursts: Vec<(u64, PerPage<BurstResult>)>,
+    pub bursts: Vec<(u64, PerBenchPage<BurstResult>)>,
 }
 
 impl Default for Results {
@@ -34,14 +34,16 @@ impl Default for Results {
     }
 }
 
-/// The command-line settings the footnotes mention.
-pub struct Settings {
+/// How many samples the run took where the table counts them (from the command line; 0: that
+/// part was skipped): page loads after the first for the start-up median, and messages for the
+/// delivery latency.
+pub struct SampleCounts {
     pub startup_loads: usize,
     pub latency: usize,
 }
 
 /// The table with its explanations, and how many measurements failed.
-pub fn render(r: &Results, s: &Settings) -> (String, usize) {
+pub fn render(r: &Results, s: &SampleCounts) -> (String, usize) {
     let mut rows = Vec::new();
     for (n, pages) in &r.bursts {
         let n_text = thousands(*n);
@@ -54,7 +56,7 @@ pub fn render(r: &Results, s: &Settings) -> (String, usize) {
         };
         let mut push = |measure: String, unit, cells: [Cell; 3], ratios| {
             let [ws_chat, seed, baseline] = cells;
-            rows.push(Row {
+            rows.push(TableRow {
                 measure,
                 unit,
                 ws_chat,
@@ -112,7 +114,7 @@ pub fn render(r: &Results, s: &Settings) -> (String, usize) {
             ),
         ] {
             let [ws_chat, seed, baseline] = cells;
-            rows.push(Row {
+            rows.push(TableRow {
                 measure,
                 unit: Unit::Ms,
                 ws_chat,
@@ -144,7 +146,7 @@ pub fn render(r: &Results, s: &Settings) -> (String, usize) {
                 (2, "raw JS send→ack→next animation frame"),
                 (1, "raw JS wschat.v1 send→ack"),
             ] {
-                rows.push(Row {
+                rows.push(TableRow {
                     measure: format!("delivery, Enter to delivered, {what} of {n}"),
                     unit: Unit::Ms,
                     ws_chat: lat(0, f),
@@ -181,7 +183,7 @@ pub fn render(r: &Results, s: &Settings) -> (String, usize) {
             true,
         ),
     ] {
-        rows.push(Row {
+        rows.push(TableRow {
             measure: measure.into(),
             unit: Unit::Bytes,
             ws_chat: size(0, f, gz),
