@@ -17,7 +17,7 @@
 //! (`--profile-root`), and its BiDi port is a free one rather than the fixed default (9222),
 //! so two runs on one machine do not collide.
 
-use crate::local::free_port;
+use crate::local::{free_port, is_program};
 use crate::process::Process;
 use anyhow::{Context, Result};
 use std::path::PathBuf;
@@ -99,6 +99,35 @@ impl BrowserOptions {
             kind,
             ..BrowserOptions::default()
         }
+    }
+
+    /// What is missing to start `kind` here (its WebDriver server or the browser itself), or
+    /// `None` when both are there.
+    pub fn missing(&self) -> Option<String> {
+        let (driver, driver_var, browser, browser_var) = match self.kind {
+            BrowserKind::Chromium => (
+                &self.chromedriver,
+                "WS_CHAT_CHROMEDRIVER",
+                &self.chromium,
+                "WS_CHAT_CHROMIUM",
+            ),
+            BrowserKind::Firefox => (
+                &self.geckodriver,
+                "WS_CHAT_GECKODRIVER",
+                &self.firefox,
+                "WS_CHAT_FIREFOX",
+            ),
+        };
+        [(driver, driver_var), (browser, browser_var)]
+            .into_iter()
+            .find(|(program, _)| !is_program(program))
+            .map(|(program, var)| {
+                format!(
+                    "no {} for {} (scripts/setup.sh installs it; {var} names another)",
+                    program.display(),
+                    self.kind
+                )
+            })
     }
 }
 

@@ -21,6 +21,8 @@
 //!   as a user does (typing, clicking, Enter);
 //! - [`host_styles`]: whether embedded chats leave the host page's own styles alone;
 //! - [`page_memory`]: a page's JS heap after GC and ws-chat's wasm memory;
+//! - [`prerequisites`]: whether a test can run here, and whether it skips or fails when it
+//!   cannot (`WS_CHAT_E2E_REQUIRED=1`);
 //! - [`url`]: query values for the pages' URLs;
 //! - [`wait`]: bounded polling of a condition in the page.
 //!
@@ -36,6 +38,7 @@ pub mod host_styles;
 pub mod hosted_chat;
 pub mod local;
 pub mod page_memory;
+pub mod prerequisites;
 pub mod process;
 pub mod url;
 pub mod wait;

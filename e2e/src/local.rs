@@ -1,6 +1,6 @@
 //! What a run finds on this machine: free ports on 127.0.0.1, the workspace and its target
-//! directory, the built app and the server binary that the environment names, and how long a
-//! local server may take to start.
+//! directory, the built app and the server binary that the environment names, whether a
+//! program is there, and how long a local server may take to start.
 //!
 //! Only 127.0.0.1 is ever used: the machines are shared, and nothing a run starts should be
 //! reachable from elsewhere.
@@ -66,5 +66,30 @@ pub fn server_binary() -> Result<PathBuf> {
              ws-chat-server`, or set WS_CHAT_SERVER_BIN)",
             target.display()
         ),
+    }
+}
+
+/// Whether `program` can be started: a path (with a `/`) to a file, or a bare name found in a
+/// directory of `PATH`, as `Command` looks it up.
+pub fn is_program(program: &Path) -> bool {
+    if program.components().count() > 1 {
+        return program.is_file();
+    }
+    std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn programs_are_found_by_path_or_name() {
+        assert!(is_program(Path::new("sh")));
+        assert!(is_program(Path::new("/bin/sh")));
+        assert!(!is_program(Path::new(
+            "/nonexistent/ws-chat-e2e-no-such-program"
+        )));
+        assert!(!is_program(Path::new("ws-chat-e2e-no-such-program")));
     }
 }

@@ -11,6 +11,7 @@ use anyhow::{ensure, Result};
 use serde_json::json;
 use std::time::Duration;
 use support::HostPage;
+use ws_chat_e2e::prerequisites::{self, Need};
 use ws_chat_e2e::{
     host_styles, random_suffix, Browser, BrowserKind, BrowserOptions, CompanionServer, HostedChat,
 };
@@ -32,6 +33,9 @@ const HOST_CSS: &str = "body { font-family: serif; color: rgb(20, 30, 40); \
      button { background-color: rgb(1, 2, 3); color: rgb(250, 250, 250); }";
 
 async fn another_origin(kind: BrowserKind) -> Result<()> {
+    if !prerequisites::check(&Need::browser_run(kind))? {
+        return Ok(());
+    }
     let app = support::dist_server(false)?;
     let ws = app.ws_url(&format!("cross-{}", random_suffix()));
     let page = HostPage::start(&format!(

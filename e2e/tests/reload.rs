@@ -13,6 +13,7 @@ use serde_json::json;
 use std::time::Duration;
 use ws_chat_e2e::chat::{self, ShownMessage};
 use ws_chat_e2e::local::server_binary;
+use ws_chat_e2e::prerequisites::{self, Need};
 use ws_chat_e2e::{
     encode_query_value, random_suffix, wait, Browser, BrowserKind, BrowserOptions,
     CompanionOptions, CompanionServer,
@@ -32,6 +33,9 @@ async fn queued_messages_survive_a_reload_in_firefox() -> Result<()> {
 }
 
 async fn reload(kind: BrowserKind) -> Result<()> {
+    if !prerequisites::check(&Need::browser_run(kind))? {
+        return Ok(());
+    }
     let server = CompanionServer::start(&CompanionOptions {
         fault_injection: true,
         ..CompanionOptions::new(server_binary()?, support::dist()?)

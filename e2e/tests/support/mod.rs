@@ -5,26 +5,20 @@
 //! Needs a built app: `WS_CHAT_E2E_DIST` names a `trunk build --release` output (a relative
 //! path is taken from the workspace root), and a `ws-chat-server` binary (see
 //! `ws_chat_e2e::local::server_binary`). `scripts/test.sh` builds both and runs the tests as
-//! its own step; without `WS_CHAT_E2E_DIST` a test fails and says what to do.
+//! its own step. Each test first asks `ws_chat_e2e::prerequisites::check` whether what it needs
+//! is there: if not, it skips (or fails, under `WS_CHAT_E2E_REQUIRED=1`).
 
 #![allow(dead_code)] // Each test binary uses a different part of this module.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use std::path::PathBuf;
 use std::time::Duration;
-use ws_chat_e2e::local::{server_binary, target_dir};
-use ws_chat_e2e::{repo_root, wait, Browser, CompanionOptions, CompanionServer};
+use ws_chat_e2e::local::{app_dist, server_binary, target_dir};
+use ws_chat_e2e::{wait, Browser, CompanionOptions, CompanionServer};
 
-/// The built app (`WS_CHAT_E2E_DIST`).
+/// The built app (`WS_CHAT_E2E_DIST`; `Need::App` has checked it).
 pub fn dist() -> Result<PathBuf> {
-    match std::env::var_os("WS_CHAT_E2E_DIST") {
-        Some(dir) => Ok(repo_root().join(dir)),
-        None => bail!(
-            "WS_CHAT_E2E_DIST is not set: build the app (trunk build --release --dist \
-             target/e2e-dist) and run WS_CHAT_E2E_DIST=target/e2e-dist cargo test -p ws-chat-e2e \
-             --release, or run scripts/test.sh"
-        ),
-    }
+    app_dist().context("WS_CHAT_E2E_DIST is not set")
 }
 
 /// A companion server serving the built app, with its history in a file (so it survives a
