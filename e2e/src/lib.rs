@@ -16,6 +16,7 @@
 //! - [`companion`]: the companion server, which can be killed and restarted on its port, and
 //!   asked how many connections it holds;
 //! - [`burst_server`]: the Node burst server of the benchmark;
+//! - [`bundle`]: the wasm and JS sizes of a release build, raw and gzipped, and their budget;
 //! - [`chat`]: ws-chat's DOM contract read as a user would (status, every kept message);
 //! - [`hosted_chat`]: one of several chats on a host page, found from its host element, used
 //!   as a user does (typing, clicking, Enter);
@@ -30,6 +31,7 @@
 //! failure (a missing binary, a server that does not start, a page that never gets ready).
 
 pub mod browser;
+pub mod bundle;
 pub mod burst_server;
 pub mod chat;
 pub mod companion;

@@ -10,8 +10,6 @@
 //!
 //! Relative default paths are taken from the workspace root, so it runs from anywhere.
 
-#[path = "browser_bench/bundle.rs"]
-mod bundle;
 #[path = "browser_bench/burst.rs"]
 mod burst;
 #[path = "browser_bench/latency.rs"]
@@ -33,6 +31,7 @@ use pages::BenchPage;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
+use ws_chat_e2e::bundle;
 use ws_chat_e2e::burst_server::BurstServer;
 use ws_chat_e2e::local::server_binary;
 use ws_chat_e2e::{repo_root, BrowserOptions, CompanionOptions, CompanionServer};
