@@ -18,6 +18,9 @@
 //! - [`burst_server`]: the Node burst server of the benchmark;
 //! - [`bundle`]: the wasm and JS sizes of a release build, raw and gzipped, and their budget;
 //! - [`chat`]: ws-chat's DOM contract read as a user would (status, every kept message);
+//! - [`site`]: a copy of the built app, with a caller's own files added, for a companion
+//!   server to serve;
+//! - [`page_server`]: an embedder's page on its own origin, with the headers a test chooses;
 //! - [`hosted_chat`]: one of several chats on a host page, found from its host element, used
 //!   as a user does (typing, clicking, Enter);
 //! - [`host_styles`]: whether embedded chats leave the host page's own styles alone;
@@ -40,8 +43,10 @@ pub mod host_styles;
 pub mod hosted_chat;
 pub mod local;
 pub mod page_memory;
+pub mod page_server;
 pub mod prerequisites;
 pub mod process;
+pub mod site;
 pub mod url;
 pub mod wait;
 

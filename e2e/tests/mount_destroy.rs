@@ -62,7 +62,7 @@ async fn mount_and_destroy(kind: BrowserKind) -> Result<()> {
     ))?;
     let browser = Browser::launch(&BrowserOptions::for_kind(kind)).await?;
     let result = scenario(&browser, &app, &page).await;
-    support::finish(browser, result, &[&app, &page.server]).await
+    support::finish(browser, result, &[&app]).await
 }
 
 /// Mounts into `#mounts` rounds `from..=to`, each: mount, wait until open, destroy, wait until

@@ -4,11 +4,11 @@
 //! release build at `/`, the seed's plain-JS page at `/plain.html`, the floor at `/floor.html`
 //! (and the raw wschat.v1 page at `/raw-ack.html`). Each takes its WebSocket URL from `?ws=`.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use std::path::Path;
 use std::time::Duration;
 use ws_chat_e2e::page_memory::WASM_MEMORY_SPY;
-use ws_chat_e2e::{encode_query_value, wait, Browser};
+use ws_chat_e2e::{encode_query_value, site, wait, Browser};
 
 /// One of the pages under test.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -129,36 +129,11 @@ pub const EXTRA_PAGES: [&str; 3] = ["plain.html", "floor.html", "raw-ack.html"];
 /// from `pages`. One directory means one server and one origin for every page, so they load
 /// under the same conditions.
 pub fn prepare_site(dist: &Path, pages: &Path, site: &Path) -> Result<()> {
-    if !dist.join("index.html").is_file() {
-        bail!(
-            "{} has no index.html: build ws-chat first (trunk build --release --dist {})",
-            dist.display(),
-            dist.display()
-        );
-    }
-    if site.exists() {
-        std::fs::remove_dir_all(site).with_context(|| format!("clearing {}", site.display()))?;
-    }
-    copy_dir(dist, site)?;
+    site::copy_app(dist, site)?;
     for page in EXTRA_PAGES {
         let from = pages.join(page);
         std::fs::copy(&from, site.join(page))
             .with_context(|| format!("copying {} into the site", from.display()))?;
-    }
-    Ok(())
-}
-
-fn copy_dir(from: &Path, to: &Path) -> Result<()> {
-    std::fs::create_dir_all(to).with_context(|| format!("creating {}", to.display()))?;
-    for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), &target)
-                .with_context(|| format!("copying {}", entry.path().display()))?;
-        }
     }
     Ok(())
 }
