@@ -27,6 +27,7 @@ use anyhow::{ensure, Context, Result};
 use serde_json::{json, Value};
 use std::time::Duration;
 use support::HostPage;
+use ws_chat_e2e::local::server_binary;
 use ws_chat_e2e::prerequisites::{self, Need};
 use ws_chat_e2e::{
     random_suffix, site, wait, Browser, BrowserKind, BrowserOptions, CompanionOptions,
@@ -79,7 +80,8 @@ async fn strict_policy(kind: BrowserKind) -> Result<()> {
     if !prerequisites::check(&Need::browser_run(kind))? {
         return Ok(());
     }
-    // The app and the page's two scripts, from one directory: the chat's origin.
+    // The app and the page's two scripts, from one directory: the chat's origin. (Dropped
+    // last: the server stops before its directory goes.)
     let dir = tempfile::Builder::new()
         .prefix("ws-chat-e2e-csp-")
         .tempdir()
@@ -88,10 +90,7 @@ async fn strict_policy(kind: BrowserKind) -> Result<()> {
     site::copy_app(&support::dist()?, &app_site)?;
     std::fs::write(app_site.join("csp-watch.js"), WATCH_JS)?;
     std::fs::write(app_site.join("csp-mount.js"), MOUNT_JS)?;
-    let app = CompanionServer::start(&CompanionOptions::new(
-        ws_chat_e2e::local::server_binary()?,
-        app_site,
-    ))?;
+    let app = CompanionServer::start(&CompanionOptions::new(server_binary()?, app_site))?;
 
     let origin = app.http_url("");
     let ws_origin = format!("ws://{}", app.addr);
