@@ -1,96 +1,18 @@
 //! A browser session driven over WebDriver: headless Chromium (through chromedriver) or
 //! headless Firefox (through geckodriver), chosen per run with [`BrowserKind`], so one test body
-//! runs in both. How each is started, and with which flags, is in [`crate::drivers`].
+//! runs in both. Which browser, where it is, and how it is started with which flags, is in
+//! [`crate::drivers`].
 //!
 //! Chrome DevTools Protocol helpers ([`Browser::cdp`] and what is built on it) only exist in
 //! Chromium; in Firefox they fail with an error that says so.
 
-use crate::drivers::{self, DriverSession};
+use crate::drivers::{self, BrowserKind, BrowserOptions, DriverSession};
 use crate::process::Process;
 use anyhow::{anyhow, bail, Context, Result};
 use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 use thirtyfour::WebDriver;
-
-pub use crate::drivers::{CHROMIUM_ARGS, FIREFOX_ARGS};
-
-/// Which browser a session runs in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BrowserKind {
-    /// Headless Chromium through chromedriver (CDP available).
-    Chromium,
-    /// Headless Firefox ESR through geckodriver.
-    Firefox,
-}
-
-impl BrowserKind {
-    /// Both, for tests that run in each.
-    pub const ALL: [BrowserKind; 2] = [BrowserKind::Chromium, BrowserKind::Firefox];
-
-    /// `chromium` / `firefox`, for file names and messages.
-    pub fn name(self) -> &'static str {
-        match self {
-            BrowserKind::Chromium => "chromium",
-            BrowserKind::Firefox => "firefox",
-        }
-    }
-}
-
-impl std::fmt::Display for BrowserKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// Which browser, where its driver and binary are, and how long one WebDriver request may take.
-#[derive(Clone, Debug)]
-pub struct BrowserOptions {
-    /// Chromium unless set otherwise ([`BrowserOptions::for_kind`]).
-    pub kind: BrowserKind,
-    /// `WS_CHAT_CHROMEDRIVER`, else `/usr/bin/chromedriver`.
-    pub chromedriver: PathBuf,
-    /// `WS_CHAT_CHROMIUM`, else `/usr/bin/chromium`.
-    pub chromium: PathBuf,
-    /// `WS_CHAT_GECKODRIVER`, else `~/.cargo/bin/geckodriver` (where `cargo install` puts it).
-    pub geckodriver: PathBuf,
-    /// `WS_CHAT_FIREFOX`, else `/usr/bin/firefox-esr`.
-    pub firefox: PathBuf,
-    /// Upper bound for one WebDriver command, including an `execute_async` script: it must be
-    /// longer than the longest script timeout the caller sets, or the HTTP client gives up
-    /// first with a less useful error.
-    pub request_timeout: Duration,
-    /// How long an `execute_async` script may run (WebDriver's default, 30 s, is too short
-    /// for a 100,000-frame burst on a slow page).
-    pub script_timeout: Duration,
-}
-
-impl Default for BrowserOptions {
-    fn default() -> Self {
-        let env_path =
-            |var: &str, default: PathBuf| std::env::var_os(var).map_or(default, PathBuf::from);
-        let home = std::env::var_os("HOME").map_or_else(|| PathBuf::from("/root"), PathBuf::from);
-        BrowserOptions {
-            kind: BrowserKind::Chromium,
-            chromedriver: env_path("WS_CHAT_CHROMEDRIVER", "/usr/bin/chromedriver".into()),
-            chromium: env_path("WS_CHAT_CHROMIUM", "/usr/bin/chromium".into()),
-            geckodriver: env_path("WS_CHAT_GECKODRIVER", home.join(".cargo/bin/geckodriver")),
-            firefox: env_path("WS_CHAT_FIREFOX", "/usr/bin/firefox-esr".into()),
-            request_timeout: Duration::from_secs(700),
-            script_timeout: Duration::from_secs(600),
-        }
-    }
-}
-
-impl BrowserOptions {
-    /// The defaults, for `kind`.
-    pub fn for_kind(kind: BrowserKind) -> Self {
-        BrowserOptions {
-            kind,
-            ..BrowserOptions::default()
-        }
-    }
-}
 
 /// A WebDriver server plus one browser session. Call [`Browser::close`] to end the session
 /// cleanly; dropping it instead (an error path, an interrupted run) kills the driver's whole

@@ -14,9 +14,9 @@ use serde::Deserialize;
 use serde_json::json;
 use std::time::Duration;
 
-/// One message row as shown.
+/// One message as the list shows it (one row of the list).
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-pub struct Row {
+pub struct ShownMessage {
     /// `out` (typed here) or `in`.
     pub direction: String,
     /// For `out`: `queued` / `sent` / `delivered` / `failed`; empty for `in`.
@@ -52,7 +52,7 @@ pub async fn wait_state(browser: &Browser, want: &str, timeout: Duration) -> Res
 }
 
 /// The rows rendered right now, oldest first.
-pub async fn rendered_rows(browser: &Browser) -> Result<Vec<Row>> {
+pub async fn rendered_rows(browser: &Browser) -> Result<Vec<ShownMessage>> {
     let v = browser
         .eval(&format!("return ({ROWS_JS})();"), Vec::new())
         .await?;
@@ -120,7 +120,7 @@ step();";
 /// Every message the chat keeps, oldest first: the rendered window, extended backwards with
 /// "show earlier" until there is nothing earlier. Leaves the chat reading back; call
 /// [`follow_newest`] to return to the newest message.
-pub async fn all_rows(browser: &Browser) -> Result<Vec<Row>> {
+pub async fn all_rows(browser: &Browser) -> Result<Vec<ShownMessage>> {
     let script = WALK_JS.replace("ROWS", ROWS_JS);
     let out = browser.eval_async(&script, vec![json!(200)]).await?;
     if out["complete"] != json!(true) {
@@ -129,7 +129,7 @@ pub async fn all_rows(browser: &Browser) -> Result<Vec<Row>> {
             out["error"].as_str().unwrap_or("unknown error")
         );
     }
-    let views: Vec<Vec<Row>> =
+    let views: Vec<Vec<ShownMessage>> =
         serde_json::from_value(out["views"].clone()).context("reading the message rows")?;
     Ok(stitch(views))
 }
@@ -138,7 +138,7 @@ pub async fn all_rows(browser: &Browser) -> Result<Vec<Row>> {
 /// overlap the start of what is already joined (the window grew or slid back by less than its
 /// size), or the view may end right before it (it slid back by a whole window); the largest
 /// overlap is taken. Gaps cannot be seen here: callers that know what to expect compare.
-fn stitch(views: Vec<Vec<Row>>) -> Vec<Row> {
+fn stitch(views: Vec<Vec<ShownMessage>>) -> Vec<ShownMessage> {
     let mut views = views.into_iter();
     let mut joined = views.next().unwrap_or_default();
     for view in views {
@@ -159,9 +159,9 @@ fn stitch(views: Vec<Vec<Row>>) -> Vec<Row> {
 mod tests {
     use super::*;
 
-    fn rows(texts: std::ops::Range<u32>) -> Vec<Row> {
+    fn rows(texts: std::ops::Range<u32>) -> Vec<ShownMessage> {
         texts
-            .map(|i| Row {
+            .map(|i| ShownMessage {
                 direction: "in".into(),
                 status: String::new(),
                 text: i.to_string(),

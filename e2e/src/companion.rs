@@ -6,8 +6,9 @@
 //! server crash rather than a simulated one; and it is asked how many chat connections it holds
 //! (`GET /healthz`), which is how they see that a destroyed chat really closed its socket.
 
+use crate::local::{free_port, SERVER_START_TIMEOUT};
 use crate::process::Process;
-use crate::servers::{free_port, START_TIMEOUT};
+use crate::url::encode_query_value;
 use anyhow::{bail, Context, Result};
 use serde_json::Value;
 use std::net::SocketAddr;
@@ -18,7 +19,7 @@ use std::time::{Duration, Instant};
 /// What to start the companion server with.
 #[derive(Clone, Debug)]
 pub struct CompanionOptions {
-    /// The server binary (see [`crate::servers::server_binary`]).
+    /// The server binary (see [`crate::local::server_binary`]).
     pub binary: PathBuf,
     /// The directory served at `/`: the built app, plus any extra pages.
     pub dist: PathBuf,
@@ -120,11 +121,7 @@ impl CompanionServer {
 
     /// The chat endpoint for `room`: `ws://127.0.0.1:PORT/ws?room=ROOM`.
     pub fn ws_url(&self, room: &str) -> String {
-        format!(
-            "ws://{}/ws?room={}",
-            self.addr,
-            crate::encode_query_value(room)
-        )
+        format!("ws://{}/ws?room={}", self.addr, encode_query_value(room))
     }
 
     /// The number of chat connections the server holds now (`GET /healthz`, field
@@ -209,6 +206,11 @@ fn spawn(
     if options.fault_injection {
         command.arg("--fault-injection");
     }
-    Process::spawn("ws-chat-server", command, "listening on", START_TIMEOUT)
-        .with_context(|| format!("starting {}", options.binary.display()))
+    Process::spawn(
+        "ws-chat-server",
+        command,
+        "listening on",
+        SERVER_START_TIMEOUT,
+    )
+    .with_context(|| format!("starting {}", options.binary.display()))
 }

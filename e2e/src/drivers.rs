@@ -1,6 +1,8 @@
-//! Starting a WebDriver server and one session with it: chromedriver with headless Chromium, or
-//! geckodriver with headless Firefox. Each gets a free loopback port and a fresh temporary
-//! profile, so nothing (cache, storage, service workers) is carried from one run to the next.
+//! Which browser a run uses and where it is ([`BrowserKind`], [`BrowserOptions`]: the driver
+//! and browser binaries, from the environment), and starting a WebDriver server and one session
+//! with it: chromedriver with headless Chromium, or geckodriver with headless Firefox. Each gets
+//! a free loopback port and a fresh temporary profile, so nothing (cache, storage, service
+//! workers) is carried from one run to the next.
 //!
 //! Why the Chromium flags: the machines have no network but the package registries, so
 //! everything Chromium would fetch by itself (component updates, sync, field trials, QUIC
@@ -15,13 +17,119 @@
 //! (`--profile-root`), and its BiDi port is a free one rather than the fixed default (9222),
 //! so two runs on one machine do not collide.
 
-use crate::browser::BrowserOptions;
+use crate::local::{free_port, is_program};
 use crate::process::Process;
-use crate::servers::free_port;
 use anyhow::{Context, Result};
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 use thirtyfour::{ChromiumLikeCapabilities, DesiredCapabilities, WebDriver};
+
+/// Which browser a session runs in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BrowserKind {
+    /// Headless Chromium through chromedriver (CDP available).
+    Chromium,
+    /// Headless Firefox ESR through geckodriver.
+    Firefox,
+}
+
+impl BrowserKind {
+    /// Both, for tests that run in each.
+    pub const ALL: [BrowserKind; 2] = [BrowserKind::Chromium, BrowserKind::Firefox];
+
+    /// `chromium` / `firefox`, for file names and messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            BrowserKind::Chromium => "chromium",
+            BrowserKind::Firefox => "firefox",
+        }
+    }
+}
+
+impl std::fmt::Display for BrowserKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Which browser, where its driver and binary are, and how long one WebDriver request may take.
+#[derive(Clone, Debug)]
+pub struct BrowserOptions {
+    /// Chromium unless set otherwise ([`BrowserOptions::for_kind`]).
+    pub kind: BrowserKind,
+    /// `WS_CHAT_CHROMEDRIVER`, else `/usr/bin/chromedriver`.
+    pub chromedriver: PathBuf,
+    /// `WS_CHAT_CHROMIUM`, else `/usr/bin/chromium`.
+    pub chromium: PathBuf,
+    /// `WS_CHAT_GECKODRIVER`, else `~/.cargo/bin/geckodriver` (where `cargo install` puts it).
+    pub geckodriver: PathBuf,
+    /// `WS_CHAT_FIREFOX`, else `/usr/bin/firefox-esr`.
+    pub firefox: PathBuf,
+    /// Upper bound for one WebDriver command, including an `execute_async` script: it must be
+    /// longer than the longest script timeout the caller sets, or the HTTP client gives up
+    /// first with a less useful error.
+    pub request_timeout: Duration,
+    /// How long an `execute_async` script may run (WebDriver's default, 30 s, is too short
+    /// for a 100,000-frame burst on a slow page).
+    pub script_timeout: Duration,
+}
+
+impl Default for BrowserOptions {
+    fn default() -> Self {
+        let env_path =
+            |var: &str, default: PathBuf| std::env::var_os(var).map_or(default, PathBuf::from);
+        let home = std::env::var_os("HOME").map_or_else(|| PathBuf::from("/root"), PathBuf::from);
+        BrowserOptions {
+            kind: BrowserKind::Chromium,
+            chromedriver: env_path("WS_CHAT_CHROMEDRIVER", "/usr/bin/chromedriver".into()),
+            chromium: env_path("WS_CHAT_CHROMIUM", "/usr/bin/chromium".into()),
+            geckodriver: env_path("WS_CHAT_GECKODRIVER", home.join(".cargo/bin/geckodriver")),
+            firefox: env_path("WS_CHAT_FIREFOX", "/usr/bin/firefox-esr".into()),
+            request_timeout: Duration::from_secs(700),
+            script_timeout: Duration::from_secs(600),
+        }
+    }
+}
+
+impl BrowserOptions {
+    /// The defaults, for `kind`.
+    pub fn for_kind(kind: BrowserKind) -> Self {
+        BrowserOptions {
+            kind,
+            ..BrowserOptions::default()
+        }
+    }
+
+    /// What is missing to start `kind` here (its WebDriver server or the browser itself), or
+    /// `None` when both are there.
+    pub fn missing(&self) -> Option<String> {
+        let (driver, driver_var, browser, browser_var) = match self.kind {
+            BrowserKind::Chromium => (
+                &self.chromedriver,
+                "WS_CHAT_CHROMEDRIVER",
+                &self.chromium,
+                "WS_CHAT_CHROMIUM",
+            ),
+            BrowserKind::Firefox => (
+                &self.geckodriver,
+                "WS_CHAT_GECKODRIVER",
+                &self.firefox,
+                "WS_CHAT_FIREFOX",
+            ),
+        };
+        [(driver, driver_var), (browser, browser_var)]
+            .into_iter()
+            .find(|(program, _)| !is_program(program))
+            .map(|(program, var)| {
+                format!(
+                    "no {} for {} (scripts/setup.sh installs it; {var} names another)",
+                    program.display(),
+                    self.kind
+                )
+            })
+    }
+}
 
 /// The Chromium flags every session gets (plus a temporary `--user-data-dir`).
 pub const CHROMIUM_ARGS: &[&str] = &[

@@ -6,38 +6,57 @@
 //! or a benchmark that fails half-way leaves no chromedriver, Chromium or server behind:
 //!
 //! - [`Process`]: a child process that is ready once a given line appears in its output;
-//! - [`Browser`]: a WebDriver server plus one browser session, Chromium or Firefox
-//!   ([`BrowserKind`]), with the flags this machine needs (headless, no sandbox, no background
-//!   networking: the network is closed; see [`drivers`]), screenshots, and the CDP helpers
-//!   (Chromium only: a script on every new document, garbage collection, raw commands);
-//! - [`chat`]: ws-chat's DOM contract read as a user would (status, every kept message);
+//! - [`local`]: free loopback ports, the workspace's paths, the built app and server binary;
+//! - [`drivers`]: which browser ([`BrowserKind`], [`BrowserOptions`]) and where, and starting
+//!   its WebDriver server and a session with the flags this machine needs (headless, no
+//!   sandbox, no background networking: the network is closed);
+//! - [`Browser`]: one browser session, Chromium or Firefox, with scripts, screenshots, and the
+//!   CDP helpers (Chromium only: a script on every new document, garbage collection, raw
+//!   commands);
 //! - [`companion`]: the companion server, which can be killed and restarted on its port, and
 //!   asked how many connections it holds;
+//! - [`burst_server`]: the Node burst server of the benchmark;
+//! - [`bundle`]: the wasm and JS sizes of a release build, raw and gzipped, and their budget;
+//! - [`chat`]: ws-chat's DOM contract read as a user would (status, every kept message);
+//! - [`site`]: a copy of the built app, with a caller's own files added, for a companion
+//!   server to serve;
+//! - [`page_server`]: an embedder's page on its own origin, with the headers a test chooses;
 //! - [`hosted_chat`]: one of several chats on a host page, found from its host element, used
 //!   as a user does (typing, clicking, Enter);
 //! - [`host_styles`]: whether embedded chats leave the host page's own styles alone;
 //! - [`page_memory`]: a page's JS heap after GC and ws-chat's wasm memory;
-//! - [`servers`]: the Node burst server, free loopback ports, paths;
+//! - [`prerequisites`]: whether a test can run here, and whether it skips or fails when it
+//!   cannot (`WS_CHAT_E2E_REQUIRED=1`);
+//! - [`url`]: query values for the pages' URLs;
 //! - [`wait`]: bounded polling of a condition in the page.
 //!
 //! Errors are `anyhow` values that say what was being done; nothing here panics on an ordinary
 //! failure (a missing binary, a server that does not start, a page that never gets ready).
 
 pub mod browser;
+pub mod bundle;
+pub mod burst_server;
 pub mod chat;
 pub mod companion;
 pub mod drivers;
 pub mod host_styles;
 pub mod hosted_chat;
+pub mod local;
 pub mod page_memory;
+pub mod page_server;
+pub mod prerequisites;
 pub mod process;
-pub mod servers;
+pub mod site;
+pub mod url;
 pub mod wait;
 
-pub use browser::{Browser, BrowserKind, BrowserOptions};
+pub use browser::Browser;
+pub use companion::{CompanionOptions, CompanionServer};
+pub use drivers::{BrowserKind, BrowserOptions};
 pub use hosted_chat::HostedChat;
+pub use local::{free_port, repo_root};
 pub use process::Process;
-pub use servers::{free_port, repo_root, CompanionServer};
+pub use url::encode_query_value;
 
 /// A short random string for names that must not collide between runs (rooms, message ids).
 ///
@@ -55,33 +74,9 @@ pub fn random_suffix() -> String {
     format!("{:012x}", h.finish() & 0xffff_ffff_ffff)
 }
 
-/// `s` percent-encoded for use as one query parameter value (RFC 3986 unreserved kept).
-///
-/// Needed for `?ws=ws://host/ws?room=x`: the inner `?`, `=` and `&` must not be read as the
-/// page's own query.
-pub fn encode_query_value(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn query_values_are_encoded() {
-        assert_eq!(
-            encode_query_value("ws://127.0.0.1:9/ws?room=a b"),
-            "ws%3A%2F%2F127.0.0.1%3A9%2Fws%3Froom%3Da%20b"
-        );
-    }
 
     #[test]
     fn suffixes_differ() {

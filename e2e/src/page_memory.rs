@@ -9,7 +9,8 @@
 //! `window.wsChatWasmMemory`, so nothing in ws-chat changes for it. Linear memory never
 //! shrinks, so its size is the peak the allocator ever needed.
 
-use crate::browser::{Browser, BrowserKind};
+use crate::browser::Browser;
+use crate::drivers::BrowserKind;
 use anyhow::{Context, Result};
 use serde::Deserialize;
 

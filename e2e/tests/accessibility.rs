@@ -11,6 +11,7 @@ mod support;
 use anyhow::{bail, ensure, Context, Result};
 use serde_json::{json, Value};
 use std::time::Duration;
+use ws_chat_e2e::prerequisites::{self, Need};
 use ws_chat_e2e::{random_suffix, Browser, BrowserKind, BrowserOptions, HostedChat};
 
 /// Roles a user operates, which must have a name to be usable with a screen reader.
@@ -36,6 +37,9 @@ const CONTROL_ROLES: &[&str] = &[
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_control_is_labelled_in_chromium() -> Result<()> {
+    if !prerequisites::check(&Need::browser_run(BrowserKind::Chromium))? {
+        return Ok(());
+    }
     let server = support::dist_server(false)?;
     let browser = Browser::launch(&BrowserOptions::for_kind(BrowserKind::Chromium)).await?;
     let result = scenario(&browser, &server.http_url("/examples/embed.html")).await;

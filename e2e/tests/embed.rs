@@ -13,6 +13,7 @@ mod support;
 
 use anyhow::{ensure, Result};
 use std::time::{Duration, Instant};
+use ws_chat_e2e::prerequisites::{self, Need};
 use ws_chat_e2e::{
     host_styles, random_suffix, Browser, BrowserKind, BrowserOptions, CompanionServer, HostedChat,
 };
@@ -28,6 +29,9 @@ async fn embed_page_in_firefox() -> Result<()> {
 }
 
 async fn embed_page(kind: BrowserKind) -> Result<()> {
+    if !prerequisites::check(&Need::browser_run(kind))? {
+        return Ok(());
+    }
     let mut server = support::dist_server(true)?;
     let browser = Browser::launch(&BrowserOptions::for_kind(kind)).await?;
     let result = scenario(&browser, &mut server).await;

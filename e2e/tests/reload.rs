@@ -11,10 +11,12 @@ mod support;
 use anyhow::{bail, ensure, Context, Result};
 use serde_json::json;
 use std::time::Duration;
-use ws_chat_e2e::chat::{self, Row};
-use ws_chat_e2e::servers::{server_binary, CompanionOptions};
+use ws_chat_e2e::chat::{self, ShownMessage};
+use ws_chat_e2e::local::server_binary;
+use ws_chat_e2e::prerequisites::{self, Need};
 use ws_chat_e2e::{
-    encode_query_value, random_suffix, wait, Browser, BrowserKind, BrowserOptions, CompanionServer,
+    encode_query_value, random_suffix, wait, Browser, BrowserKind, BrowserOptions,
+    CompanionOptions, CompanionServer,
 };
 
 /// As many as the outbox holds (README: over 1,000 waiting, a new one fails).
@@ -31,6 +33,9 @@ async fn queued_messages_survive_a_reload_in_firefox() -> Result<()> {
 }
 
 async fn reload(kind: BrowserKind) -> Result<()> {
+    if !prerequisites::check(&Need::browser_run(kind))? {
+        return Ok(());
+    }
     let server = CompanionServer::start(&CompanionOptions {
         fault_injection: true,
         ..CompanionOptions::new(server_binary()?, support::dist()?)
@@ -160,7 +165,7 @@ async fn wait_newest(
 }
 
 /// `N rows: status × count…, newest "…"`, for error messages.
-fn summary(rows: &[Row]) -> String {
+fn summary(rows: &[ShownMessage]) -> String {
     let mut counts = std::collections::BTreeMap::<String, usize>::new();
     for r in rows {
         *counts

@@ -10,8 +10,6 @@
 //!
 //! Relative default paths are taken from the workspace root, so it runs from anywhere.
 
-#[path = "browser_bench/bundle.rs"]
-mod bundle;
 #[path = "browser_bench/burst.rs"]
 mod burst;
 #[path = "browser_bench/latency.rs"]
@@ -29,12 +27,14 @@ mod table;
 
 use anyhow::{bail, Result};
 use clap::Parser;
-use pages::Page;
+use pages::BenchPage;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
-use ws_chat_e2e::servers::{server_binary, BurstServer, CompanionOptions};
-use ws_chat_e2e::{repo_root, BrowserOptions, CompanionServer};
+use ws_chat_e2e::bundle;
+use ws_chat_e2e::burst_server::BurstServer;
+use ws_chat_e2e::local::server_binary;
+use ws_chat_e2e::{repo_root, BrowserOptions, CompanionOptions, CompanionServer};
 
 /// The largest burst the burst server accepts.
 const MAX_BURST: u64 = 1_000_000;
@@ -179,7 +179,7 @@ async fn run(args: Args) -> Result<bool> {
     results.bundle = [bundle::measure(&dist), bundle::measure(&baseline_dist)];
 
     if args.startup_loads > 0 {
-        for (i, page) in Page::ALL.into_iter().enumerate() {
+        for (i, page) in BenchPage::ALL.into_iter().enumerate() {
             progress(&format!(
                 "start-up: {}, {} loads",
                 page.label(),
@@ -215,8 +215,8 @@ async fn run(args: Args) -> Result<bool> {
         for round in 1..=args.burst_runs {
             // Floor first, ws-chat last: the cheapest pages show early whether the setup
             // works. Pages take turns, so a noisy spell of the machine hits them alike.
-            for (i, page) in Page::ALL.into_iter().enumerate().rev() {
-                let skipped = page == Page::WsChat
+            for (i, page) in BenchPage::ALL.into_iter().enumerate().rev() {
+                let skipped = page == BenchPage::WsChat
                     && args
                         .ws_chat_bursts
                         .as_ref()
@@ -245,15 +245,15 @@ async fn run(args: Args) -> Result<bool> {
         results.bursts.push((n, runs.map(burst::median_run)));
     }
 
-    let (text, errors) = table::render(&results, &args_summary(&args));
+    let (text, errors) = table::render(&results, &sample_counts(&args));
     println!("{text}");
     drop(burst_server);
     drop(companion);
     Ok(errors == 0)
 }
 
-fn args_summary(args: &Args) -> table::Settings {
-    table::Settings {
+fn sample_counts(args: &Args) -> table::SampleCounts {
+    table::SampleCounts {
         startup_loads: args.startup_loads,
         latency: args.latency,
     }

@@ -11,8 +11,10 @@ use clap::Parser;
 use serde_json::json;
 use std::path::PathBuf;
 use std::time::Duration;
-use ws_chat_e2e::servers::{server_binary, CompanionOptions};
-use ws_chat_e2e::{repo_root, Browser, BrowserOptions, CompanionServer, HostedChat};
+use ws_chat_e2e::local::server_binary;
+use ws_chat_e2e::{
+    repo_root, Browser, BrowserOptions, CompanionOptions, CompanionServer, HostedChat,
+};
 
 /// Writes docs/screenshot-light.png and docs/screenshot-dark.png of examples/embed.html.
 #[derive(Parser, Debug)]

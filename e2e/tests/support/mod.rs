@@ -4,27 +4,23 @@
 //!
 //! Needs a built app: `WS_CHAT_E2E_DIST` names a `trunk build --release` output (a relative
 //! path is taken from the workspace root), and a `ws-chat-server` binary (see
-//! `ws_chat_e2e::servers::server_binary`). `scripts/test.sh` builds both and runs the tests as
-//! its own step; without `WS_CHAT_E2E_DIST` a test fails and says what to do.
+//! `ws_chat_e2e::local::server_binary`). `scripts/test.sh` builds both and runs the tests as
+//! its own step. Each test first asks `ws_chat_e2e::prerequisites::check` whether what it needs
+//! is there: if not, it skips (or fails, under `WS_CHAT_E2E_REQUIRED=1`).
 
 #![allow(dead_code)] // Each test binary uses a different part of this module.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{ensure, Context, Result};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
-use ws_chat_e2e::servers::{server_binary, target_dir, CompanionOptions};
-use ws_chat_e2e::{repo_root, wait, Browser, CompanionServer};
+use ws_chat_e2e::local::{app_dist, server_binary, target_dir};
+use ws_chat_e2e::page_server::PageServer;
+use ws_chat_e2e::{random_suffix, wait, Browser, CompanionOptions, CompanionServer, HostedChat};
 
-/// The built app (`WS_CHAT_E2E_DIST`).
+/// The built app (`WS_CHAT_E2E_DIST`; `Need::App` has checked it).
 pub fn dist() -> Result<PathBuf> {
-    match std::env::var_os("WS_CHAT_E2E_DIST") {
-        Some(dir) => Ok(repo_root().join(dir)),
-        None => bail!(
-            "WS_CHAT_E2E_DIST is not set: build the app (trunk build --release --dist \
-             target/e2e-dist) and run WS_CHAT_E2E_DIST=target/e2e-dist cargo test -p ws-chat-e2e \
-             --release, or run scripts/test.sh"
-        ),
-    }
+    app_dist().context("WS_CHAT_E2E_DIST is not set")
 }
 
 /// A companion server serving the built app, with its history in a file (so it survives a
@@ -36,33 +32,33 @@ pub fn dist_server(persistent_history: bool) -> Result<CompanionServer> {
     })
 }
 
-/// A page on its own origin (a second companion server on another port, serving a temporary
-/// directory that holds only this page as `index.html`): an embedder's page, which knows
-/// nothing of ws-chat but the script tag and the elements it writes.
+/// An embedder's page on its own origin (a page server of this process on another port),
+/// which knows nothing of ws-chat but the script tag and the elements it writes.
 pub struct HostPage {
-    /// The server of the page (dropped before the directory it serves).
-    pub server: CompanionServer,
-    _dir: tempfile::TempDir,
+    server: PageServer,
 }
 
 impl HostPage {
     /// Serves `html` at `/` from a new origin.
     pub fn start(html: &str) -> Result<Self> {
-        let dir = tempfile::Builder::new()
-            .prefix("ws-chat-e2e-host-")
-            .tempdir()
-            .context("creating the host page's directory")?;
-        std::fs::write(dir.path().join("index.html"), html).context("writing the host page")?;
-        let server = CompanionServer::start(&CompanionOptions::new(
-            server_binary()?,
-            dir.path().to_path_buf(),
-        ))?;
-        Ok(HostPage { server, _dir: dir })
+        Self::with_headers(html, &[])
+    }
+
+    /// Serves `html` at `/` from a new origin, with `headers` in its response.
+    pub fn with_headers(html: &str, headers: &[(&str, &str)]) -> Result<Self> {
+        Ok(HostPage {
+            server: PageServer::start(html, headers)?,
+        })
+    }
+
+    /// Where the page's server listens.
+    pub fn addr(&self) -> SocketAddr {
+        self.server.addr()
     }
 
     /// The page's URL.
     pub fn url(&self) -> String {
-        self.server.http_url("/")
+        self.server.url()
     }
 
     /// Loads the page in `browser` and waits until the script tag has installed
@@ -88,6 +84,39 @@ pub fn embed_script_tag(app: &CompanionServer) -> String {
         r#"<script type="module" src="{}"></script>"#,
         app.http_url("/ws-chat-embed.js")
     )
+}
+
+/// Two chats of one room talk: both open, `app` holds both connections, a message typed in
+/// `first` and sent with the button arrives in `second`, and one typed in `second` and sent
+/// with Enter arrives in `first`.
+pub async fn talk(
+    browser: &Browser,
+    app: &CompanionServer,
+    first: &HostedChat,
+    second: &HostedChat,
+) -> Result<()> {
+    let secs = Duration::from_secs;
+    for chat in [first, second] {
+        chat.wait_state(browser, "open", true, secs(30)).await?;
+    }
+    app.wait_connections(2, secs(10)).await?;
+    let there = format!(
+        "From {} to {} {}",
+        first.selector(),
+        second.selector(),
+        random_suffix()
+    );
+    first.send_with_button(browser, &there).await?;
+    ensure!(second.wait_message(browser, &there, secs(15)).await? == "in");
+    let back = format!(
+        "And back, {} to {} {}",
+        second.selector(),
+        first.selector(),
+        random_suffix()
+    );
+    second.send_with_enter(browser, &back).await?;
+    ensure!(first.wait_message(browser, &back, secs(15)).await? == "in");
+    Ok(())
 }
 
 /// Ends a run: closes the browser, and if the run failed, prints what each server said (the

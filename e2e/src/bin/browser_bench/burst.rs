@@ -10,7 +10,7 @@
 //! Each (page, N) gets a fresh browser: a fresh renderer process and an empty JS heap, so the
 //! memory figures are the page's own and one run's garbage cannot slow the next.
 
-use crate::pages::Page;
+use crate::pages::BenchPage;
 use anyhow::{bail, Context, Result};
 use serde_json::json;
 use std::time::Duration;
@@ -75,7 +75,7 @@ pub fn median_run(runs: Vec<Result<BurstResult>>) -> Option<Result<BurstResult>>
 
 pub async fn run(
     options: &BrowserOptions,
-    page: Page,
+    page: BenchPage,
     url: &str,
     n: u64,
     limit: Duration,
@@ -91,7 +91,7 @@ pub async fn run(
 
 async fn measure(
     browser: &Browser,
-    page: Page,
+    page: BenchPage,
     url: &str,
     n: u64,
     limit: Duration,

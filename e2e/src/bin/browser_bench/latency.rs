@@ -11,7 +11,7 @@
 //!
 //! Each run uses a fresh room, so no history is replayed and no earlier run's ids collide.
 
-use crate::pages::Page;
+use crate::pages::BenchPage;
 use anyhow::{bail, Result};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -67,9 +67,9 @@ pub async fn ws_chat(
     ws_base: &str,
     n: usize,
 ) -> Result<Latencies> {
-    let url = Page::WsChat.url(site, &room_url(ws_base));
+    let url = BenchPage::WsChat.url(site, &room_url(ws_base));
     let script = WS_CHAT_SCRIPT;
-    let open = Page::WsChat.open_condition();
+    let open = BenchPage::WsChat.open_condition();
     with_page(options, &url, open, async |browser: &Browser| {
         let prefix = format!("latency {} #", random_suffix());
         let out = browser

@@ -4,15 +4,15 @@
 //! release build at `/`, the seed's plain-JS page at `/plain.html`, the floor at `/floor.html`
 //! (and the raw wschat.v1 page at `/raw-ack.html`). Each takes its WebSocket URL from `?ws=`.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use std::path::Path;
 use std::time::Duration;
 use ws_chat_e2e::page_memory::WASM_MEMORY_SPY;
-use ws_chat_e2e::{encode_query_value, wait, Browser};
+use ws_chat_e2e::{encode_query_value, site, wait, Browser};
 
 /// One of the pages under test.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Page {
+pub enum BenchPage {
     /// ws-chat's release build.
     WsChat,
     /// The seed page: one `div` appended per frame.
@@ -33,24 +33,24 @@ const OPEN_OBSERVER: &str = r#"(() => {
   obs.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-state"] });
 })();"#;
 
-impl Page {
-    pub const ALL: [Page; 3] = [Page::WsChat, Page::Plain, Page::Floor];
+impl BenchPage {
+    pub const ALL: [BenchPage; 3] = [BenchPage::WsChat, BenchPage::Plain, BenchPage::Floor];
 
     /// The column heading.
     pub fn label(self) -> &'static str {
         match self {
-            Page::WsChat => "ws-chat",
-            Page::Plain => "seed page",
-            Page::Floor => "floor",
+            BenchPage::WsChat => "ws-chat",
+            BenchPage::Plain => "seed page",
+            BenchPage::Floor => "floor",
         }
     }
 
     /// The page's URL on the site server, talking to `ws`.
     pub fn url(self, site: &str, ws: &str) -> String {
         let path = match self {
-            Page::WsChat => "/",
-            Page::Plain => "/plain.html",
-            Page::Floor => "/floor.html",
+            BenchPage::WsChat => "/",
+            BenchPage::Plain => "/plain.html",
+            BenchPage::Floor => "/floor.html",
         };
         format!("{site}{path}?ws={}", encode_query_value(ws))
     }
@@ -59,8 +59,8 @@ impl Page {
     /// needs them: the other pages record `benchOpenAt` themselves and have no wasm.
     pub fn init_scripts(self) -> &'static [&'static str] {
         match self {
-            Page::WsChat => &[WASM_MEMORY_SPY, OPEN_OBSERVER],
-            Page::Plain | Page::Floor => &[],
+            BenchPage::WsChat => &[WASM_MEMORY_SPY, OPEN_OBSERVER],
+            BenchPage::Plain | BenchPage::Floor => &[],
         }
     }
 
@@ -80,17 +80,17 @@ impl Page {
     /// A JS expression that is true once the page's socket is open.
     pub fn open_condition(self) -> &'static str {
         match self {
-            Page::WsChat => "document.querySelector('[data-role=status][data-state=open]')",
-            Page::Plain | Page::Floor => "window.benchOpenAt !== undefined",
+            BenchPage::WsChat => "document.querySelector('[data-role=status][data-state=open]')",
+            BenchPage::Plain | BenchPage::Floor => "window.benchOpenAt !== undefined",
         }
     }
 
     /// Selectors of the message input and the send button.
     pub fn controls(self) -> (&'static str, &'static str) {
         match self {
-            Page::WsChat => ("[data-role=message-input]", "[data-role=send]"),
-            Page::Plain => ("#messageInput", "#messageInput + button"),
-            Page::Floor => ("#messageInput", "#send"),
+            BenchPage::WsChat => ("[data-role=message-input]", "[data-role=send]"),
+            BenchPage::Plain => ("#messageInput", "#messageInput + button"),
+            BenchPage::Floor => ("#messageInput", "#send"),
         }
     }
 
@@ -98,26 +98,26 @@ impl Page {
     /// element is looked at, so checking it once per frame costs the same at 100,000 rows.
     pub fn newest_text(self) -> &'static str {
         match self {
-            Page::WsChat => {
+            BenchPage::WsChat => {
                 "(() => { const l = document.querySelector('[data-role=messages]'); \
                  const t = l && l.lastElementChild && \
                  l.lastElementChild.querySelector('[data-role=message-text]'); \
                  return t ? t.textContent : null; })()"
             }
-            Page::Plain => {
+            BenchPage::Plain => {
                 "(() => { const r = document.getElementById('chatRoom'); \
                  return r && r.lastElementChild ? r.lastElementChild.textContent : null; })()"
             }
-            Page::Floor => "(document.getElementById('last') || {}).textContent",
+            BenchPage::Floor => "(document.getElementById('last') || {}).textContent",
         }
     }
 
     /// The selector of the elements that hold messages (counted after a burst).
     pub fn message_selector(self) -> &'static str {
         match self {
-            Page::WsChat => "[data-role=message]",
-            Page::Plain => "#chatRoom > div",
-            Page::Floor => "#last",
+            BenchPage::WsChat => "[data-role=message]",
+            BenchPage::Plain => "#chatRoom > div",
+            BenchPage::Floor => "#last",
         }
     }
 }
@@ -129,36 +129,11 @@ pub const EXTRA_PAGES: [&str; 3] = ["plain.html", "floor.html", "raw-ack.html"];
 /// from `pages`. One directory means one server and one origin for every page, so they load
 /// under the same conditions.
 pub fn prepare_site(dist: &Path, pages: &Path, site: &Path) -> Result<()> {
-    if !dist.join("index.html").is_file() {
-        bail!(
-            "{} has no index.html: build ws-chat first (trunk build --release --dist {})",
-            dist.display(),
-            dist.display()
-        );
-    }
-    if site.exists() {
-        std::fs::remove_dir_all(site).with_context(|| format!("clearing {}", site.display()))?;
-    }
-    copy_dir(dist, site)?;
+    site::copy_app(dist, site)?;
     for page in EXTRA_PAGES {
         let from = pages.join(page);
         std::fs::copy(&from, site.join(page))
             .with_context(|| format!("copying {} into the site", from.display()))?;
-    }
-    Ok(())
-}
-
-fn copy_dir(from: &Path, to: &Path) -> Result<()> {
-    std::fs::create_dir_all(to).with_context(|| format!("creating {}", to.display()))?;
-    for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), &target)
-                .with_context(|| format!("copying {}", entry.path().display()))?;
-        }
     }
     Ok(())
 }

@@ -42,7 +42,7 @@ impl Cell {
 
 /// One row: ws-chat, the seed page, the baseline (named in `baseline_is`).
 #[derive(Clone, Debug)]
-pub struct Row {
+pub struct TableRow {
     pub measure: String,
     pub unit: Unit,
     pub ws_chat: Cell,
@@ -54,7 +54,7 @@ pub struct Row {
 }
 
 /// The markdown table.
-pub fn table(rows: &[Row]) -> String {
+pub fn table(rows: &[TableRow]) -> String {
     let mut out = String::from(
         "| measure | ws-chat | seed page | baseline | baseline is | ws-chat ÷ baseline | seed ÷ baseline | ws-chat ÷ seed |\n\
          |---|---:|---:|---:|---|---:|---:|---:|\n",
@@ -151,7 +151,7 @@ mod tests {
 
     #[test]
     fn rows_get_ratios_to_the_baseline() {
-        let t = table(&[Row {
+        let t = table(&[TableRow {
             measure: "m".into(),
             unit: Unit::Ms,
             ws_chat: Cell::Value(300.0),

@@ -8,7 +8,7 @@
 //! The first load of a fresh profile has an empty HTTP cache and no compiled wasm cached; it
 //! is reported on its own, and the median is taken over the loads after it.
 
-use crate::pages::Page;
+use crate::pages::BenchPage;
 use anyhow::{bail, Result};
 use ws_chat_e2e::{Browser, BrowserOptions};
 
@@ -24,7 +24,7 @@ pub struct StartupResult {
 /// Loads `url` `1 + loads` times in one fresh browser and times each load.
 pub async fn run(
     options: &BrowserOptions,
-    page: Page,
+    page: BenchPage,
     url: &str,
     loads: usize,
 ) -> Result<StartupResult> {
@@ -36,7 +36,12 @@ pub async fn run(
     Ok(result)
 }
 
-async fn measure(browser: &Browser, page: Page, url: &str, loads: usize) -> Result<StartupResult> {
+async fn measure(
+    browser: &Browser,
+    page: BenchPage,
+    url: &str,
+    loads: usize,
+) -> Result<StartupResult> {
     for script in page.init_scripts() {
         browser.add_script_on_new_document(script).await?;
     }

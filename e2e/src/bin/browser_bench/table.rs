@@ -1,25 +1,25 @@
 //! From the collected results to the printed table, its footnotes and the list of errors.
 
-use crate::bundle::{Bundle, Size};
 use crate::burst::BurstResult;
 use crate::latency::Latencies;
-use crate::report::{self, thousands, Cell, Row, Unit};
+use crate::report::{self, thousands, Cell, TableRow, Unit};
 use crate::startup::StartupResult;
 use crate::stats;
 use anyhow::{anyhow, Result};
+use ws_chat_e2e::bundle::{Bundle, Size, GZIP_BUDGET_BYTES};
 
-/// Per page, in `Page::ALL` order (ws-chat, seed, floor); `None`: not run.
-pub type PerPage<T> = [Option<Result<T>>; 3];
+/// Per page, in `BenchPage::ALL` order (ws-chat, seed, floor); `None`: not run.
+pub type PerBenchPage<T> = [Option<Result<T>>; 3];
 
 /// Everything one run measured.
 pub struct Results {
     /// ws-chat's bundle, then the Yew counter's.
     pub bundle: [Result<Bundle>; 2],
-    pub startup: PerPage<StartupResult>,
+    pub startup: PerBenchPage<StartupResult>,
     /// ws-chat; the raw wschat.v1 page to the ack; and to the first animation frame after it.
     pub latency: [Option<Result<Latencies>>; 3],
     /// Per burst size.
-    pub bursts: Vec<(u64, PerPage<BurstResult>)>,
+    pub bursts: Vec<(u64, PerBenchPage<BurstResult>)>,
 }
 
 impl Default for Results {
@@ -34,14 +34,16 @@ impl Default for Results {
     }
 }
 
-/// The command-line settings the footnotes mention.
-pub struct Settings {
+/// How many samples the run took where the table counts them (from the command line; 0: that
+/// part was skipped): page loads after the first for the start-up median, and messages for the
+/// delivery latency.
+pub struct SampleCounts {
     pub startup_loads: usize,
     pub latency: usize,
 }
 
 /// The table with its explanations, and how many measurements failed.
-pub fn render(r: &Results, s: &Settings) -> (String, usize) {
+pub fn render(r: &Results, s: &SampleCounts) -> (String, usize) {
     let mut rows = Vec::new();
     for (n, pages) in &r.bursts {
         let n_text = thousands(*n);
@@ -54,7 +56,7 @@ pub fn render(r: &Results, s: &Settings) -> (String, usize) {
         };
         let mut push = |measure: String, unit, cells: [Cell; 3], ratios| {
             let [ws_chat, seed, baseline] = cells;
-            rows.push(Row {
+            rows.push(TableRow {
                 measure,
                 unit,
                 ws_chat,
@@ -112,7 +114,7 @@ pub fn render(r: &Results, s: &Settings) -> (String, usize) {
             ),
         ] {
             let [ws_chat, seed, baseline] = cells;
-            rows.push(Row {
+            rows.push(TableRow {
                 measure,
                 unit: Unit::Ms,
                 ws_chat,
@@ -144,7 +146,7 @@ pub fn render(r: &Results, s: &Settings) -> (String, usize) {
                 (2, "raw JS send→ack→next animation frame"),
                 (1, "raw JS wschat.v1 send→ack"),
             ] {
-                rows.push(Row {
+                rows.push(TableRow {
                     measure: format!("delivery, Enter to delivered, {what} of {n}"),
                     unit: Unit::Ms,
                     ws_chat: lat(0, f),
@@ -163,26 +165,32 @@ pub fn render(r: &Results, s: &Settings) -> (String, usize) {
             Err(_) => Cell::Failed,
         }
     };
+    let budget = report::format_bytes(GZIP_BUDGET_BYTES as f64);
     for (measure, f, gz) in [
         (
-            "bundle: wasm",
+            "bundle: wasm".to_owned(),
             (|b: &Bundle| b.wasm) as fn(&Bundle) -> Size,
             false,
         ),
-        ("bundle: wasm, gzip -9", |b: &Bundle| b.wasm, true),
-        ("bundle: JS glue", |b: &Bundle| b.js, false),
-        ("bundle: JS glue, gzip -9", |b: &Bundle| b.js, true),
         (
-            "bundle: wasm + JS glue, gzip -9",
-            |b: &Bundle| Size {
-                raw: b.wasm.raw + b.js.raw,
-                gzip: b.wasm.gzip + b.js.gzip,
-            },
+            "bundle: wasm, gzip -9".to_owned(),
+            |b: &Bundle| b.wasm,
+            true,
+        ),
+        ("bundle: JS glue".to_owned(), |b: &Bundle| b.js, false),
+        (
+            "bundle: JS glue, gzip -9".to_owned(),
+            |b: &Bundle| b.js,
+            true,
+        ),
+        (
+            format!("bundle: wasm + JS glue, gzip -9 (budget {budget})"),
+            Bundle::total,
             true,
         ),
     ] {
-        rows.push(Row {
-            measure: measure.into(),
+        rows.push(TableRow {
+            measure,
             unit: Unit::Bytes,
             ws_chat: size(0, f, gz),
             seed: Cell::None,
