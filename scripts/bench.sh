@@ -106,15 +106,14 @@ fi
 wanted browser || exit 0
 
 rm -rf "$out/ws-chat" "$out/baseline"
-echo "building release bundles (trunk build --release, wasm-opt -Oz)…"
+echo "building release bundles (scripts/bundle.sh: trunk build --release, std for size, wasm-opt -Oz)…"
 build() { # log dir command...: runs it quietly, prints its output if it fails
   local log=$1; shift
   if ! "$@" >"$log" 2>&1; then cat "$log"; echo "failed: $*"; return 1; fi
 }
-build "$out/trunk-ws-chat.log" trunk build --release --dist "$out/ws-chat"
-(cd benches/size-baseline &&
-  CARGO_TARGET_DIR=../../target/size-baseline \
-    build "../../$out/trunk-baseline.log" trunk build --release --dist "../../$out/baseline")
+build "$out/trunk-ws-chat.log" bash scripts/bundle.sh --dist "$PWD/$out/ws-chat"
+CARGO_TARGET_DIR="$PWD/target/size-baseline" build "$out/trunk-baseline.log" \
+  bash scripts/bundle.sh --crate benches/size-baseline --dist "$PWD/$out/baseline"
 
 echo "building the companion server and the benchmark harness (release)…"
 # Two commands: built together, the harness's dependencies (thirtyfour turns on serde_json's

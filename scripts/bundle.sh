@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the release bundle that is deployed, measured and size-checked: `trunk build --release`
 # (wasm-opt -Oz, minified JS and CSS, and ws-chat-embed.js), with the standard library rebuilt
-# for size. Arguments go to trunk, e.g. `scripts/bundle.sh --dist target/e2e-dist`.
+# for size. Arguments go to trunk, e.g. `scripts/bundle.sh --dist target/e2e-dist`; with
+# `--crate DIR` first, it builds that trunk project instead (the benchmark's Yew baseline, so
+# both are built alike).
 #
 # The standard library rebuilt with the app (cargo's build-std, `optimize_for_size`) and
 # panics that abort at once (`-Cpanic=immediate-abort`) take the panic machinery, its messages
@@ -15,6 +17,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
+if [ "${1:-}" = --crate ]; then
+  cd "$2"
+  shift 2
+fi
 RUSTC_BOOTSTRAP=1 \
 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
 CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size \

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 rm -rf target/e2e-dist
-trunk build --release --dist target/e2e-dist >/dev/null
+bash scripts/bundle.sh --dist target/e2e-dist >/dev/null
 cargo build -q --release -p ws-chat-server -p ws-chat-e2e --bin ws-chat-server --bin screenshots
 WS_CHAT_SERVER_BIN="$PWD/target/release/ws-chat-server" \
   target/release/screenshots --dist target/e2e-dist --out docs "$@"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: lints, the API docs' examples (compiled for wasm32), native tests (core, protocol, server handshake and storage), the herd
-# benchmark's targets, then the browser tests in headless Chromium and in headless Firefox
+# Runs every test: lints, the API docs' examples (compiled for wasm32), native tests (core,
+# protocol, server handshake and storage), the herd benchmark's targets, the crates' packaging,
+# then the browser tests in headless Chromium and in headless Firefox
 # against real servers that this script starts and stops, then the end-to-end tests of the
 # release build over WebDriver in Chromium and Firefox (e2e/). Installs what is missing first.
 # Ends with "steps: N passed, N failed" and a non-zero exit on any failure.
@@ -75,7 +76,7 @@ browser_tests() {
 e2e_tests() {
   local t0=$SECONDS t
   rm -rf target/e2e-dist
-  if ! trunk build --release --dist target/e2e-dist >"$work/e2e-trunk.log" 2>&1; then
+  if ! bash scripts/bundle.sh --dist target/e2e-dist >"$work/e2e-trunk.log" 2>&1; then
     cat "$work/e2e-trunk.log"; return 1
   fi
   echo "trunk build: $((SECONDS - t0)) s"; t=$SECONDS
@@ -83,6 +84,7 @@ e2e_tests() {
   cargo build -q --release -p ws-chat-server || return 1
   cargo test -q -p ws-chat-e2e --release --no-run || return 1
   echo "server and tests built: $((SECONDS - t)) s"; t=$SECONDS
+  WS_CHAT_E2E_REQUIRED=1 \
   WS_CHAT_E2E_DIST="$PWD/target/e2e-dist" WS_CHAT_SERVER_BIN="$PWD/target/release/ws-chat-server" \
   WS_CHAT_GECKODRIVER="$HOME/.cargo/bin/geckodriver" \
     cargo test -q -p ws-chat-e2e --release --no-fail-fast -- --test-threads=1 --nocapture
@@ -95,8 +97,11 @@ step "cargo fmt --check" cargo fmt --all -- --check
 step "clippy (native)" cargo clippy -q --workspace --all-targets -- -D warnings
 step "clippy (wasm32)" cargo clippy -q -p ws-chat --target wasm32-unknown-unknown --all-targets -- -D warnings
 step "doc examples (wasm32, compiled)" cargo test -q --doc -p ws-chat --target wasm32-unknown-unknown
-step "native tests" cargo test -q --workspace --exclude ws-chat-e2e
+step "native tests" env WS_CHAT_REDIS_REQUIRED=1 cargo test -q --workspace --exclude ws-chat-e2e
 step "herd benchmark targets" cargo bench -q --bench herd
+# The protocol and client crates as crates.io would take them: packaged, then built from the
+# packages alone (the client against the packaged protocol).
+step "crates package (protocol, client)" cargo package -q -p ws-chat-protocol -p ws-chat --allow-dirty
 step "start the test servers" start_servers
 step "browser tests (headless Chromium, real servers)" browser_tests --chrome --chromedriver /usr/bin/chromedriver
 step "browser tests (headless Firefox, real servers)" browser_tests --firefox --geckodriver "$HOME/.cargo/bin/geckodriver"
