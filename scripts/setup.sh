@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs every tool ws-chat needs, idempotently: each step is skipped when the right
 # version is already there. Works offline apart from the package registries.
-# See README "Setup" for what each tool is for.
+# docs/testing.md says what each tool is for.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +23,13 @@ ensure_target() {
   if rustup target list --installed | grep -qx wasm32-unknown-unknown; then return; fi
   say "adding rust target wasm32-unknown-unknown"
   rustup target add wasm32-unknown-unknown
+}
+
+# The standard library's sources, which scripts/bundle.sh rebuilds for size.
+ensure_rust_src() {
+  if [ -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library/std" ]; then return; fi
+  say "adding rust component rust-src"
+  rustup component add rust-src
 }
 
 # has_version CMD WANT: true when `CMD --version` mentions WANT
@@ -68,6 +75,7 @@ ensure_plain_server() {
 }
 
 ensure_target
+ensure_rust_src
 ensure_browsers
 ensure_redis
 ensure_plain_server
