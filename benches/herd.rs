@@ -72,7 +72,7 @@ struct Outcome {
 }
 
 /// The figures of one table row.
-struct Stats {
+struct PolicyStats {
     peak_share: f64,
     median: Duration,
     p99: Duration,
@@ -227,12 +227,12 @@ fn schedule(timers: &mut BinaryHeap<Reverse<(Moment, usize)>>, m: &Reconnect, i:
     timers.push(Reverse((due, i)));
 }
 
-fn stats(outcome: &Outcome) -> Stats {
+fn stats(outcome: &Outcome) -> PolicyStats {
     let n = outcome.recovery.len();
     let peak_share = peak_window(&outcome.recovery) as f64 / n as f64;
     let median = quantile(&outcome.recovery, 0.5);
     let total: u64 = outcome.attempts.iter().map(|&a| u64::from(a)).sum();
-    Stats {
+    PolicyStats {
         peak_share,
         median,
         p99: quantile(&outcome.recovery, 0.99),
@@ -278,7 +278,7 @@ fn quantile(sorted: &[Duration], q: f64) -> Duration {
 }
 
 /// Why the default misses its targets for this outage, if it does.
-fn misses(s: &Stats) -> Vec<String> {
+fn misses(s: &PolicyStats) -> Vec<String> {
     let mut out = Vec::new();
     match s.times_bound {
         Some(x) if x <= MAX_TIMES_BOUND => {}
@@ -305,7 +305,7 @@ fn secs_2(d: Duration) -> String {
     format!("{:.2} s", d.as_secs_f64())
 }
 
-fn row(outage: Duration, policy: &Policy, s: &Stats) -> String {
+fn row(outage: Duration, policy: &Policy, s: &PolicyStats) -> String {
     format!(
         "| {} | {} | {:.1} % | {} | {} | {} | {:.1} ({}) |",
         secs(outage),

@@ -96,5 +96,5 @@ pub mod view {
     pub use crate::core::view::entry::{Entry, NoticeKind, OutStatus};
     pub use crate::core::view::message_window::Rows;
     pub use crate::core::view::status::{Details, ServerShown, StatusView};
-    pub use crate::core::view::update::{Stats, ViewAction};
+    pub use crate::core::view::update::{DeliveryStats, ViewAction};
 }

@@ -4,7 +4,7 @@ use super::listener::use_click;
 use crate::browser::page;
 use crate::core::reconnect::Phase;
 use crate::core::view::status::{details_text, Details, ServerShown, StatusView};
-use crate::core::view::update::Stats;
+use crate::core::view::update::DeliveryStats;
 use gloo_timers::callback::Interval;
 use yew::prelude::*;
 
@@ -59,8 +59,8 @@ pub fn StatusBar(props: &StatusBarProps) -> Html {
 
 /// `wschat.v1 · permessage-deflate`, or `plain text`: what the handshake settled on. A plain
 /// function rather than a component: one `div`, and a component costs kilobytes of wasm.
-pub fn details_line(details: Option<&Details>, stats: Stats) -> Html {
-    let Stats {
+pub fn details_line(details: Option<&Details>, stats: DeliveryStats) -> Html {
+    let DeliveryStats {
         sent,
         delivered,
         duplicates,

@@ -13,14 +13,14 @@ use ws_chat::EngineConfig;
 use ws_chat::ReconnectConfig;
 
 /// Another member of a broadcast room: a bare WebSocket that records every text it gets.
-struct Member {
+struct RawMember {
     ws: WebSocket,
     heard: Rc<RefCell<Vec<String>>>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
 }
 
-impl Member {
-    async fn join(url: &str) -> Member {
+impl RawMember {
+    async fn join(url: &str) -> RawMember {
         let ws = WebSocket::new(url).unwrap();
         let heard = Rc::new(RefCell::new(Vec::new()));
         let on_message = {
@@ -34,7 +34,7 @@ impl Member {
         ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         let open = || ws.ready_state() == WebSocket::OPEN;
         wait_until("member open", SHORT, open, String::new).await;
-        Member {
+        RawMember {
             ws,
             heard,
             _on_message: on_message,
@@ -46,7 +46,7 @@ impl Member {
     }
 }
 
-impl Drop for Member {
+impl Drop for RawMember {
     fn drop(&mut self) {
         self.ws.set_onmessage(None);
         let _ = self.ws.close();
@@ -75,7 +75,7 @@ async fn stays_open(chat: &Mounted, ms: u32) {
 }
 
 /// `text` reaches `member`, and the chat shows it as sent (all a plain peer can promise).
-async fn reaches(chat: &Mounted, member: &Member, text: &str) {
+async fn reaches(chat: &Mounted, member: &RawMember, text: &str) {
     chat.send(text);
     let heard = || member.heard().iter().any(|t| t == text);
     wait_until(text, SHORT, heard, || format!("{:?}", member.heard())).await;
@@ -92,7 +92,7 @@ async fn a_plain_server_that_never_answers_the_sender_keeps_the_chat_open_and_cl
     let url = format!("ws://{PLAIN_SERVER}/broadcast");
     let chat = mount_config(&url, "broadcast", impatient());
     wait_state(&chat, "open", SHORT).await;
-    let member = Member::join(&url).await;
+    let member = RawMember::join(&url).await;
     reaches(&chat, &member, "first").await;
     stays_open(&chat, 2_000).await;
 
@@ -108,7 +108,7 @@ async fn a_plain_server_that_never_answers_the_sender_keeps_the_chat_open_and_cl
         .await;
         sleep(200).await;
         wait_state(&chat, "open", Duration::from_secs(20)).await;
-        let member = Member::join(&url).await;
+        let member = RawMember::join(&url).await;
         let text = format!("after {refused} refused");
         reaches(&chat, &member, &text).await;
         stays_open(&chat, 1_500).await;

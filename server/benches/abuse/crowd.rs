@@ -40,7 +40,7 @@ pub async fn crowd(bin: &Path) -> Result<Row> {
             tokio::spawn(async move {
                 let end = tokio::select! {
                     end = member(&mut ws, i, EACH, expected, &delivered) => end,
-                    () = stop.cancelled() => Ok(End::OutOfTime),
+                    () = stop.cancelled() => Ok(CrowdEnd::OutOfTime),
                 };
                 (ws, end)
             })
@@ -67,12 +67,12 @@ pub async fn crowd(bin: &Path) -> Result<Row> {
     let mut held = Vec::new();
     for task in tasks {
         match task.await.map_err(|e| e.to_string()) {
-            Ok((ws, Ok(End::Done))) => {
+            Ok((ws, Ok(CrowdEnd::Done))) => {
                 done += 1;
                 held.push(ws);
             }
-            Ok((_, Ok(End::OutOfTime))) => late += 1,
-            Ok((_, Ok(End::Closed(why)))) => {
+            Ok((_, Ok(CrowdEnd::OutOfTime))) => late += 1,
+            Ok((_, Ok(CrowdEnd::Closed(why)))) => {
                 closed += 1;
                 first_close = first_close.or(Some(why));
             }
@@ -100,7 +100,7 @@ pub async fn crowd(bin: &Path) -> Result<Row> {
 }
 
 /// How a member of [`crowd`] ended.
-enum End {
+enum CrowdEnd {
     Done,
     OutOfTime,
     /// The server closed the connection (with this close frame, if any).
@@ -115,7 +115,7 @@ async fn member(
     each: usize,
     expected: u64,
     delivered: &AtomicU64,
-) -> Result<End> {
+) -> Result<CrowdEnd> {
     let (mut sent, mut acked, mut seen) = (0, 0, 0u64);
     let send = |n: usize| client::message(format!("c{i}-{n}"), format!("message {n} from {i}"));
     ws.send(send(0)).await.map_err(|e| e.to_string())?;
@@ -127,10 +127,10 @@ async fn member(
                 let why = frame.map_or("no close frame".into(), |f| {
                     format!("{} {}", f.code, f.reason)
                 });
-                return Ok(End::Closed(why));
+                return Ok(CrowdEnd::Closed(why));
             }
-            Some(Err(e)) => return Ok(End::Closed(e.to_string())),
-            None => return Ok(End::Closed("connection ended".into())),
+            Some(Err(e)) => return Ok(CrowdEnd::Closed(e.to_string())),
+            None => return Ok(CrowdEnd::Closed("connection ended".into())),
             Some(Ok(_)) => continue,
         };
         if client::is_msg(text.as_str()) {
@@ -144,5 +144,5 @@ async fn member(
             }
         }
     }
-    Ok(End::Done)
+    Ok(CrowdEnd::Done)
 }

@@ -61,9 +61,9 @@ fn port_of(address: &str) -> Option<u16> {
     u16::from_str_radix(address.rsplit(':').next()?, 16).ok()
 }
 
-/// Peak and latest figures of one process, updated by [`Stats::sample`].
+/// Peak and latest figures of one process, updated by [`ProcessStats::sample`].
 #[derive(Debug, Default)]
-pub struct Stats {
+pub struct ProcessStats {
     pub peak_rss_kib: u64,
     pub peak_conns: usize,
     /// Clients being watched: remote port → when it stopped reading, and when the server
@@ -71,7 +71,7 @@ pub struct Stats {
     watched: HashMap<u16, (Instant, Option<Instant>)>,
 }
 
-impl Stats {
+impl ProcessStats {
     /// Reads the process once; `false` if it is gone.
     pub fn sample(&mut self, pid: u32) -> bool {
         let Some(rss) = rss_kib(pid) else {

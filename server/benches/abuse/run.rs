@@ -5,7 +5,7 @@
 //! rarely hand it back) or connections it never closes cannot inflate the next one's figures.
 
 use crate::client::Result;
-use crate::procfs::{self, Stats, Stuck};
+use crate::procfs::{self, ProcessStats, Stuck};
 use crate::report::Row;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -26,7 +26,7 @@ pub struct Run {
     pub pid: u32,
     pub addr: SocketAddr,
     idle_kib: u64,
-    stats: Arc<Mutex<Stats>>,
+    stats: Arc<Mutex<ProcessStats>>,
     sampler: Option<JoinHandle<()>>,
     stuck: Option<Stuck>,
 }

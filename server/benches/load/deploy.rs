@@ -8,7 +8,7 @@ use std::process::Command;
 
 /// Where a configuration keeps its messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
+pub enum StoreKind {
     /// `ws-chat-server --db FILE`: SQLite on disk, every append fsynced.
     Sqlite,
     /// `ws-chat-server --redis URL`: history, dedupe and fan-out in Redis.
@@ -24,7 +24,7 @@ pub struct Setup {
     pub key: &'static str,
     /// Its name in the tables.
     pub label: &'static str,
-    pub backend: Backend,
+    pub backend: StoreKind,
     /// Servers sharing the load; members of a room are spread over them in turn, so with
     /// two a room's fan-out crosses servers.
     pub servers: usize,
@@ -35,25 +35,25 @@ pub const SETUPS: [Setup; 4] = [
     Setup {
         key: "sqlite",
         label: "SQLite, 1 server",
-        backend: Backend::Sqlite,
+        backend: StoreKind::Sqlite,
         servers: 1,
     },
     Setup {
         key: "redis",
         label: "Redis, 1 server",
-        backend: Backend::Redis,
+        backend: StoreKind::Redis,
         servers: 1,
     },
     Setup {
         key: "redis2",
         label: "Redis, 2 servers",
-        backend: Backend::Redis,
+        backend: StoreKind::Redis,
         servers: 2,
     },
     Setup {
         key: "node",
         label: "Node `ws` relay (baseline)",
-        backend: Backend::NodeRelay,
+        backend: StoreKind::NodeRelay,
         servers: 1,
     },
 ];
@@ -88,7 +88,7 @@ impl Deployment {
             .tempdir_in(&programs.scratch)
             .map_err(|e| format!("scratch dir: {e}"))?;
         let redis = match setup.backend {
-            Backend::Redis => {
+            StoreKind::Redis => {
                 if !server_has_redis_flag(&programs.server)? {
                     return Err(format!(
                         "server has no --redis flag: {} was built without Redis support",
@@ -104,7 +104,7 @@ impl Deployment {
         for n in 0..setup.servers {
             let port = free_port()?;
             let (name, command) = match (setup.backend, &redis) {
-                (Backend::NodeRelay, _) => {
+                (StoreKind::NodeRelay, _) => {
                     let mut node = Command::new("node");
                     node.arg(&programs.node_script)
                         .env("PORT", port.to_string());
@@ -113,7 +113,7 @@ impl Deployment {
                 (backend, redis) => {
                     let mut server = chat_server(&programs.server, port);
                     match (backend, redis) {
-                        (Backend::Redis, Some((_, redis_port))) => {
+                        (StoreKind::Redis, Some((_, redis_port))) => {
                             server.args(["--redis", &format!("redis://127.0.0.1:{redis_port}/")])
                         }
                         _ => server.arg("--db").arg(dir.path().join("history.sqlite3")),
@@ -126,7 +126,7 @@ impl Deployment {
         }
         Ok(Deployment {
             endpoints,
-            speaks_wschat: setup.backend != Backend::NodeRelay,
+            speaks_wschat: setup.backend != StoreKind::NodeRelay,
             servers,
             redis: redis.map(|(guard, _)| guard),
             _dir: dir,

@@ -84,7 +84,7 @@ impl Swarm {
         }
         let mut tasks = tokio::task::JoinSet::new();
         for (i, ws) in joined {
-            let member = Member {
+            let member = SwarmMember {
                 index: i,
                 connections: crowd.connections,
                 ws,
@@ -160,7 +160,7 @@ async fn open(addr: SocketAddr, room: &str, wschat: bool) -> Result<Ws> {
 }
 
 /// One connection's task.
-struct Member {
+struct SwarmMember {
     index: usize,
     connections: usize,
     ws: Ws,
@@ -168,7 +168,7 @@ struct Member {
     tally: Arc<Tally>,
 }
 
-impl Member {
+impl SwarmMember {
     async fn run(mut self, mut schedule: watch::Receiver<Option<Schedule>>) {
         let mut sent = 0u64;
         let mut next: Option<(Schedule, Instant)> = None;

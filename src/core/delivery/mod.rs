@@ -19,7 +19,7 @@ use crate::core::setters::setters;
 use crate::core::time::Moment;
 use crate::core::view::entry::{NoticeKind, OutStatus};
 use crate::core::view::status::Details;
-use crate::core::view::update::{ChatUpdate, Stats};
+use crate::core::view::update::{ChatUpdate, DeliveryStats};
 use std::collections::VecDeque;
 use std::rc::Rc;
 use std::time::Duration;
@@ -110,7 +110,7 @@ pub struct Delivery {
     name: Option<String>,
     negotiation: Option<Negotiation>,
     seen: SeenSeqs,
-    stats: Stats,
+    stats: DeliveryStats,
     last_received: Moment,
     ping_sent: Option<Moment>,
     /// The server answered `hello`, so it really speaks `wschat.v1`; until then nothing is sent.
@@ -144,7 +144,7 @@ impl Delivery {
             config,
             negotiation: None,
             seen: SeenSeqs::default(),
-            stats: Stats::default(),
+            stats: DeliveryStats::default(),
             last_received: Moment::ZERO,
             ping_sent: None,
             synced: false,

@@ -11,7 +11,7 @@ use crate::core::reconnect::{Phase, StopReason};
 use crate::core::view::entry::{Entry, OutStatus};
 use crate::core::view::message_window::{DisplayConfig, MessageWindow, Rows};
 use crate::core::view::status::{Details, ServerShown};
-use crate::core::view::update::{ChatUpdate, Stats, ViewAction};
+use crate::core::view::update::{ChatUpdate, DeliveryStats, ViewAction};
 use std::collections::VecDeque;
 use std::rc::Rc;
 use ws_chat_protocol::{Millis, Seq};
@@ -27,7 +27,7 @@ pub struct ChatState {
     /// What the handshake settled on; `None` while there is no open connection.
     pub details: Option<Details>,
     /// Delivery counters.
-    pub stats: Stats,
+    pub stats: DeliveryStats,
     /// Oldest first, in room order; at most `display.keep` plus what is still pending.
     entries: VecDeque<Rc<Entry>>,
     window: MessageWindow,
@@ -50,7 +50,7 @@ impl ChatState {
             phase: Phase::Stopped(StopReason::User),
             server: None,
             details: None,
-            stats: Stats::default(),
+            stats: DeliveryStats::default(),
             entries: VecDeque::new(),
             window: MessageWindow::default(),
             display: display.sanitized(),

@@ -86,7 +86,7 @@ pub fn is_urgent(update: &ChatUpdate) -> bool {
 mod tests {
     use super::*;
     use crate::core::reconnect::Phase;
-    use crate::core::view::update::Stats;
+    use crate::core::view::update::DeliveryStats;
 
     #[test]
     fn a_trickle_renders_once_per_frame_and_urgent_changes_at_once() {
@@ -129,6 +129,6 @@ mod tests {
     fn urgency_is_what_the_connection_does() {
         assert!(is_urgent(&ChatUpdate::Phase(Phase::Open)));
         assert!(is_urgent(&ChatUpdate::Details(None)));
-        assert!(!is_urgent(&ChatUpdate::Stats(Stats::default())));
+        assert!(!is_urgent(&ChatUpdate::Stats(DeliveryStats::default())));
     }
 }

@@ -9,7 +9,7 @@ use ws_chat_protocol::{Millis, Seq};
 
 /// Delivery counters, for the curious and for the chaos tests.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Stats {
+pub struct DeliveryStats {
     /// Message frames handed to a socket, resends included.
     pub sent: u64,
     /// Messages the server confirmed.
@@ -27,7 +27,7 @@ pub enum ChatUpdate {
     /// The server in use, or tried next.
     Server(ServerShown),
     Details(Option<Details>),
-    Stats(Stats),
+    Stats(DeliveryStats),
     /// Who this chat is, and whether names are shown at all: `Some(label)` once the server
     /// speaks wschat.v1 (which carries names; `label` heads our own messages), `None` for a
     /// plain server, which carries none.
