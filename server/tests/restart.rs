@@ -167,8 +167,16 @@ async fn supervisor_kills_and_restarts_the_server_on_the_same_port_and_db() {
 
     let (status_during, killed) = tokio::join!(
         async {
-            tokio::time::sleep(Duration::from_millis(150)).await;
-            http(control, "GET", "/status").await.body
+            // Read the status until the kill has taken effect: it is down for 400 ms, and
+            // reads 10 ms apart cannot miss that.
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+            loop {
+                let body = http(control, "GET", "/status").await.body;
+                if body != "up restarts=0" || tokio::time::Instant::now() > deadline {
+                    break body;
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
         },
         http(control, "POST", "/kill?down_ms=400"),
     );
