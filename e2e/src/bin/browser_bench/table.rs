@@ -217,7 +217,7 @@ pub fn render(r: &Results, s: &SampleCounts) -> (String, usize) {
          Delivery: one message at a time against the companion server, fresh room per run; \
          ws-chat from the Enter keydown to the row's data-status=\"delivered\" (MutationObserver), \
          raw JS from send to the matching ack, and to the first animation frame after it (the \
-         earliest any page can paint \"delivered\"); a random 0-17 ms between messages. Bundle: trunk build --release, wasm-opt -Oz.\n\
+         earliest any page can paint \"delivered\"); a random 0-17 ms between messages. Bundle: scripts/bundle.sh (trunk build --release, std rebuilt for size, wasm-opt -Oz), each file gzip -9 on its own.\n\
          Only ratios within one run are meaningful on a shared machine.\n",
     );
 
