@@ -64,7 +64,7 @@ struct Policy {
 }
 
 /// What one (outage, policy) run measured.
-struct Outcome {
+struct HerdOutcome {
     /// Time from the server's return to each client's successful connect, sorted.
     recovery: Vec<Duration>,
     /// Connect commands per client after t = 0, the successful one included.
@@ -191,7 +191,7 @@ fn run_commands(m: &mut Reconnect, now: Moment, back_at: Moment, attempts: &mut 
 
 /// Drops every client at t = 0, brings the server back at `outage` and runs the clients'
 /// timers in time order until every one of them is connected again.
-fn simulate(backoff: &Backoff, outage: Duration) -> Outcome {
+fn simulate(backoff: &Backoff, outage: Duration) -> HerdOutcome {
     let config = ReconnectConfig::default().backoff(backoff.clone());
     let back_at = Moment::from_origin(ORIGIN + outage);
     let mut clients: Vec<Reconnect> = (0..CLIENTS)
@@ -216,7 +216,7 @@ fn simulate(backoff: &Backoff, outage: Duration) -> Outcome {
     }
     assert_eq!(recovery.len(), clients.len(), "every client reconnects");
     recovery.sort_unstable();
-    Outcome { recovery, attempts }
+    HerdOutcome { recovery, attempts }
 }
 
 /// Queues client `i` at its next deadline.
@@ -227,7 +227,7 @@ fn schedule(timers: &mut BinaryHeap<Reverse<(Moment, usize)>>, m: &Reconnect, i:
     timers.push(Reverse((due, i)));
 }
 
-fn stats(outcome: &Outcome) -> PolicyStats {
+fn stats(outcome: &HerdOutcome) -> PolicyStats {
     let n = outcome.recovery.len();
     let peak_share = peak_window(&outcome.recovery) as f64 / n as f64;
     let median = quantile(&outcome.recovery, 0.5);

@@ -59,7 +59,7 @@ impl CompanionServer {
     pub fn start(options: &CompanionOptions) -> Result<Self> {
         if !options.dist.join("index.html").is_file() {
             bail!(
-                "{} has no index.html: build the app first (trunk build --release --dist …)",
+                "{} has no index.html: build the app first (scripts/bundle.sh --dist …)",
                 options.dist.display()
             );
         }

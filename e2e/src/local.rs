@@ -35,7 +35,7 @@ pub fn target_dir() -> PathBuf {
         .unwrap_or_else(|| repo_root().join("target"))
 }
 
-/// The built app the end-to-end tests load: `WS_CHAT_E2E_DIST` (a `trunk build --release`
+/// The built app the end-to-end tests load: `WS_CHAT_E2E_DIST` (a `scripts/bundle.sh`
 /// output; a relative path is taken from the workspace root), or `None` when it is not set.
 pub fn app_dist() -> Option<PathBuf> {
     std::env::var_os("WS_CHAT_E2E_DIST").map(|dir| repo_root().join(dir))

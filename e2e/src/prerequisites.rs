@@ -46,8 +46,8 @@ impl Need {
                         .to_owned(),
                 ),
                 Some(dist) if !dist.join("index.html").is_file() => Some(format!(
-                    "WS_CHAT_E2E_DIST names {}, which has no index.html (build the app: trunk \
-                     build --release --dist target/e2e-dist)",
+                    "WS_CHAT_E2E_DIST names {}, which has no index.html (build the app: \
+                     scripts/bundle.sh --dist target/e2e-dist)",
                     dist.display()
                 )),
                 Some(_) => None,

@@ -5,12 +5,12 @@
 use anyhow::{bail, Context, Result};
 use std::path::Path;
 
-/// Makes `site` a fresh copy of `dist` (a `trunk build --release` output, which must have an
+/// Makes `site` a fresh copy of `dist` (a `scripts/bundle.sh` output, which must have an
 /// `index.html`), removing whatever `site` held before.
 pub fn copy_app(dist: &Path, site: &Path) -> Result<()> {
     if !dist.join("index.html").is_file() {
         bail!(
-            "{} has no index.html: build ws-chat first (trunk build --release --dist {})",
+            "{} has no index.html: build ws-chat first (scripts/bundle.sh --dist {})",
             dist.display(),
             dist.display()
         );

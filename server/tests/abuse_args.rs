@@ -4,11 +4,11 @@
 #[path = "../benches/abuse/args.rs"]
 mod args;
 
-use args::{usage, Args, CASES};
+use args::{usage, AbuseArgs, CASES};
 use std::path::PathBuf;
 
-fn parse(args: &[&str]) -> Result<Args, String> {
-    Args::parse(
+fn parse(args: &[&str]) -> Result<AbuseArgs, String> {
+    AbuseArgs::parse(
         args.iter().map(|a| (*a).to_owned()),
         PathBuf::from("default-server"),
     )

@@ -8,7 +8,7 @@ use ws_chat_protocol::{ClientFrame, Seq, ServerFrame, MAX_TEXT_BYTES};
 use ws_chat_server::Config;
 
 /// Sends `n` messages with ids `{prefix}{i}` and waits for all their acks.
-async fn send_acked(ws: &mut common::Ws, prefix: &str, n: usize, text: &str) {
+async fn send_acked(ws: &mut common::TestSocket, prefix: &str, n: usize, text: &str) {
     for i in 0..n {
         let frame = ClientFrame::Send {
             id: format!("{prefix}{i}"),
@@ -26,7 +26,7 @@ async fn send_acked(ws: &mut common::Ws, prefix: &str, n: usize, text: &str) {
 
 /// Reads `msg`s until `synced`, then live `msg`s until seq `until`; returns every seq in
 /// arrival order and the `synced` head.
-async fn read_until(ws: &mut common::Ws, until: Seq) -> (Vec<Seq>, Seq) {
+async fn read_until(ws: &mut common::TestSocket, until: Seq) -> (Vec<Seq>, Seq) {
     let (mut seqs, mut synced) = (Vec::new(), None);
     tokio::time::timeout(TIMEOUT * 3, async {
         while synced.is_none() || seqs.last() != Some(&until) {

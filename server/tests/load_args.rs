@@ -10,12 +10,12 @@ mod children;
 #[allow(dead_code)]
 mod deploy;
 
-use args::{usage, Args};
+use args::{usage, LoadArgs};
 use deploy::SETUPS;
 use std::path::PathBuf;
 
-fn defaults() -> Args {
-    Args {
+fn defaults() -> LoadArgs {
+    LoadArgs {
         server: PathBuf::from("default-server"),
         node_script: PathBuf::from("default.mjs"),
         setups: SETUPS.to_vec(),
@@ -23,11 +23,11 @@ fn defaults() -> Args {
     }
 }
 
-fn parse(args: &[&str]) -> Result<Args, String> {
-    Args::parse(args.iter().map(|a| (*a).to_owned()), defaults())
+fn parse(args: &[&str]) -> Result<LoadArgs, String> {
+    LoadArgs::parse(args.iter().map(|a| (*a).to_owned()), defaults())
 }
 
-fn keys(args: &Args) -> Vec<&'static str> {
+fn keys(args: &LoadArgs) -> Vec<&'static str> {
     args.setups.iter().map(|s| s.key).collect()
 }
 

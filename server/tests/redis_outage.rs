@@ -21,7 +21,7 @@ async fn redis_server(redis: &TestRedis) -> TestServer {
 }
 
 /// Reads until the server closes; returns the acks seen on the way and the close code.
-async fn acks_until_closed(ws: &mut Ws) -> (BTreeMap<String, u64>, Option<u16>) {
+async fn acks_until_closed(ws: &mut TestSocket) -> (BTreeMap<String, u64>, Option<u16>) {
     let mut acks = BTreeMap::new();
     loop {
         let next = tokio::time::timeout(TIMEOUT, ws.next()).await;

@@ -28,7 +28,7 @@ fn send_frame(id: &str, text: &str) -> ClientFrame {
 
 /// Reads frames until `want` (seq, id) pairs are known, from acks of its own and `msg`s of
 /// others'; panics on a seq seen twice, on `msg`s out of seq order, or on anything unexpected.
-async fn collect(ws: &mut Ws, want: usize) -> BTreeMap<u64, String> {
+async fn collect(ws: &mut TestSocket, want: usize) -> BTreeMap<u64, String> {
     let mut seen = BTreeMap::new();
     let mut last_msg = 0;
     while seen.len() < want {

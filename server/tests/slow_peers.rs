@@ -18,7 +18,7 @@ async fn members_are(s: &TestServer, room: &str, want: usize) -> bool {
 }
 
 /// Sends big storable lines into `room` until `done` says stop; panics after `max_bytes`.
-async fn flood_until<F, Fut>(writer: &mut common::Ws, max_bytes: usize, mut done: F)
+async fn flood_until<F, Fut>(writer: &mut common::TestSocket, max_bytes: usize, mut done: F)
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,

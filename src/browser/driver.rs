@@ -134,7 +134,7 @@ fn run(inner: &Rc<RefCell<Inner>>, mut ui: Vec<ChatUpdate>) {
                     );
                 }
             }
-            Effect::Ui(action) => ui.push(action),
+            Effect::Ui(update) => ui.push(update),
             Effect::SaveOutbox { messages, orphaned } => save = Some((messages, orphaned)),
         }
     }

@@ -11,6 +11,10 @@
 //! - [`engine`]: the one event boundary, tying reconnecting and delivery together;
 //! - [`options`] and [`embed_options`]: a chat's settings, as a Rust caller or a host page's
 //!   markup gives them.
+//!
+//! Beside them: `setters` (the builder-style setters every settings struct gets) and, in
+//! native builds only, `glue_api` (the entry points only the browser glue calls, named so
+//! that dead code is still reported natively).
 
 pub mod boundary;
 pub mod delivery;

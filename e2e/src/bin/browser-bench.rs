@@ -41,7 +41,7 @@ const MAX_BURST: u64 = 1_000_000;
 
 #[derive(Parser, Debug)]
 #[command(about = "ws-chat in headless Chromium beside the seed page and baselines: one table")]
-struct Args {
+struct BrowserBenchArgs {
     /// Burst sizes, comma-separated (each page gets a fresh load per size).
     #[arg(long, value_delimiter = ',', default_value = "10000,100000")]
     bursts: Vec<u64>,
@@ -91,7 +91,7 @@ struct Args {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = BrowserBenchArgs::parse();
     // On Ctrl-C or SIGTERM the run is dropped, and with it every guard: sessions end, and
     // chromedriver's and the servers' process groups are killed. (They run in their own
     // groups, so the terminal's SIGINT does not reach them by itself.)
@@ -131,7 +131,7 @@ async fn stop_signal() -> &'static str {
 }
 
 /// Runs everything; `Ok(false)` when the table has failed cells.
-async fn run(args: Args) -> Result<bool> {
+async fn run(args: BrowserBenchArgs) -> Result<bool> {
     let root = repo_root();
     let path = |given: &Option<PathBuf>, default: &str| given.clone().unwrap_or(root.join(default));
     let dist = path(&args.dist, "target/bench/ws-chat");
@@ -252,7 +252,7 @@ async fn run(args: Args) -> Result<bool> {
     Ok(errors == 0)
 }
 
-fn sample_counts(args: &Args) -> table::SampleCounts {
+fn sample_counts(args: &BrowserBenchArgs) -> table::SampleCounts {
     table::SampleCounts {
         startup_loads: args.startup_loads,
         latency: args.latency,

@@ -18,7 +18,7 @@ use ws_chat_e2e::{
 
 /// Writes docs/screenshot-light.png and docs/screenshot-dark.png of examples/embed.html.
 #[derive(Parser, Debug)]
-struct Args {
+struct ScreenshotArgs {
     /// The trunk build to serve (relative to the workspace root).
     #[arg(long, default_value = "target/e2e-dist")]
     dist: PathBuf,
@@ -42,7 +42,7 @@ const CONVERSATION: &[(&str, &str)] = &[
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> Result<()> {
-    let args = Args::parse();
+    let args = ScreenshotArgs::parse();
     let root = repo_root();
     let server = CompanionServer::start(&CompanionOptions::new(
         server_binary()?,
@@ -61,7 +61,7 @@ async fn main() -> Result<()> {
 async fn shoot(
     browser: &Browser,
     server: &CompanionServer,
-    args: &Args,
+    args: &ScreenshotArgs,
     out: &std::path::Path,
 ) -> Result<()> {
     let secs = Duration::from_secs;

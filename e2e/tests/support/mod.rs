@@ -2,7 +2,7 @@
 //! host page on another origin, the end of a run (close the browser, show the servers' output
 //! on failure), and where artifacts go.
 //!
-//! Needs a built app: `WS_CHAT_E2E_DIST` names a `trunk build --release` output (a relative
+//! Needs a built app: `WS_CHAT_E2E_DIST` names a `scripts/bundle.sh` output (a relative
 //! path is taken from the workspace root), and a `ws-chat-server` binary (see
 //! `ws_chat_e2e::local::server_binary`). `scripts/test.sh` builds both and runs the tests as
 //! its own step. Each test first asks `ws_chat_e2e::prerequisites::check` whether what it needs

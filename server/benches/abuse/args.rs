@@ -8,18 +8,21 @@ pub const CASES: [&str; 4] = ["crowd", "stuck", "hogs", "flood"];
 
 /// What to run, and against which server binary.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Args {
+pub struct AbuseArgs {
     pub server: PathBuf,
     /// The one case to run; every case for `None`.
     pub only: Option<&'static str>,
 }
 
-impl Args {
+impl AbuseArgs {
     /// Parses the arguments after the program name; `server` is the default of `--server`.
     /// A mistyped `--only` is an error: running nothing and exiting 0 would look like a
     /// benchmark that passed.
-    pub fn parse(args: impl IntoIterator<Item = String>, server: PathBuf) -> Result<Args, String> {
-        let mut parsed = Args { server, only: None };
+    pub fn parse(
+        args: impl IntoIterator<Item = String>,
+        server: PathBuf,
+    ) -> Result<AbuseArgs, String> {
+        let mut parsed = AbuseArgs { server, only: None };
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             match arg.as_str() {

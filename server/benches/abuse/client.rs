@@ -11,8 +11,8 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
 use ws_chat_protocol::{ClientFrame, ServerFrame, SUBPROTOCOL};
 
-pub type Ws = WebSocketStream<TcpStream>;
-pub type Result<T> = std::result::Result<T, String>;
+pub type AbuseSocket = WebSocketStream<TcpStream>;
+pub type AbuseResult<T> = std::result::Result<T, String>;
 
 /// Receive buffer asked for by clients that never read: the kernel's minimum is about this,
 /// so the server's frames back up into its own buffers and queues after a few KiB.
@@ -23,7 +23,11 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Opens a wschat.v1 connection to `room`; returns it with its local port (the server's
 /// remote port for it). `recv_buffer` sets `SO_RCVBUF` before connecting.
-pub async fn connect(addr: SocketAddr, room: &str, recv_buffer: Option<u32>) -> Result<(Ws, u16)> {
+pub async fn connect(
+    addr: SocketAddr,
+    room: &str,
+    recv_buffer: Option<u32>,
+) -> AbuseResult<(AbuseSocket, u16)> {
     let attempt = async {
         let socket = TcpSocket::new_v4().map_err(|e| e.to_string())?;
         if let Some(bytes) = recv_buffer {
@@ -53,7 +57,7 @@ pub async fn connect(addr: SocketAddr, room: &str, recv_buffer: Option<u32>) -> 
 }
 
 /// Connects, says `hello {after: 0}` and reads up to `synced`: a member that reads.
-pub async fn join(addr: SocketAddr, room: &str) -> Result<Ws> {
+pub async fn join(addr: SocketAddr, room: &str) -> AbuseResult<AbuseSocket> {
     let (mut ws, _) = connect(addr, room, None).await?;
     ws.send(hello()).await.map_err(|e| e.to_string())?;
     let synced = async {
@@ -74,7 +78,7 @@ pub async fn join(addr: SocketAddr, room: &str) -> Result<Ws> {
 /// Connects with a tiny receive buffer, says `hello {after: 0}`, and hands back the socket
 /// for the caller to hold without ever reading it. Also returns the port and the moment it
 /// stopped reading (right away).
-pub async fn stuck(addr: SocketAddr, room: &str) -> Result<(Ws, u16, Instant)> {
+pub async fn stuck(addr: SocketAddr, room: &str) -> AbuseResult<(AbuseSocket, u16, Instant)> {
     let (mut ws, port) = connect(addr, room, Some(STUCK_RECV_BUFFER)).await?;
     ws.send(hello()).await.map_err(|e| e.to_string())?;
     Ok((ws, port, Instant::now()))
@@ -95,7 +99,7 @@ pub fn message(id: String, text: String) -> Message {
 }
 
 /// The next envelope; `None` when the server closed (or dropped) the connection.
-pub async fn next_frame(ws: &mut Ws) -> Result<Option<ServerFrame>> {
+pub async fn next_frame(ws: &mut AbuseSocket) -> AbuseResult<Option<ServerFrame>> {
     loop {
         match ws.next().await {
             Some(Ok(Message::Text(text))) => {
@@ -124,7 +128,11 @@ pub fn text_of(len: usize, seed: usize) -> String {
 
 /// Joins `n` readers concurrently, a few at a time; returns the ones that made it and the
 /// first error.
-pub async fn join_many(addr: SocketAddr, room: &str, n: usize) -> (Vec<Ws>, Option<String>) {
+pub async fn join_many(
+    addr: SocketAddr,
+    room: &str,
+    n: usize,
+) -> (Vec<AbuseSocket>, Option<String>) {
     let mut joined = Vec::with_capacity(n);
     let mut error = None;
     for batch in (0..n).collect::<Vec<_>>().chunks(25) {
@@ -147,7 +155,7 @@ pub async fn join_many(addr: SocketAddr, room: &str, n: usize) -> (Vec<Ws>, Opti
 
 /// Fills `room` with `n` messages of `len` bytes from one member, a window of them in
 /// flight; returns how long it took.
-pub async fn fill(addr: SocketAddr, room: &str, n: usize, len: usize) -> Result<Duration> {
+pub async fn fill(addr: SocketAddr, room: &str, n: usize, len: usize) -> AbuseResult<Duration> {
     let started = Instant::now();
     let mut ws = join(addr, room).await?;
     let (mut sent, mut acked) = (0, 0);

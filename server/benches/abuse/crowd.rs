@@ -1,6 +1,6 @@
 //! Many members that behave: 200 in one room, all sending and all reading.
 
-use crate::client::{self, Result, Ws};
+use crate::client::{self, AbuseResult, AbuseSocket};
 use crate::report::Row;
 use crate::run::Run;
 use futures_util::{SinkExt, StreamExt};
@@ -21,7 +21,7 @@ const STALL: Duration = Duration::from_secs(5);
 
 /// 200 members in one room, each sending 50 messages (one at a time, after the previous
 /// one's ack) while reading everyone else's.
-pub async fn crowd(bin: &Path) -> Result<Row> {
+pub async fn crowd(bin: &Path) -> AbuseResult<Row> {
     const CLIENTS: usize = 200;
     const EACH: usize = 50;
     let mut run = Run::start(bin).await?;
@@ -110,12 +110,12 @@ enum CrowdEnd {
 /// One member of [`crowd`]: sends `each` messages, each after the last one's ack, and reads
 /// until it has seen `expected` messages of others.
 async fn member(
-    ws: &mut Ws,
+    ws: &mut AbuseSocket,
     i: usize,
     each: usize,
     expected: u64,
     delivered: &AtomicU64,
-) -> Result<CrowdEnd> {
+) -> AbuseResult<CrowdEnd> {
     let (mut sent, mut acked, mut seen) = (0, 0, 0u64);
     let send = |n: usize| client::message(format!("c{i}-{n}"), format!("message {n} from {i}"));
     ws.send(send(0)).await.map_err(|e| e.to_string())?;

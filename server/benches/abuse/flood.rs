@@ -1,6 +1,6 @@
 //! Members that ask too much: a hello flood, each hello answered with the room's history.
 
-use crate::client::{self, Result};
+use crate::client::{self, AbuseResult};
 use crate::report::Row;
 use crate::run::Run;
 use futures_util::{SinkExt, StreamExt};
@@ -12,7 +12,7 @@ use tokio_tungstenite::tungstenite::Message;
 
 /// A few members send `hello {after: 0}` as fast as they can for 10 s, in a room with 200
 /// messages of 1 KiB, and read the answers.
-pub async fn hello_flood(bin: &Path) -> Result<Row> {
+pub async fn hello_flood(bin: &Path) -> AbuseResult<Row> {
     const FLOODERS: usize = 4;
     const FOR: Duration = Duration::from_secs(10);
     const MAX_HELLOS: u64 = 1_000_000;

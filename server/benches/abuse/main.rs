@@ -21,14 +21,14 @@ mod report;
 mod run;
 mod stuck;
 
-use args::Args;
+use args::AbuseArgs;
 use std::future::Future;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let default_server = PathBuf::from(env!("CARGO_BIN_EXE_ws-chat-server"));
-    let args = match Args::parse(std::env::args().skip(1), default_server) {
+    let args = match AbuseArgs::parse(std::env::args().skip(1), default_server) {
         Ok(args) => args,
         Err(problem) => return usage(&problem),
     };
@@ -64,7 +64,10 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-async fn case(name: &str, run: impl Future<Output = client::Result<report::Row>>) -> report::Row {
+async fn case(
+    name: &str,
+    run: impl Future<Output = client::AbuseResult<report::Row>>,
+) -> report::Row {
     eprintln!("abuse: {name}…");
     let started = std::time::Instant::now();
     let mut row = run

@@ -4,7 +4,7 @@
 //! A fresh server per case keeps the cases apart: memory one case leaves behind (allocators
 //! rarely hand it back) or connections it never closes cannot inflate the next one's figures.
 
-use crate::client::Result;
+use crate::client::AbuseResult;
 use crate::procfs::{self, ProcessStats, Stuck};
 use crate::report::Row;
 use std::net::SocketAddr;
@@ -33,7 +33,7 @@ pub struct Run {
 
 impl Run {
     /// Starts the server and waits for its `listening on http://ADDR` line.
-    pub async fn start(bin: &Path) -> Result<Run> {
+    pub async fn start(bin: &Path) -> AbuseResult<Run> {
         let mut child = Command::new(bin)
             .args(["--listen", "127.0.0.1:0", "--db", ":memory:"])
             .args(["--dist", "/nonexistent/ws-chat-abuse-bench"])

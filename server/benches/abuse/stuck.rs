@@ -1,6 +1,6 @@
 //! Members that stop reading: the server must not keep what it owes them forever.
 
-use crate::client::{self, Result, Ws};
+use crate::client::{self, AbuseResult, AbuseSocket};
 use crate::report::{Row, STUCK_BOUND};
 use crate::run::Run;
 use futures_util::SinkExt;
@@ -15,7 +15,7 @@ const HISTORY: usize = 1000;
 
 /// 10 members that say hello and then never read, in a room where 20 others send 1 KiB
 /// messages for up to 20 s.
-pub async fn stuck_readers(bin: &Path) -> Result<Row> {
+pub async fn stuck_readers(bin: &Path) -> AbuseResult<Row> {
     const STUCK: usize = 10;
     const SENDERS: usize = 20;
     const EACH: usize = 500;
@@ -54,13 +54,13 @@ pub async fn stuck_readers(bin: &Path) -> Result<Row> {
 /// Sends `each` messages of `len` bytes, one after the other's ack, until `until`; reads
 /// (and drops) the room's messages meanwhile. Returns the connection, still open.
 async fn send_for(
-    mut ws: Ws,
+    mut ws: AbuseSocket,
     i: usize,
     each: usize,
     len: usize,
     until: Instant,
     sent: Arc<AtomicU64>,
-) -> Option<Ws> {
+) -> Option<AbuseSocket> {
     for n in 0..each {
         if Instant::now() >= until {
             break;
@@ -88,7 +88,7 @@ async fn send_for(
 
 /// 30 members ask for the whole history (1,000 messages of ~16 KiB, about 16 MB each) and
 /// never read it.
-pub async fn catch_up_hogs(bin: &Path) -> Result<Row> {
+pub async fn catch_up_hogs(bin: &Path) -> AbuseResult<Row> {
     const HOGS: usize = 30;
     let mut run = Run::start(bin).await?;
     let fresh = run.rss_kib();

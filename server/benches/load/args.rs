@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 /// What to run, and with which programs.
 #[derive(Debug, Clone)]
-pub struct Args {
+pub struct LoadArgs {
     pub server: PathBuf,
     pub node_script: PathBuf,
     /// The configurations of the rate sweep, in table order.
@@ -15,11 +15,14 @@ pub struct Args {
     pub growth: Option<Setup>,
 }
 
-impl Args {
+impl LoadArgs {
     /// Parses the arguments after the program name, over the given defaults. A mistyped
     /// configuration is an error: running less than asked and exiting 0 would look like a
     /// complete run.
-    pub fn parse(args: impl IntoIterator<Item = String>, defaults: Args) -> Result<Args, String> {
+    pub fn parse(
+        args: impl IntoIterator<Item = String>,
+        defaults: LoadArgs,
+    ) -> Result<LoadArgs, String> {
         let mut parsed = defaults;
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {

@@ -14,7 +14,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-pub type Result<T> = std::result::Result<T, String>;
+pub type LoadResult<T> = std::result::Result<T, String>;
 
 /// The loopback ports this benchmark may listen on (both ends inclusive).
 const PORTS: (u16, u16) = (9501, 9599);
@@ -26,7 +26,7 @@ static HANDED_OUT: AtomicU32 = AtomicU32::new(0);
 
 /// A free port of [`PORTS`]. Ports are handed out in turn, wrapping around, so a port a
 /// stopped process has just left (and may still hold in TIME_WAIT) is the last one reused.
-pub fn free_port() -> Result<u16> {
+pub fn free_port() -> LoadResult<u16> {
     let span = u32::from(PORTS.1 - PORTS.0) + 1;
     for _ in 0..span {
         let n = HANDED_OUT.fetch_add(1, Ordering::Relaxed) % span;
@@ -49,7 +49,7 @@ pub struct ChildGuard {
 impl ChildGuard {
     /// Starts `command` with stdout discarded and stderr into `log_dir/NAME.stderr`, then
     /// waits until `port` on loopback accepts connections.
-    pub fn start(name: &str, mut command: Command, log_dir: &Path, port: u16) -> Result<Self> {
+    pub fn start(name: &str, mut command: Command, log_dir: &Path, port: u16) -> LoadResult<Self> {
         let stderr_path = log_dir.join(format!("{name}.stderr"));
         let stderr = fs::File::create(&stderr_path).map_err(|e| e.to_string())?;
         die_with_parent(&mut command);
@@ -72,7 +72,7 @@ impl ChildGuard {
         self.child.id()
     }
 
-    fn wait_ready(&mut self, port: u16) -> Result<()> {
+    fn wait_ready(&mut self, port: u16) -> LoadResult<()> {
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
         let started = Instant::now();
         loop {

@@ -1,7 +1,7 @@
 //! The configurations under test, as data, and starting one: its server(s), and for the
 //! Redis ones a fresh durable Redis of its own.
 
-use crate::children::{free_port, ChildGuard, Result};
+use crate::children::{free_port, ChildGuard, LoadResult};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -81,7 +81,7 @@ pub struct Deployment {
 }
 
 impl Deployment {
-    pub fn start(setup: &Setup, programs: &Programs) -> Result<Deployment> {
+    pub fn start(setup: &Setup, programs: &Programs) -> LoadResult<Deployment> {
         std::fs::create_dir_all(&programs.scratch).map_err(|e| e.to_string())?;
         let dir = tempfile::Builder::new()
             .prefix("load-")
@@ -178,7 +178,7 @@ fn chat_server(bin: &Path, port: u16) -> Command {
 
 /// Whether `ws-chat-server --help` lists `--redis`: without it, a Redis configuration would
 /// only get a usage error from the server.
-fn server_has_redis_flag(bin: &Path) -> Result<bool> {
+fn server_has_redis_flag(bin: &Path) -> LoadResult<bool> {
     let help = Command::new(bin)
         .arg("--help")
         .output()
@@ -188,7 +188,7 @@ fn server_has_redis_flag(bin: &Path) -> Result<bool> {
 
 /// A fresh Redis in `dir`, durable the way the product needs: every write appended to the
 /// AOF and fsynced before Redis answers, no RDB snapshots (the server's own flags for it).
-fn start_redis(bin: &Path, dir: &Path) -> Result<(ChildGuard, u16)> {
+fn start_redis(bin: &Path, dir: &Path) -> LoadResult<(ChildGuard, u16)> {
     let port = free_port()?;
     let mut redis = Command::new(bin);
     redis.args(ws_chat_server::local_redis_server_args(port, dir));

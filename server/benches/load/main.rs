@@ -26,20 +26,20 @@ mod sweep;
 mod table;
 mod tally;
 
-use args::Args;
+use args::LoadArgs;
 use deploy::{Programs, SETUPS};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let defaults = Args {
+    let defaults = LoadArgs {
         server: PathBuf::from(env!("CARGO_BIN_EXE_ws-chat-server")),
         node_script: manifest.join("../tests/plain-server/server.mjs"),
         setups: SETUPS.to_vec(),
         growth: SETUPS.iter().find(|s| s.key == "redis").copied(),
     };
-    let args = match Args::parse(std::env::args().skip(1), defaults) {
+    let args = match LoadArgs::parse(std::env::args().skip(1), defaults) {
         Ok(args) => args,
         Err(problem) => {
             eprintln!("{problem}\n{}", args::usage());
@@ -87,7 +87,7 @@ fn main() -> ExitCode {
 }
 
 fn print_report(
-    args: &Args,
+    args: &LoadArgs,
     sweeps: &[sweep::Sweep],
     growth: &[(swarm::Crowd, Result<Vec<step::StepFigures>, String>)],
 ) {

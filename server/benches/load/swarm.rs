@@ -6,7 +6,7 @@
 //! The total rate is spread evenly: with `n` connections at `r` msg/s, connection `i` sends at
 //! `start + (i + k·n) / r` for k = 0, 1, 2 …, so the sends of all connections interleave.
 
-use crate::children::Result;
+use crate::children::LoadResult;
 use crate::tally::{MessageId, Tally};
 use futures_util::{SinkExt, StreamExt};
 use std::net::SocketAddr;
@@ -21,7 +21,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
 use ws_chat_protocol::{ClientFrame, SUBPROTOCOL};
 
-type Ws = WebSocketStream<TcpStream>;
+type SwarmSocket = WebSocketStream<TcpStream>;
 
 /// How long one connection may take to open and (wschat.v1) finish its catch-up.
 const JOIN_TIMEOUT: Duration = Duration::from_secs(20);
@@ -61,7 +61,7 @@ impl Swarm {
         wschat: bool,
         crowd: Crowd,
         room_prefix: &str,
-    ) -> Result<Swarm> {
+    ) -> LoadResult<Swarm> {
         let tally = Arc::new(Tally::new(crowd.room_size));
         let (schedule, _) = watch::channel(None);
         let gate = Arc::new(Semaphore::new(JOINING_AT_ONCE));
@@ -121,7 +121,7 @@ impl Swarm {
 
 /// Opens one connection to `room`; a wschat.v1 one says `hello {after: 0}` and returns once
 /// its catch-up is over (`synced`): from then on it is live.
-async fn open(addr: SocketAddr, room: &str, wschat: bool) -> Result<Ws> {
+async fn open(addr: SocketAddr, room: &str, wschat: bool) -> LoadResult<SwarmSocket> {
     let stream = TcpStream::connect(addr).await.map_err(|e| e.to_string())?;
     // The client's own Nagle delays must not be charged to the server.
     stream.set_nodelay(true).map_err(|e| e.to_string())?;
@@ -163,7 +163,7 @@ async fn open(addr: SocketAddr, room: &str, wschat: bool) -> Result<Ws> {
 struct SwarmMember {
     index: usize,
     connections: usize,
-    ws: Ws,
+    ws: SwarmSocket,
     wschat: bool,
     tally: Arc<Tally>,
 }

@@ -39,7 +39,7 @@ const START_TIMEOUT: Duration = Duration::from_secs(30);
     version,
     about = "Runs ws-chat-server and kills/restarts it on request"
 )]
-struct Args {
+struct SupervisorArgs {
     /// Address of the control API.
     #[arg(long, default_value = "127.0.0.1:9003")]
     control: String,
@@ -184,7 +184,7 @@ async fn status(State(sup): State<Arc<Supervisor>>) -> String {
 // Single-threaded on purpose: see `die_with_parent`.
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = SupervisorArgs::parse();
     match run(args).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -194,7 +194,7 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(args: Args) -> io::Result<()> {
+async fn run(args: SupervisorArgs) -> io::Result<()> {
     let program = std::env::current_exe()?
         .with_file_name(format!("ws-chat-server{}", std::env::consts::EXE_SUFFIX));
     let sup = Arc::new(Supervisor {

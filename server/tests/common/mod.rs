@@ -91,10 +91,10 @@ impl TestServer {
     }
 }
 
-pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+pub type TestSocket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 /// Opens a WebSocket; `wschat` offers the `wschat.v1` sub-protocol.
-pub async fn connect(url: &str, wschat: bool) -> Ws {
+pub async fn connect(url: &str, wschat: bool) -> TestSocket {
     let mut request = url.into_client_request().expect("request");
     if wschat {
         request.headers_mut().insert(
@@ -113,7 +113,7 @@ pub async fn connect(url: &str, wschat: bool) -> Ws {
 
 /// Opens a WebSocket (`wschat`: offering `wschat.v1`) over a TCP socket with a tiny receive
 /// buffer, for a reader that stops reading: the server's sends then block sooner.
-pub async fn connect_slow_reader(url: &str, wschat: bool) -> Ws {
+pub async fn connect_slow_reader(url: &str, wschat: bool) -> TestSocket {
     let addr: SocketAddr = url
         .trim_start_matches("ws://")
         .split('/')
@@ -142,13 +142,17 @@ pub async fn connect_slow_reader(url: &str, wschat: bool) -> Ws {
 
 /// Opens a wschat.v1 connection and says `hello {after}`; returns it with the answers
 /// up to and including `synced`.
-pub async fn join(url: &str, after: Option<u64>) -> (Ws, Vec<ServerFrame>) {
+pub async fn join(url: &str, after: Option<u64>) -> (TestSocket, Vec<ServerFrame>) {
     let (ws, got) = join_as(url, after, None).await;
     (ws, got.into_iter().map(without_ts).collect())
 }
 
 /// [`join`] with a display name in the `hello`; the frames keep their `ts`.
-pub async fn join_as(url: &str, after: Option<u64>, name: Option<&str>) -> (Ws, Vec<ServerFrame>) {
+pub async fn join_as(
+    url: &str,
+    after: Option<u64>,
+    name: Option<&str>,
+) -> (TestSocket, Vec<ServerFrame>) {
     let mut ws = connect(url, true).await;
     let name = name.map(str::to_owned);
     send(&mut ws, &ClientFrame::Hello { after, name }).await;
@@ -163,12 +167,12 @@ pub async fn join_as(url: &str, after: Option<u64>, name: Option<&str>) -> (Ws, 
     }
 }
 
-pub async fn send(ws: &mut Ws, frame: &ClientFrame) {
+pub async fn send(ws: &mut TestSocket, frame: &ClientFrame) {
     ws.send(Message::text(frame.encode())).await.expect("send");
 }
 
 /// The next message of any kind (pings and pongs skipped).
-pub async fn next_message(ws: &mut Ws) -> Message {
+pub async fn next_message(ws: &mut TestSocket) -> Message {
     loop {
         let message = tokio::time::timeout(TIMEOUT, ws.next())
             .await
@@ -182,7 +186,7 @@ pub async fn next_message(ws: &mut Ws) -> Message {
 }
 
 /// The next text frame, which must be there.
-pub async fn recv_text(ws: &mut Ws) -> String {
+pub async fn recv_text(ws: &mut TestSocket) -> String {
     match next_message(ws).await {
         Message::Text(t) => t.as_str().to_owned(),
         other => panic!("expected a text frame, got {other:?}"),
@@ -191,7 +195,7 @@ pub async fn recv_text(ws: &mut Ws) -> String {
 
 /// The next text frame as a wschat.v1 envelope, with the server's time (`ts`) blanked out:
 /// tests compare whole frames, and the clock differs per run. `names.rs` checks the times.
-pub async fn recv(ws: &mut Ws) -> ServerFrame {
+pub async fn recv(ws: &mut TestSocket) -> ServerFrame {
     without_ts(recv_stamped(ws).await)
 }
 
@@ -217,18 +221,18 @@ pub fn without_ts(frame: ServerFrame) -> ServerFrame {
 }
 
 /// The next text frame as a wschat.v1 envelope, exactly as sent.
-pub async fn recv_stamped(ws: &mut Ws) -> ServerFrame {
+pub async fn recv_stamped(ws: &mut TestSocket) -> ServerFrame {
     let text = recv_text(ws).await;
     ServerFrame::decode(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
 }
 
 /// Sends a plain text frame.
-pub async fn send_text(ws: &mut Ws, text: &str) {
+pub async fn send_text(ws: &mut TestSocket, text: &str) {
     ws.send(Message::text(text)).await.expect("send");
 }
 
 /// Asserts that nothing arrives within `ms`.
-pub async fn assert_silent(ws: &mut Ws, ms: u64) {
+pub async fn assert_silent(ws: &mut TestSocket, ms: u64) {
     if let Ok(Some(m)) = tokio::time::timeout(Duration::from_millis(ms), ws.next()).await {
         panic!("expected silence, got {m:?}");
     }

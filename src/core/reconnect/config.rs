@@ -23,7 +23,8 @@ pub struct ReconnectConfig {
     /// A timer that fires this much later than it was due means the machine slept.
     pub wake_threshold: Duration,
     /// The wait before trying the next of several servers while some server of the round is
-    /// still untried (see [`crate::core::reconnect::failover`]): short, so a dead server costs little.
+    /// still untried: short, so a dead server costs the chat a second or so, not a growing
+    /// backoff.
     pub hop_delay: Duration,
 }
 

@@ -92,7 +92,7 @@ mod tests {
 
     /// What happened to a connection, in the tables below.
     #[derive(Clone, Copy, Debug)]
-    enum Outcome {
+    enum ConnectionOutcome {
         /// Did not become established.
         Failed,
         /// Was established, then dropped.
@@ -100,7 +100,7 @@ mod tests {
         /// Was stable.
         Stable,
     }
-    use Outcome::*;
+    use ConnectionOutcome::*;
 
     const HOP: Option<Wait> = Some(Wait::Hop);
     const fn backoff(rounds: u32) -> Option<Wait> {
@@ -108,11 +108,11 @@ mod tests {
     }
 
     /// Each step: what happened, then the server the next attempt goes to and its wait.
-    type Step = (Outcome, usize, Option<Wait>);
+    type RotationStep = (ConnectionOutcome, usize, Option<Wait>);
 
     #[test]
     fn the_rotation_rule() {
-        let cases: [(&str, usize, &[Step]); 6] = [
+        let cases: [(&str, usize, &[RotationStep]); 6] = [
             (
                 "one server: every failure is a round, exactly the old backoff",
                 1,

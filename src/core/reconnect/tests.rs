@@ -15,7 +15,7 @@ fn at(n: u64) -> Moment {
 }
 
 #[derive(Debug, Clone, Copy)]
-enum Step {
+enum ScriptStep {
     In(u64, &'static str),
     /// `handle_timeout` at this time.
     Tick(u64),
@@ -71,20 +71,20 @@ fn cmds(m: &mut Reconnect) -> String {
 }
 
 /// Runs `steps`, checking `(commands, phase)` after each.
-fn run(config: ReconnectConfig, steps: &[(Step, &str, &str)]) {
+fn run(config: ReconnectConfig, steps: &[(ScriptStep, &str, &str)]) {
     let mut m = Reconnect::new(config, 42);
     let mut now;
     for (i, (step, want_cmds, want_phase)) in steps.iter().enumerate() {
         match *step {
-            Step::In(t, name) => {
+            ScriptStep::In(t, name) => {
                 now = at(t);
                 m.handle(input(name), now);
             }
-            Step::Tick(t) => {
+            ScriptStep::Tick(t) => {
                 now = at(t);
                 m.handle_timeout(now);
             }
-            Step::Due => {
+            ScriptStep::Due => {
                 now = m
                     .poll_timeout()
                     .unwrap_or_else(|| panic!("step {i}: no timeout pending"));
@@ -107,7 +107,7 @@ fn fixed(ms_: u64) -> ReconnectConfig {
     }
 }
 
-use Step::*;
+use ScriptStep::*;
 
 #[test]
 fn a_socket_that_cannot_be_made_stops_until_connect_is_pressed() {

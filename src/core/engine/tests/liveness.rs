@@ -65,7 +65,7 @@ fn a_server_that_never_answers_hello_is_dead() {
 
 #[test]
 fn a_failed_handshake_flips_the_offer_and_wschat_is_tried_in_band() {
-    // (The peer cases of in-band negotiation are in `engine_peer_tests.rs`.)
+    // (The peer cases of in-band negotiation are in `tests/peer.rs`.)
     let mut h = Harness::new(vec![]);
     h.at(0, EngineEvent::UserConnect);
     assert_eq!(h.offered, [PLAIN_SUBPROTOCOL, SUBPROTOCOL]);

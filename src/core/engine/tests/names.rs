@@ -1,5 +1,5 @@
 //! Who and when: the name in `hello`, sender lines and server times (Retry and Remove of
-//! failed messages in `engine_failed_tests.rs`).
+//! failed messages in `tests/failed.rs`).
 
 use super::*;
 use crate::core::view::sender_runs::OWN_LABEL_WITHOUT_NAME;
