@@ -47,11 +47,25 @@ async fn refuse_answers_503_during_the_window_and_101_after() {
     // The origin is still checked first.
     let foreign = upgrade_request(s.addr, "/ws", &["Origin: https://evil.example"]);
     assert_eq!(raw(s.addr, &foreign).await.status, 403);
-    tokio::time::sleep(
-        Duration::from_millis(400).saturating_sub(started.elapsed()) + Duration::from_millis(50),
-    )
-    .await;
-    assert_eq!(raw(s.addr, &upgrade).await.status, 101);
+    // Refused until the window ends, then upgraded: tried every 20 ms rather than once after a
+    // sleep, so the test sees both the refusal lasting and its end.
+    loop {
+        let r = raw(s.addr, &upgrade).await;
+        if r.status == 101 {
+            break;
+        }
+        assert_eq!(r.status, 503, "{r:?}");
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "still refused after 5 s"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(
+        started.elapsed() >= Duration::from_millis(400),
+        "upgraded {:?} into a 400 ms refusal",
+        started.elapsed()
+    );
     assert_eq!(http(s.addr, "POST", "/_test/refuse").await.status, 400);
     s.stop().await;
 }

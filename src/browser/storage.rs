@@ -3,22 +3,21 @@
 //! Each tab saves under its own key (a tab id kept in `sessionStorage` survives reloads), so two
 //! tabs of one chat never overwrite each other. When the page goes away the engine has the
 //! record written marked orphaned; the same tab reloading takes it back, and if the tab is gone
-//! for good the next page load of the chat adopts it (see [`crate::core::delivery::outbox::adopt`]).
-//! When to write is the engine's decision ([`crate::core::engine::save_throttle`]); this only writes.
+//! for good the next page load of the chat adopts it. Which keys and records those are is the
+//! core's rule ([`crate::core::delivery::saved_outbox`]), and when to write the engine's
+//! ([`crate::core::engine::save_throttle`]); this only reads and writes.
 //!
 //! Storage can be missing (privacy modes, sandboxed iframes) or full. This only reports that;
 //! the engine decides what follows (the outbox lives in memory only, and the user is told).
 
 use crate::core::boundary::SavedMessage;
-use crate::core::delivery::outbox::{adopt, SavedOutbox};
+use crate::core::delivery::saved_outbox::{adopt, OutboxKeys, SavedOutbox};
 use js_sys::Reflect;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Storage;
 
 pub struct OutboxStore {
-    /// `ws-chat:outbox:<chat key>:`; this tab's record is at `prefix + tab id`.
-    prefix: String,
-    key: String,
+    keys: OutboxKeys,
     storage: Option<Storage>,
     load_failed: Option<String>,
 }
@@ -27,10 +26,8 @@ impl OutboxStore {
     /// `chat_key` tells apart chats on one origin; by default it is the server URL.
     pub fn new(chat_key: &str) -> Self {
         let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
-        let prefix = format!("ws-chat:outbox:{chat_key}:");
         Self {
-            key: format!("{prefix}{}", tab_id()),
-            prefix,
+            keys: OutboxKeys::new(chat_key, &tab_id()),
             storage,
             load_failed: None,
         }
@@ -55,16 +52,13 @@ impl OutboxStore {
             let Some(key) = storage.key(i).ok().flatten() else {
                 continue;
             };
-            let other_tab = key
-                .strip_prefix(&self.prefix)
-                .is_some_and(|tab| !tab.bytes().any(|b| b == b':'));
-            if other_tab && key != self.key {
+            if self.keys.is_other_tab(&key) {
                 if let Some(record) = read(&storage, &key) {
                     others.push((key, record));
                 }
             }
         }
-        let (messages, adopted) = adopt(read(&storage, &self.key), others);
+        let (messages, adopted) = adopt(read(&storage, self.keys.own()), others);
         // Written before the adopted records go. If that fails they go all the same: this
         // page now owns and sends them, and a record left behind would be adopted and sent
         // again by every later load. The engine hears of the failure (see `problem`).
@@ -84,10 +78,10 @@ impl OutboxStore {
             return Ok(());
         };
         let result = if messages.is_empty() {
-            storage.remove_item(&self.key)
+            storage.remove_item(self.keys.own())
         } else {
             let record = SavedOutbox { orphaned, messages };
-            storage.set_item(&self.key, &record.to_json())
+            storage.set_item(self.keys.own(), &record.to_json())
         };
         result.map_err(|e| {
             let reason = super::socket::describe_js_error(&e);

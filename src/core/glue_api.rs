@@ -6,7 +6,7 @@
 //! which has the glue and not this list, reports anything kept here for nothing.
 
 use crate::core::boundary::SavedMessage;
-use crate::core::delivery::outbox::{adopt, SavedOutbox};
+use crate::core::delivery::saved_outbox::{adopt, OutboxKeys, SavedOutbox};
 use crate::core::embed_options::{attribute_names, EmbedOptions, ScriptValue, MAX_LIST_ITEMS};
 use crate::core::engine::Engine;
 use crate::core::reconnect::close_code::script_close;
@@ -25,6 +25,9 @@ fn entry_points() {
         Engine::poll_timeout,
         SavedOutbox::to_json,
         adopt,
+        OutboxKeys::new,
+        OutboxKeys::own,
+        OutboxKeys::is_other_tab,
         |id, text, at| SavedMessage { id, text, at },
     );
     let _ = (

@@ -31,6 +31,7 @@ mod envelopes;
 pub mod failed;
 mod negotiation;
 pub mod outbox;
+pub mod saved_outbox;
 pub mod seen_seqs;
 
 /// How typed messages reach the server and how a dead connection is noticed.
