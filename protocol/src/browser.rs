@@ -48,5 +48,8 @@ pub(crate) fn parse_raw(text: &str) -> Result<RawServerFrame, DecodeError> {
         nonce: string("nonce")?,
         from: string("from")?,
         ts: seq("ts")?,
+        sub: string("sub")?,
+        name: string("name")?,
+        exp: seq("exp")?,
     })
 }

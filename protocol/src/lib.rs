@@ -9,24 +9,32 @@
 //! | client → server | `hello {after, name?}` | (re)joined; send every room message with `seq > after` (`0` on a first join: the history; `null`: none, just the head). `name`: the display name the server attaches as `from` to this connection's messages from now on |
 //! | client → server | `send {id, text}` | a chat message with a client-made id, unique per browser |
 //! | client → server | `ping` | heartbeat; the server answers `pong` |
+//! | client → server | `auth {token}` | the connection's signed token (a JWT), before `hello`; sent again on an open connection, it replaces the token and its rights without a reconnect |
 //! | server → client | `ack {id, seq, ts?}` | `id` is durably in the room's history at `seq` (also for a re-sent id), stamped with the server time `ts` |
 //! | server → client | `reject {id, reason}` | `id` will never be accepted (too large, empty …) |
 //! | server → client | `msg {seq, id?, text, from?, ts?}` | a room message, live or as catch-up; `id` is absent for plain-text senders, `from` for senders without a name; `ts` is when the server stored it |
 //! | server → client | `synced {head, gap}` | catch-up done; `gap`: history no longer held everything after `after` |
 //! | server → client | `pong` | heartbeat answer |
 //! | server → client | `error {reason, id?}` | the server could not understand a frame; with `id`: it could not store that message now (send it again later) |
+//! | server → client | `authed {sub, name?, exp}` | the token was accepted: the user id, the name the server shows for this user, and when the token expires (seconds since the Unix epoch) |
 //! | server → client | `welcome {nonce?}` | in-band only: the first frame, saying the server speaks wschat.v1, with the URL's [`IN_BAND_NONCE`] parameter echoed (see [`IN_BAND_QUERY`]) |
 //!
 //! Unknown `type`s and malformed JSON decode to a [`DecodeError`], never a panic. `name`,
 //! `from` and `ts` are optional on the wire so that peers from before they existed still
 //! understand each other; a `ts` is milliseconds since the Unix epoch on the server's clock.
-//! Names are unauthenticated labels: anyone can pick any name.
+//! Without a token, names are labels the client picks; with one, the server takes the name
+//! from the token alone.
+//!
+//! A server that checks tokens closes a connection with [`close_code::UNAUTHORIZED`] (no
+//! valid token, or it expired), [`close_code::FORBIDDEN`] (the token does not allow this room,
+//! or a refreshed token is for another user) or [`close_code::REMOVED`] (kicked).
 //!
 //! The browser client links no JSON library: it writes its envelopes with [`json`] and reads
 //! the server's with the browser's own `JSON.parse` ([`browser`]), which keeps serde and
 //! serde_json (about a tenth of the bundle) out of the wasm. Natively (the server, and the
 //! client's own tests) serde does both, and the tests hold the two to the same output.
 
+use raw::RawServerFrame;
 use std::fmt;
 
 #[cfg(target_arch = "wasm32")]
@@ -34,6 +42,7 @@ mod browser;
 pub mod json;
 #[cfg(not(target_arch = "wasm32"))]
 mod native;
+mod raw;
 
 /// The name offered and selected in `Sec-WebSocket-Protocol`.
 pub const SUBPROTOCOL: &str = "wschat.v1";
@@ -71,6 +80,18 @@ pub type Seq = u64;
 
 /// Milliseconds since the Unix epoch, as the server's clock had it when it stored a message.
 pub type Millis = u64;
+
+/// The close codes a server that checks tokens uses, in the range RFC 6455 leaves to
+/// applications (4000–4999), numbered after the HTTP statuses they mirror.
+pub mod close_code {
+    /// No valid token: missing, malformed, badly signed, expired, or not sent in time. A
+    /// client gets a fresh token before it tries again.
+    pub const UNAUTHORIZED: u16 = 4401;
+    /// The token is valid but does not allow this: the room, or a refresh for another user.
+    pub const FORBIDDEN: u16 = 4403;
+    /// The user was removed (kicked) from the room; trying again is refused for a while.
+    pub const REMOVED: u16 = 4409;
+}
 
 /// Longest display name, in characters, a server keeps from `hello` (it cuts longer ones).
 pub const MAX_NAME_CHARS: usize = 64;
@@ -123,6 +144,10 @@ pub enum ClientFrame {
         text: String,
     },
     Ping,
+    /// A signed token (a JWT); see [`close_code`] for what a refusal looks like.
+    Auth {
+        token: String,
+    },
 }
 
 /// Envelopes a server sends.
@@ -186,6 +211,18 @@ pub enum ServerFrame {
         id: Option<String>,
         reason: String,
     },
+    Authed {
+        /// The user id (the token's `sub`).
+        sub: String,
+        /// The name the server shows for this user (the token's `name`), if it has one.
+        #[cfg_attr(
+            not(target_arch = "wasm32"),
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
+        name: Option<String>,
+        /// When the token expires, in seconds since the Unix epoch (the token's `exp`).
+        exp: u64,
+    },
     Welcome {
         /// The connection URL's [`IN_BAND_NONCE`] parameter, if it had one.
         #[cfg_attr(
@@ -194,61 +231,6 @@ pub enum ServerFrame {
         )]
         nonce: Option<String>,
     },
-}
-
-/// Every field any server envelope has, flat; `type` says which must be there.
-#[cfg_attr(not(target_arch = "wasm32"), derive(serde::Deserialize))]
-struct RawServerFrame {
-    #[cfg_attr(not(target_arch = "wasm32"), serde(rename = "type"))]
-    kind: String,
-    id: Option<String>,
-    seq: Option<Seq>,
-    text: Option<String>,
-    reason: Option<String>,
-    head: Option<Seq>,
-    gap: Option<bool>,
-    nonce: Option<String>,
-    from: Option<String>,
-    ts: Option<Millis>,
-}
-
-impl TryFrom<RawServerFrame> for ServerFrame {
-    type Error = String;
-
-    fn try_from(raw: RawServerFrame) -> Result<Self, String> {
-        let kind = raw.kind;
-        let need = |field: &str| format!("`{kind}` needs `{field}`");
-        let frame = match kind.as_str() {
-            "ack" => ServerFrame::Ack {
-                id: raw.id.ok_or_else(|| need("id"))?,
-                seq: raw.seq.ok_or_else(|| need("seq"))?,
-                ts: raw.ts,
-            },
-            "reject" => ServerFrame::Reject {
-                id: raw.id.ok_or_else(|| need("id"))?,
-                reason: raw.reason.ok_or_else(|| need("reason"))?,
-            },
-            "msg" => ServerFrame::Msg {
-                seq: raw.seq.ok_or_else(|| need("seq"))?,
-                id: raw.id,
-                text: raw.text.ok_or_else(|| need("text"))?,
-                from: raw.from,
-                ts: raw.ts,
-            },
-            "synced" => ServerFrame::Synced {
-                head: raw.head.ok_or_else(|| need("head"))?,
-                gap: raw.gap.ok_or_else(|| need("gap"))?,
-            },
-            "pong" => ServerFrame::Pong,
-            "error" => ServerFrame::Error {
-                id: raw.id,
-                reason: raw.reason.ok_or_else(|| need("reason"))?,
-            },
-            "welcome" => ServerFrame::Welcome { nonce: raw.nonce },
-            _ => return Err(format!("unknown envelope type `{kind}`")),
-        };
-        Ok(frame)
-    }
 }
 
 /// A frame that is not a valid envelope of this protocol version.
@@ -289,6 +271,10 @@ impl ClientFrame {
                 json::write_str(&mut out, text);
             }
             ClientFrame::Ping => out.push_str(r#"{"type":"ping""#),
+            ClientFrame::Auth { token } => {
+                out.push_str(r#"{"type":"auth","token":"#);
+                json::write_str(&mut out, token);
+            }
         }
         out.push('}');
         out

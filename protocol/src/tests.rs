@@ -34,6 +34,12 @@ fn client_frames_round_trip_with_documented_shape() {
             r#"{"type":"send","id":"a1-2","text":"<b>hi</b>"}"#,
         ),
         (ClientFrame::Ping, r#"{"type":"ping"}"#),
+        (
+            ClientFrame::Auth {
+                token: "h.p.s".into(),
+            },
+            r#"{"type":"auth","token":"h.p.s"}"#,
+        ),
     ];
     for (frame, json) in cases {
         assert_eq!(frame.encode(), json);
@@ -126,6 +132,22 @@ fn server_frames_round_trip_with_documented_shape() {
             },
             r#"{"type":"welcome","nonce":"5eed"}"#,
         ),
+        (
+            ServerFrame::Authed {
+                sub: "u1".into(),
+                name: Some("Ann".into()),
+                exp: 1_795_000_000,
+            },
+            r#"{"type":"authed","sub":"u1","name":"Ann","exp":1795000000}"#,
+        ),
+        (
+            ServerFrame::Authed {
+                sub: "u1".into(),
+                name: None,
+                exp: 1,
+            },
+            r#"{"type":"authed","sub":"u1","exp":1}"#,
+        ),
     ];
     for (frame, json) in cases {
         assert_eq!(frame.encode(), json);
@@ -178,6 +200,9 @@ fn the_hand_written_encoder_writes_what_serde_json_writes() {
         ClientFrame::Send {
             id: String::new(),
             text: "\u{7f}\u{80}\u{ffff}".into(),
+        },
+        ClientFrame::Auth {
+            token: nasty.clone(),
         },
     ];
     for frame in frames {

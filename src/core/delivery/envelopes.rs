@@ -87,7 +87,7 @@ impl Delivery {
                 notice(out, NoticeKind::Error, format!("server error: {reason}"))
             }
             // A repeated welcome says nothing new.
-            ServerFrame::Pong | ServerFrame::Welcome { .. } => {}
+            ServerFrame::Pong | ServerFrame::Welcome { .. } | ServerFrame::Authed { .. } => {}
         }
         if self.stats != before {
             ui(out, ChatUpdate::Stats(self.stats));

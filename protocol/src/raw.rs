@@ -1,0 +1,67 @@
+//! The flat form every server envelope is read into, by serde natively and from
+//! `JSON.parse` in the browser, and the one set of rules that turns it into a [`ServerFrame`].
+
+use super::{Millis, Seq, ServerFrame};
+
+/// Every field any server envelope has, flat; `type` says which must be there.
+#[cfg_attr(not(target_arch = "wasm32"), derive(serde::Deserialize))]
+pub(crate) struct RawServerFrame {
+    #[cfg_attr(not(target_arch = "wasm32"), serde(rename = "type"))]
+    pub(crate) kind: String,
+    pub(crate) id: Option<String>,
+    pub(crate) seq: Option<Seq>,
+    pub(crate) text: Option<String>,
+    pub(crate) reason: Option<String>,
+    pub(crate) head: Option<Seq>,
+    pub(crate) gap: Option<bool>,
+    pub(crate) nonce: Option<String>,
+    pub(crate) from: Option<String>,
+    pub(crate) ts: Option<Millis>,
+    pub(crate) sub: Option<String>,
+    pub(crate) name: Option<String>,
+    pub(crate) exp: Option<u64>,
+}
+
+impl TryFrom<RawServerFrame> for ServerFrame {
+    type Error = String;
+
+    fn try_from(raw: RawServerFrame) -> Result<Self, String> {
+        let kind = raw.kind;
+        let need = |field: &str| format!("`{kind}` needs `{field}`");
+        let frame = match kind.as_str() {
+            "ack" => ServerFrame::Ack {
+                id: raw.id.ok_or_else(|| need("id"))?,
+                seq: raw.seq.ok_or_else(|| need("seq"))?,
+                ts: raw.ts,
+            },
+            "reject" => ServerFrame::Reject {
+                id: raw.id.ok_or_else(|| need("id"))?,
+                reason: raw.reason.ok_or_else(|| need("reason"))?,
+            },
+            "msg" => ServerFrame::Msg {
+                seq: raw.seq.ok_or_else(|| need("seq"))?,
+                id: raw.id,
+                text: raw.text.ok_or_else(|| need("text"))?,
+                from: raw.from,
+                ts: raw.ts,
+            },
+            "synced" => ServerFrame::Synced {
+                head: raw.head.ok_or_else(|| need("head"))?,
+                gap: raw.gap.ok_or_else(|| need("gap"))?,
+            },
+            "pong" => ServerFrame::Pong,
+            "error" => ServerFrame::Error {
+                id: raw.id,
+                reason: raw.reason.ok_or_else(|| need("reason"))?,
+            },
+            "authed" => ServerFrame::Authed {
+                sub: raw.sub.ok_or_else(|| need("sub"))?,
+                name: raw.name,
+                exp: raw.exp.ok_or_else(|| need("exp"))?,
+            },
+            "welcome" => ServerFrame::Welcome { nonce: raw.nonce },
+            _ => return Err(format!("unknown envelope type `{kind}`")),
+        };
+        Ok(frame)
+    }
+}
