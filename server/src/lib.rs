@@ -21,6 +21,8 @@
 //! - `ws/`: `/ws`: the checks before the upgrade, connection limits, one connection's task,
 //!   its socket with send deadlines, keepalive, and the plain and wschat.v1 handlers.
 //!   `http/` and `ws/` are side by side: neither imports the other.
+//! - `auth/`: signing in: tokens checked, rights per room, each connection's sign-in state
+//!   and deadlines. It knows nothing of rooms, history or sockets; `ws` asks it.
 //! - `rooms/`: the registry of rooms, a room and its delivery in seq order, one connection's
 //!   membership, the send queue a room delivers into, fault injection.
 //! - `history/`: the store (SQLite in `sqlite/`, Redis and its fan-out in `redis/`), the
@@ -29,6 +31,7 @@
 //! - At the bottom, imported by any layer: `sync` (locking a mutex), `clock` (the wall
 //!   clock) and `log_safe` (client text in logs).
 
+mod auth;
 mod clock;
 mod config;
 mod history;
@@ -104,6 +107,7 @@ impl Server {
         if let Some(fan_out) = store.fan_out(registry.clone(), shutdown.clone()).await {
             tasks.spawn(fan_out);
         }
+        let sign_in = config.auth.session_rules().map_err(io::Error::other)?;
         let dist: Arc<PathBuf> = Arc::new(config.dist);
         let rules = ConnectionRules {
             max_message_bytes,
@@ -116,6 +120,7 @@ impl Server {
                 to_usize(config.max_connections),
                 to_usize(config.max_connections_per_ip),
             ),
+            sign_in: Arc::new(sign_in),
         };
         let origins = Arc::new(OriginPolicy::new(&config.allowed_origins));
         // The origin is the first check of an upgrade: before the handshake's, so a page that

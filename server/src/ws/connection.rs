@@ -8,6 +8,8 @@
 use super::keepalive::{Due, Keepalive};
 use super::timed_socket::{End, TimedSocket};
 use super::{plain, wschat};
+use crate::auth::Session;
+use crate::clock::now_millis;
 use crate::log_safe::Escaped;
 use crate::rooms::{Dialect, Fault, Membership, Overflow};
 use axum::body::Bytes;
@@ -16,7 +18,7 @@ use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
-use ws_chat_protocol::{ClientFrame, ServerFrame};
+use ws_chat_protocol::{ClientFrame, Millis, ServerFrame};
 
 /// The clocks of a connection (flags; short in tests).
 #[derive(Debug, Clone, Copy)]
@@ -35,6 +37,7 @@ pub struct Timing {
 pub async fn run(
     socket: WebSocket,
     mut member: Membership,
+    mut session: Session,
     welcome: Option<ServerFrame>,
     timing: Timing,
     shutdown: CancellationToken,
@@ -42,7 +45,16 @@ pub async fn run(
     let dialect = member.dialect();
     let mut socket = TimedSocket::new(socket, timing.send_timeout);
     tracing::info!(conn = member.id(), room = %Escaped(member.room()), ?dialect, welcome = welcome.is_some(), "connected");
-    let end = match serve(&mut socket, &mut member, welcome, timing, &shutdown).await {
+    let end = match serve(
+        &mut socket,
+        &mut member,
+        &mut session,
+        welcome,
+        timing,
+        &shutdown,
+    )
+    .await
+    {
         Ok(()) => End::Gone,
         Err(end) => end,
     };
@@ -65,12 +77,15 @@ enum Wakeup {
     Outgoing(Result<Utf8Bytes, Overflow>),
     Incoming(Option<Result<Message, axum::Error>>),
     KeepaliveDue,
+    /// The sign-in deadline, or the end of the token's grace.
+    SessionDue,
 }
 
 /// The connection's loop; returns (as `Err`) how it ends.
 async fn serve(
     socket: &mut TimedSocket,
     member: &mut Membership,
+    session: &mut Session,
     welcome: Option<ServerFrame>,
     timing: Timing,
     shutdown: &CancellationToken,
@@ -88,7 +103,18 @@ async fn serve(
     let mut keepalive = Keepalive::new(Instant::now(), timing.ping_interval, timing.pong_timeout);
     let timer = tokio::time::sleep_until(keepalive.deadline());
     tokio::pin!(timer);
+    let mut session_due = session.poll_timeout();
+    let session_timer = tokio::time::sleep_until(monotonic(session_due.unwrap_or(0)));
+    tokio::pin!(session_timer);
     loop {
+        // A token (or its refresh) moves the session's deadline.
+        let due = session.poll_timeout();
+        if due != session_due {
+            session_due = due;
+            if let Some(due) = due {
+                session_timer.as_mut().reset(monotonic(due));
+            }
+        }
         // The keepalive timer only counts when nothing else is ready: a frame that arrived
         // while the task was busy sending is read (and counts as alive) first.
         let wakeup = tokio::select! {
@@ -99,6 +125,7 @@ async fn serve(
                     fault = member.faults.recv() => Wakeup::Fault(fault),
                     outgoing = queue.pop() => Wakeup::Outgoing(outgoing),
                     incoming = socket.recv() => Wakeup::Incoming(incoming),
+                    () = &mut session_timer, if session_due.is_some() => Wakeup::SessionDue,
                 }
             } => wakeup,
             () = &mut timer => Wakeup::KeepaliveDue,
@@ -115,6 +142,15 @@ async fn serve(
             Wakeup::Outgoing(Ok(text)) => socket.send(Message::Text(text)).await?,
             // The client is welcome back once it keeps up (and catches up).
             Wakeup::Outgoing(Err(Overflow)) => return Err(End::too_slow("outgoing queue full")),
+            Wakeup::SessionDue => {
+                if let Some(refusal) = session.handle_timeout(now_millis()) {
+                    return Err(End::Close(refusal.code, refusal.reason));
+                }
+                // Not due by the wall clock yet (a capped wait, or the clock moved).
+                if let Some(due) = session_due {
+                    session_timer.as_mut().reset(monotonic(due));
+                }
+            }
             Wakeup::KeepaliveDue => {
                 match keepalive.due(Instant::now()) {
                     Due::Nothing => {}
@@ -136,13 +172,21 @@ async fn serve(
                         {
                             first_in_band = false;
                             if !is_envelope(&message) {
+                                if !session.admits_plain_peers() {
+                                    return Err(End::Close(
+                                        ws_chat_protocol::close_code::UNAUTHORIZED,
+                                        "this server needs a token, which plain text cannot send"
+                                            .into(),
+                                    ));
+                                }
                                 member.become_plain();
                             }
                         }
                         match member.dialect() {
-                            Dialect::Plain => plain::on_frame(member, message).await,
+                            Dialect::Plain => plain::on_frame(member, session, message).await?,
                             Dialect::WsChat => {
-                                wschat::on_frame(socket, member, message, shutdown).await?;
+                                wschat::on_frame(socket, member, session, message, shutdown)
+                                    .await?;
                             }
                         }
                     }
@@ -153,6 +197,16 @@ async fn serve(
         }
     }
 }
+
+/// A wall-clock time (as token times are) on the monotonic clock the timers run on.
+fn monotonic(due: Millis) -> Instant {
+    let wait = due.saturating_sub(now_millis());
+    Instant::now() + Duration::from_millis(wait.min(MAX_SESSION_WAIT_MS))
+}
+
+/// A deadline further off than this (a token valid for years) is looked at again then:
+/// `Instant + Duration` must not overflow.
+const MAX_SESSION_WAIT_MS: u64 = 24 * 60 * 60 * 1000;
 
 /// Whether a data frame is a wschat.v1 envelope.
 fn is_envelope(message: &Message) -> bool {

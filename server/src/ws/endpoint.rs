@@ -3,7 +3,8 @@
 //! Order: origin (403, checked in front of this route where the routes are put together; see
 //! [`crate::http::origin`]), handshake (426/400, see [`crate::ws::handshake`]), room name
 //! (400), fault-injected refusal (503), live delivery down (503), connection limits (503, see
-//! [`crate::ws::limits`]), the room limit (503, see [`RoomsFull`]), then axum's upgrade (101)
+//! [`crate::ws::limits`]), a plain client where every connection must sign in (401), the
+//! room limit (503, see [`RoomsFull`]), then axum's upgrade (101)
 //! with the sub-protocol chosen in the client's order of preference. Every 503 for a limit
 //! carries `Retry-After`: it means busy, come back, and the client's backoff does the rest.
 //!
@@ -24,6 +25,8 @@
 use super::connection::{self, Timing};
 use super::handshake;
 use super::limits::{ConnectionLimits, Refused};
+use crate::auth::{Session, SessionRules};
+use crate::clock::now_millis;
 use crate::log_safe::Escaped;
 use crate::rooms::{Dialect, Membership, Registry, RoomsFull};
 use axum::extract::rejection::QueryRejection;
@@ -60,6 +63,8 @@ pub struct ConnectionRules {
     pub max_message_bytes: usize,
     pub timing: Timing,
     pub limits: Arc<ConnectionLimits>,
+    /// How connections sign in, and what they may do without a token.
+    pub sign_in: Arc<SessionRules>,
 }
 
 /// What the `/ws` route holds.
@@ -136,6 +141,14 @@ async fn upgrade(
     };
     let subprotocol = handshake::select_subprotocol(&headers);
     let (dialect, welcome) = dialect(subprotocol, &query);
+    if dialect == Dialect::Plain && !endpoint.rules.sign_in.admits_plain_peers() {
+        return (
+            StatusCode::UNAUTHORIZED,
+            "this server needs a token, which a plain WebSocket client cannot send: \
+             connect with the wschat.v1 sub-protocol\n",
+        )
+            .into_response();
+    }
     // Joined before the 101, so a full server says so in the answer. If the upgrade then
     // fails, the closure below is dropped and with it the membership and the slot.
     let member = match Membership::join(&endpoint.registry, &room, dialect) {
@@ -163,9 +176,10 @@ async fn upgrade(
         ..
     } = endpoint;
     let timing = rules.timing;
+    let session = Session::new(rules.sign_in.clone(), &room, now_millis());
     ws.on_upgrade(move |socket| {
         tasks.track_future(async move {
-            connection::run(socket, member, welcome, timing, shutdown).await;
+            connection::run(socket, member, session, welcome, timing, shutdown).await;
             drop(slot);
         })
     })

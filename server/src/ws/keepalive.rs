@@ -54,8 +54,9 @@ impl Keepalive {
     /// When [`Keepalive::due`] may next have something to do. Hearing from the peer moves it
     /// later, so a timer set to it may fire early; `due` then says [`Due::Nothing`].
     ///
-    /// The flags are capped (see [`crate::config::MAX_DURATION`]), but `Instant + Duration`
-    /// panics on overflow and this runs in every connection, so the sum is checked anyway.
+    /// The flags are capped (at a day, `MAX_DURATION` in `config/duration.rs`), but
+    /// `Instant + Duration` panics on overflow and this runs in every connection, so the sum
+    /// is checked anyway.
     pub fn deadline(&self) -> Instant {
         let wait = if self.pinged {
             self.interval.saturating_add(self.timeout)

@@ -7,10 +7,10 @@
 //! Files import downward only: `endpoint` → `connection` → `plain`, `wschat` →
 //! `timed_socket`, with `handshake`, `limits` and `keepalive` below their one user.
 //!
-//! May import: `crate::rooms` (a connection is a member of a room), `crate::history`'s types
-//! (what an append did), the bottom helpers and the protocol crate. Never `crate::http`: the
-//! origin check in front of `/ws` is put on where the routes are put together
-//! ([`crate::Server`]).
+//! May import: `crate::auth` (what a connection may do), `crate::rooms` (a connection is a
+//! member of a room), `crate::history`'s types (what an append did), the bottom helpers and
+//! the protocol crate. Never `crate::http`: the origin check in front of `/ws` is put on where
+//! the routes are put together ([`crate::Server`]).
 
 mod connection;
 mod endpoint;

@@ -1,12 +1,22 @@
 //! What a plain connection (no sub-protocol, as the seed page's) does with each frame it
 //! receives: text goes to the room, stored when it could have come from a wschat.v1 client.
 
+use super::timed_socket::End;
+use crate::auth::{PostVerdict, Session};
 use crate::rooms::Membership;
 use axum::extract::ws::Message;
-use ws_chat_protocol::MAX_TEXT_BYTES;
+use ws_chat_protocol::{close_code, MAX_TEXT_BYTES};
 
-/// A text frame is a chat line for the rest of the room; nothing is answered.
-pub async fn on_frame(member: &Membership, message: Message) {
+/// A text frame is a chat line for the rest of the room; nothing is answered. A guest that
+/// may not post is closed (4403): plain text has no way to say "rejected".
+pub async fn on_frame(member: &Membership, session: &Session, message: Message) -> Result<(), End> {
+    if matches!(message, Message::Text(_)) {
+        match session.may_post() {
+            PostVerdict::Allowed => {}
+            PostVerdict::Rejected(reason) => return Err(End::Close(close_code::FORBIDDEN, reason)),
+            PostVerdict::Closed(refusal) => return Err(End::Close(refusal.code, refusal.reason)),
+        }
+    }
     match message {
         Message::Text(text) if storable(text.as_str()) => {
             if let Err(e) = member.publish(None, text.as_str()).await {
@@ -28,6 +38,7 @@ pub async fn on_frame(member: &Membership, message: Message) {
         // tungstenite answers pings itself.
         _ => {}
     }
+    Ok(())
 }
 
 /// Text that fits the history: what plain peers send is stored only if a wschat.v1 client

@@ -1,6 +1,7 @@
 //! What a wschat.v1 connection does with each frame it receives.
 
 use super::timed_socket::{End, TimedSocket};
+use crate::auth::{PostVerdict, Refusal, Session};
 use crate::history::Appended;
 use crate::rooms::Membership;
 use axum::extract::ws::Message;
@@ -22,6 +23,7 @@ const MAX_STALLED_PAGES: u32 = 100;
 pub async fn on_frame(
     socket: &mut TimedSocket,
     member: &mut Membership,
+    session: &mut Session,
     message: Message,
     shutdown: &CancellationToken,
 ) -> Result<(), End> {
@@ -39,12 +41,25 @@ pub async fn on_frame(
     };
     match ClientFrame::decode(text.as_str()) {
         Ok(ClientFrame::Hello { after, name }) => {
-            // Every hello says the name anew: one without a name clears it.
-            member.set_name(name.as_deref().and_then(clean_name));
+            session.may_read().map_err(close)?;
+            // Every hello says the name anew: one without a name clears it. Once signed in,
+            // the token's name is the only one.
+            member.set_name(session.name(name.as_deref().and_then(clean_name)));
             hello(socket, member, after, shutdown).await
         }
-        Ok(ClientFrame::Send { id, text }) => {
-            socket.send_frame(&send(member, id, text).await).await
+        Ok(ClientFrame::Send { id, text }) => match session.may_post() {
+            PostVerdict::Allowed => socket.send_frame(&send(member, id, text).await).await,
+            PostVerdict::Rejected(reason) => {
+                socket.send_frame(&ServerFrame::Reject { id, reason }).await
+            }
+            PostVerdict::Closed(refusal) => Err(close(refusal)),
+        },
+        Ok(ClientFrame::Auth { token }) => {
+            let answer = session.on_auth(&token).map_err(close)?;
+            if session.identity().is_some() {
+                member.set_name(session.name(None));
+            }
+            socket.send_frame(&answer).await
         }
         Ok(ClientFrame::Ping) => socket.send_frame(&ServerFrame::Pong).await,
         Err(e) => {
@@ -56,6 +71,11 @@ pub async fn on_frame(
                 .await
         }
     }
+}
+
+/// A sign-in refusal ends the connection with its code.
+fn close(refusal: Refusal) -> End {
+    End::Close(refusal.code, refusal.reason)
 }
 
 /// Answers `hello {after}`: the messages after `after` in pages, then `synced`, then live
