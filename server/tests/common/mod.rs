@@ -21,6 +21,7 @@ use ws_chat_server::Config;
 mod logs;
 mod raw;
 mod redis_server;
+pub mod tokens;
 #[allow(unused_imports)] // each test file uses its own subset
 pub use logs::Logs;
 #[allow(unused_imports)]
