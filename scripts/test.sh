@@ -105,7 +105,18 @@ step "native tests" env WS_CHAT_REDIS_REQUIRED=1 cargo test -q --workspace --exc
 step "herd benchmark targets" cargo bench -q --bench herd
 # The protocol and client crates as crates.io would take them: packaged, then built from the
 # packages alone (the client against the packaged protocol).
-step "crates package (protocol, client)" cargo package -q -p ws-chat-protocol -p ws-chat --allow-dirty
+package_crates() {
+  # In a target directory of its own, fresh each run: cargo takes a crate from a registry to
+  # be the same as long as its version is, so in a kept one it would check the client against
+  # the protocol as it was first packaged there. The copy cargo unpacks for the check (under
+  # registry/src/-HASH/, never a real registry's index.* folder) goes afterwards.
+  local status=0
+  CARGO_TARGET_DIR="$work/package" cargo package -q -p ws-chat-protocol -p ws-chat --allow-dirty || status=$?
+  rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/ws-chat-protocol-*
+  rmdir "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-* 2>/dev/null
+  return "$status"
+}
+step "crates package (protocol, client)" package_crates
 step "start the test servers" start_servers
 step "browser tests (headless Chromium, real servers)" browser_tests --chrome --chromedriver /usr/bin/chromedriver
 step "browser tests (headless Firefox, real servers)" browser_tests --firefox --geckodriver "$HOME/.cargo/bin/geckodriver"
