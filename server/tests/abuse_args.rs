@@ -40,7 +40,7 @@ fn an_unknown_or_missing_case_is_an_error() {
     assert!(parse(&["--server"]).is_err());
     assert!(parse(&["--fast"]).is_err());
     assert!(
-        usage().ends_with("[--only crowd|stuck|hogs|flood]"),
+        usage().ends_with("[--only crowd|stuck|hogs|flood|silent]"),
         "{}",
         usage()
     );

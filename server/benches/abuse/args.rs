@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 /// The cases, by the names `--only` takes, in the order they run.
-pub const CASES: [&str; 4] = ["crowd", "stuck", "hogs", "flood"];
+pub const CASES: [&str; 5] = ["crowd", "stuck", "hogs", "flood", "silent"];
 
 /// What to run, and against which server binary.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -19,6 +19,7 @@ mod flood;
 mod procfs;
 mod report;
 mod run;
+mod silent;
 mod stuck;
 
 use args::AbuseArgs;
@@ -56,6 +57,10 @@ fn main() -> ExitCode {
         }
         if wanted("flood") {
             rows.push(case("hello flood, 4 connections", flood::hello_flood(&server)).await);
+        }
+        if wanted("silent") {
+            let silent = silent::never_sign_in(&server);
+            rows.push(case("1000 sockets that never send auth", silent).await);
         }
         rows
     });

@@ -34,8 +34,14 @@ pub struct Run {
 impl Run {
     /// Starts the server and waits for its `listening on http://ADDR` line.
     pub async fn start(bin: &Path) -> AbuseResult<Run> {
+        Run::start_with(bin, &[]).await
+    }
+
+    /// [`Run::start`] with more flags.
+    pub async fn start_with(bin: &Path, flags: &[&str]) -> AbuseResult<Run> {
         let mut child = Command::new(bin)
             .args(["--listen", "127.0.0.1:0", "--db", ":memory:"])
+            .args(flags)
             .args(["--dist", "/nonexistent/ws-chat-abuse-bench"])
             .env("RUST_LOG", "error")
             .stdout(Stdio::piped())
