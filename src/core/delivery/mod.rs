@@ -33,6 +33,8 @@ mod negotiation;
 pub mod outbox;
 pub mod saved_outbox;
 pub mod seen_seqs;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod test_messages;
 
 /// How typed messages reach the server and how a dead connection is noticed.
 #[derive(Debug, Clone, PartialEq)]

@@ -106,22 +106,11 @@ impl Outbox {
     }
 }
 
-// Native only: the tests encode server envelopes and read JSON with serde.
+// Native only, as the rest of the core's tests.
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-
-    fn msg(id: &str) -> SavedMessage {
-        SavedMessage {
-            id: id.into(),
-            text: format!("text {id}"),
-            at: Some(1_795_000_000_000),
-        }
-    }
-
-    fn ids(v: &[SavedMessage]) -> Vec<&str> {
-        v.iter().map(|m| m.id.as_str()).collect()
-    }
+    use crate::core::delivery::test_messages::{ids, msg};
 
     #[test]
     fn bounded_and_overflow_is_an_error() {

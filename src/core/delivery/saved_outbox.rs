@@ -116,18 +116,7 @@ impl OutboxKeys {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-
-    fn msg(id: &str) -> SavedMessage {
-        SavedMessage {
-            id: id.into(),
-            text: format!("text {id}"),
-            at: Some(1_795_000_000_000),
-        }
-    }
-
-    fn ids(v: &[SavedMessage]) -> Vec<&str> {
-        v.iter().map(|m| m.id.as_str()).collect()
-    }
+    use crate::core::delivery::test_messages::{ids, msg};
 
     #[test]
     fn each_tab_has_its_key_and_adopts_only_its_own_chats_other_tabs() {
