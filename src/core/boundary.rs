@@ -64,6 +64,12 @@ pub enum EngineEvent {
     UserConnect,
     UserDisconnect,
     UserRetryNow,
+    /// What the fetch of [`Effect::FetchToken`] with this ticket gave: a token, or why there is
+    /// none (the token URL's status, a `getToken` that threw).
+    TokenFetched {
+        ticket: u32,
+        result: Result<String, String>,
+    },
 }
 
 /// What the browser glue must do, in order.
@@ -80,6 +86,11 @@ pub enum Effect {
         reason: String,
     },
     Send(String),
+    /// Get a token from the chat's source, and report it with this ticket as
+    /// [`EngineEvent::TokenFetched`]. Never two at once.
+    FetchToken {
+        ticket: u32,
+    },
     Ui(ChatUpdate),
     /// Store the outbox so a reload keeps it; `orphaned` when the page is going away. An empty
     /// list removes the saved record.

@@ -4,6 +4,7 @@
 //! Layers, lowest first; each module imports only from the ones above it in this list:
 //! - [`time`], [`rng`], [`text`]: a point in time, a seeded generator, cutting text to size;
 //! - [`reconnect`]: when to connect, retry, fail over and give up;
+//! - [`sign_in`]: which token a connection carries, and when a fresh one is fetched;
 //! - [`servers`]: which URLs a chat connects to, checked, and what to call them;
 //! - [`view`]: what the chat shows (the message list, the status line, when to render);
 //! - [`boundary`]: what crosses to the browser glue: its events in, the effects it carries out;
@@ -28,6 +29,7 @@ pub mod reconnect;
 pub mod rng;
 pub mod servers;
 mod setters;
+pub mod sign_in;
 pub mod text;
 pub mod time;
 pub mod view;

@@ -86,8 +86,20 @@ impl Delivery {
             ServerFrame::Error { id: None, reason } => {
                 notice(out, NoticeKind::Error, format!("server error: {reason}"))
             }
+            ServerFrame::Authed { sub, name, exp } => {
+                // The server shows this name on our messages, whatever `hello` said.
+                if let Some(name) = &name {
+                    ui(out, ChatUpdate::Names(Some(name.as_str().into())));
+                }
+                self.authed = Some(super::Authed {
+                    sub,
+                    name,
+                    exp,
+                    wall_ms,
+                });
+            }
             // A repeated welcome says nothing new.
-            ServerFrame::Pong | ServerFrame::Welcome { .. } | ServerFrame::Authed { .. } => {}
+            ServerFrame::Pong | ServerFrame::Welcome { .. } => {}
         }
         if self.stats != before {
             ui(out, ChatUpdate::Stats(self.stats));

@@ -129,6 +129,20 @@ pub struct Delivery {
     details: Details,
     /// The outbox changed since it was last handed out for saving.
     unsaved: bool,
+    /// The token this connection signs in with: sent with `auth` before `hello`.
+    token: Option<String>,
+    /// What the server's latest `authed` said, until the engine takes it.
+    authed: Option<Authed>,
+}
+
+/// A server's `authed`, and when it came (the wall clock, ms since the epoch).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Authed {
+    pub sub: String,
+    pub name: Option<String>,
+    /// When the token runs out, in seconds since the epoch.
+    pub exp: u64,
+    pub wall_ms: Millis,
 }
 
 impl Delivery {
@@ -157,6 +171,8 @@ impl Delivery {
             resend_at: None,
             details: Details::default(),
             unsaved: false,
+            token: None,
+            authed: None,
         };
         for message in restored {
             ui(
@@ -264,6 +280,30 @@ impl Delivery {
             self.unsaved = true;
         }
         ui(out, ChatUpdate::Stats(self.stats));
+    }
+
+    /// The token the next connection signs in with (`None`: as a guest).
+    pub fn set_token(&mut self, token: Option<String>) {
+        self.token = token;
+    }
+
+    /// A fresh token for the open connection: sent with `auth` if it speaks wschat.v1 (no
+    /// reconnect, nothing lost), kept for the next connection either way.
+    pub fn refresh_token(&mut self, token: String, out: &mut VecDeque<Effect>) {
+        if self.negotiation == Some(Negotiation::Envelopes) {
+            out.push_back(Effect::Send(
+                ClientFrame::Auth {
+                    token: token.clone(),
+                }
+                .encode(),
+            ));
+        }
+        self.token = Some(token);
+    }
+
+    /// What the server's latest `authed` said, once.
+    pub fn take_authed(&mut self) -> Option<Authed> {
+        self.authed.take()
     }
 
     /// Whether the outbox changed since the last call: the engine decides when to save it.

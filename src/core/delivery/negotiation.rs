@@ -52,6 +52,13 @@ impl Delivery {
     fn speak_envelopes(&mut self, now: Moment, out: &mut VecDeque<Effect>) {
         self.negotiation = Some(Negotiation::Envelopes);
         self.ping_sent = Some(now);
+        if let Some(token) = &self.token {
+            // First, so the server knows who says `hello`.
+            let auth = ClientFrame::Auth {
+                token: token.clone(),
+            };
+            out.push_back(Effect::Send(auth.encode()));
+        }
         out.push_back(Effect::Send(
             ClientFrame::Hello {
                 // A first join asks for the room's history too: a message sent between the

@@ -7,6 +7,7 @@
 use crate::core::delivery::DeliveryConfig;
 use crate::core::reconnect::ReconnectConfig;
 use crate::core::setters::setters;
+use crate::core::sign_in::SignInConfig;
 use std::fmt;
 use std::time::Duration;
 
@@ -19,11 +20,14 @@ pub struct EngineConfig {
     pub reconnect: ReconnectConfig,
     /// The outbox, heartbeats and in-band negotiation.
     pub delivery: DeliveryConfig,
+    /// Where the token comes from, if the server wants one.
+    pub sign_in: SignInConfig,
 }
 
 setters!(EngineConfig {
     reconnect: ReconnectConfig,
     delivery: DeliveryConfig,
+    sign_in: SignInConfig,
 });
 
 /// The longest duration any setting may have. A day is far beyond any sensible timeout, and

@@ -3,6 +3,7 @@
 
 pub mod config;
 mod save_throttle;
+mod signing;
 
 use crate::core::boundary::SavedMessage;
 use crate::core::delivery::Delivery;
@@ -11,6 +12,7 @@ use crate::core::engine::save_throttle::SaveThrottle;
 use crate::core::reconnect::{Command, Input, Phase, Reconnect};
 use crate::core::rng::Rng;
 use crate::core::servers::{server_label, ServerList};
+use crate::core::sign_in::{BeforeConnect, SignIn, SignedInUser};
 use crate::core::time::Moment;
 use crate::core::view::entry::NoticeKind;
 use crate::core::view::status::ServerShown;
@@ -45,6 +47,10 @@ pub struct Engine {
     /// Whether the outbox is still written to storage; off after the first failed write.
     storing: bool,
     saves: SaveThrottle,
+    /// Which token the next connection carries, and its refresh.
+    sign_in: SignIn,
+    /// The user the UI was last told of.
+    shown_user: Option<SignedInUser>,
     effects: VecDeque<Effect>,
 }
 
@@ -68,6 +74,7 @@ impl Engine {
         let servers = target.as_ref().map_or(1, |list| list.urls().len());
         let mut effects = VecDeque::new();
         let saves = SaveThrottle::new(config.delivery.save_every);
+        let sign_in = SignIn::new(config.sign_in.clone(), seed ^ 0x70CE_4E5F_0D1E);
         let delivery = Delivery::new(config.delivery, restored, wall_ms, &mut effects);
         let mut engine = Self {
             reconnect: Reconnect::with_servers(config.reconnect, seed, servers),
@@ -80,6 +87,8 @@ impl Engine {
             nonces: Rng::new(seed ^ 0x5EED_0F1A_BA4D),
             storing: true,
             saves,
+            sign_in,
+            shown_user: None,
             effects,
         };
         engine.settle(Moment::ZERO);
@@ -101,6 +110,7 @@ impl Engine {
             self.reconnect.poll_timeout(),
             self.delivery.poll_timeout(),
             self.saves.poll_timeout(),
+            self.sign_in.poll_timeout(),
         ]
         .into_iter()
         .flatten()
@@ -124,7 +134,8 @@ impl Engine {
             }
             // No logging here: a busy room delivers thousands of these a second.
             EngineEvent::Text { text, wall_ms } => {
-                self.delivery.text_received(text, now, wall_ms, out)
+                self.delivery.text_received(text, now, wall_ms, out);
+                self.take_authed(now);
             }
             EngineEvent::Binary { len } => self.delivery.binary_received(len, now, out),
             EngineEvent::Error => log::warn!("socket error"),
@@ -135,7 +146,7 @@ impl Engine {
                     *offer = !*offer;
                 }
                 self.delivery.socket_lost(out);
-                self.reconnect.handle(Input::Closed { code, reason }, now);
+                self.closed(code, reason, now);
             }
             EngineEvent::Online => self.reconnect.handle(Input::Online, now),
             EngineEvent::Offline => self.reconnect.handle(Input::Offline, now),
@@ -156,8 +167,12 @@ impl Engine {
             EngineEvent::ConnectFailed { reason } => self.connect_failed(reason, now),
             EngineEvent::StorageFailed { reason } => self.storage_failed(reason),
             EngineEvent::UserConnect => self.reconnect.handle(Input::Start, now),
-            EngineEvent::UserDisconnect => self.reconnect.handle(Input::Stop, now),
+            EngineEvent::UserDisconnect => {
+                self.sign_in.signed_out();
+                self.reconnect.handle(Input::Stop, now)
+            }
             EngineEvent::UserRetryNow => self.reconnect.handle(Input::RetryNow, now),
+            EngineEvent::TokenFetched { ticket, result } => self.token_fetched(ticket, result, now),
         }
         if self.delivery.take_unsaved() && self.saves.changed(now) {
             self.save_outbox(false);
@@ -172,6 +187,9 @@ impl Engine {
             self.reconnect.handle(Input::Dead { reason }, now);
         }
         self.reconnect.handle_timeout(now);
+        if let Some(ticket) = self.sign_in.handle_timeout(now) {
+            self.effects.push_back(Effect::FetchToken { ticket });
+        }
         let changed = self.delivery.take_unsaved() && self.saves.changed(now);
         if self.saves.handle_timeout(now) || changed {
             self.save_outbox(false);
@@ -241,40 +259,61 @@ impl Engine {
     fn settle(&mut self, now: Moment) {
         while let Some(command) = self.reconnect.poll_command() {
             self.delivery.socket_lost(&mut self.effects);
-            let server = self.reconnect.server();
-            if matches!(command, Command::Connect) {
-                self.unopenable[server] = false;
-            }
-            // Owned: connects are rare, and `self` is changed while the URL is in use.
-            let url = self.current_url().map(str::to_owned);
-            let effect = match (command, url) {
-                (Command::Connect, None) => {
+            match command {
+                Command::Connect if self.current_url().is_none() => {
                     let reason = self.target.clone().err().unwrap_or_default();
                     self.reconnect.handle(Input::Unusable { reason }, now);
-                    continue;
                 }
-                (Command::Connect, Some(url)) if self.offer_protocols[server] => {
-                    self.delivery.offering();
-                    Effect::Connect {
-                        url,
-                        protocols: Delivery::protocols(),
+                Command::Connect => {
+                    self.unopenable[self.reconnect.server()] = false;
+                    match self.sign_in.before_connect(now) {
+                        BeforeConnect::Ready(token) => self.connect(token),
+                        BeforeConnect::Fetch(Some(ticket)) => {
+                            self.effects.push_back(Effect::FetchToken { ticket })
+                        }
+                        // The fetch under way connects when it comes back.
+                        BeforeConnect::Fetch(None) => {}
                     }
                 }
-                (Command::Connect, Some(url)) => Effect::Connect {
-                    url: self.delivery.in_band_url(&url, self.nonces.next_u64()),
-                    protocols: Vec::new(),
-                },
-                (Command::Close { code, reason }, _) => Effect::Close { code, reason },
-            };
-            self.effects.push_back(effect);
+                Command::Close { code, reason } => {
+                    self.sign_in.connection_ended();
+                    self.effects.push_back(Effect::Close { code, reason });
+                }
+            }
         }
         self.show_server();
+        self.show_user();
         let phase = self.reconnect.phase();
         if self.shown_phase.as_ref() != Some(phase) {
             self.shown_phase = Some(phase.clone());
             self.effects
                 .push_back(Effect::Ui(ChatUpdate::Phase(phase.clone())));
         }
+    }
+
+    /// Opens a socket to the current server, signing in with `token`.
+    fn connect(&mut self, token: Option<String>) {
+        let server = self.reconnect.server();
+        let Some(mut url) = self.current_url().map(str::to_owned) else {
+            return;
+        };
+        if let (Some(param), Some(token)) = (self.sign_in.token_param(), &token) {
+            url = crate::core::sign_in::with_token_param(&url, param, token);
+        }
+        self.delivery.set_token(token);
+        let effect = if self.offer_protocols[server] {
+            self.delivery.offering();
+            Effect::Connect {
+                url,
+                protocols: Delivery::protocols(),
+            }
+        } else {
+            Effect::Connect {
+                url: self.delivery.in_band_url(&url, self.nonces.next_u64()),
+                protocols: Vec::new(),
+            }
+        };
+        self.effects.push_back(effect);
     }
 
     /// Tells the status line which server is in use or tried next, when that changes.

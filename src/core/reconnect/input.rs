@@ -28,6 +28,13 @@ pub enum Input {
         /// Why it is taken for dead.
         reason: String,
     },
+    /// Signing in failed: the server refused the token (4401) or the token source failed,
+    /// and a new token can be had. A failed attempt like any other, retried after the
+    /// backoff, whatever the close policy says of 4401.
+    SignedOut {
+        /// Why, in words.
+        reason: String,
+    },
     /// The network came back (`online`): retry at once.
     Online,
     /// The network went away (`offline`): stop trying until it is back.

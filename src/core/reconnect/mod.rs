@@ -21,6 +21,7 @@ pub use crate::core::reconnect::phase::{Phase, StopReason};
 use crate::core::rng::Rng;
 use crate::core::time::Moment;
 use std::collections::VecDeque;
+use ws_chat_protocol::close_code::UNAUTHORIZED;
 
 /// The reconnect state machine: inputs and the time in, commands and deadlines out.
 #[derive(Debug)]
@@ -130,6 +131,11 @@ impl Reconnect {
                     self.stop(StopReason::Unusable { reason });
                 }
             }
+            Input::SignedOut { reason } => {
+                if self.has_socket() {
+                    self.lost_anyway(UNAUTHORIZED, reason, now);
+                }
+            }
             Input::Dead { reason } => {
                 if self.has_socket() {
                     self.close(ABANDONED, &reason);
@@ -230,16 +236,28 @@ impl Reconnect {
     }
 
     fn lost(&mut self, code: u16, reason: String, now: Moment) {
-        let wait = if self.established() {
-            self.rotation.established_lost()
-        } else {
-            self.rotation.attempt_failed()
-        };
-        self.deadline = None;
         if self.config.close_policy.action(code) == CloseAction::Stop {
+            self.rotation_lost();
+            self.deadline = None;
             self.stop(StopReason::Refused { code, reason });
             return;
         }
+        self.lost_anyway(code, reason, now);
+    }
+
+    /// Counts a lost connection (or a failed attempt) against the rotation.
+    fn rotation_lost(&mut self) -> Wait {
+        if self.established() {
+            self.rotation.established_lost()
+        } else {
+            self.rotation.attempt_failed()
+        }
+    }
+
+    /// A failed attempt or lost connection that is retried, whatever its code.
+    fn lost_anyway(&mut self, code: u16, reason: String, now: Moment) {
+        let wait = self.rotation_lost();
+        self.deadline = None;
         self.failures = self.failures.saturating_add(1);
         if !self.online {
             self.phase = Phase::Offline;

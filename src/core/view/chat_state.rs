@@ -8,6 +8,7 @@
 //! the same pointer, so it is not rebuilt.
 
 use crate::core::reconnect::{Phase, StopReason};
+use crate::core::sign_in::SignedInUser;
 use crate::core::view::entry::{Entry, OutStatus};
 use crate::core::view::message_window::{DisplayConfig, MessageWindow, Rows};
 use crate::core::view::status::{Details, ServerShown};
@@ -28,6 +29,8 @@ pub struct ChatState {
     pub details: Option<Details>,
     /// Delivery counters.
     pub stats: DeliveryStats,
+    /// Who the server signed this chat in as.
+    pub user: Option<SignedInUser>,
     /// Oldest first, in room order; at most `display.keep` plus what is still pending.
     entries: VecDeque<Rc<Entry>>,
     window: MessageWindow,
@@ -51,6 +54,7 @@ impl ChatState {
             server: None,
             details: None,
             stats: DeliveryStats::default(),
+            user: None,
             entries: VecDeque::new(),
             window: MessageWindow::default(),
             display: display.sanitized(),
@@ -87,6 +91,7 @@ impl ChatState {
             ChatUpdate::Details(details) => self.details = details,
             ChatUpdate::Stats(stats) => self.stats = stats,
             ChatUpdate::Names(label) => self.own_label = label,
+            ChatUpdate::User(user) => self.user = user,
             ChatUpdate::Outgoing {
                 id,
                 text,

@@ -10,8 +10,10 @@
 
 use crate::core::reconnect::close_code::describe;
 use crate::core::reconnect::{Phase, StopReason};
+use crate::core::sign_in::SignedInUser;
 use crate::core::time::Moment;
 use std::rc::Rc;
+use ws_chat_protocol::close_code::{FORBIDDEN, REMOVED, UNAUTHORIZED};
 use ws_chat_protocol::PLAIN_SUBPROTOCOL;
 
 /// The server a chat is on or tries next, as the status line names it.
@@ -61,6 +63,7 @@ impl StatusView {
             } => {
                 let secs = retry_at.saturating_duration_since(now).as_secs_f64().ceil() as u64;
                 let lost = match last_close {
+                    Some((UNAUTHORIZED, reason)) => signed_out(reason),
                     Some((code, reason)) => {
                         format!("Connection lost ({})", close_text(*code, reason))
                     }
@@ -71,10 +74,9 @@ impl StatusView {
             }
             Phase::Offline => ("offline", "Offline: waiting for the network".to_owned()),
             Phase::Stopped(StopReason::User) => ("closed", "Disconnected".to_owned()),
-            Phase::Stopped(StopReason::Refused { code, reason }) => (
-                "closed",
-                format!("Closed by the server: {}", close_text(*code, reason)),
-            ),
+            Phase::Stopped(StopReason::Refused { code, reason }) => {
+                ("closed", refused_text(*code, reason))
+            }
             Phase::Stopped(StopReason::GaveUp { attempts }) => (
                 "closed",
                 format!("Gave up after {attempts} failed attempts"),
@@ -104,6 +106,32 @@ impl StatusView {
                 .map(|s| s.label.clone()),
         }
     }
+}
+
+/// Why the server said no, for the sign-in codes in words a user understands.
+fn refused_text(code: u16, reason: &str) -> String {
+    let said = |what: &str| match reason {
+        "" => what.to_owned(),
+        _ => format!("{what} ({reason})"),
+    };
+    match code {
+        UNAUTHORIZED => signed_out(reason),
+        FORBIDDEN => said("Not allowed in this room"),
+        REMOVED => said("Removed from this room"),
+        _ => format!("Closed by the server: {}", close_text(code, reason)),
+    }
+}
+
+fn signed_out(reason: &str) -> String {
+    match reason {
+        "" => "Signed out".to_owned(),
+        _ => format!("Signed out: {reason}"),
+    }
+}
+
+/// Who the chat is signed in as, for the status line: the name, or the user id without one.
+pub fn signed_in_text(user: &SignedInUser) -> String {
+    format!("signed in as {}", user.name.as_deref().unwrap_or(&user.sub))
 }
 
 fn close_text(code: u16, reason: &str) -> String {

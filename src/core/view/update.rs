@@ -2,6 +2,7 @@
 //! the connection, and [`ViewAction`]s, what the reader did to the list.
 
 use crate::core::reconnect::Phase;
+use crate::core::sign_in::SignedInUser;
 use crate::core::view::entry::{NoticeKind, OutStatus};
 use crate::core::view::status::{Details, ServerShown};
 use std::rc::Rc;
@@ -32,6 +33,8 @@ pub enum ChatUpdate {
     /// speaks wschat.v1 (which carries names; `label` heads our own messages), `None` for a
     /// plain server, which carries none.
     Names(Option<Rc<str>>),
+    /// Who the server signed this chat in as; `None`: nobody (a guest, or signed out).
+    User(Option<SignedInUser>),
     /// A message typed here, at `at` (ms since the epoch).
     Outgoing {
         id: Rc<str>,

@@ -4,6 +4,7 @@ use super::*;
 use crate::core::delivery::DeliveryConfig;
 use crate::core::reconnect::backoff::Backoff;
 use crate::core::reconnect::ReconnectConfig;
+use crate::core::sign_in::SignInConfig;
 use crate::core::view::chat_state::ChatState;
 use crate::core::view::entry::{Entry, OutStatus};
 use std::cell::Cell;
@@ -38,11 +39,17 @@ struct Harness {
     offered: Vec<String>,
     url: String,
     closes: Vec<u16>,
+    /// The tickets of token fetches asked for, oldest first.
+    fetches: Vec<u32>,
     now: Moment,
 }
 
 impl Harness {
     fn new(restored: Vec<SavedMessage>) -> Self {
+        Self::signing_in(restored, SignInConfig::default())
+    }
+
+    fn signing_in(restored: Vec<SavedMessage>, sign_in: SignInConfig) -> Self {
         let config = EngineConfig {
             reconnect: ReconnectConfig {
                 backoff: Backoff::fixed(ms(1_000)),
@@ -53,6 +60,7 @@ impl Harness {
                 max_message_bytes: 10,
                 ..DeliveryConfig::default()
             },
+            sign_in,
         };
         let mut h = Self {
             engine: Engine::new(config, Ok(URL.into()), 1, restored, WALL),
@@ -65,6 +73,7 @@ impl Harness {
             offered: Vec::new(),
             url: String::new(),
             closes: Vec::new(),
+            fetches: Vec::new(),
             now: Moment::ZERO,
         };
         h.drain();
@@ -110,6 +119,7 @@ impl Harness {
                     self.connects += 1;
                 }
                 Effect::Close { code, .. } => self.closes.push(code),
+                Effect::FetchToken { ticket } => self.fetches.push(ticket),
                 Effect::Send(frame) => self.sent.push(frame),
                 Effect::Ui(action) => self.state.apply(action),
                 Effect::SaveOutbox { messages, orphaned } => {
@@ -236,3 +246,4 @@ mod names;
 
 mod failed;
 mod failover;
+mod sign_in;

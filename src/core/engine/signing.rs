@@ -1,0 +1,76 @@
+//! The engine's side of signing in: a fetched token connects or refreshes, the server's
+//! `authed` schedules the next refresh, and the sign-in close codes decide between fetching a
+//! new token and stopping (see [`crate::core::sign_in`]).
+
+use super::Engine;
+use crate::core::boundary::Effect;
+use crate::core::reconnect::{Input, Phase};
+use crate::core::sign_in::{Fetched, SignedInUser};
+use crate::core::time::Moment;
+use crate::core::view::update::ChatUpdate;
+use ws_chat_protocol::close_code::{FORBIDDEN, REMOVED, UNAUTHORIZED};
+
+impl Engine {
+    pub(super) fn token_fetched(
+        &mut self,
+        ticket: u32,
+        result: Result<String, String>,
+        now: Moment,
+    ) {
+        match self.sign_in.token_fetched(ticket, result, now) {
+            Fetched::Connect(token) => {
+                if matches!(self.reconnect.phase(), Phase::Connecting { .. }) {
+                    self.connect(Some(token));
+                }
+            }
+            Fetched::Failed(reason) => {
+                let reason = format!("no token: {reason}");
+                self.reconnect.handle(Input::SignedOut { reason }, now);
+            }
+            Fetched::Refresh(token) => self.delivery.refresh_token(token, &mut self.effects),
+            Fetched::Nothing => {}
+        }
+    }
+
+    /// The socket closed with `code`. A refused token (4401) is retried with a new one, when
+    /// the chat's source can give one; not being allowed (4403) or being removed (4409) stop
+    /// the chat (the close policy's 4000–4999), and nothing is fetched any more.
+    pub(super) fn closed(&mut self, code: u16, reason: String, now: Moment) {
+        if code == UNAUTHORIZED && self.sign_in.refused() {
+            let reason = if reason.is_empty() {
+                "the server refused the token".to_owned()
+            } else {
+                reason
+            };
+            self.reconnect.handle(Input::SignedOut { reason }, now);
+            return;
+        }
+        if matches!(code, UNAUTHORIZED | FORBIDDEN | REMOVED) {
+            self.sign_in.signed_out();
+        } else {
+            self.sign_in.connection_ended();
+        }
+        self.reconnect.handle(Input::Closed { code, reason }, now);
+    }
+
+    /// The server's `authed`, if one just came: who we are, and when the token runs out.
+    pub(super) fn take_authed(&mut self, now: Moment) {
+        if let Some(authed) = self.delivery.take_authed() {
+            let user = SignedInUser {
+                sub: authed.sub,
+                name: authed.name,
+            };
+            self.sign_in.authed(user, authed.exp, authed.wall_ms, now);
+        }
+    }
+
+    /// Tells the UI who the chat is signed in as, when that changes.
+    pub(super) fn show_user(&mut self) {
+        let user = self.sign_in.user();
+        if self.shown_user.as_ref() != user {
+            self.shown_user = user.cloned();
+            let update = ChatUpdate::User(self.shown_user.clone());
+            self.effects.push_back(Effect::Ui(update));
+        }
+    }
+}

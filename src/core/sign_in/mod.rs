@@ -1,0 +1,277 @@
+//! Signing in: which token the next connection carries, when a fresh one is fetched, and what
+//! a refused token means. Sans-IO like the rest of the core: the engine asks before each
+//! attempt ([`SignIn::before_connect`]), hands over what a fetch returned
+//! ([`SignIn::token_fetched`]) and what the server said (`authed`, a 4401 close), and the
+//! refresh runs on [`SignIn::poll_timeout`] / [`SignIn::handle_timeout`].
+//!
+//! A token from a source (a token URL, a script's `getToken`, a Rust provider) is fetched
+//! before the first attempt, again at about 80% of its lifetime while connected (then sent
+//! with `auth` on the open connection: no reconnect), and always after the server refused it:
+//! clients that retry for ever with a stale token are the commonest complaint about chat
+//! SDKs. A fixed token is used as it is. Fetches never overlap, and a late answer to a fetch
+//! that was given up is dropped by its ticket.
+
+mod token_url;
+
+use crate::core::rng::Rng;
+use crate::core::setters::setters;
+use crate::core::time::Moment;
+use std::fmt;
+use std::time::Duration;
+pub use token_url::with_token_param;
+
+/// Where a chat's token comes from, as far as the core needs to know.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub enum TokenSupply {
+    /// No token: a guest, as servers without sign-in expect.
+    #[default]
+    None,
+    /// This token, always: it cannot be refreshed, so a refused one stops the chat.
+    Fixed(String),
+    /// The glue fetches one on [`FetchToken`](crate::core::boundary::Effect::FetchToken).
+    Fetched,
+}
+
+impl fmt::Debug for TokenSupply {
+    /// Never the token itself: settings get logged.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::None => "None",
+            Self::Fixed(_) => "Fixed(…)",
+            Self::Fetched => "Fetched",
+        })
+    }
+}
+
+/// How a chat signs in.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SignInConfig {
+    /// Where the token comes from.
+    pub supply: TokenSupply,
+    /// For servers that read the token from the URL: the query parameter it is added to, on
+    /// each attempt, fresh each time (a fetched token is then fetched before every attempt).
+    pub token_param: Option<String>,
+}
+
+setters!(SignInConfig {
+    supply: TokenSupply,
+    token_param: Option<String>,
+});
+
+/// The share of a token's remaining lifetime after which a fresh one is fetched, and how far
+/// (either way) a chat's moment is moved at random, so that chats signed in together do not
+/// all ask the token endpoint at once.
+const REFRESH_SHARE: f64 = 0.8;
+const REFRESH_JITTER: f64 = 0.05;
+/// After a failed refresh, the first wait before the next; it doubles up to 32 times this.
+const REFRESH_RETRY: Duration = Duration::from_secs(2);
+
+/// What [`SignIn::before_connect`] says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BeforeConnect {
+    /// Connect now, with this token (`None`: as a guest).
+    Ready(Option<String>),
+    /// Wait for a token; `Some`: fetch one with this ticket (`None`: one is on its way).
+    Fetch(Option<u32>),
+}
+
+/// What a finished fetch means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fetched {
+    /// A connection was waiting for it: connect with it now.
+    Connect(String),
+    /// A connection waited for it, and the source failed: that attempt failed.
+    Failed(String),
+    /// A refresh: send it on the open connection.
+    Refresh(String),
+    /// Nothing to do now (a failed refresh is retried later, a stale ticket ignored).
+    Nothing,
+}
+
+/// The user the server signed this chat in as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedInUser {
+    /// The user id (the token's `sub`).
+    pub sub: String,
+    /// The name the server shows for this user, if the token has one.
+    pub name: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct SignIn {
+    config: SignInConfig,
+    rng: Rng,
+    /// The latest token a source gave (for a fixed supply, see [`SignInConfig::supply`]).
+    token: Option<String>,
+    /// The server refused [`Self::token`], or it expired: the next attempt needs a new one.
+    stale: bool,
+    /// The ticket of the fetch under way.
+    fetching: Option<u32>,
+    last_ticket: u32,
+    /// An attempt waits for the fetch under way.
+    connect_waiting: bool,
+    /// When the token runs out, by the server's `authed`.
+    expires_at: Option<Moment>,
+    refresh_at: Option<Moment>,
+    refresh_failures: u32,
+    user: Option<SignedInUser>,
+}
+
+impl SignIn {
+    pub fn new(config: SignInConfig, seed: u64) -> Self {
+        Self {
+            config,
+            rng: Rng::new(seed),
+            token: None,
+            stale: false,
+            fetching: None,
+            last_ticket: 0,
+            connect_waiting: false,
+            expires_at: None,
+            refresh_at: None,
+            refresh_failures: 0,
+            user: None,
+        }
+    }
+
+    /// The query parameter a token travels in, if it does.
+    pub fn token_param(&self) -> Option<&str> {
+        match self.config.supply {
+            TokenSupply::None => None,
+            _ => self.config.token_param.as_deref(),
+        }
+    }
+
+    /// An attempt is about to connect: with which token, or after which fetch.
+    pub fn before_connect(&mut self, now: Moment) -> BeforeConnect {
+        let reusable = match &self.config.supply {
+            TokenSupply::None => return BeforeConnect::Ready(None),
+            TokenSupply::Fixed(token) => return BeforeConnect::Ready(Some(token.clone())),
+            TokenSupply::Fetched => {
+                let expired = self.expires_at.is_some_and(|at| now >= at);
+                !self.stale && !expired && self.config.token_param.is_none()
+            }
+        };
+        match &self.token {
+            Some(token) if reusable => BeforeConnect::Ready(Some(token.clone())),
+            _ => {
+                self.connect_waiting = true;
+                BeforeConnect::Fetch(self.start_fetch())
+            }
+        }
+    }
+
+    /// A fetch came back.
+    pub fn token_fetched(
+        &mut self,
+        ticket: u32,
+        result: Result<String, String>,
+        now: Moment,
+    ) -> Fetched {
+        if self.fetching != Some(ticket) {
+            return Fetched::Nothing;
+        }
+        self.fetching = None;
+        let waiting = std::mem::take(&mut self.connect_waiting);
+        match result {
+            Ok(token) if !token.is_empty() => {
+                self.token = Some(token.clone());
+                self.stale = false;
+                self.refresh_failures = 0;
+                // A fresh token's lifetime is unknown until the server reads it.
+                self.expires_at = None;
+                if waiting {
+                    Fetched::Connect(token)
+                } else {
+                    Fetched::Refresh(token)
+                }
+            }
+            failed => {
+                let reason = failed
+                    .err()
+                    .unwrap_or_else(|| "it gave an empty token".into());
+                if waiting {
+                    return Fetched::Failed(reason);
+                }
+                log::warn!("token refresh failed: {reason}");
+                let delay = REFRESH_RETRY * (1 << self.refresh_failures.min(5));
+                self.refresh_failures = self.refresh_failures.saturating_add(1);
+                let retry = now.saturating_add(delay);
+                // Past the expiry the server closes with 4401, and the next attempt fetches.
+                self.refresh_at = match self.expires_at {
+                    Some(at) if retry >= at => None,
+                    _ => Some(retry),
+                };
+                Fetched::Nothing
+            }
+        }
+    }
+
+    /// The server signed this connection in (`authed`), at `now` and `wall_ms` (the wall
+    /// clock, ms since the epoch); the token runs out at `exp` (seconds since the epoch).
+    pub fn authed(&mut self, user: SignedInUser, exp: u64, wall_ms: u64, now: Moment) {
+        let left = Duration::from_millis(exp.saturating_mul(1_000).saturating_sub(wall_ms));
+        self.expires_at = Some(now.saturating_add(left));
+        self.user = Some(user);
+        if self.config.supply == TokenSupply::Fetched && self.fetching.is_none() {
+            let share = REFRESH_SHARE + REFRESH_JITTER * (2.0 * self.rng.next_f64() - 1.0);
+            self.refresh_at = Some(now.saturating_add(left.mul_f64(share)));
+        }
+    }
+
+    /// The server refused the token (4401). Whether a new one can be had: only a source can
+    /// give one; a fixed token would be refused again.
+    pub fn refused(&mut self) -> bool {
+        self.stale = true;
+        self.user = None;
+        self.connection_ended();
+        self.config.supply == TokenSupply::Fetched
+    }
+
+    /// The connection (or the attempt) is over: no refresh runs without one. A fetch an
+    /// attempt was waiting for is given up, so a source that never answers cannot hold every
+    /// later attempt too.
+    pub fn connection_ended(&mut self) {
+        self.refresh_at = None;
+        if std::mem::take(&mut self.connect_waiting) {
+            self.fetching = None;
+        }
+    }
+
+    /// Signed out for good (a stop: removed, not allowed, or by the user).
+    pub fn signed_out(&mut self) {
+        self.user = None;
+        self.connection_ended();
+    }
+
+    pub fn user(&self) -> Option<&SignedInUser> {
+        self.user.as_ref()
+    }
+
+    pub fn poll_timeout(&self) -> Option<Moment> {
+        self.refresh_at
+    }
+
+    /// A refresh that is due: fetch with the returned ticket.
+    pub fn handle_timeout(&mut self, now: Moment) -> Option<u32> {
+        if self.refresh_at.is_none_or(|at| now < at) {
+            return None;
+        }
+        self.refresh_at = None;
+        self.start_fetch()
+    }
+
+    /// A new fetch's ticket, or `None` while one is under way.
+    fn start_fetch(&mut self) -> Option<u32> {
+        if self.fetching.is_some() {
+            return None;
+        }
+        self.last_ticket = self.last_ticket.wrapping_add(1);
+        self.fetching = Some(self.last_ticket);
+        self.fetching
+    }
+}
+
+#[cfg(test)]
+mod tests;
