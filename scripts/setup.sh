@@ -26,10 +26,16 @@ ensure_target() {
 }
 
 # The standard library's sources, which scripts/bundle.sh rebuilds for size.
+# The bundle's build is offline (Trunk.toml), so the crates the standard library itself
+# depends on are fetched here; a no-op once they are in cargo's cache.
 ensure_rust_src() {
-  if [ -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library/std" ]; then return; fi
-  say "adding rust component rust-src"
-  rustup component add rust-src
+  local library
+  library="$(rustc --print sysroot)/lib/rustlib/src/rust/library"
+  if [ ! -d "$library/std" ]; then
+    say "adding rust component rust-src"
+    rustup component add rust-src
+  fi
+  RUSTC_BOOTSTRAP=1 cargo fetch --quiet --manifest-path "$library/Cargo.toml"
 }
 
 # has_version CMD WANT: true when `CMD --version` mentions WANT
