@@ -13,6 +13,7 @@ use crate::core::boundary::{Effect, EngineEvent};
 use crate::core::engine::config::EngineConfig;
 use crate::core::engine::Engine;
 use crate::core::servers::ServerList;
+use crate::core::sign_in::TokenSource;
 use crate::core::time::Moment;
 use crate::core::view::update::ChatUpdate;
 use gloo_timers::callback::Timeout;
@@ -32,6 +33,8 @@ struct Inner {
     timer: Option<(Moment, Timeout)>,
     store: OutboxStore,
     ui: UiSink,
+    /// Where tokens come from, if anywhere.
+    token: Option<TokenSource>,
     /// Held for its `Drop`, which removes the listeners.
     _page_events: PageEvents,
 }
@@ -43,6 +46,7 @@ impl Driver {
         servers: Result<ServerList, String>,
         storage_key: &str,
         config: EngineConfig,
+        token: Option<TokenSource>,
         ui: UiSink,
     ) -> Self {
         let mut store = OutboxStore::new(storage_key);
@@ -63,6 +67,7 @@ impl Driver {
                 timer: None,
                 store,
                 ui,
+                token,
                 _page_events: PageEvents::listen(move |event| feed(&weak, event)),
             })
         });
@@ -134,6 +139,7 @@ fn run(inner: &Rc<RefCell<Inner>>, mut ui: Vec<ChatUpdate>) {
                     );
                 }
             }
+            Effect::FetchToken { ticket } => fetch_token(inner, ticket),
             Effect::Ui(update) => ui.push(update),
             Effect::SaveOutbox { messages, orphaned } => save = Some((messages, orphaned)),
         }
@@ -171,6 +177,19 @@ fn connect(inner: &Rc<RefCell<Inner>>, url: &str, protocols: &[String]) {
                 .handle(EngineEvent::ConnectFailed { reason }, page::now());
         }
     }
+}
+
+/// Gets a token in the background; its outcome comes back as an event with `ticket`.
+fn fetch_token(inner: &Rc<RefCell<Inner>>, ticket: u32) {
+    let source = inner.borrow().token.clone();
+    let weak = Rc::downgrade(inner);
+    yew::platform::spawn_local(async move {
+        let result = match &source {
+            Some(source) => super::token_fetch::get(source).await,
+            None => Err("this chat has no token source".to_owned()),
+        };
+        feed(&weak, EngineEvent::TokenFetched { ticket, result });
+    });
 }
 
 fn arm_timer(inner: &Rc<RefCell<Inner>>) {

@@ -8,3 +8,4 @@ pub mod page;
 mod page_events;
 mod socket;
 mod storage;
+pub mod token_fetch;

@@ -13,7 +13,7 @@ use crate::core::reconnect::close_code::script_close;
 use crate::core::servers::{choose, storage_key, PageOrigin};
 use crate::core::view::entry::{clock_time, failed_action_labels};
 use crate::core::view::pacing::{is_urgent, RenderPacing};
-use crate::core::view::status::details_text;
+use crate::core::view::status::{details_text, signed_in_text};
 
 #[allow(dead_code)]
 fn entry_points() {
@@ -35,6 +35,7 @@ fn entry_points() {
         |pairs: Vec<(String, ScriptValue)>| EmbedOptions::from_script(pairs),
         EmbedOptions::engine_config,
         EmbedOptions::display_config,
+        EmbedOptions::token_source,
         MAX_LIST_ITEMS,
         attribute_names,
     );
@@ -46,6 +47,7 @@ fn entry_points() {
         clock_time,
         failed_action_labels,
         details_text,
+        signed_in_text,
         is_urgent,
         RenderPacing::updated,
         RenderPacing::frame,

@@ -6,6 +6,7 @@
 use crate::core::engine::config::EngineConfig;
 use crate::core::servers::{QueryUrl, ServerUrls};
 use crate::core::setters::setters;
+use crate::core::sign_in::TokenSource;
 use crate::core::view::message_window::DisplayConfig;
 
 /// Everything a chat connection is started with. A change to any of it starts a new connection.
@@ -38,12 +39,19 @@ pub struct ConnectionOptions {
     pub config: EngineConfig,
     /// How many messages are kept and rendered.
     pub display: DisplayConfig,
+    /// Where the token comes from, for a server that signs users in; `None`: a guest.
+    pub token: Option<TokenSource>,
+    /// For a server that reads the token from the URL: the query parameter it goes in, fresh
+    /// on each attempt.
+    pub token_param: Option<String>,
 }
 
 setters!(ConnectionOptions {
     allow_query_url: bool,
     config: EngineConfig,
     display: DisplayConfig,
+    token: Option<TokenSource>,
+    token_param: Option<String>,
 });
 
 impl ConnectionOptions {
@@ -68,11 +76,18 @@ impl ConnectionOptions {
         self
     }
 
-    /// The engine's settings: `config`, with `name` as the display name when one is given.
+    /// The engine's settings: `config`, with `name` as the display name and the token
+    /// settings, when given.
     pub fn engine_config(&self) -> EngineConfig {
         let mut config = self.config.clone();
         if let Some(name) = &self.name {
             config.delivery.name = Some(name.clone());
+        }
+        if let Some(token) = &self.token {
+            config.sign_in.supply = token.supply();
+        }
+        if let Some(param) = self.token_param.as_ref().filter(|p| !p.is_empty()) {
+            config.sign_in.token_param = Some(param.clone());
         }
         config
     }

@@ -122,7 +122,16 @@ fn script_options(options: &JsValue) -> Result<EmbedOptions, String> {
         let key = pair.get(0).as_string().unwrap_or_default();
         (key, script_value(pair.get(1)))
     });
-    EmbedOptions::from_script(pairs).map_err(|e| e.to_string())
+    let mut read = EmbedOptions::from_script(pairs).map_err(|e| e.to_string())?;
+    if read.get_token.is_some() {
+        // Checked to be a function by `from_script`.
+        let function = js_sys::Reflect::get(options, &JsValue::from_str("getToken"))
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+            .ok_or("getToken must be a function")?;
+        read.get_token = Some(crate::browser::token_fetch::script_provider(function));
+    }
+    Ok(read)
 }
 
 fn script_value(value: JsValue) -> ScriptValue {

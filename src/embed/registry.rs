@@ -162,6 +162,12 @@ fn props_for(options: &ReadOptions) -> ChatProps {
     if let Some(key) = &options.storage_key {
         props = props.storage_key(key.clone());
     }
+    if let Some(token) = options.token_source() {
+        props = props.token(token);
+    }
+    if let Some(param) = &options.token_param {
+        props = props.token_param(param.clone());
+    }
     props
 }
 

@@ -7,6 +7,7 @@ use super::status_bar::{details_line, StatusBar};
 use crate::core::engine::config::EngineConfig;
 use crate::core::options::ConnectionOptions;
 use crate::core::servers::ServerUrls;
+use crate::core::sign_in::TokenSource;
 use crate::core::view::message_window::DisplayConfig;
 use crate::core::view::update::ViewAction;
 use std::rc::Rc;
@@ -48,6 +49,13 @@ pub struct ChatProps {
     /// How many messages are kept and rendered.
     #[prop_or_default]
     pub display: DisplayConfig,
+    /// Where the token comes from, for a server that signs users in (see [`TokenSource`]);
+    /// `None`: a guest.
+    #[prop_or_default]
+    pub token: Option<TokenSource>,
+    /// For a server that reads the token from the URL: the query parameter it goes in.
+    #[prop_or_default]
+    pub token_param: Option<AttrValue>,
 }
 
 impl ChatProps {
@@ -93,6 +101,20 @@ impl ChatProps {
         self
     }
 
+    /// Sets [`token`](Self::token).
+    #[must_use]
+    pub fn token(mut self, token: TokenSource) -> Self {
+        self.token = Some(token);
+        self
+    }
+
+    /// Sets [`token_param`](Self::token_param).
+    #[must_use]
+    pub fn token_param(mut self, param: impl Into<AttrValue>) -> Self {
+        self.token_param = Some(param.into());
+        self
+    }
+
     /// Sets [`display`](Self::display).
     #[must_use]
     pub fn display(mut self, display: DisplayConfig) -> Self {
@@ -106,7 +128,9 @@ impl ChatProps {
             .url(self.url.clone())
             .allow_query_url(self.allow_query_url)
             .config(self.config.clone())
-            .display(self.display);
+            .display(self.display)
+            .token(self.token.clone())
+            .token_param(self.token_param.as_ref().map(|p| p.to_string()));
         if let Some(name) = &self.name {
             options = options.name(name.as_str());
         }
@@ -239,7 +263,7 @@ fn use_chat_view(props: &ChatProps, placement: &Placement) -> Html {
             if let Some(title) = &props.title {
                 <h2 class="ws-chat-title" data-role="title">{ title.clone() }</h2>
             }
-            <StatusBar phase={state.phase.clone()} server={state.server.clone()}
+            <StatusBar phase={state.phase.clone()} server={state.server.clone()} user={state.user.clone()}
                 on_retry_now={on_retry_now.clone()} on_toggle={on_toggle.clone()} />
             { details_line(state.details.as_ref(), state.stats) }
             if let Some(error) = state.unusable() {

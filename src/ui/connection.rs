@@ -233,5 +233,6 @@ fn start(settings: &DriverSettings, live: &Rc<RefCell<Live>>, sink: UiSink) -> D
         &origin,
     );
     let storage_key = servers::storage_key(options.storage_key.as_deref(), &servers);
-    Driver::start(servers, &storage_key, options.engine_config(), sink)
+    let token = options.token.clone();
+    Driver::start(servers, &storage_key, options.engine_config(), token, sink)
 }

@@ -6,16 +6,19 @@
 //! option as the host page spells it (`reconnect-jitter`, `data-ws-reconnect-jitter`,
 //! `reconnectJitter`), instead of surfacing later as an engine setting the host never wrote.
 
+mod error;
 mod specs;
+
+pub use error::EmbedOptionError;
 
 use crate::core::engine::config::EngineConfig;
 use crate::core::reconnect::backoff::Backoff;
+use crate::core::sign_in::{TokenProvider, TokenSource};
 use crate::core::text::{shorten, QUOTED_CHARS};
 use crate::core::view::message_window::DisplayConfig;
 #[cfg_attr(not(target_arch = "wasm32"), allow(unused_imports))]
 pub use specs::attribute_names;
-use specs::{parse_script, parse_text, Parsed, KEYS, SPECS};
-use std::fmt;
+use specs::{parse_script, parse_text, Parsed, SPECS};
 use std::time::Duration;
 
 /// What an embedder asked for; `None` keeps the component's default.
@@ -46,6 +49,14 @@ pub struct EmbedOptions {
     pub max_attempts: Option<u32>,
     /// How long a socket may stay `CONNECTING`.
     pub connect_timeout: Option<Duration>,
+    /// A fixed token.
+    pub token: Option<String>,
+    /// The URL a token is fetched from.
+    pub token_url: Option<String>,
+    /// A script's `getToken`: the glue puts the function here after reading the options.
+    pub get_token: Option<TokenProvider>,
+    /// The query parameter the token goes in, for servers that read it there.
+    pub token_param: Option<String>,
 }
 
 /// A value as a script handed it over; the browser glue sorts JavaScript values into these.
@@ -81,67 +92,6 @@ pub enum Source {
     Script,
 }
 
-/// An option the embedder got wrong.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum EmbedOptionError {
-    /// An attribute whose text is not a value of its option.
-    Attribute {
-        /// Its full name, as written in the markup.
-        attribute: String,
-        /// Its text, shortened if long.
-        value: String,
-        /// What it must be, in words.
-        expected: &'static str,
-    },
-    /// A script option of the wrong type or out of range.
-    Script {
-        /// Its key, as written in the options object.
-        key: &'static str,
-        /// What it must be, in words.
-        expected: &'static str,
-    },
-    /// A script option that does not exist (a typo would otherwise be silently ignored).
-    UnknownKey {
-        /// The key, shortened if long.
-        key: String,
-    },
-    /// The first retry's period is longer than the longest.
-    InitialAboveMax {
-        /// The name of the initial period's option.
-        initial: String,
-        /// The name of the longest period's option.
-        max: String,
-    },
-}
-
-impl fmt::Display for EmbedOptionError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Attribute {
-                attribute,
-                value,
-                expected,
-            } => write!(
-                f,
-                "invalid attribute {attribute}=\"{value}\": it must be {expected}"
-            ),
-            Self::Script { key, expected } => {
-                write!(f, "invalid option {key}: it must be {expected}")
-            }
-            Self::UnknownKey { key } => write!(
-                f,
-                "unknown option \"{key}\"; the options are {}",
-                KEYS.join(", ")
-            ),
-            Self::InitialAboveMax { initial, max } => {
-                write!(f, "invalid options: {initial} must be at most {max}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for EmbedOptionError {}
-
 impl EmbedOptions {
     /// Reads the attributes named with `prefix` through `get` (the element's `getAttribute`).
     /// Attributes that are not options are the host page's business and are ignored.
@@ -150,7 +100,7 @@ impl EmbedOptions {
         get: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, EmbedOptionError> {
         let mut options = Self::default();
-        for spec in &SPECS {
+        for spec in SPECS.iter().filter(|s| !s.attribute.is_empty()) {
             let attribute = format!("{prefix}{}", spec.attribute);
             let Some(text) = get(&attribute) else {
                 continue;
@@ -203,6 +153,16 @@ impl EmbedOptions {
             ("reconnectJitter", Parsed::Real(x)) => self.reconnect_jitter = Some(x),
             ("maxAttempts", Parsed::Whole(n)) => self.max_attempts = u32::try_from(n).ok(),
             ("connectTimeoutMs", Parsed::Whole(ms)) => self.connect_timeout = millis(ms),
+            ("token", Parsed::Text(s)) => self.token = Some(s),
+            ("tokenUrl", Parsed::Text(s)) => self.token_url = Some(s),
+            ("tokenParam", Parsed::Text(s)) => self.token_param = Some(s),
+            // The function itself is the glue's to take (see `get_token`); a placeholder
+            // keeps the count of token sources right.
+            ("getToken", Parsed::Flag(_)) => {
+                self.get_token = Some(TokenProvider::new(|| async {
+                    Err("getToken was not read".to_owned())
+                }))
+            }
             _ => {}
         }
     }
@@ -210,19 +170,34 @@ impl EmbedOptions {
     /// Checks what no single option can: the initial period against the longest. An initial
     /// period above the default longest one, with no longest one given, raises it instead.
     fn finish(self, source: Source) -> Result<Self, EmbedOptionError> {
+        let name = |key: &str| match source {
+            Source::Attributes(prefix) => {
+                let spec = SPECS
+                    .iter()
+                    .find(|s| s.key == key)
+                    .map_or("", |s| s.attribute);
+                format!("{prefix}{spec}")
+            }
+            Source::Script => key.to_owned(),
+        };
+        let sources = [
+            ("token", self.token.is_some()),
+            ("tokenUrl", self.token_url.is_some()),
+            ("getToken", self.get_token.is_some()),
+        ];
+        if sources.iter().filter(|(_, given)| *given).count() > 1 {
+            let names: Vec<String> = sources
+                .iter()
+                .filter(|(key, _)| source == Source::Script || *key != "getToken")
+                .map(|(key, _)| name(key))
+                .collect();
+            return Err(EmbedOptionError::SeveralTokenSources {
+                names: names.join(", "),
+            });
+        }
         let default_max = Backoff::default().max;
         if let Some(initial) = self.reconnect_initial {
             if initial > self.reconnect_max.unwrap_or(initial.max(default_max)) {
-                let name = |key: &str| match source {
-                    Source::Attributes(prefix) => {
-                        let spec = SPECS
-                            .iter()
-                            .find(|s| s.key == key)
-                            .map_or("", |s| s.attribute);
-                        format!("{prefix}{spec}")
-                    }
-                    Source::Script => key.to_owned(),
-                };
                 return Err(EmbedOptionError::InitialAboveMax {
                     initial: name("reconnectInitialMs"),
                     max: name("reconnectMaxMs"),
@@ -249,6 +224,15 @@ impl EmbedOptions {
         config
     }
 
+    /// Where the token comes from, if anywhere.
+    pub fn token_source(&self) -> Option<TokenSource> {
+        if let Some(provider) = &self.get_token {
+            return Some(TokenSource::Provider(provider.clone()));
+        }
+        let url = self.token_url.clone().map(TokenSource::Url);
+        url.or_else(|| self.token.clone().map(TokenSource::Fixed))
+    }
+
     /// How much is kept: the history cap, with the rendered rows clamped to it.
     pub fn display_config(&self) -> DisplayConfig {
         let mut display = DisplayConfig::default();
@@ -261,5 +245,7 @@ impl EmbedOptions {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod token_tests;
 #[cfg(test)]
 mod url_tests;

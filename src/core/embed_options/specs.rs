@@ -14,6 +14,8 @@ pub(super) enum Kind {
     /// of strings; checked later, by `ws_url::resolve`.
     Urls,
     Flag,
+    /// A function (script only: the glue takes it from the options object itself).
+    Function,
     /// A whole number in `min..=max`.
     Whole {
         min: u64,
@@ -56,7 +58,7 @@ const MILLIS: Kind = Kind::Whole {
 };
 
 /// Every option, in the order the docs list them.
-pub(super) const SPECS: [Spec; 12] = [
+pub(super) const SPECS: [Spec; 16] = [
     spec(
         "url",
         "url",
@@ -64,6 +66,15 @@ pub(super) const SPECS: [Spec; 12] = [
         "a string of WebSocket URLs separated by spaces, or an array of URL strings",
     ),
     spec("name", "name", Kind::Text, TEXT),
+    spec("token", "token", Kind::Text, TEXT),
+    spec("token-url", "tokenUrl", Kind::Text, TEXT),
+    spec(
+        "",
+        "getToken",
+        Kind::Function,
+        "a function that returns a token, or a promise of one",
+    ),
+    spec("token-param", "tokenParam", Kind::Text, TEXT),
     spec("storage-key", "storageKey", Kind::Text, TEXT),
     spec("title", "title", Kind::Text, TEXT),
     spec(
@@ -129,8 +140,8 @@ pub(super) const SPECS: [Spec; 12] = [
 ];
 
 /// The script keys, for the unknown-key message.
-pub(super) const KEYS: [&str; 12] = {
-    let mut keys = [""; 12];
+pub(super) const KEYS: [&str; 16] = {
+    let mut keys = [""; 16];
     let mut i = 0;
     while i < SPECS.len() {
         keys[i] = SPECS[i].key;
@@ -142,7 +153,7 @@ pub(super) const KEYS: [&str; 12] = {
 /// The attribute names (without prefix) that configure a chat, for a custom element's
 /// `observedAttributes`.
 pub fn attribute_names() -> impl Iterator<Item = &'static str> {
-    SPECS.iter().map(|s| s.attribute)
+    SPECS.iter().map(|s| s.attribute).filter(|a| !a.is_empty())
 }
 
 /// One checked value.
@@ -157,6 +168,7 @@ pub(super) fn parse_text(spec: &Spec, text: &str) -> Option<Parsed> {
     let trimmed = text.trim();
     match spec.kind {
         Kind::Text | Kind::Urls => Some(Parsed::Text(text.to_owned())),
+        Kind::Function => None,
         // A boolean attribute is on by being there (`<ws-chat allow-query-url>`).
         Kind::Flag => match trimmed {
             "" | "true" => Some(Parsed::Flag(true)),
@@ -185,6 +197,9 @@ pub(super) fn parse_script(spec: &Spec, value: ScriptValue) -> Option<Parsed> {
         (Kind::Text | Kind::Urls, ScriptValue::Text(s)) => Some(Parsed::Text(s)),
         (Kind::Urls, ScriptValue::List(items)) => url_list(items).map(Parsed::Text),
         (Kind::Flag, ScriptValue::Flag(b)) => Some(Parsed::Flag(b)),
+        (Kind::Function, ScriptValue::Other(kind)) if kind == "function" => {
+            Some(Parsed::Flag(true))
+        }
         (Kind::Whole { min, max }, ScriptValue::Number(x)) => {
             let whole = x.fract() == 0.0 && (min as f64..=max as f64).contains(&x);
             whole.then_some(Parsed::Whole(x as u64))

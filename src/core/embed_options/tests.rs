@@ -1,7 +1,7 @@
 use super::*;
 use std::collections::HashMap;
 
-fn attributes(
+pub(super) fn attributes(
     prefix: &'static str,
     pairs: &[(&str, &str)],
 ) -> Result<EmbedOptions, EmbedOptionError> {
@@ -12,7 +12,7 @@ fn attributes(
     EmbedOptions::from_attributes(prefix, |name| map.get(name).cloned())
 }
 
-fn script(pairs: Vec<(&str, ScriptValue)>) -> Result<EmbedOptions, EmbedOptionError> {
+pub(super) fn script(pairs: Vec<(&str, ScriptValue)>) -> Result<EmbedOptions, EmbedOptionError> {
     EmbedOptions::from_script(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)))
 }
 
@@ -249,7 +249,9 @@ fn unknown_script_keys_are_errors_that_list_the_options() {
     let err = script(vec![("storage_key", ScriptValue::Text("x".into()))]).unwrap_err();
     let text = err.to_string();
     assert!(
-        text.starts_with("unknown option \"storage_key\"; the options are url, name, storageKey,"),
+        text.starts_with(
+            "unknown option \"storage_key\"; the options are url, name, token, tokenUrl, getToken,"
+        ),
         "{text}"
     );
     assert!(text.ends_with("connectTimeoutMs"), "{text}");
@@ -258,8 +260,10 @@ fn unknown_script_keys_are_errors_that_list_the_options() {
 #[test]
 fn attribute_names_cover_every_option() {
     let names: Vec<_> = attribute_names().collect();
-    assert_eq!(names.len(), SPECS.len());
+    // Every option but `getToken`, a function, which no attribute can hold.
+    assert_eq!(names.len(), SPECS.len() - 1);
     assert!(names.contains(&"allow-query-url") && names.contains(&"connect-timeout-ms"));
+    assert!(names.contains(&"token-url") && !names.contains(&""));
 }
 
 #[test]

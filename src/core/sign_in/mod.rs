@@ -11,11 +11,13 @@
 //! SDKs. A fixed token is used as it is. Fetches never overlap, and a late answer to a fetch
 //! that was given up is dropped by its ticket.
 
+mod source;
 mod token_url;
 
 use crate::core::rng::Rng;
 use crate::core::setters::setters;
 use crate::core::time::Moment;
+pub use source::{TokenFuture, TokenProvider, TokenSource};
 use std::fmt;
 use std::time::Duration;
 pub use token_url::with_token_param;
@@ -59,11 +61,12 @@ setters!(SignInConfig {
     token_param: Option<String>,
 });
 
-/// The share of a token's remaining lifetime after which a fresh one is fetched, and how far
-/// (either way) a chat's moment is moved at random, so that chats signed in together do not
-/// all ask the token endpoint at once.
-const REFRESH_SHARE: f64 = 0.8;
-const REFRESH_JITTER: f64 = 0.05;
+/// The share of a token's remaining lifetime after which a fresh one is fetched, in
+/// thousandths, and how far (either way) a chat's moment is moved at random, so that chats
+/// signed in together do not all ask the token endpoint at once. Whole numbers: converting a
+/// float to a `Duration` would add its checks to the wasm.
+const REFRESH_PER_MILLE: u64 = 800;
+const REFRESH_JITTER_PER_MILLE: u64 = 50;
 /// After a failed refresh, the first wait before the next; it doubles up to 32 times this.
 const REFRESH_RETRY: Duration = Duration::from_secs(2);
 
@@ -211,12 +214,15 @@ impl SignIn {
     /// The server signed this connection in (`authed`), at `now` and `wall_ms` (the wall
     /// clock, ms since the epoch); the token runs out at `exp` (seconds since the epoch).
     pub fn authed(&mut self, user: SignedInUser, exp: u64, wall_ms: u64, now: Moment) {
-        let left = Duration::from_millis(exp.saturating_mul(1_000).saturating_sub(wall_ms));
-        self.expires_at = Some(now.saturating_add(left));
+        let left_ms = exp.saturating_mul(1_000).saturating_sub(wall_ms);
+        self.expires_at = Some(now.saturating_add(Duration::from_millis(left_ms)));
         self.user = Some(user);
         if self.config.supply == TokenSupply::Fetched && self.fetching.is_none() {
-            let share = REFRESH_SHARE + REFRESH_JITTER * (2.0 * self.rng.next_f64() - 1.0);
-            self.refresh_at = Some(now.saturating_add(left.mul_f64(share)));
+            let jitter = self.rng.next_u64() % (2 * REFRESH_JITTER_PER_MILLE + 1);
+            let per_mille = REFRESH_PER_MILLE - REFRESH_JITTER_PER_MILLE + jitter;
+            // In whole ms; a lifetime too long to multiply is far beyond any token's.
+            let wait = left_ms.saturating_mul(per_mille) / 1_000;
+            self.refresh_at = Some(now.saturating_add(Duration::from_millis(wait)));
         }
     }
 
