@@ -28,6 +28,8 @@ pub struct CompanionOptions {
     /// Keep the history in an SQLite file in a temporary directory owned by the server's guard,
     /// so it survives [`CompanionServer::restart`]; otherwise it is in memory.
     pub persistent_history: bool,
+    /// More flags for the server (`--jwt-secret-file PATH`, say).
+    pub extra_args: Vec<String>,
 }
 
 impl CompanionOptions {
@@ -38,6 +40,7 @@ impl CompanionOptions {
             dist,
             fault_injection: false,
             persistent_history: false,
+            extra_args: Vec::new(),
         }
     }
 }
@@ -206,6 +209,7 @@ fn spawn(
     if options.fault_injection {
         command.arg("--fault-injection");
     }
+    command.args(&options.extra_args);
     Process::spawn(
         "ws-chat-server",
         command,

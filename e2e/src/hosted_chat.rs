@@ -124,8 +124,9 @@ impl HostedChat {
         }
     }
 
-    /// The `data-role=sender` text of the message whose text is `text`, if that message is
-    /// shown and has a sender line (a build without sender names has none).
+    /// The sender line over the message whose text is `text`: the `data-role=sender` row
+    /// that heads its run (the nearest before it), if that message is shown and the chat shows
+    /// senders (a plain server's has none).
     pub async fn sender_of(&self, browser: &Browser, text: &str) -> Result<Option<String>> {
         let v = self
             .eval(
@@ -133,14 +134,36 @@ impl HostedChat {
                 "if (!root) return null;
                  for (const m of root.querySelectorAll('[data-role=message]')) {
                    const t = m.querySelector('[data-role=message-text]');
-                   const s = m.querySelector('[data-role=sender]');
-                   if (t && t.textContent === arguments[1]) return s ? s.textContent.trim() : null;
+                   if (!t || t.textContent !== arguments[1]) continue;
+                   for (let e = m.previousElementSibling; e; e = e.previousElementSibling) {
+                     if (e.matches('[data-role=sender]')) return e.textContent.trim();
+                   }
+                   return null;
                  }
                  return null;",
                 vec![json!(text)],
             )
             .await?;
         Ok(v.as_str().map(str::to_owned))
+    }
+
+    /// The status line: its `data-state`, its text, and its `data-user` (the signed-in user's
+    /// id); `None` while there is no status.
+    pub async fn status_line(
+        &self,
+        browser: &Browser,
+    ) -> Result<Option<(String, String, Option<String>)>> {
+        let v = self
+            .eval(
+                browser,
+                "const s = root && root.querySelector('[data-role=status]');
+                 if (!s) return null;
+                 const t = s.querySelector('[data-role=status-text]');
+                 return [s.dataset.state || '', t ? t.textContent : '', s.dataset.user || null];",
+                Vec::new(),
+            )
+            .await?;
+        serde_json::from_value(v).context("reading the status line")
     }
 
     /// The texts of the messages shown, oldest first.

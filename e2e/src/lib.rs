@@ -47,6 +47,7 @@ pub mod page_server;
 pub mod prerequisites;
 pub mod process;
 pub mod site;
+pub mod token_mint;
 pub mod url;
 pub mod wait;
 

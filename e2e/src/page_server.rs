@@ -7,6 +7,7 @@
 //! `/index.html`) with the page and anything else with 404, and closes the connection. It
 //! stops when dropped.
 
+use crate::token_mint::TokenMint;
 use anyhow::{bail, Context, Result};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -30,6 +31,16 @@ impl PageServer {
     /// `Content-Type`, `Content-Length`, `Cache-Control: no-store` and `Connection: close`).
     /// Must be called on a tokio runtime.
     pub fn start(html: &str, headers: &[(&str, &str)]) -> Result<Self> {
+        Self::serve(html, headers, None)
+    }
+
+    /// [`PageServer::start`], plus a host backend's token endpoint at `/chat-token` (see
+    /// [`TokenMint`]).
+    pub fn with_tokens(html: &str, headers: &[(&str, &str)], mint: Arc<TokenMint>) -> Result<Self> {
+        Self::serve(html, headers, Some(mint))
+    }
+
+    fn serve(html: &str, headers: &[(&str, &str)], mint: Option<Arc<TokenMint>>) -> Result<Self> {
         let runtime = tokio::runtime::Handle::try_current()
             .context("the page server runs on the caller's tokio runtime")?;
         let mut head = format!(
@@ -62,7 +73,7 @@ impl PageServer {
             loop {
                 match listener.accept().await {
                     Ok((stream, _)) => {
-                        tokio::spawn(answer(stream, page.clone()));
+                        tokio::spawn(answer(stream, page.clone(), mint.clone()));
                     }
                     // Out of file descriptors and the like: let it pass rather than spin.
                     Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
@@ -89,8 +100,9 @@ impl Drop for PageServer {
     }
 }
 
-/// Reads one request's head and answers it: the page for `GET /` or `/index.html`, else 404.
-async fn answer(mut stream: TcpStream, page: Arc<[u8]>) {
+/// Reads one request's head and answers it: the page for `GET /` or `/index.html`, a token
+/// for `GET /chat-token?…` when there is a mint, else 404.
+async fn answer(mut stream: TcpStream, page: Arc<[u8]>, mint: Option<Arc<TokenMint>>) {
     let mut head = Vec::new();
     let read = tokio::time::timeout(HEAD_TIMEOUT, async {
         let mut buf = [0u8; 4096];
@@ -106,8 +118,19 @@ async fn answer(mut stream: TcpStream, page: Arc<[u8]>) {
     if !matches!(read, Ok(true)) {
         return;
     }
+    let token_query = mint.as_ref().and_then(|_| token_query(&head));
+    let minted;
     let response: &[u8] = if is_page_request(&head) {
         &page
+    } else if let (Some(mint), Some(query)) = (&mint, token_query) {
+        let (status, body) = mint.answer(&query);
+        minted = format!(
+            "HTTP/1.1 {status} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+             Cache-Control: no-store\r\nConnection: close\r\n\r\n{body}",
+            if status == 200 { "OK" } else { "Refused" },
+            body.len()
+        );
+        minted.as_bytes()
     } else {
         b"HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: 10\r\n\
           Connection: close\r\n\r\nnot found\n"
@@ -115,6 +138,15 @@ async fn answer(mut stream: TcpStream, page: Arc<[u8]>) {
     // The browser may have gone; nothing to tell anyone then.
     let _ = stream.write_all(response).await;
     let _ = stream.shutdown().await;
+}
+
+/// The query of a `GET /chat-token` request (empty without one).
+fn token_query(head: &[u8]) -> Option<String> {
+    let line = head.split(|&b| b == b'\r').next().unwrap_or_default();
+    let line = std::str::from_utf8(line).ok()?;
+    let target = line.strip_prefix("GET ")?.split(' ').next()?;
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    (path == "/chat-token").then(|| query.to_owned())
 }
 
 /// Whether a request's head asks for the page: `GET` of `/` or `/index.html`, any query.

@@ -164,12 +164,7 @@ async fn run(args: BrowserBenchArgs) -> Result<bool> {
     browser.request_timeout = browser.script_timeout + Duration::from_secs(60);
 
     pages::prepare_site(&dist, &pages_dir, &site)?;
-    let companion = CompanionServer::start(&CompanionOptions {
-        binary: server,
-        dist: site,
-        fault_injection: false,
-        persistent_history: false,
-    })?;
+    let companion = CompanionServer::start(&CompanionOptions::new(server, site))?;
     let burst_server = BurstServer::start(&burst_script)?;
     let site_url = companion.http_url("");
     let chat_ws = format!("ws://{}/ws", companion.addr);

@@ -16,6 +16,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 use ws_chat_e2e::local::{app_dist, server_binary, target_dir};
 use ws_chat_e2e::page_server::PageServer;
+use ws_chat_e2e::token_mint::TokenMint;
 use ws_chat_e2e::{random_suffix, wait, Browser, CompanionOptions, CompanionServer, HostedChat};
 
 /// The built app (`WS_CHAT_E2E_DIST`; `Need::App` has checked it).
@@ -48,6 +49,13 @@ impl HostPage {
     pub fn with_headers(html: &str, headers: &[(&str, &str)]) -> Result<Self> {
         Ok(HostPage {
             server: PageServer::start(html, headers)?,
+        })
+    }
+
+    /// Serves `html` at `/` from a new origin, with `mint`'s token endpoint at `/chat-token`.
+    pub fn with_tokens(html: &str, mint: std::sync::Arc<TokenMint>) -> Result<Self> {
+        Ok(HostPage {
+            server: PageServer::with_tokens(html, &[], mint)?,
         })
     }
 
