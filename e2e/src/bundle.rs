@@ -14,9 +14,13 @@ use std::process::{Command, Stdio};
 pub const KB: u64 = 1024;
 
 /// The most ws-chat's wasm and JS glue may weigh together, each gzipped (`gzip -9`) and the
-/// two summed ([`Bundle::total`]): 100 KB, where a KB is 1,024 bytes (as `browser-bench`'s
-/// table counts them), so 102,400 bytes. Raising it is a reviewed change.
-pub const GZIP_BUDGET_BYTES: u64 = 100 * KB;
+/// two summed ([`Bundle::total`]): 108 KB, where a KB is 1,024 bytes (as `browser-bench`'s
+/// table counts them), so 110,592 bytes. Raising it is a reviewed change. It was 100 KB until
+/// signing in (token sources, refresh on the open connection, the sign-in close codes, the
+/// signed-in user on the status line), which measured 5,372 bytes of gzip (101,960 →
+/// 107,332): the wasm 4.9 KB (the sign-in state machine and its engine wiring, the token
+/// options, one awaited promise), the JS 0.4 KB (the token fetch and its bindings).
+pub const GZIP_BUDGET_BYTES: u64 = 108 * KB;
 
 /// Where the budget is set, for messages: this file and the constant's name.
 pub const GZIP_BUDGET_SET_IN: &str = concat!(file!(), ", GZIP_BUDGET_BYTES");
@@ -173,9 +177,9 @@ mod tests {
     }
 
     #[test]
-    fn the_budget_is_100_kb_of_1024_bytes() {
-        assert_eq!(GZIP_BUDGET_BYTES, 102_400);
-        assert_eq!(kb(GZIP_BUDGET_BYTES), "100.0 KB");
+    fn the_budget_is_108_kb_of_1024_bytes() {
+        assert_eq!(GZIP_BUDGET_BYTES, 110_592);
+        assert_eq!(kb(GZIP_BUDGET_BYTES), "108.0 KB");
         assert!(GZIP_BUDGET_SET_IN.ends_with("bundle.rs, GZIP_BUDGET_BYTES"));
     }
 }

@@ -180,19 +180,14 @@ impl EmbedOptions {
             }
             Source::Script => key.to_owned(),
         };
-        let sources = [
-            ("token", self.token.is_some()),
-            ("tokenUrl", self.token_url.is_some()),
-            ("getToken", self.get_token.is_some()),
-        ];
-        if sources.iter().filter(|(_, given)| *given).count() > 1 {
-            let names: Vec<String> = sources
-                .iter()
-                .filter(|(key, _)| source == Source::Script || *key != "getToken")
-                .map(|(key, _)| name(key))
-                .collect();
+        let sources = [&self.token, &self.token_url].iter().filter(|s| s.is_some()).count()
+            + usize::from(self.get_token.is_some());
+        if sources > 1 {
             return Err(EmbedOptionError::SeveralTokenSources {
-                names: names.join(", "),
+                names: match source {
+                    Source::Attributes(prefix) => format!("{prefix}token, {prefix}token-url"),
+                    Source::Script => "token, tokenUrl, getToken".to_owned(),
+                },
             });
         }
         let default_max = Backoff::default().max;
