@@ -67,9 +67,7 @@ pub use crate::core::reconnect::backoff::Backoff;
 pub use crate::core::reconnect::close_code::ClosePolicy;
 pub use crate::core::reconnect::ReconnectConfig;
 pub use crate::core::servers::ServerUrls;
-pub use crate::core::sign_in::{
-    SignInConfig, SignedInUser, TokenFuture, TokenProvider, TokenSource, TokenSupply,
-};
+pub use crate::core::sign_in::{SignedInUser, TokenFuture, TokenProvider, TokenSource};
 pub use crate::core::view::message_window::DisplayConfig;
 
 #[cfg(target_arch = "wasm32")]

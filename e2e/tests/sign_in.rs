@@ -63,8 +63,9 @@ fn page(app: &CompanionServer, mint: &Arc<TokenMint>, users: &[&str]) -> Result<
         .iter()
         .map(|user| {
             format!(
+                // The name attribute is what a guest would pick: the token's name must win.
                 "<ws-chat id=\"{user}\" url=\"{ws}\" token-url=\"/chat-token?user={user}\" \
-                 storage-key=\"{user}\"></ws-chat>"
+                 name=\"Impostor\" storage-key=\"{user}\"></ws-chat>"
             )
         })
         .collect();

@@ -33,9 +33,12 @@ pub(crate) fn parse_raw(text: &str) -> Result<RawServerFrame, DecodeError> {
             _ => Err(error(&format!("`{name}` is not a sequence number"))),
         },
     };
-    let gap = match field("gap") {
-        None => None,
-        Some(v) => Some(v.as_bool().ok_or_else(|| error("`gap` is not a boolean"))?),
+    let flag = |name: &str| match field(name) {
+        None => Ok(None),
+        Some(v) => v
+            .as_bool()
+            .map(Some)
+            .ok_or_else(|| error(&format!("`{name}` is not a boolean"))),
     };
     Ok(RawServerFrame {
         kind: string("type")?.ok_or_else(|| error("missing `type`"))?,
@@ -44,12 +47,14 @@ pub(crate) fn parse_raw(text: &str) -> Result<RawServerFrame, DecodeError> {
         text: string("text")?,
         reason: string("reason")?,
         head: seq("head")?,
-        gap,
+        gap: flag("gap")?,
         nonce: string("nonce")?,
         from: string("from")?,
         ts: seq("ts")?,
         sub: string("sub")?,
         name: string("name")?,
         exp: seq("exp")?,
+        user: string("user")?,
+        guest: flag("guest")?,
     })
 }

@@ -81,17 +81,7 @@ pub type Seq = u64;
 /// Milliseconds since the Unix epoch, as the server's clock had it when it stored a message.
 pub type Millis = u64;
 
-/// The close codes a server that checks tokens uses, in the range RFC 6455 leaves to
-/// applications (4000–4999), numbered after the HTTP statuses they mirror.
-pub mod close_code {
-    /// No valid token: missing, malformed, badly signed, expired, or not sent in time. A
-    /// client gets a fresh token before it tries again.
-    pub const UNAUTHORIZED: u16 = 4401;
-    /// The token is valid but does not allow this: the room, or a refresh for another user.
-    pub const FORBIDDEN: u16 = 4403;
-    /// The user was removed (kicked) from the room; trying again is refused for a while.
-    pub const REMOVED: u16 = 4409;
-}
+pub mod close_code;
 
 /// Longest display name, in characters, a server keeps from `hello` (it cuts longer ones).
 pub const MAX_NAME_CHARS: usize = 64;
@@ -183,7 +173,8 @@ pub enum ServerFrame {
         )]
         id: Option<String>,
         text: String,
-        /// The sender's display name, if it gave one.
+        /// The sender's display name: with sign-in, the token's `name`; else what the sender
+        /// said in `hello`.
         #[cfg_attr(
             not(target_arch = "wasm32"),
             serde(default, skip_serializing_if = "Option::is_none")
@@ -195,6 +186,19 @@ pub enum ServerFrame {
             serde(default, skip_serializing_if = "Option::is_none")
         )]
         ts: Option<Millis>,
+        /// The sender's user id (its token's `sub`), when it was signed in.
+        #[cfg_attr(
+            not(target_arch = "wasm32"),
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
+        user: Option<String>,
+        /// The sender was a guest on a server that signs users in: its name is a label anyone
+        /// could have chosen. (On a server without sign-in every name is; nothing is marked.)
+        #[cfg_attr(
+            not(target_arch = "wasm32"),
+            serde(default, skip_serializing_if = "std::ops::Not::not")
+        )]
+        guest: bool,
     },
     Synced {
         head: Seq,

@@ -20,6 +20,8 @@ pub(crate) struct RawServerFrame {
     pub(crate) sub: Option<String>,
     pub(crate) name: Option<String>,
     pub(crate) exp: Option<u64>,
+    pub(crate) user: Option<String>,
+    pub(crate) guest: Option<bool>,
 }
 
 impl TryFrom<RawServerFrame> for ServerFrame {
@@ -44,6 +46,8 @@ impl TryFrom<RawServerFrame> for ServerFrame {
                 text: raw.text.ok_or_else(|| need("text"))?,
                 from: raw.from,
                 ts: raw.ts,
+                user: raw.user,
+                guest: raw.guest.unwrap_or(false),
             },
             "synced" => ServerFrame::Synced {
                 head: raw.head.ok_or_else(|| need("head"))?,

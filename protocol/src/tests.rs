@@ -80,6 +80,8 @@ fn server_frames_round_trip_with_documented_shape() {
                 text: "plain".into(),
                 from: None,
                 ts: None,
+                user: None,
+                guest: false,
             },
             r#"{"type":"msg","seq":4,"text":"plain"}"#,
         ),
@@ -90,8 +92,10 @@ fn server_frames_round_trip_with_documented_shape() {
                 text: "t".into(),
                 from: None,
                 ts: None,
+                user: None,
+                guest: true,
             },
-            r#"{"type":"msg","seq":5,"id":"y","text":"t"}"#,
+            r#"{"type":"msg","seq":5,"id":"y","text":"t","guest":true}"#,
         ),
         (
             ServerFrame::Msg {
@@ -100,8 +104,10 @@ fn server_frames_round_trip_with_documented_shape() {
                 text: "t".into(),
                 from: Some("Ann".into()),
                 ts: Some(1_795_000_000_000),
+                user: Some("u1".into()),
+                guest: false,
             },
-            r#"{"type":"msg","seq":6,"id":"y","text":"t","from":"Ann","ts":1795000000000}"#,
+            r#"{"type":"msg","seq":6,"id":"y","text":"t","from":"Ann","ts":1795000000000,"user":"u1"}"#,
         ),
         (
             ServerFrame::Synced { head: 9, gap: true },

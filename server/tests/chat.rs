@@ -74,6 +74,8 @@ async fn send_is_acked_broadcast_and_kept_for_catch_up() {
             text: "<b>hi</b>".into(),
             from: None,
             ts: None,
+            user: None,
+            guest: false,
         }
     );
     assert_eq!(recv_text(&mut plain).await, "<b>hi</b>");
@@ -89,6 +91,8 @@ async fn send_is_acked_broadcast_and_kept_for_catch_up() {
                 text: "from plain".into(),
                 from: None,
                 ts: None,
+                user: None,
+                guest: false,
             }
         );
     }
@@ -103,6 +107,8 @@ async fn send_is_acked_broadcast_and_kept_for_catch_up() {
                 text: "<b>hi</b>".into(),
                 from: None,
                 ts: None,
+                user: None,
+                guest: false,
             },
             ServerFrame::Msg {
                 seq: 2,
@@ -110,6 +116,8 @@ async fn send_is_acked_broadcast_and_kept_for_catch_up() {
                 text: "from plain".into(),
                 from: None,
                 ts: None,
+                user: None,
+                guest: false,
             },
             ServerFrame::Synced {
                 head: 2,

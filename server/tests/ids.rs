@@ -60,6 +60,8 @@ async fn a_spoofed_id_makes_the_real_send_a_visible_reject_not_a_silent_ack() {
                 text: "forged".into(),
                 from: None,
                 ts: None,
+                user: None,
+                guest: false,
             },
             ServerFrame::Synced {
                 head: 1,

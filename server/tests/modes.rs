@@ -73,6 +73,8 @@ async fn the_in_band_query_means_wschat_and_welcome_comes_first() {
                 text: text.into(),
                 from: None,
                 ts: None,
+                user: None,
+                guest: false,
             }
         );
     }

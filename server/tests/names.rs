@@ -146,6 +146,8 @@ async fn a_history_file_from_before_names_and_times_opens_and_keeps_its_messages
             text: "kept".into(),
             from: None,
             ts: None,
+            user: None,
+            guest: false,
         }
     );
     // The old row has no time: its re-send is acked without one.

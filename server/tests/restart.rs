@@ -70,6 +70,8 @@ async fn sigkill_loses_no_acked_message_and_resent_ids_keep_their_seq() {
             text: format!("message {i}"),
             from: None,
             ts: None,
+            user: None,
+            guest: false,
         })
         .chain([ServerFrame::Synced {
             head: N,
@@ -115,6 +117,8 @@ async fn sigkill_loses_no_acked_message_and_resent_ids_keep_their_seq() {
             text: "after restart".into(),
             from: None,
             ts: None,
+            user: None,
+            guest: false,
         }
     );
 }
@@ -194,6 +198,8 @@ async fn supervisor_kills_and_restarts_the_server_on_the_same_port_and_db() {
                 text: "survives".into(),
                 from: None,
                 ts: None,
+                user: None,
+                guest: false,
             },
             ServerFrame::Synced {
                 head: 1,

@@ -155,6 +155,8 @@ async fn a_catch_up_that_cannot_read_the_history_closes_with_1011() {
                 text: "kept".into(),
                 from: None,
                 ts: None,
+                user: None,
+                guest: false,
             },
             ServerFrame::Synced {
                 head: 1,

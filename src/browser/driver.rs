@@ -169,7 +169,8 @@ fn connect(inner: &Rc<RefCell<Inner>>, url: &str, protocols: &[String]) {
     match Socket::open(url, protocols, move |event| feed(&weak, event)) {
         Ok(socket) => inner.borrow_mut().socket = Some(socket),
         Err(reason) => {
-            log::error!("cannot connect to {url}: {reason}");
+            // Not the URL: with `token-param` it holds the token. The engine names the server.
+            log::error!("cannot connect: {reason}");
             // Handled at once, within this run: the effects it makes follow in the same loop.
             inner
                 .borrow_mut()

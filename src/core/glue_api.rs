@@ -13,7 +13,7 @@ use crate::core::reconnect::close_code::script_close;
 use crate::core::servers::{choose, storage_key, PageOrigin};
 use crate::core::view::entry::{clock_time, failed_action_labels};
 use crate::core::view::pacing::{is_urgent, RenderPacing};
-use crate::core::view::status::{details_text, signed_in_text};
+use crate::core::view::status::{details_text, StatusView};
 
 #[allow(dead_code)]
 fn entry_points() {
@@ -47,7 +47,7 @@ fn entry_points() {
         clock_time,
         failed_action_labels,
         details_text,
-        signed_in_text,
+        StatusView::signed_in_as,
         is_urgent,
         RenderPacing::updated,
         RenderPacing::frame,

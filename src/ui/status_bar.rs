@@ -4,7 +4,7 @@ use super::listener::use_click;
 use crate::browser::page;
 use crate::core::reconnect::Phase;
 use crate::core::sign_in::SignedInUser;
-use crate::core::view::status::{details_text, signed_in_text, Details, ServerShown, StatusView};
+use crate::core::view::status::{details_text, Details, ServerShown, StatusView};
 use crate::core::view::update::DeliveryStats;
 use gloo_timers::callback::Interval;
 use yew::prelude::*;
@@ -29,11 +29,8 @@ pub fn StatusBar(props: &StatusBarProps) -> Html {
         let interval = waiting.then(|| Interval::new(250, move || refresh.force_update()));
         move || drop(interval)
     });
-    let mut view = StatusView::new(&props.phase, props.server.as_ref(), page::now());
-    let user = props.user.as_ref();
-    if let Some(user) = user.filter(|_| props.phase == Phase::Open) {
-        view.text = format!("{}, {}", view.text, signed_in_text(user));
-    }
+    let view = StatusView::new(&props.phase, props.server.as_ref(), page::now())
+        .signed_in_as(&props.phase, props.user.as_ref());
     let retry = props.on_retry_now.reform(|_: Event| ());
     let stopped = view.stopped;
     let toggle = props.on_toggle.reform(move |_: Event| stopped);
@@ -48,7 +45,7 @@ pub fn StatusBar(props: &StatusBarProps) -> Html {
         // A polite live region: a change of phase is announced; the countdown is hidden from
         // screen readers, or it would be announced every second.
         <div class="ws-chat-status" data-role="status" role="status" data-state={view.state} data-attempt={attempt} data-server={view.server.map(AttrValue::from)}
-            data-user={user.map(|u| u.sub.clone())}>
+            data-user={view.user}>
             <span class="ws-chat-status-text" data-role="status-text">
                 { view.text }
                 if let Some(countdown) = view.countdown {

@@ -163,6 +163,12 @@ impl Session {
     }
 
     /// The signed-in user, if any.
+    /// Whether this server checks tokens at all: without, nobody is signed in and nobody is
+    /// a guest.
+    pub fn checks_tokens(&self) -> bool {
+        self.rules.verifier.is_some()
+    }
+
     pub fn identity(&self) -> Option<&Identity> {
         self.identity.as_ref()
     }

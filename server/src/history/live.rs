@@ -28,8 +28,8 @@ pub struct LiveMessage {
     /// The sender's id; `None` for plain-text senders.
     pub id: Option<String>,
     pub text: String,
-    /// The sender's display name, if it had one.
-    pub from: Option<String>,
+    /// Who sent it.
+    pub author: super::message::Author,
     /// When it was stored (ms since the epoch).
     pub ts: Millis,
     /// The connection of this server that sent it, if one did: that one gets an ack instead.

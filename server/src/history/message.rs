@@ -1,6 +1,23 @@
 //! A message on its way into the history, one read back from it, and what an append did.
 
+use serde::{Deserialize, Serialize};
 use ws_chat_protocol::{Millis, Seq};
+
+/// Who sent a message: the name shown, and whether the server vouched for it. Stored with the
+/// message, so a catch-up shows it as the live delivery did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Author {
+    /// The display name: a signed-in sender's token `name`, else what it said in `hello`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// A signed-in sender's user id (its token's `sub`). Message ids are unique per user, so
+    /// nobody can claim another user's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// A guest on a server that signs users in: its name is only a label.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub guest: bool,
+}
 
 /// A message to append: what a member sent, stamped by the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -9,8 +26,8 @@ pub struct NewMessage<'a> {
     /// The sender's id; `None` for plain-text senders.
     pub id: Option<&'a str>,
     pub text: &'a str,
-    /// The sender's display name, if it has one.
-    pub from: Option<&'a str>,
+    /// Who sent it.
+    pub author: &'a Author,
     /// The server's time when it took the message (ms since the epoch).
     pub ts: Millis,
     /// The sending connection's number on this server. A shared store's fan-out carries it,
@@ -25,10 +42,25 @@ pub struct HistoryMessage {
     /// The sender's id; `None` for plain-text senders.
     pub id: Option<String>,
     pub text: String,
-    /// The sender's display name, if it had one.
-    pub from: Option<String>,
+    /// Who sent it.
+    pub author: Author,
     /// When it was stored (ms since the epoch); `None` for rows from before times were kept.
     pub ts: Option<Millis>,
+}
+
+impl HistoryMessage {
+    /// The envelope that delivers it.
+    pub fn into_frame(self) -> ws_chat_protocol::ServerFrame {
+        ws_chat_protocol::ServerFrame::Msg {
+            seq: self.seq,
+            id: self.id,
+            text: self.text,
+            from: self.author.from,
+            ts: self.ts,
+            user: self.author.user,
+            guest: self.author.guest,
+        }
+    }
 }
 
 /// What an append did.

@@ -22,6 +22,6 @@ mod store;
 pub use self::redis::local_redis_server_args;
 pub use error::StoreError;
 pub use live::{FanOutReceiver, LiveDelivery, LiveMessage};
-pub use message::{Appended, NewMessage};
+pub use message::{Appended, Author, NewMessage};
 pub use page::CatchUpPage;
 pub use store::Store;

@@ -59,7 +59,7 @@ mod tests {
                 seq,
                 id: None,
                 text: seq.to_string(),
-                from: None,
+                author: Default::default(),
                 ts: None,
             })
             .collect()

@@ -73,13 +73,13 @@ impl Store {
             room,
             id,
             text,
-            from,
+            author,
             ts,
             conn,
         } = message;
         match &self.0 {
-            Backend::Sqlite(store) => store.append(room, id, text, from, ts).await,
-            Backend::Redis(store) => store.append(room, id, text, from, ts, conn).await,
+            Backend::Sqlite(store) => store.append(room, id, text, author, ts).await,
+            Backend::Redis(store) => store.append(room, id, text, author, ts, conn).await,
         }
     }
 

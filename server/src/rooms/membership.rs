@@ -12,7 +12,7 @@ use super::registry::{Registry, RoomsFull};
 use super::room::{GoLive, Room};
 use super::send_queue::SendQueue;
 use crate::clock::now_millis;
-use crate::history::{Appended, CatchUpPage, LiveDelivery, NewMessage, StoreError};
+use crate::history::{Appended, Author, CatchUpPage, LiveDelivery, NewMessage, StoreError};
 use crate::sync::lock;
 use std::sync::Arc;
 use tokio::sync::broadcast;
@@ -25,9 +25,10 @@ pub struct Membership {
     room: Arc<Room>,
     id: u64,
     dialect: Dialect,
-    /// The display name from this connection's latest `hello` (already cleaned), attached as
-    /// `from` to what it sends from then on. Plain members never have one.
-    name: Option<String>,
+    /// Who this connection is, attached to what it sends from then on: the name from its
+    /// latest `hello` (already cleaned) or its token, its user id when signed in, whether it
+    /// is a guest. Plain members never have a name.
+    author: Author,
     /// Live room messages for this connection, in seq order; overflows if it was too slow.
     send_queue: Arc<SendQueue>,
     /// Fault-injection commands.
@@ -52,7 +53,7 @@ impl Membership {
             room,
             id,
             dialect,
-            name: None,
+            author: Author::default(),
             send_queue,
             faults,
         })
@@ -78,9 +79,9 @@ impl Membership {
         self.send_queue.clone()
     }
 
-    /// Sets (or, with `None`, clears) the name this connection's later messages carry.
-    pub fn set_name(&mut self, name: Option<String>) {
-        self.name = name;
+    /// Sets who this connection's later messages are from.
+    pub fn set_author(&mut self, author: Author) {
+        self.author = author;
     }
 
     /// Stores a message durably, with this member's name and the server's time, then (if new)
@@ -91,16 +92,13 @@ impl Membership {
         id: Option<&str>,
         text: &str,
     ) -> Result<(Appended, Millis), StoreError> {
-        let from = self
-            .name
-            .as_deref()
-            .filter(|_| self.dialect == Dialect::WsChat);
+        let author = &self.author;
         let store = self.registry.store();
         let message = |ts| NewMessage {
             room: &self.room.name,
             id,
             text,
-            from,
+            author,
             ts,
             conn: self.id,
         };
@@ -111,7 +109,7 @@ impl Membership {
                 let appended = store.append(message(ts)).await?;
                 if let Appended::New(seq) = appended {
                     self.room
-                        .deliver(Some(self.id), Some((seq, ts)), id, from, text);
+                        .deliver(Some(self.id), Some((seq, ts)), id, author, text);
                 }
                 Ok((appended, ts))
             }
@@ -125,7 +123,8 @@ impl Membership {
 
     /// Relays text that cannot go into the history to the room's plain members only.
     pub fn relay_unstored(&self, text: &str) {
-        self.room.deliver(Some(self.id), None, None, None, text);
+        self.room
+            .deliver(Some(self.id), None, None, &Author::default(), text);
     }
 
     /// Starts a catch-up (every `hello` does): live delivery stops and whatever is queued is

@@ -2,7 +2,7 @@
 
 use super::member::{Dialect, Member};
 use super::send_queue::Overflow;
-use crate::history::LiveMessage;
+use crate::history::{Author, LiveMessage};
 use crate::log_safe::Escaped;
 use crate::sync::lock;
 use axum::extract::ws::Utf8Bytes;
@@ -63,7 +63,7 @@ impl Room {
             message.local_sender,
             Some((seq, message.ts)),
             message.id.as_deref(),
-            message.from.as_deref(),
+            &message.author,
             &message.text,
         );
     }
@@ -96,15 +96,14 @@ impl Room {
 
     /// Hands a message to every live member but its sender (`None` when the sender is not a
     /// member here: it is on another server). `stored` (its seq and time) is `None` for text
-    /// that was not stored, which only plain members can receive; `from` is the sender's
-    /// display name. A member whose send queue overflows is removed: its connection sees the
+    /// that was not stored, which only plain members can receive; `author` is who sent it. A member whose send queue overflows is removed: its connection sees the
     /// overflow and closes with 1013.
     pub fn deliver(
         &self,
         sender: Option<u64>,
         stored: Option<(Seq, Millis)>,
         id: Option<&str>,
-        from: Option<&str>,
+        author: &Author,
         text: &str,
     ) {
         let plain = Utf8Bytes::from(text);
@@ -114,8 +113,10 @@ impl Room {
                     seq,
                     id: id.map(str::to_owned),
                     text: text.to_owned(),
-                    from: from.map(str::to_owned),
+                    from: author.from.clone(),
                     ts: Some(ts),
+                    user: author.user.clone(),
+                    guest: author.guest,
                 }
                 .encode(),
             )

@@ -30,7 +30,7 @@ fn live(seq: Seq, text: &str, local_sender: Option<u64>) -> LiveMessage {
         room: "r".into(),
         id: Some(text.into()),
         text: text.into(),
-        from: None,
+        author: Default::default(),
         ts: 1,
         local_sender,
     }

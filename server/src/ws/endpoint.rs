@@ -27,6 +27,7 @@ use super::handshake;
 use super::limits::{ConnectionLimits, Refused};
 use crate::auth::{Session, SessionRules};
 use crate::clock::now_millis;
+use crate::history::Author;
 use crate::log_safe::Escaped;
 use crate::rooms::{Dialect, Membership, Registry, RoomsFull};
 use axum::extract::rejection::QueryRejection;
@@ -151,7 +152,7 @@ async fn upgrade(
     }
     // Joined before the 101, so a full server says so in the answer. If the upgrade then
     // fails, the closure below is dropped and with it the membership and the slot.
-    let member = match Membership::join(&endpoint.registry, &room, dialect) {
+    let mut member = match Membership::join(&endpoint.registry, &room, dialect) {
         Ok(member) => member,
         Err(RoomsFull) => {
             tracing::warn!(room = %Escaped(&room), "WebSocket refused: too many rooms open");
@@ -177,6 +178,11 @@ async fn upgrade(
     } = endpoint;
     let timing = rules.timing;
     let session = Session::new(rules.sign_in.clone(), &room, now_millis());
+    // A guest, where tokens are checked, until it signs in (a plain peer never does).
+    member.set_author(Author {
+        guest: session.checks_tokens(),
+        ..Author::default()
+    });
     ws.on_upgrade(move |socket| {
         tasks.track_future(async move {
             connection::run(socket, member, session, welcome, timing, shutdown).await;

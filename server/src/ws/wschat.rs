@@ -2,7 +2,7 @@
 
 use super::timed_socket::{End, TimedSocket};
 use crate::auth::{PostVerdict, Refusal, Session};
-use crate::history::Appended;
+use crate::history::{Appended, Author};
 use crate::rooms::Membership;
 use axum::extract::ws::Message;
 use tokio_util::sync::CancellationToken;
@@ -44,7 +44,7 @@ pub async fn on_frame(
             session.may_read().map_err(close)?;
             // Every hello says the name anew: one without a name clears it. Once signed in,
             // the token's name is the only one.
-            member.set_name(session.name(name.as_deref().and_then(clean_name)));
+            member.set_author(author(session, name.as_deref().and_then(clean_name)));
             hello(socket, member, after, shutdown).await
         }
         Ok(ClientFrame::Send { id, text }) => match session.may_post() {
@@ -57,7 +57,7 @@ pub async fn on_frame(
         Ok(ClientFrame::Auth { token }) => {
             let answer = session.on_auth(&token).map_err(close)?;
             if session.identity().is_some() {
-                member.set_name(session.name(None));
+                member.set_author(author(session, None));
             }
             socket.send_frame(&answer).await
         }
@@ -70,6 +70,17 @@ pub async fn on_frame(
                 })
                 .await
         }
+    }
+}
+
+/// Who a connection's messages are from: the token's name and user id once signed in, else
+/// the name it offered, marked as a guest's where the server signs users in.
+fn author(session: &Session, offered: Option<String>) -> Author {
+    let user = session.identity().map(|identity| identity.sub.clone());
+    Author {
+        from: session.name(offered),
+        guest: user.is_none() && session.checks_tokens(),
+        user,
     }
 }
 
@@ -113,15 +124,7 @@ async fn hello(
         let brought = page.messages.len();
         for m in page.messages {
             cursor = Some(m.seq);
-            socket
-                .send_frame(&ServerFrame::Msg {
-                    seq: m.seq,
-                    id: m.id,
-                    text: m.text,
-                    from: m.from,
-                    ts: m.ts,
-                })
-                .await?;
+            socket.send_frame(&m.into_frame()).await?;
         }
         if page.last {
             return socket

@@ -209,6 +209,8 @@ pub fn without_ts(frame: ServerFrame) -> ServerFrame {
             id,
             text,
             from,
+            user,
+            guest,
             ..
         } => ServerFrame::Msg {
             seq,
@@ -216,6 +218,8 @@ pub fn without_ts(frame: ServerFrame) -> ServerFrame {
             text,
             from,
             ts: None,
+            user,
+            guest,
         },
         other => other,
     }

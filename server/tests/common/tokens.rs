@@ -14,6 +14,14 @@ pub const SECRET: &str = "a test secret of at least thirty-two bytes";
 /// A server that checks HS256 tokens, gives a connection 500 ms to sign in and an expired
 /// token 1 s of grace; `guests` is `--anonymous` (none: the default with a key).
 pub async fn auth_server(guests: Option<&str>) -> (TestServer, tempfile::TempDir) {
+    auth_server_with(guests, &[]).await
+}
+
+/// [`auth_server`] with more flags (`--redis URL`, say).
+pub async fn auth_server_with(
+    guests: Option<&str>,
+    more: &[&str],
+) -> (TestServer, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("tempdir");
     let secret = dir.path().join("secret");
     std::fs::write(&secret, format!("{SECRET}\n")).expect("write secret");
@@ -32,6 +40,7 @@ pub async fn auth_server(guests: Option<&str>) -> (TestServer, tempfile::TempDir
     if let Some(guests) = guests {
         args.extend(["--anonymous", guests]);
     }
+    args.extend(more);
     let config = <Config as clap::Parser>::try_parse_from(args).expect("flags");
     (TestServer::with(config).await, dir)
 }

@@ -39,9 +39,14 @@ impl Delivery {
                 text,
                 from,
                 ts,
+                user,
+                guest,
             } => match id {
-                // Our own message whose ack was lost with a socket.
-                Some(id) if self.outbox.contains(&id) => self.confirmed(id, seq, ts, out),
+                // Our own message whose ack was lost with a socket (another user's under the
+                // same id is theirs: ids are unique per user).
+                Some(id) if self.outbox.contains(&id) && self.is_own(user.as_deref()) => {
+                    self.confirmed(id, seq, ts, out)
+                }
                 _ if self.seen.contains(seq) => self.stats.duplicates += 1,
                 _ => {
                     self.seen.insert(seq);
@@ -50,7 +55,7 @@ impl Delivery {
                         ChatUpdate::Incoming {
                             seq: Some(seq),
                             text: text.into(),
-                            from: from.map(Rc::from),
+                            from: shown_sender(from, user, guest),
                             at: ts.unwrap_or(wall_ms),
                         },
                     );
@@ -91,7 +96,7 @@ impl Delivery {
                 if let Some(name) = &name {
                     ui(out, ChatUpdate::Names(Some(name.as_str().into())));
                 }
-                self.authed = Some(super::Authed {
+                self.signed_in(super::SignInAnswer {
                     sub,
                     name,
                     exp,
@@ -151,5 +156,17 @@ impl Delivery {
             },
         );
         self.unsaved = true;
+    }
+}
+
+/// The sender line of a room message: the name (or, for a signed-in sender without one, the
+/// user id), marked when the sender is a guest on a server that signs users in, so a guest
+/// who calls itself Ann never looks like the signed-in Ann.
+fn shown_sender(from: Option<String>, user: Option<String>, guest: bool) -> Option<Rc<str>> {
+    let name = from.or(user);
+    match (name, guest) {
+        (Some(name), true) => Some(Rc::from(format!("{name} (guest)"))),
+        (None, true) => Some(Rc::from("Guest")),
+        (name, false) => name.map(Rc::from),
     }
 }

@@ -16,16 +16,16 @@ use crate::core::boundary::SavedMessage;
 use crate::core::delivery::outbox::Outbox;
 use crate::core::delivery::seen_seqs::SeenSeqs;
 use crate::core::setters::setters;
+use crate::core::sign_in::Token;
 use crate::core::time::Moment;
 use crate::core::view::entry::{NoticeKind, OutStatus};
 use crate::core::view::status::Details;
 use crate::core::view::update::{ChatUpdate, DeliveryStats};
+pub use sign_in::SignInAnswer;
 use std::collections::VecDeque;
 use std::rc::Rc;
 use std::time::Duration;
-use ws_chat_protocol::{
-    clean_name, ClientFrame, Millis, Seq, IN_BAND_NONCE, IN_BAND_QUERY, OFFERED,
-};
+use ws_chat_protocol::{clean_name, ClientFrame, Millis, Seq};
 
 mod envelopes;
 pub mod failed;
@@ -33,6 +33,7 @@ mod negotiation;
 pub mod outbox;
 pub mod saved_outbox;
 pub mod seen_seqs;
+mod sign_in;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod test_messages;
 
@@ -130,19 +131,12 @@ pub struct Delivery {
     /// The outbox changed since it was last handed out for saving.
     unsaved: bool,
     /// The token this connection signs in with: sent with `auth` before `hello`.
-    token: Option<String>,
+    token: Option<Token>,
     /// What the server's latest `authed` said, until the engine takes it.
-    authed: Option<Authed>,
-}
-
-/// A server's `authed`, and when it came (the wall clock, ms since the epoch).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Authed {
-    pub sub: String,
-    pub name: Option<String>,
-    /// When the token runs out, in seconds since the epoch.
-    pub exp: u64,
-    pub wall_ms: Millis,
+    authed: Option<SignInAnswer>,
+    /// The user id the server signed this chat in as: a message from another user under one
+    /// of our ids is theirs, not our lost ack.
+    own_user: Option<String>,
 }
 
 impl Delivery {
@@ -173,6 +167,7 @@ impl Delivery {
             unsaved: false,
             token: None,
             authed: None,
+            own_user: None,
         };
         for message in restored {
             ui(
@@ -188,33 +183,6 @@ impl Delivery {
             let _ = delivery.outbox.push(message);
         }
         delivery
-    }
-
-    /// The sub-protocols to offer in the handshake.
-    pub fn protocols() -> Vec<String> {
-        OFFERED.iter().map(|p| (*p).to_owned()).collect()
-    }
-
-    /// The next connection offers sub-protocols: no `welcome` is expected.
-    pub fn offering(&mut self) {
-        self.in_band_nonce = None;
-    }
-
-    /// The next connection offers no sub-protocol: `url` plus [`IN_BAND_QUERY`] and a fresh
-    /// [`IN_BAND_NONCE`], which its `welcome` must echo. Nobody else knows the nonce, so a
-    /// member of a plain room who sends the text of a `welcome` cannot pass for the server.
-    pub fn in_band_url(&mut self, url: &str, nonce: u64) -> String {
-        let (name, value) = IN_BAND_QUERY;
-        // By bytes: `contains` brings the generic pattern searcher into the wasm.
-        let join = if url.bytes().any(|b| b == b'?') {
-            "&"
-        } else {
-            "?"
-        };
-        let nonce = format!("{nonce:016x}");
-        let url = format!("{url}{join}{name}={value}&{IN_BAND_NONCE}={nonce}");
-        self.in_band_nonce = Some(nonce);
-        url
     }
 
     /// A typed message, at `wall_ms`. `id` is unguessable (128 random bits): ids are
@@ -280,30 +248,6 @@ impl Delivery {
             self.unsaved = true;
         }
         ui(out, ChatUpdate::Stats(self.stats));
-    }
-
-    /// The token the next connection signs in with (`None`: as a guest).
-    pub fn set_token(&mut self, token: Option<String>) {
-        self.token = token;
-    }
-
-    /// A fresh token for the open connection: sent with `auth` if it speaks wschat.v1 (no
-    /// reconnect, nothing lost), kept for the next connection either way.
-    pub fn refresh_token(&mut self, token: String, out: &mut VecDeque<Effect>) {
-        if self.negotiation == Some(Negotiation::Envelopes) {
-            out.push_back(Effect::Send(
-                ClientFrame::Auth {
-                    token: token.clone(),
-                }
-                .encode(),
-            ));
-        }
-        self.token = Some(token);
-    }
-
-    /// What the server's latest `authed` said, once.
-    pub fn take_authed(&mut self) -> Option<Authed> {
-        self.authed.take()
     }
 
     /// Whether the outbox changed since the last call: the engine decides when to save it.

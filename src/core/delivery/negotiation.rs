@@ -10,9 +10,38 @@ use crate::core::view::sender_runs::OWN_LABEL_WITHOUT_NAME;
 use crate::core::view::status::Details;
 use crate::core::view::update::ChatUpdate;
 use std::collections::VecDeque;
-use ws_chat_protocol::{ClientFrame, Millis, ServerFrame, SUBPROTOCOL};
+use ws_chat_protocol::{
+    ClientFrame, Millis, ServerFrame, IN_BAND_NONCE, IN_BAND_QUERY, OFFERED, SUBPROTOCOL,
+};
 
 impl Delivery {
+    /// The sub-protocols to offer in the handshake.
+    pub fn protocols() -> Vec<String> {
+        OFFERED.iter().map(|p| (*p).to_owned()).collect()
+    }
+
+    /// The next connection offers sub-protocols: no `welcome` is expected.
+    pub fn offering(&mut self) {
+        self.in_band_nonce = None;
+    }
+
+    /// The next connection offers no sub-protocol: `url` plus [`IN_BAND_QUERY`] and a fresh
+    /// [`IN_BAND_NONCE`], which its `welcome` must echo. Nobody else knows the nonce, so a
+    /// member of a plain room who sends the text of a `welcome` cannot pass for the server.
+    pub fn in_band_url(&mut self, url: &str, nonce: u64) -> String {
+        let (name, value) = IN_BAND_QUERY;
+        // By bytes: `contains` brings the generic pattern searcher into the wasm.
+        let join = if url.bytes().any(|b| b == b'?') {
+            "&"
+        } else {
+            "?"
+        };
+        let nonce = format!("{nonce:016x}");
+        let url = format!("{url}{join}{name}={value}&{IN_BAND_NONCE}={nonce}");
+        self.in_band_nonce = Some(nonce);
+        url
+    }
+
     /// The socket opened. `offered`: whether the handshake offered sub-protocols. If it did
     /// not and the server selected none, the server speaks first (see the module docs).
     pub fn opened(
@@ -52,12 +81,9 @@ impl Delivery {
     fn speak_envelopes(&mut self, now: Moment, out: &mut VecDeque<Effect>) {
         self.negotiation = Some(Negotiation::Envelopes);
         self.ping_sent = Some(now);
-        if let Some(token) = &self.token {
-            // First, so the server knows who says `hello`.
-            let auth = ClientFrame::Auth {
-                token: token.clone(),
-            };
-            out.push_back(Effect::Send(auth.encode()));
+        // First, so the server knows who says `hello`.
+        if let Some(auth) = self.auth() {
+            out.push_back(Effect::Send(auth));
         }
         out.push_back(Effect::Send(
             ClientFrame::Hello {

@@ -180,7 +180,10 @@ impl EmbedOptions {
             }
             Source::Script => key.to_owned(),
         };
-        let sources = [&self.token, &self.token_url].iter().filter(|s| s.is_some()).count()
+        let sources = [&self.token, &self.token_url]
+            .iter()
+            .filter(|s| s.is_some())
+            .count()
             + usize::from(self.get_token.is_some());
         if sources > 1 {
             return Err(EmbedOptionError::SeveralTokenSources {

@@ -20,14 +20,15 @@ pub struct EngineConfig {
     pub reconnect: ReconnectConfig,
     /// The outbox, heartbeats and in-band negotiation.
     pub delivery: DeliveryConfig,
-    /// Where the token comes from, if the server wants one.
-    pub sign_in: SignInConfig,
+    /// Where the token comes from, if the server wants one. Set from
+    /// [`ConnectionOptions::token`](crate::ConnectionOptions::token) (and `token_param`), the
+    /// one place a chat's token source is given, so the two can never disagree.
+    pub(crate) sign_in: SignInConfig,
 }
 
 setters!(EngineConfig {
     reconnect: ReconnectConfig,
     delivery: DeliveryConfig,
-    sign_in: SignInConfig,
 });
 
 /// The longest duration any setting may have. A day is far beyond any sensible timeout, and

@@ -2,6 +2,7 @@
 //! browser must take goes out as an [`Effect`]. The glue only translates; this decides.
 
 pub mod config;
+mod failures;
 mod save_throttle;
 mod signing;
 
@@ -14,7 +15,6 @@ use crate::core::rng::Rng;
 use crate::core::servers::{server_label, ServerList};
 use crate::core::sign_in::{BeforeConnect, SignIn, SignedInUser};
 use crate::core::time::Moment;
-use crate::core::view::entry::NoticeKind;
 use crate::core::view::status::ServerShown;
 use crate::core::view::update::ChatUpdate;
 use std::collections::VecDeque;
@@ -197,41 +197,6 @@ impl Engine {
         self.settle(now);
     }
 
-    /// The browser would not open a socket to the current server. Another server may do, so
-    /// this one counts as a failed attempt until none is left; then the chat stops, and
-    /// Connect tries them all again.
-    fn connect_failed(&mut self, reason: String, now: Moment) {
-        let url = self.current_url().unwrap_or_default();
-        let reason = format!("the browser cannot connect to {url}: {reason}");
-        if let Some(flag) = self.unopenable.get_mut(self.reconnect.server()) {
-            *flag = true;
-        }
-        if self.unopenable.iter().all(|&flag| flag) {
-            self.unopenable.fill(false);
-            self.reconnect.handle(Input::Unusable { reason }, now);
-        } else {
-            self.reconnect
-                .handle(Input::Closed { code: 1006, reason }, now);
-        }
-    }
-
-    /// Storage failed once: the outbox lives in memory from now on, which the user is told
-    /// once, and the saved record goes (a remove needs no space), because a record older than
-    /// what the server has acked would send delivered messages again after a reload.
-    fn storage_failed(&mut self, reason: String) {
-        if !std::mem::replace(&mut self.storing, false) {
-            return;
-        }
-        self.effects.push_back(Effect::SaveOutbox {
-            messages: Vec::new(),
-            orphaned: false,
-        });
-        self.effects.push_back(Effect::Ui(ChatUpdate::Notice {
-            kind: NoticeKind::Error,
-            text: format!("{reason}: unsent messages are kept in this page only").into(),
-        }));
-    }
-
     fn save_out_of_turn(&mut self, orphaned: bool, now: Moment) {
         self.delivery.take_unsaved();
         self.saves.written(now);
@@ -289,31 +254,6 @@ impl Engine {
             self.effects
                 .push_back(Effect::Ui(ChatUpdate::Phase(phase.clone())));
         }
-    }
-
-    /// Opens a socket to the current server, signing in with `token`.
-    fn connect(&mut self, token: Option<String>) {
-        let server = self.reconnect.server();
-        let Some(mut url) = self.current_url().map(str::to_owned) else {
-            return;
-        };
-        if let (Some(param), Some(token)) = (self.sign_in.token_param(), &token) {
-            url = crate::core::sign_in::with_token_param(&url, param, token);
-        }
-        self.delivery.set_token(token);
-        let effect = if self.offer_protocols[server] {
-            self.delivery.offering();
-            Effect::Connect {
-                url,
-                protocols: Delivery::protocols(),
-            }
-        } else {
-            Effect::Connect {
-                url: self.delivery.in_band_url(&url, self.nonces.next_u64()),
-                protocols: Vec::new(),
-            }
-        };
-        self.effects.push_back(effect);
     }
 
     /// Tells the status line which server is in use or tried next, when that changes.

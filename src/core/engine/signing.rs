@@ -4,8 +4,9 @@
 
 use super::Engine;
 use crate::core::boundary::Effect;
+use crate::core::delivery::Delivery;
 use crate::core::reconnect::{Input, Phase};
-use crate::core::sign_in::{Fetched, SignedInUser};
+use crate::core::sign_in::{with_token_param, FetchOutcome, SignedInUser, Token};
 use crate::core::time::Moment;
 use crate::core::view::update::ChatUpdate;
 use ws_chat_protocol::close_code::{FORBIDDEN, REMOVED, UNAUTHORIZED};
@@ -18,17 +19,17 @@ impl Engine {
         now: Moment,
     ) {
         match self.sign_in.token_fetched(ticket, result, now) {
-            Fetched::Connect(token) => {
+            FetchOutcome::Connect(token) => {
                 if matches!(self.reconnect.phase(), Phase::Connecting { .. }) {
                     self.connect(Some(token));
                 }
             }
-            Fetched::Failed(reason) => {
+            FetchOutcome::Failed(reason) => {
                 let reason = format!("no token: {reason}");
                 self.reconnect.handle(Input::SignedOut { reason }, now);
             }
-            Fetched::Refresh(token) => self.delivery.refresh_token(token, &mut self.effects),
-            Fetched::Nothing => {}
+            FetchOutcome::Refresh(token) => self.delivery.refresh_token(token, &mut self.effects),
+            FetchOutcome::Nothing => {}
         }
     }
 
@@ -62,6 +63,31 @@ impl Engine {
             };
             self.sign_in.authed(user, authed.exp, authed.wall_ms, now);
         }
+    }
+
+    /// Opens a socket to the current server, signing in with `token`.
+    pub(super) fn connect(&mut self, token: Option<Token>) {
+        let server = self.reconnect.server();
+        let Some(mut url) = self.current_url().map(str::to_owned) else {
+            return;
+        };
+        if let (Some(param), Some(token)) = (self.sign_in.token_param(), &token) {
+            url = with_token_param(&url, param, token.as_str());
+        }
+        self.delivery.set_token(token);
+        let effect = if self.offer_protocols[server] {
+            self.delivery.offering();
+            Effect::Connect {
+                url,
+                protocols: Delivery::protocols(),
+            }
+        } else {
+            Effect::Connect {
+                url: self.delivery.in_band_url(&url, self.nonces.next_u64()),
+                protocols: Vec::new(),
+            }
+        };
+        self.effects.push_back(effect);
     }
 
     /// Tells the UI who the chat is signed in as, when that changes.

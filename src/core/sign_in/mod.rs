@@ -11,55 +11,16 @@
 //! SDKs. A fixed token is used as it is. Fetches never overlap, and a late answer to a fetch
 //! that was given up is dropped by its ticket.
 
+mod config;
 mod source;
 mod token_url;
 
 use crate::core::rng::Rng;
-use crate::core::setters::setters;
 use crate::core::time::Moment;
+pub use config::{SignInConfig, Token, TokenSupply};
 pub use source::{TokenFuture, TokenProvider, TokenSource};
-use std::fmt;
 use std::time::Duration;
 pub use token_url::with_token_param;
-
-/// Where a chat's token comes from, as far as the core needs to know.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub enum TokenSupply {
-    /// No token: a guest, as servers without sign-in expect.
-    #[default]
-    None,
-    /// This token, always: it cannot be refreshed, so a refused one stops the chat.
-    Fixed(String),
-    /// The glue fetches one on [`FetchToken`](crate::core::boundary::Effect::FetchToken).
-    Fetched,
-}
-
-impl fmt::Debug for TokenSupply {
-    /// Never the token itself: settings get logged.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::None => "None",
-            Self::Fixed(_) => "Fixed(…)",
-            Self::Fetched => "Fetched",
-        })
-    }
-}
-
-/// How a chat signs in.
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct SignInConfig {
-    /// Where the token comes from.
-    pub supply: TokenSupply,
-    /// For servers that read the token from the URL: the query parameter it is added to, on
-    /// each attempt, fresh each time (a fetched token is then fetched before every attempt).
-    pub token_param: Option<String>,
-}
-
-setters!(SignInConfig {
-    supply: TokenSupply,
-    token_param: Option<String>,
-});
 
 /// The share of a token's remaining lifetime after which a fresh one is fetched, in
 /// thousandths, and how far (either way) a chat's moment is moved at random, so that chats
@@ -69,25 +30,28 @@ const REFRESH_PER_MILLE: u64 = 800;
 const REFRESH_JITTER_PER_MILLE: u64 = 50;
 /// After a failed refresh, the first wait before the next; it doubles up to 32 times this.
 const REFRESH_RETRY: Duration = Duration::from_secs(2);
+/// The shortest wait before a refresh, whatever the token says: a clock far ahead of the
+/// server's makes every token look expired, and must not make the chat fetch in a loop.
+const MIN_REFRESH_MS: u64 = 2_000;
 
 /// What [`SignIn::before_connect`] says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BeforeConnect {
     /// Connect now, with this token (`None`: as a guest).
-    Ready(Option<String>),
+    Ready(Option<Token>),
     /// Wait for a token; `Some`: fetch one with this ticket (`None`: one is on its way).
     Fetch(Option<u32>),
 }
 
 /// What a finished fetch means.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Fetched {
+pub enum FetchOutcome {
     /// A connection was waiting for it: connect with it now.
-    Connect(String),
+    Connect(Token),
     /// A connection waited for it, and the source failed: that attempt failed.
     Failed(String),
     /// A refresh: send it on the open connection.
-    Refresh(String),
+    Refresh(Token),
     /// Nothing to do now (a failed refresh is retried later, a stale ticket ignored).
     Nothing,
 }
@@ -106,7 +70,9 @@ pub struct SignIn {
     config: SignInConfig,
     rng: Rng,
     /// The latest token a source gave (for a fixed supply, see [`SignInConfig::supply`]).
-    token: Option<String>,
+    token: Option<Token>,
+    /// The server signed this connection in: refreshes run only then.
+    connected: bool,
     /// The server refused [`Self::token`], or it expired: the next attempt needs a new one.
     stale: bool,
     /// The ticket of the fetch under way.
@@ -127,6 +93,7 @@ impl SignIn {
             config,
             rng: Rng::new(seed),
             token: None,
+            connected: false,
             stale: false,
             fetching: None,
             last_ticket: 0,
@@ -150,7 +117,9 @@ impl SignIn {
     pub fn before_connect(&mut self, now: Moment) -> BeforeConnect {
         let reusable = match &self.config.supply {
             TokenSupply::None => return BeforeConnect::Ready(None),
-            TokenSupply::Fixed(token) => return BeforeConnect::Ready(Some(token.clone())),
+            TokenSupply::Fixed(token) => {
+                return BeforeConnect::Ready(Some(Token::new(token.clone())))
+            }
             TokenSupply::Fetched => {
                 let expired = self.expires_at.is_some_and(|at| now >= at);
                 !self.stale && !expired && self.config.token_param.is_none()
@@ -171,23 +140,24 @@ impl SignIn {
         ticket: u32,
         result: Result<String, String>,
         now: Moment,
-    ) -> Fetched {
+    ) -> FetchOutcome {
         if self.fetching != Some(ticket) {
-            return Fetched::Nothing;
+            return FetchOutcome::Nothing;
         }
         self.fetching = None;
         let waiting = std::mem::take(&mut self.connect_waiting);
         match result {
             Ok(token) if !token.is_empty() => {
+                let token = Token::new(token);
                 self.token = Some(token.clone());
                 self.stale = false;
                 self.refresh_failures = 0;
                 // A fresh token's lifetime is unknown until the server reads it.
                 self.expires_at = None;
                 if waiting {
-                    Fetched::Connect(token)
+                    FetchOutcome::Connect(token)
                 } else {
-                    Fetched::Refresh(token)
+                    FetchOutcome::Refresh(token)
                 }
             }
             failed => {
@@ -195,9 +165,12 @@ impl SignIn {
                     .err()
                     .unwrap_or_else(|| "it gave an empty token".into());
                 if waiting {
-                    return Fetched::Failed(reason);
+                    return FetchOutcome::Failed(reason);
                 }
                 log::warn!("token refresh failed: {reason}");
+                if !self.connected {
+                    return FetchOutcome::Nothing;
+                }
                 let delay = REFRESH_RETRY * (1 << self.refresh_failures.min(5));
                 self.refresh_failures = self.refresh_failures.saturating_add(1);
                 let retry = now.saturating_add(delay);
@@ -206,7 +179,7 @@ impl SignIn {
                     Some(at) if retry >= at => None,
                     _ => Some(retry),
                 };
-                Fetched::Nothing
+                FetchOutcome::Nothing
             }
         }
     }
@@ -217,11 +190,12 @@ impl SignIn {
         let left_ms = exp.saturating_mul(1_000).saturating_sub(wall_ms);
         self.expires_at = Some(now.saturating_add(Duration::from_millis(left_ms)));
         self.user = Some(user);
+        self.connected = true;
         if self.config.supply == TokenSupply::Fetched && self.fetching.is_none() {
             let jitter = self.rng.next_u64() % (2 * REFRESH_JITTER_PER_MILLE + 1);
             let per_mille = REFRESH_PER_MILLE - REFRESH_JITTER_PER_MILLE + jitter;
             // In whole ms; a lifetime too long to multiply is far beyond any token's.
-            let wait = left_ms.saturating_mul(per_mille) / 1_000;
+            let wait = (left_ms.saturating_mul(per_mille) / 1_000).max(MIN_REFRESH_MS);
             self.refresh_at = Some(now.saturating_add(Duration::from_millis(wait)));
         }
     }
@@ -231,6 +205,9 @@ impl SignIn {
     pub fn refused(&mut self) -> bool {
         self.stale = true;
         self.user = None;
+        // A refresh under way can only bring a token the next attempt fetches anyway; one
+        // that never answers must not hold that attempt.
+        self.fetching = None;
         self.connection_ended();
         self.config.supply == TokenSupply::Fetched
     }
@@ -240,6 +217,7 @@ impl SignIn {
     /// later attempt too.
     pub fn connection_ended(&mut self) {
         self.refresh_at = None;
+        self.connected = false;
         if std::mem::take(&mut self.connect_waiting) {
             self.fetching = None;
         }
@@ -248,6 +226,7 @@ impl SignIn {
     /// Signed out for good (a stop: removed, not allowed, or by the user).
     pub fn signed_out(&mut self) {
         self.user = None;
+        self.fetching = None;
         self.connection_ended();
     }
 

@@ -22,7 +22,7 @@ fn signed_in(s: &mut SignIn, token: &str, now: Moment, lifetime: u64) {
     };
     assert_eq!(
         s.token_fetched(ticket, Ok(token.into()), now),
-        Fetched::Connect(token.into())
+        FetchOutcome::Connect(Token::new(token.into()))
     );
     let wall_ms = 1_000_000;
     s.authed(ann(), wall_ms / 1_000 + lifetime, wall_ms, now);
@@ -43,7 +43,7 @@ fn a_fixed_token_is_used_as_it_is_and_cannot_be_renewed() {
     for _ in 0..2 {
         assert_eq!(
             s.before_connect(at(0)),
-            BeforeConnect::Ready(Some("tok".into()))
+            BeforeConnect::Ready(Some(Token::new("tok".into())))
         );
     }
     s.authed(ann(), 2_000, 1_000_000, at(0));
@@ -63,7 +63,7 @@ fn a_fetched_token_is_reused_until_refused_or_expired() {
     s.connection_ended();
     assert_eq!(
         s.before_connect(at(10)),
-        BeforeConnect::Ready(Some("one".into()))
+        BeforeConnect::Ready(Some(Token::new("one".into())))
     );
     assert!(
         matches!(s.before_connect(at(100)), BeforeConnect::Fetch(Some(_))),
@@ -94,7 +94,7 @@ fn with_a_token_param_every_attempt_fetches_a_fresh_token() {
         );
         assert_eq!(
             s.token_fetched(n as u32, Ok(format!("t{n}")), at(n)),
-            Fetched::Connect(format!("t{n}"))
+            FetchOutcome::Connect(Token::new(format!("t{n}")))
         );
         s.connection_ended();
     }
@@ -112,7 +112,7 @@ fn a_refresh_runs_at_about_80_percent_of_the_lifetime() {
         assert_eq!(s.poll_timeout(), None);
         assert_eq!(
             s.token_fetched(ticket, Ok("two".into()), due),
-            Fetched::Refresh("two".into())
+            FetchOutcome::Refresh(Token::new("two".into()))
         );
     }
 }
@@ -126,7 +126,7 @@ fn a_failed_refresh_is_retried_with_a_growing_wait_until_the_expiry() {
     while let Some(ticket) = s.handle_timeout(now) {
         assert_eq!(
             s.token_fetched(ticket, Err("503".into()), now),
-            Fetched::Nothing
+            FetchOutcome::Nothing
         );
         let Some(next) = s.poll_timeout() else { break };
         waits.push(next.saturating_duration_since(now).as_secs());
@@ -144,14 +144,14 @@ fn a_failed_fetch_fails_the_waiting_attempt() {
     };
     assert_eq!(
         s.token_fetched(ticket, Err("HTTP 403".into()), at(1)),
-        Fetched::Failed("HTTP 403".into())
+        FetchOutcome::Failed("HTTP 403".into())
     );
     let BeforeConnect::Fetch(Some(ticket)) = s.before_connect(at(5)) else {
         panic!()
     };
     assert_eq!(
         s.token_fetched(ticket, Ok(String::new()), at(5)),
-        Fetched::Failed("it gave an empty token".into())
+        FetchOutcome::Failed("it gave an empty token".into())
     );
 }
 
@@ -174,11 +174,11 @@ fn fetches_never_overlap_and_a_given_up_fetch_is_ignored() {
     assert_ne!(first, second);
     assert_eq!(
         s.token_fetched(first, Ok("late".into()), at(11)),
-        Fetched::Nothing
+        FetchOutcome::Nothing
     );
     assert_eq!(
         s.token_fetched(second, Ok("new".into()), at(11)),
-        Fetched::Connect("new".into())
+        FetchOutcome::Connect(Token::new("new".into()))
     );
 }
 
@@ -190,4 +190,44 @@ fn no_refresh_runs_without_a_connection() {
     assert_eq!(s.poll_timeout(), None);
     assert_eq!(s.user(), None);
     assert_eq!(s.handle_timeout(at(90)), None);
+}
+
+#[test]
+fn a_clock_far_ahead_never_makes_refreshes_run_in_a_loop() {
+    let mut s = fetched();
+    signed_in(&mut s, "one", at(0), 100);
+    // The server's exp is already past by this clock.
+    s.authed(ann(), 1, 1_000_000, at(10));
+    let due = s.poll_timeout().expect("a refresh");
+    assert!(due >= at(12), "{due:?}: at least 2 s later");
+}
+
+#[test]
+fn a_refresh_that_fails_after_the_connection_ended_is_not_retried() {
+    for end in [
+        SignIn::signed_out as fn(&mut SignIn),
+        SignIn::connection_ended,
+    ] {
+        let mut s = fetched();
+        signed_in(&mut s, "one", at(0), 100);
+        let due = s.poll_timeout().unwrap();
+        let ticket = s.handle_timeout(due).expect("a refresh fetch");
+        end(&mut s);
+        let late = s.token_fetched(ticket, Err("503".into()), due);
+        assert_eq!(late, FetchOutcome::Nothing);
+        assert_eq!(s.poll_timeout(), None, "no refresh without a connection");
+    }
+}
+
+#[test]
+fn a_refused_token_gives_up_a_refresh_that_never_answers() {
+    let mut s = fetched();
+    signed_in(&mut s, "one", at(0), 100);
+    let due = s.poll_timeout().unwrap();
+    let hung = s.handle_timeout(due).expect("a refresh fetch");
+    assert!(s.refused());
+    let BeforeConnect::Fetch(Some(next)) = s.before_connect(at(200)) else {
+        panic!("the next attempt fetches at once");
+    };
+    assert_ne!(hung, next);
 }

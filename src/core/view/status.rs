@@ -41,6 +41,9 @@ pub struct StatusView {
     /// The `host[:port]` connected to, being connected to, or tried next; `None` when stopped
     /// or offline.
     pub server: Option<Rc<str>>,
+    /// The signed-in user's id, for `data-user`: only while the connection is open (see
+    /// [`StatusView::signed_in_as`]).
+    pub user: Option<String>,
 }
 
 impl StatusView {
@@ -104,6 +107,7 @@ impl StatusView {
                     )
                 })
                 .map(|s| s.label.clone()),
+            user: None,
         }
     }
 }
@@ -129,9 +133,17 @@ fn signed_out(reason: &str) -> String {
     }
 }
 
-/// Who the chat is signed in as, for the status line: the name, or the user id without one.
-pub fn signed_in_text(user: &SignedInUser) -> String {
-    format!("signed in as {}", user.name.as_deref().unwrap_or(&user.sub))
+impl StatusView {
+    /// Says who the chat is signed in as (the name, or the user id without one), while the
+    /// connection is open: at any other time it is not signed in to anything.
+    pub fn signed_in_as(mut self, phase: &Phase, user: Option<&SignedInUser>) -> Self {
+        if let (Phase::Open, Some(user)) = (phase, user) {
+            let shown = user.name.as_deref().unwrap_or(&user.sub);
+            self.text = format!("{}, signed in as {shown}", self.text);
+            self.user = Some(user.sub.clone());
+        }
+        self
+    }
 }
 
 fn close_text(code: u16, reason: &str) -> String {

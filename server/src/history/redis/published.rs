@@ -1,6 +1,7 @@
 //! What the append script publishes for the fan-out, and reading it back.
 
 use crate::history::live::LiveMessage;
+use crate::history::message::Author;
 use serde::{Deserialize, Serialize};
 use ws_chat_protocol::{Millis, Seq};
 
@@ -13,8 +14,8 @@ pub struct Published {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub text: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
+    #[serde(flatten)]
+    pub author: Author,
     pub ts: Millis,
     /// The sending server's number ([`super::RedisStore::server`]).
     pub server: u64,
@@ -39,7 +40,7 @@ impl Published {
             room: self.room,
             id: self.id,
             text: self.text,
-            from: self.from,
+            author: self.author,
             ts: self.ts,
         }
     }
@@ -54,7 +55,11 @@ mod tests {
             room: "lobby room".into(),
             id: Some("a1".into()),
             text: "hi there {\"x\"}".into(),
-            from: None,
+            author: Author {
+                from: Some("Ann".into()),
+                user: Some("u1".into()),
+                guest: false,
+            },
             ts: 1_795_000_000_000,
             server,
             conn,

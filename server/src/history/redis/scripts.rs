@@ -5,12 +5,14 @@ use redis::Script;
 use std::sync::LazyLock;
 
 /// KEYS: seq, log, ids. ARGV: id ('' for none), text, from ('' for none), ts, history,
-/// channel, the published message without its seq. Returns `{'new', seq}`,
-/// `{'dup', seq, ts}` or `{'taken'}`, all strings.
+/// channel, the published message without its seq, the id's key in the ids hash (the id
+/// scoped to its sender, see `id_key`), user ('' for none), guest ('1' or '').
+/// Returns `{'new', seq}`, `{'dup', seq, ts}` or `{'taken'}`, all strings.
 pub const APPEND_LUA: &str = r"
 local id = ARGV[1]
+local key = ARGV[8]
 if id ~= '' then
-  local prev = redis.call('HGET', KEYS[3], id)
+  local prev = redis.call('HGET', KEYS[3], key)
   if prev then
     local entry = redis.call('XRANGE', KEYS[2], prev, prev)
     if entry[1] then
@@ -42,16 +44,28 @@ if ARGV[3] ~= '' then
   fields[#fields + 1] = 'from'
   fields[#fields + 1] = ARGV[3]
 end
+if ARGV[9] ~= '' then
+  fields[#fields + 1] = 'user'
+  fields[#fields + 1] = ARGV[9]
+end
+if ARGV[10] ~= '' then
+  fields[#fields + 1] = 'guest'
+  fields[#fields + 1] = ARGV[10]
+end
+if key ~= id then
+  fields[#fields + 1] = 'key'
+  fields[#fields + 1] = key
+end
 redis.call('XADD', KEYS[2], seq .. '-0', unpack(fields))
 redis.call('SET', KEYS[1], seq)
-if id ~= '' then redis.call('HSET', KEYS[3], id, seq) end
+if id ~= '' then redis.call('HSET', KEYS[3], key, seq) end
 local excess = redis.call('XLEN', KEYS[2]) - tonumber(ARGV[5])
 if excess > 0 then
   for _, old in ipairs(redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', excess)) do
+    local m = {}
     local f = old[2]
-    for i = 1, #f, 2 do
-      if f[i] == 'id' then redis.call('HDEL', KEYS[3], f[i + 1]) end
-    end
+    for i = 1, #f, 2 do m[f[i]] = f[i + 1] end
+    if m.id then redis.call('HDEL', KEYS[3], m.key or m.id) end
     redis.call('XDEL', KEYS[2], old[1])
   end
 end
@@ -60,15 +74,15 @@ return {'new', seq}
 ";
 
 /// KEYS: seq, log. ARGV: the first entry id to read ('' for none), count. Returns, as
-/// strings: head, the oldest entry id ('' if none), then seq, id, text, from, ts for each
-/// message ('' for a missing field). One script, so head and messages are one snapshot.
+/// strings: head, the oldest entry id ('' if none), then seq, id, text, from, ts, user, guest
+/// for each message ('' for a missing field). One script, so head and messages are one snapshot.
 pub const PAGE_LUA: &str = r"
 local out = {redis.call('GET', KEYS[1]) or '0'}
 local first = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 1)
 out[2] = first[1] and first[1][1] or ''
 if ARGV[1] ~= '' then
   for _, e in ipairs(redis.call('XRANGE', KEYS[2], ARGV[1], '+', 'COUNT', ARGV[2])) do
-    local m = {id = '', text = '', from = '', ts = ''}
+    local m = {id = '', text = '', from = '', ts = '', user = '', guest = ''}
     local f = e[2]
     for i = 1, #f, 2 do m[f[i]] = f[i + 1] end
     out[#out + 1] = e[1]
@@ -76,6 +90,8 @@ if ARGV[1] ~= '' then
     out[#out + 1] = m.text
     out[#out + 1] = m.from
     out[#out + 1] = m.ts
+    out[#out + 1] = m.user
+    out[#out + 1] = m.guest
   end
 end
 return out

@@ -14,7 +14,7 @@
 use super::published::Published;
 use super::scripts::{APPEND, PAGE};
 use crate::history::error::StoreError;
-use crate::history::message::{Appended, HistoryMessage};
+use crate::history::message::{Appended, Author, HistoryMessage};
 use crate::history::page::CatchUpPage;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use std::time::Duration;
@@ -93,7 +93,7 @@ impl RedisStore {
         room: &str,
         id: Option<&str>,
         text: &str,
-        from: Option<&str>,
+        author: &Author,
         ts: Millis,
         conn: u64,
     ) -> Result<Appended, StoreError> {
@@ -101,7 +101,7 @@ impl RedisStore {
             room: room.to_owned(),
             id: id.map(str::to_owned),
             text: text.to_owned(),
-            from: from.map(str::to_owned),
+            author: author.clone(),
             ts,
             server: self.server,
             conn,
@@ -115,11 +115,14 @@ impl RedisStore {
             .key(&keys.ids)
             .arg(id.unwrap_or(""))
             .arg(text)
-            .arg(from.unwrap_or(""))
+            .arg(author.from.as_deref().unwrap_or(""))
             .arg(ts)
             .arg(self.history)
             .arg(&self.channel)
             .arg(payload)
+            .arg(id_key(author.user.as_deref(), id.unwrap_or("")))
+            .arg(author.user.as_deref().unwrap_or(""))
+            .arg(if author.guest { "1" } else { "" })
             .invoke_async(&mut self.conn.clone())
             .await?;
         match reply.as_slice() {
@@ -153,7 +156,7 @@ impl RedisStore {
             .invoke_async(&mut self.conn.clone())
             .await?;
         let (head, oldest, rows) = match reply.as_slice() {
-            [head, oldest, rows @ ..] if rows.len() % 5 == 0 => (head, oldest, rows),
+            [head, oldest, rows @ ..] if rows.len() % 7 == 0 => (head, oldest, rows),
             other => {
                 return Err(StoreError::new(format!(
                     "unexpected page reply of {} strings",
@@ -163,13 +166,17 @@ impl RedisStore {
         };
         let head = parse_seq(head)?;
         let messages = rows
-            .chunks_exact(5)
+            .chunks_exact(7)
             .map(|row| {
                 Ok(HistoryMessage {
                     seq: parse_seq(&row[0])?,
                     id: some(&row[1]),
                     text: row[2].clone(),
-                    from: some(&row[3]),
+                    author: Author {
+                        from: some(&row[3]),
+                        user: some(&row[5]),
+                        guest: row[6] == "1",
+                    },
                     ts: row[4].parse().ok(),
                 })
             })
@@ -178,6 +185,16 @@ impl RedisStore {
             .then(|| parse_seq(oldest))
             .transpose()?;
         Ok(CatchUpPage::new(after, oldest, head, messages))
+    }
+}
+
+/// The key of message id `id` in a room's ids hash: the id itself for senders without a user
+/// id (as before user ids), else scoped to the user (its length first, so no user id and
+/// message id can run together into another pair's key).
+fn id_key(user: Option<&str>, id: &str) -> String {
+    match user {
+        Some(user) => format!("{}:{user}{id}", user.len()),
+        None => id.to_owned(),
     }
 }
 

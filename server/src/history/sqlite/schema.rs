@@ -8,11 +8,15 @@ use crate::history::error::StoreError;
 use rusqlite::Connection;
 
 /// Columns added after the first release, with their SQL types; all nullable.
-const ADDED_COLUMNS: [(&str, &str); 2] = [
+const ADDED_COLUMNS: [(&str, &str); 4] = [
     // The sender's display name (`from` on the wire; a keyword in SQL).
     ("sender", "TEXT"),
     // When the server stored it, in ms since the Unix epoch.
     ("ts", "INTEGER"),
+    // A signed-in sender's user id (`user` on the wire).
+    ("sender_id", "TEXT"),
+    // 1 for a guest on a server that signs users in.
+    ("guest", "INTEGER"),
 ];
 
 /// Creates the table, or adds what an older version's table lacks.
@@ -25,9 +29,10 @@ pub fn create_or_migrate(conn: &Connection) -> Result<(), StoreError> {
              text   TEXT NOT NULL,
              sender TEXT,
              ts     INTEGER,
+             sender_id TEXT,
+             guest  INTEGER,
              PRIMARY KEY (room, seq)
-         );
-         CREATE UNIQUE INDEX IF NOT EXISTS messages_room_id ON messages (room, id);",
+         );",
     )?;
     let present = conn
         .prepare("SELECT name FROM pragma_table_info('messages')")?
@@ -41,5 +46,12 @@ pub fn create_or_migrate(conn: &Connection) -> Result<(), StoreError> {
             tracing::info!("history store: added column `{column}` to an older database");
         }
     }
+    // Ids are unique per sender: per user id, and among senders without one. (Before user
+    // ids, per room: that index goes.)
+    conn.execute_batch(
+        "DROP INDEX IF EXISTS messages_room_id;
+         CREATE UNIQUE INDEX IF NOT EXISTS messages_room_sender_id
+             ON messages (room, ifnull(sender_id, ''), id);",
+    )?;
     Ok(())
 }

@@ -14,7 +14,7 @@
 
 use super::schema;
 use crate::history::error::StoreError;
-use crate::history::message::{Appended, HistoryMessage};
+use crate::history::message::{Appended, Author, HistoryMessage};
 use crate::history::page::CatchUpPage;
 use crate::log_safe::Escaped;
 use rusqlite::{
@@ -88,12 +88,12 @@ impl SqliteStore {
         room: &str,
         id: Option<&str>,
         text: &str,
-        from: Option<&str>,
+        author: &Author,
         ts: Millis,
     ) -> Result<Appended, StoreError> {
         let (room, id, text) = (room.to_owned(), id.map(str::to_owned), text.to_owned());
-        let from = from.map(str::to_owned);
-        self.run(move |db| append(db, &room, id.as_deref(), &text, from.as_deref(), ts))
+        let author = author.clone();
+        self.run(move |db| append(db, &room, id.as_deref(), &text, &author, ts))
             .await
     }
 
@@ -143,15 +143,22 @@ fn append(
     room: &str,
     id: Option<&str>,
     text: &str,
-    from: Option<&str>,
+    author: &Author,
     ts: Millis,
 ) -> Result<Appended, StoreError> {
     let history = db.history;
     let tx = begin_append(db, room)?;
     if let Some(id) = id {
+        // The sender's own ids only: another user's message under this id is not a re-send.
         let existing: Option<(i64, String, Option<i64>)> = tx
-            .prepare_cached("SELECT seq, text, ts FROM messages WHERE room = ?1 AND id = ?2")?
-            .query_row(params![room, id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .prepare_cached(
+                "SELECT seq, text, ts FROM messages
+                 WHERE room = ?1 AND ifnull(sender_id, '') = ?2 AND id = ?3",
+            )?
+            .query_row(
+                params![room, author.user.as_deref().unwrap_or(""), id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
             .optional()?;
         match existing {
             Some((seq, stored, ts)) if stored == text => {
@@ -165,15 +172,18 @@ fn append(
         .prepare_cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE room = ?1")?
         .query_row([room], |r| r.get(0))?;
     tx.prepare_cached(
-        "INSERT INTO messages (room, seq, id, text, sender, ts) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO messages (room, seq, id, text, sender, ts, sender_id, guest)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
         room,
         seq,
         id,
         text,
-        from,
-        i64::try_from(ts).unwrap_or(i64::MAX)
+        author.from,
+        i64::try_from(ts).unwrap_or(i64::MAX),
+        author.user,
+        author.guest.then_some(1)
     ])?;
     tx.prepare_cached("DELETE FROM messages WHERE room = ?1 AND seq <= ?2")?
         .execute(params![room, seq - history])?;
@@ -219,7 +229,7 @@ fn page(
         return Ok(CatchUpPage::new(None, oldest, head, Vec::new()));
     };
     let mut stmt = conn.prepare_cached(
-        "SELECT seq, id, text, sender, ts FROM messages
+        "SELECT seq, id, text, sender, ts, sender_id, guest FROM messages
          WHERE room = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
     )?;
     let messages = stmt
@@ -234,7 +244,11 @@ fn page(
                     seq: to_seq(r.get(0)?),
                     id: r.get(1)?,
                     text: r.get(2)?,
-                    from: r.get(3)?,
+                    author: Author {
+                        from: r.get(3)?,
+                        user: r.get(5)?,
+                        guest: r.get::<_, Option<i64>>(6)? == Some(1),
+                    },
                     ts: r.get::<_, Option<i64>>(4)?.map(to_millis),
                 })
             },

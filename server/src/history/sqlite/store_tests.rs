@@ -16,27 +16,27 @@ fn texts(c: &CatchUpPage) -> Vec<(Seq, Option<&str>, &str)> {
 async fn appends_number_rooms_independently_and_dedupe_ids() {
     let s = SqliteStore::open(None, 10, BUSY).await.expect("open");
     assert_eq!(
-        s.append("a", Some("x"), "1", None, TS).await,
+        s.append("a", Some("x"), "1", &anon(), TS).await,
         Ok(Appended::New(1))
     );
     assert_eq!(
-        s.append("a", None, "2", None, TS).await,
+        s.append("a", None, "2", &anon(), TS).await,
         Ok(Appended::New(2))
     );
     assert_eq!(
-        s.append("b", Some("x"), "1b", None, TS).await,
+        s.append("b", Some("x"), "1b", &anon(), TS).await,
         Ok(Appended::New(1))
     );
     assert_eq!(
-        s.append("a", Some("x"), "1", None, TS).await,
+        s.append("a", Some("x"), "1", &anon(), TS).await,
         Ok(Appended::Duplicate(1, Some(TS)))
     );
     assert_eq!(
-        s.append("a", Some("x"), "other text", None, TS).await,
+        s.append("a", Some("x"), "other text", &anon(), TS).await,
         Ok(Appended::IdTaken)
     );
     assert_eq!(
-        s.append("a", None, "3", None, TS).await,
+        s.append("a", None, "3", &anon(), TS).await,
         Ok(Appended::New(3))
     );
     let c = s.page("a", Some(1), 100).await.expect("page");
@@ -58,7 +58,7 @@ async fn appends_number_rooms_independently_and_dedupe_ids() {
 async fn pruning_keeps_the_newest_and_reports_gaps() {
     let s = SqliteStore::open(None, 3, BUSY).await.expect("open");
     for i in 1..=5 {
-        s.append("r", Some(&format!("id{i}")), &i.to_string(), None, TS)
+        s.append("r", Some(&format!("id{i}")), &i.to_string(), &anon(), TS)
             .await
             .expect("append");
     }
@@ -73,11 +73,11 @@ async fn pruning_keeps_the_newest_and_reports_gaps() {
     assert!(!s.page("r", Some(u64::MAX), 100).await.expect("page").gap);
     // id1 fell out of the window: it is a new message now, and seq keeps counting.
     assert_eq!(
-        s.append("r", Some("id1"), "1", None, TS).await,
+        s.append("r", Some("id1"), "1", &anon(), TS).await,
         Ok(Appended::New(6))
     );
     assert_eq!(
-        s.append("r", Some("id5"), "5", None, TS).await,
+        s.append("r", Some("id5"), "5", &anon(), TS).await,
         Ok(Appended::Duplicate(5, Some(TS)))
     );
 }
@@ -86,7 +86,7 @@ async fn pruning_keeps_the_newest_and_reports_gaps() {
 async fn pages_follow_each_other_and_the_last_one_reaches_the_head() {
     let s = SqliteStore::open(None, 100, BUSY).await.expect("open");
     for i in 1..=7 {
-        s.append("r", None, &i.to_string(), None, TS)
+        s.append("r", None, &i.to_string(), &anon(), TS)
             .await
             .expect("append");
     }
@@ -118,7 +118,7 @@ async fn history_and_seq_survive_reopening_the_file() {
         let s = SqliteStore::open(Some(&path), 100, BUSY)
             .await
             .expect("open");
-        s.append("r", Some("a"), "one", None, TS)
+        s.append("r", Some("a"), "one", &anon(), TS)
             .await
             .expect("append");
     }
@@ -126,11 +126,11 @@ async fn history_and_seq_survive_reopening_the_file() {
         .await
         .expect("reopen");
     assert_eq!(
-        s.append("r", Some("a"), "one", None, TS).await,
+        s.append("r", Some("a"), "one", &anon(), TS).await,
         Ok(Appended::Duplicate(1, Some(TS)))
     );
     assert_eq!(
-        s.append("r", Some("b"), "two", None, TS).await,
+        s.append("r", Some("b"), "two", &anon(), TS).await,
         Ok(Appended::New(2))
     );
 }
@@ -145,22 +145,22 @@ async fn an_unopenable_file_is_an_error_not_a_panic() {
 #[tokio::test]
 async fn the_sender_name_and_time_are_stored_and_read_back() {
     let s = SqliteStore::open(None, 10, BUSY).await.expect("open");
-    s.append("r", Some("a"), "hi", Some("Ann"), TS)
+    s.append("r", Some("a"), "hi", &named("Ann"), TS)
         .await
         .expect("append");
-    s.append("r", None, "plain", None, TS + 5)
+    s.append("r", None, "plain", &anon(), TS + 5)
         .await
         .expect("append");
     let page = s.page("r", Some(0), 10).await.expect("page");
     let got: Vec<_> = page
         .messages
         .iter()
-        .map(|m| (m.seq, m.from.as_deref(), m.ts))
+        .map(|m| (m.seq, m.author.from.as_deref(), m.ts))
         .collect();
     assert_eq!(got, [(1, Some("Ann"), Some(TS)), (2, None, Some(TS + 5))]);
     // A re-send keeps the first time, whatever the clock says now.
     assert_eq!(
-        s.append("r", Some("a"), "hi", Some("Ann"), TS + 99).await,
+        s.append("r", Some("a"), "hi", &named("Ann"), TS + 99).await,
         Ok(Appended::Duplicate(1, Some(TS)))
     );
 }
@@ -189,9 +189,9 @@ async fn a_database_from_before_names_and_times_is_migrated_in_place() {
         let page = s.page("r", Some(0), 10).await.expect("page");
         let first = &page.messages[0];
         assert_eq!((first.seq, first.text.as_str()), (1, "from before"));
-        assert_eq!((first.from.as_deref(), first.ts), (None, None));
+        assert_eq!((first.author.from.as_deref(), first.ts), (None, None));
         assert_eq!(
-            s.append("r", Some("old-1"), "from before", Some("Ann"), TS)
+            s.append("r", Some("old-1"), "from before", &named("Ann"), TS)
                 .await,
             Ok(Appended::Duplicate(1, None))
         );
@@ -200,10 +200,70 @@ async fn a_database_from_before_names_and_times_is_migrated_in_place() {
         .await
         .expect("open");
     assert_eq!(
-        s.append("r", Some("new"), "after", Some("Bob"), TS).await,
+        s.append("r", Some("new"), "after", &named("Bob"), TS).await,
         Ok(Appended::New(2))
     );
     let page = s.page("r", Some(1), 10).await.expect("page");
-    assert_eq!(page.messages[0].from.as_deref(), Some("Bob"));
+    assert_eq!(page.messages[0].author.from.as_deref(), Some("Bob"));
     assert_eq!(page.messages[0].ts, Some(TS));
+}
+
+fn anon() -> Author {
+    Author::default()
+}
+
+fn named(name: &str) -> Author {
+    Author {
+        from: Some(name.into()),
+        ..Author::default()
+    }
+}
+
+#[tokio::test]
+async fn ids_are_unique_per_user_and_who_sent_is_kept() {
+    let s = SqliteStore::open(None, 10, BUSY).await.expect("open");
+    let ann = Author {
+        from: Some("Ann".into()),
+        user: Some("u-ann".into()),
+        guest: false,
+    };
+    let bob = Author {
+        from: Some("Bob".into()),
+        user: Some("u-bob".into()),
+        guest: false,
+    };
+    let guest = Author {
+        from: Some("Ann".into()),
+        user: None,
+        guest: true,
+    };
+    assert_eq!(
+        s.append("r", Some("x"), "ann's", &ann, TS).await.unwrap(),
+        Appended::New(1)
+    );
+    // Another user's message under Ann's id is its own message, not a clash or a re-send.
+    assert_eq!(
+        s.append("r", Some("x"), "bob's", &bob, TS).await.unwrap(),
+        Appended::New(2)
+    );
+    assert_eq!(
+        s.append("r", Some("x"), "guest's", &guest, TS)
+            .await
+            .unwrap(),
+        Appended::New(3)
+    );
+    // Ann's re-send still dedupes; her other text under her id is still refused.
+    assert_eq!(
+        s.append("r", Some("x"), "ann's", &ann, TS + 1)
+            .await
+            .unwrap(),
+        Appended::Duplicate(1, Some(TS))
+    );
+    assert_eq!(
+        s.append("r", Some("x"), "other", &ann, TS).await.unwrap(),
+        Appended::IdTaken
+    );
+    let page = s.page("r", Some(0), 10).await.unwrap();
+    let authors: Vec<&Author> = page.messages.iter().map(|m| &m.author).collect();
+    assert_eq!(authors, [&ann, &bob, &guest]);
 }

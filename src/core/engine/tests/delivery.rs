@@ -95,6 +95,8 @@ fn envelopes_ack_resend_and_dedupe_across_a_drop() {
             text: "x".into(),
             from: None,
             ts: None,
+            user: None,
+            guest: false,
         },
     );
     h.server(
@@ -133,6 +135,8 @@ fn envelopes_ack_resend_and_dedupe_across_a_drop() {
             text: "b".into(),
             from: None,
             ts: None,
+            user: None,
+            guest: false,
         },
     );
     h.server(
@@ -143,6 +147,8 @@ fn envelopes_ack_resend_and_dedupe_across_a_drop() {
             text: "x".into(),
             from: None,
             ts: None,
+            user: None,
+            guest: false,
         },
     );
     h.server(
@@ -190,6 +196,8 @@ fn a_first_join_gets_the_history_without_a_gap_marker() {
             text: "older".into(),
             from: None,
             ts: None,
+            user: None,
+            guest: false,
         },
     );
     h.server(
@@ -200,6 +208,8 @@ fn a_first_join_gets_the_history_without_a_gap_marker() {
             text: "newest".into(),
             from: None,
             ts: None,
+            user: None,
+            guest: false,
         },
     );
     h.server(
@@ -248,6 +258,8 @@ fn a_gap_in_history_is_marked() {
             text: "late".into(),
             from: None,
             ts: None,
+            user: None,
+            guest: false,
         },
     );
     h.server(

@@ -43,6 +43,8 @@ fn msg(seq: u64, from: Option<&str>, ts: Option<Millis>) -> ServerFrame {
         text: format!("t{seq}"),
         from: from.map(str::to_owned),
         ts,
+        user: None,
+        guest: false,
     }
 }
 

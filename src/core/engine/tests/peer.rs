@@ -304,6 +304,8 @@ fn the_largest_sequence_numbers_do_not_panic() {
                 text: "t".into(),
                 from: None,
                 ts: None,
+                user: None,
+                guest: false,
             },
         );
     }
@@ -355,6 +357,8 @@ fn a_server_whose_history_started_over_has_its_new_messages_shown() {
         text: text.into(),
         from: None,
         ts: None,
+        user: None,
+        guest: false,
     };
     h.server(2, msg(1, "old one")).server(3, msg(2, "old two"));
     h.server(

@@ -245,3 +245,36 @@ fn disconnecting_drops_the_refresh() {
     assert_eq!(h.engine.poll_timeout(), None);
     assert_eq!(h.state.user, None);
 }
+
+#[test]
+fn another_users_message_under_our_id_is_theirs_and_guests_are_marked() {
+    let mut h = signed_in(100);
+    h.at(5, send("mine"));
+    let id = id_of(&h.take_frames()[0]);
+    let msg = |seq, text: &str, user: Option<&str>, guest| ServerFrame::Msg {
+        seq,
+        id: Some(id.clone()),
+        text: text.into(),
+        from: Some("Ann".into()),
+        ts: None,
+        user: user.map(str::to_owned),
+        guest,
+    };
+    h.server(6, msg(1, "bob's", Some("u2"), false));
+    h.server(7, msg(2, "a guest's", None, true));
+    // Still waiting for its ack, below what the room holds.
+    assert_eq!(h.shown(), ["<bob's", "<a guest's", "mine:sent"]);
+    let senders: Vec<_> = h
+        .state
+        .entries()
+        .iter()
+        .filter_map(|e| match &**e {
+            crate::core::view::entry::Entry::In { from, .. } => from.as_deref().map(str::to_owned),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(senders, ["Ann", "Ann (guest)"]);
+    // Ours (user u1) confirms it, as a lost ack would have.
+    h.server(8, msg(3, "mine", Some("u1"), false));
+    assert_eq!(h.shown(), ["<bob's", "<a guest's", "mine:delivered"]);
+}

@@ -169,3 +169,29 @@ fn the_details_line_names_what_the_handshake_settled_on() {
         assert_eq!(details_text(&d), want);
     }
 }
+
+#[test]
+fn the_signed_in_user_is_shown_only_while_open() {
+    use crate::core::sign_in::SignedInUser;
+    let ann = SignedInUser {
+        sub: "u1".into(),
+        name: Some("Ann".into()),
+    };
+    let nameless = SignedInUser {
+        sub: "u2".into(),
+        name: None,
+    };
+    let open =
+        StatusView::new(&Phase::Open, None, Moment::ZERO).signed_in_as(&Phase::Open, Some(&ann));
+    assert_eq!(
+        (open.text.as_str(), open.user.as_deref()),
+        ("Connected, signed in as Ann", Some("u1"))
+    );
+    let open = StatusView::new(&Phase::Open, None, Moment::ZERO)
+        .signed_in_as(&Phase::Open, Some(&nameless));
+    assert_eq!(open.text, "Connected, signed in as u2");
+    let offline = StatusView::new(&Phase::Offline, None, Moment::ZERO)
+        .signed_in_as(&Phase::Offline, Some(&ann));
+    assert_eq!(offline.user, None);
+    assert!(!offline.text.contains("signed in"));
+}
