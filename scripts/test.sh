@@ -42,6 +42,11 @@ start_servers() {
   start "supervised server" "$work/supervisor.log" "control on" \
     "$bin/ws-chat-supervisor" --control 127.0.0.1:9103 -- \
     --listen 127.0.0.1:9102 --db "$work/crash.sqlite3" --fault-injection || return 1
+  # One that checks tokens, and mints them for the tests at /_test/token.
+  head -c 48 /dev/urandom | base64 > "$work/jwt-secret"
+  start "signing server" "$work/signing.log" "listening on" \
+    "$bin/ws-chat-server" --listen 127.0.0.1:9104 --db :memory: --fault-injection \
+    --jwt-secret-file "$work/jwt-secret" --anonymous none --token-grace 1s || return 1
   start "plain ws server" "$work/plain.log" "listening on" \
     env PORT=9110 node tests/plain-server/server.mjs || return 1
   # Two servers sharing one Redis (run durably, as the README asks), one of them supervised
@@ -65,7 +70,7 @@ browser_tests() {
   WS_CHAT_TEST_SERVER=127.0.0.1:9101 WS_CHAT_TEST_CRASH_SERVER=127.0.0.1:9102 \
   WS_CHAT_TEST_SUPERVISOR=127.0.0.1:9103 WS_CHAT_TEST_PLAIN_SERVER=127.0.0.1:9110 \
   WS_CHAT_TEST_SHARED_SERVER=127.0.0.1:9121 WS_CHAT_TEST_SHARED_CRASH_SERVER=127.0.0.1:9122 \
-  WS_CHAT_TEST_SHARED_SUPERVISOR=127.0.0.1:9123 \
+  WS_CHAT_TEST_SHARED_SUPERVISOR=127.0.0.1:9123 WS_CHAT_TEST_SIGNING_SERVER=127.0.0.1:9104 \
   WASM_BINDGEN_TEST_TIMEOUT=900 \
     wasm-pack test --headless "$@" --mode no-install . --test browser -- --nocapture
 }

@@ -57,6 +57,7 @@ use axum::{middleware, Router};
 use history::{Store, StoreError};
 use http::host::{self, HostPolicy};
 use http::origin::{self, OriginPolicy};
+use http::test_tokens::{self, TestMint};
 use http::{accept, health, static_files, test_endpoints};
 use rooms::Registry;
 use std::future::Future;
@@ -131,6 +132,12 @@ impl Server {
             );
         app = app.merge(health::router(registry.clone()));
         if config.fault_injection {
+            if let Some(path) = &config.auth.jwt_secret_file {
+                let secret = std::fs::read(path)?;
+                let mint =
+                    TestMint::new(&secret, &config.auth.jwt_audience).map_err(io::Error::other)?;
+                app = app.merge(test_tokens::router(Arc::new(mint), origins.clone()));
+            }
             app = app.merge(test_endpoints::router(registry, origins));
         }
         let hosts = Arc::new(HostPolicy::new(&config.host_names));

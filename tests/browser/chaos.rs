@@ -22,14 +22,29 @@ pub async fn chaos_on(
     name: &str,
     a_url: &str,
     b_url: &str,
-    mut fault: impl AsyncFnMut(),
+    fault: impl AsyncFnMut(),
 ) -> (Mounted, Mounted) {
-    // Every message of the run stays rendered, so the whole room can be compared.
-    let all = DisplayConfig::default()
+    let (a, b) = open_pair_on(a_url, b_url, name, whole_room()).await;
+    exchange(name, a, b, fault).await
+}
+
+/// The display every chaos run uses: every message of the run stays rendered, so the whole
+/// room can be compared.
+fn whole_room() -> DisplayConfig {
+    DisplayConfig::default()
         .keep(2 * PER_CHAT)
         .batch(2 * PER_CHAT)
-        .max_rendered(2 * PER_CHAT);
-    let (a, b) = open_pair_on(a_url, b_url, name, all).await;
+        .max_rendered(2 * PER_CHAT)
+}
+
+/// Both chats send [`PER_CHAT`] messages, `fault` runs about every 40, and then every message
+/// must be delivered once, in each sender's order, and both chats must agree.
+async fn exchange(
+    name: &str,
+    a: Mounted,
+    b: Mounted,
+    mut fault: impl AsyncFnMut(),
+) -> (Mounted, Mounted) {
     for i in 0..PER_CHAT {
         a.send(&format!("a{i:03}"));
         b.send(&format!("b{i:03}"));
@@ -122,4 +137,35 @@ async fn chaos_with_a_killed_server() {
     .await;
     console_log!("chaos-kill: {kills} kills");
     assert_eq!(kills, 2);
+}
+
+#[wasm_bindgen_test]
+async fn chaos_with_short_lived_tokens() {
+    // Tokens of 3 s, so each chat refreshes several times on its open connection during the
+    // run (and the server closes a connection whose token ran out), while every connection
+    // is dropped about every 40 messages.
+    let url = room_url(SIGNING_SERVER, &room("chaos-tokens"));
+    let token =
+        |who: &str| format!("http://{SIGNING_SERVER}/_test/token?sub={who}&name={who}&secs=3");
+    let (a, b) = (
+        mount_signed(&url, "chaos-tokens-a", whole_room(), &token("ann")),
+        mount_signed(&url, "chaos-tokens-b", whole_room(), &token("bob")),
+    );
+    wait_state(&a, "open", SHORT).await;
+    wait_state(&b, "open", SHORT).await;
+    let mut drops = 0;
+    let (a, _b) = exchange("chaos-tokens", a, b, async || {
+        call(SIGNING_SERVER, "/_test/drop", false).await;
+        drops += 1;
+    })
+    .await;
+    console_log!("chaos-tokens: {drops} drops");
+    let user = || a.find("status").and_then(|s| s.get_attribute("data-user"));
+    wait_until(
+        "Ann's chat to show it is signed in",
+        SHORT,
+        || user().as_deref() == Some("ann"),
+        || format!("data-user is {:?}", user()),
+    )
+    .await;
 }

@@ -46,6 +46,13 @@ pub const SHARED_SUPERVISOR: &str = match option_env!("WS_CHAT_TEST_SHARED_SUPER
     None => "127.0.0.1:9123",
 };
 
+/// A companion server that checks tokens (`--jwt-secret-file`, `--anonymous none`, 1 s of
+/// grace) and mints them for the tests at `/_test/token`.
+pub const SIGNING_SERVER: &str = match option_env!("WS_CHAT_TEST_SIGNING_SERVER") {
+    Some(s) => s,
+    None => "127.0.0.1:9104",
+};
+
 /// A room name no other test uses, so tests never see each other's messages.
 pub fn room(name: &str) -> String {
     format!(
@@ -104,6 +111,22 @@ pub fn mount_named(url: &str, storage_key: &str, name: &str) -> Mounted {
             .url(url)
             .storage_key(storage_key.to_owned())
             .name(name.to_owned()),
+    )
+}
+
+/// A chat signed in with tokens from `token_url`.
+pub fn mount_signed(
+    url: &str,
+    storage_key: &str,
+    display: DisplayConfig,
+    token_url: &str,
+) -> Mounted {
+    mount_props(
+        ChatProps::default()
+            .url(url)
+            .storage_key(storage_key.to_owned())
+            .display(display)
+            .token(ws_chat::TokenSource::Url(token_url.to_owned())),
     )
 }
 

@@ -4,7 +4,8 @@
 //! Owns the accept loop (`accept`: header-read timeout, peer addresses), the `Host` policy
 //! every request passes (`host`, the guard against DNS rebinding), the `Origin` policy that
 //! `/ws` and `/_test/*` pass (`origin`), the built app (`static_files`), `/healthz`
-//! (`health`) and the fault-injection endpoints (`test_endpoints`).
+//! (`health`) and the fault-injection endpoints (`test_endpoints`, and `test_tokens` for a
+//! server that checks tokens).
 //!
 //! May import: `crate::rooms` (counts and readiness for `/healthz`, faults for `/_test/*`),
 //! the bottom helpers. Never `crate::ws`: the `/ws` route is merged in, behind the origin
@@ -16,3 +17,4 @@ pub mod host;
 pub mod origin;
 pub mod static_files;
 pub mod test_endpoints;
+pub mod test_tokens;
