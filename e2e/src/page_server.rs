@@ -31,16 +31,32 @@ impl PageServer {
     /// `Content-Type`, `Content-Length`, `Cache-Control: no-store` and `Connection: close`).
     /// Must be called on a tokio runtime.
     pub fn start(html: &str, headers: &[(&str, &str)]) -> Result<Self> {
-        Self::serve(html, headers, None)
+        Self::serve(0, html, headers, None)
     }
 
     /// [`PageServer::start`], plus a host backend's token endpoint at `/chat-token` (see
     /// [`TokenMint`]).
     pub fn with_tokens(html: &str, headers: &[(&str, &str)], mint: Arc<TokenMint>) -> Result<Self> {
-        Self::serve(html, headers, Some(mint))
+        Self::serve(0, html, headers, Some(mint))
     }
 
-    fn serve(html: &str, headers: &[(&str, &str)], mint: Option<Arc<TokenMint>>) -> Result<Self> {
+    /// [`PageServer::with_tokens`] on a port of the caller's choosing.
+    pub fn with_tokens_on(
+        port: u16,
+        html: &str,
+        headers: &[(&str, &str)],
+        mint: Arc<TokenMint>,
+    ) -> Result<Self> {
+        Self::serve(port, html, headers, Some(mint))
+    }
+
+    /// Port 0: a free one.
+    fn serve(
+        port: u16,
+        html: &str,
+        headers: &[(&str, &str)],
+        mint: Option<Arc<TokenMint>>,
+    ) -> Result<Self> {
         let runtime = tokio::runtime::Handle::try_current()
             .context("the page server runs on the caller's tokio runtime")?;
         let mut head = format!(
@@ -59,7 +75,7 @@ impl PageServer {
         let page: Arc<[u8]> = [head.as_bytes(), html.as_bytes()].concat().into();
 
         let listener =
-            std::net::TcpListener::bind("127.0.0.1:0").context("binding the page server")?;
+            std::net::TcpListener::bind(("127.0.0.1", port)).context("binding the page server")?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let accept = runtime.spawn(async move {

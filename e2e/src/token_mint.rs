@@ -18,18 +18,29 @@ pub const TOKEN_SECRET: &str = "the end-to-end tests' secret, over thirty-two by
 
 /// Mints tokens that run for `lifetime`.
 pub struct TokenMint {
+    key: EncodingKey,
     lifetime: Duration,
     refusing: AtomicBool,
     answered: Mutex<HashMap<String, u32>>,
 }
 
 impl TokenMint {
+    /// Signs with [`TOKEN_SECRET`].
     pub fn new(lifetime: Duration) -> Self {
-        TokenMint {
+        Self::with_secret(TOKEN_SECRET.as_bytes(), lifetime).expect("an HMAC key takes any secret")
+    }
+
+    /// Signs with `secret`, as a `--jwt-secret-file` holds it (a trailing newline is not
+    /// part of it).
+    pub fn with_secret(secret: &[u8], lifetime: Duration) -> Result<Self> {
+        let secret = secret.strip_suffix(b"\n").unwrap_or(secret);
+        let secret = secret.strip_suffix(b"\r").unwrap_or(secret);
+        Ok(TokenMint {
+            key: EncodingKey::from_secret(secret)?,
             lifetime,
             refusing: AtomicBool::new(false),
             answered: Mutex::new(HashMap::new()),
-        }
+        })
     }
 
     /// Writes [`TOKEN_SECRET`] to `path`, for the server's `--jwt-secret-file`.
@@ -84,7 +95,6 @@ impl TokenMint {
             "iat": now,
             "exp": now + self.lifetime.as_secs(),
         });
-        let key = EncodingKey::from_secret(TOKEN_SECRET.as_bytes())?;
-        Ok(encode(&Header::new(Algorithm::HS256), &claims, &key)?)
+        Ok(encode(&Header::new(Algorithm::HS256), &claims, &self.key)?)
     }
 }
