@@ -50,6 +50,9 @@ fn fill_storage() -> Filled {
 async fn a_full_quota_removes_the_saved_outbox_and_says_so_once() {
     // Nothing listens there: every message stays queued, and the outbox is saved.
     let key = "quota";
+    // From an empty storage: what earlier tests of this page saved must not count against
+    // the quota this test fills.
+    local_storage().clear().unwrap();
     let chat = mount("ws://127.0.0.1:9/ws", key);
     let rendered = || chat.find("message-input").is_some();
     wait_until("the chat", SHORT, rendered, String::new).await;
