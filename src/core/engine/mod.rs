@@ -13,7 +13,7 @@ use crate::core::engine::save_throttle::SaveThrottle;
 use crate::core::reconnect::{Command, Input, Phase, Reconnect};
 use crate::core::rng::Rng;
 use crate::core::servers::{server_label, ServerList};
-use crate::core::sign_in::{BeforeConnect, SignIn, SignedInUser};
+use crate::core::sign_in::{BeforeConnect, SignIn};
 use crate::core::time::Moment;
 use crate::core::view::status::ServerShown;
 use crate::core::view::update::ChatUpdate;
@@ -49,8 +49,6 @@ pub struct Engine {
     saves: SaveThrottle,
     /// Which token the next connection carries, and its refresh.
     sign_in: SignIn,
-    /// The user the UI was last told of.
-    shown_user: Option<SignedInUser>,
     effects: VecDeque<Effect>,
 }
 
@@ -88,7 +86,6 @@ impl Engine {
             storing: true,
             saves,
             sign_in,
-            shown_user: None,
             effects,
         };
         engine.settle(Moment::ZERO);

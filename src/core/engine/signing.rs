@@ -92,11 +92,8 @@ impl Engine {
 
     /// Tells the UI who the chat is signed in as, when that changes.
     pub(super) fn show_user(&mut self) {
-        let user = self.sign_in.user();
-        if self.shown_user.as_ref() != user {
-            self.shown_user = user.cloned();
-            let update = ChatUpdate::User(self.shown_user.clone());
-            self.effects.push_back(Effect::Ui(update));
+        if let Some(user) = self.sign_in.take_user_change() {
+            self.effects.push_back(Effect::Ui(ChatUpdate::User(user)));
         }
     }
 }

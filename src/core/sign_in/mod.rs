@@ -85,6 +85,9 @@ pub struct SignIn {
     refresh_at: Option<Moment>,
     refresh_failures: u32,
     user: Option<SignedInUser>,
+    /// [`Self::user`] changed since [`SignIn::take_user_change`] last said so: the UI is told
+    /// only then, not on every event.
+    user_changed: bool,
 }
 
 impl SignIn {
@@ -102,6 +105,7 @@ impl SignIn {
             refresh_at: None,
             refresh_failures: 0,
             user: None,
+            user_changed: false,
         }
     }
 
@@ -189,7 +193,7 @@ impl SignIn {
     pub fn authed(&mut self, user: SignedInUser, exp: u64, wall_ms: u64, now: Moment) {
         let left_ms = exp.saturating_mul(1_000).saturating_sub(wall_ms);
         self.expires_at = Some(now.saturating_add(Duration::from_millis(left_ms)));
-        self.user = Some(user);
+        self.set_user(Some(user));
         self.connected = true;
         if self.config.supply == TokenSupply::Fetched && self.fetching.is_none() {
             let jitter = self.rng.next_u64() % (2 * REFRESH_JITTER_PER_MILLE + 1);
@@ -204,7 +208,7 @@ impl SignIn {
     /// give one; a fixed token would be refused again.
     pub fn refused(&mut self) -> bool {
         self.stale = true;
-        self.user = None;
+        self.set_user(None);
         // A refresh under way can only bring a token the next attempt fetches anyway; one
         // that never answers must not hold that attempt.
         self.fetching = None;
@@ -225,13 +229,26 @@ impl SignIn {
 
     /// Signed out for good (a stop: removed, not allowed, or by the user).
     pub fn signed_out(&mut self) {
-        self.user = None;
+        self.set_user(None);
         self.fetching = None;
         self.connection_ended();
     }
 
+    #[cfg(test)]
     pub fn user(&self) -> Option<&SignedInUser> {
         self.user.as_ref()
+    }
+
+    /// The signed-in user, if it changed since the last call.
+    pub fn take_user_change(&mut self) -> Option<Option<SignedInUser>> {
+        std::mem::take(&mut self.user_changed).then(|| self.user.clone())
+    }
+
+    fn set_user(&mut self, user: Option<SignedInUser>) {
+        if self.user != user {
+            self.user = user;
+            self.user_changed = true;
+        }
     }
 
     pub fn poll_timeout(&self) -> Option<Moment> {
