@@ -46,6 +46,57 @@ fn fill_storage() -> Filled {
     Filled(keys)
 }
 
+/// What a failure needs to be explained: what the storage holds, whether it takes a write now,
+/// and what the chat said about it.
+fn storage_report(chat: &Mounted) -> String {
+    let storage = local_storage();
+    let keys: Vec<String> = (0..storage.length().unwrap())
+        .filter_map(|i| storage.key(i).unwrap())
+        .collect();
+    let chars: usize = keys
+        .iter()
+        .map(|k| k.len() + storage.get_item(k).unwrap().map_or(0, |v| v.len()))
+        .sum();
+    let probe = storage.set_item("probe", "x").map_err(|e| format!("{e:?}"));
+    let _ = storage.remove_item("probe");
+    let found = chat.root.query_selector_all("[data-role=notice]").unwrap();
+    let notices: Vec<String> = (0..found.length())
+        .filter_map(|i| found.get(i)?.text_content())
+        .collect();
+    let session = web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap();
+    format!(
+        "storage: {} keys {keys:?}, {chars} chars, a write now: {probe:?}; notices: \
+         {notices:?}; messages: {:?}; input: {:?}; tab: {:?}",
+        keys.len(),
+        chat.messages(),
+        chat.input().value(),
+        session.get_item("ws-chat:tab").unwrap()
+    )
+}
+
+/// Types `text` and clicks Send until the chat takes it (taking it empties the input). Right
+/// after the chat appears, its Send button may not listen yet: the listener is added when Yew
+/// runs the component's effects, which a busy browser does a moment after it shows the button,
+/// and a click in between does nothing (the text stays in the input).
+async fn send_once_listening(chat: &Mounted, text: &str) {
+    chat.input().set_value(text);
+    let taken = || {
+        if chat.input().value().is_empty() {
+            return true;
+        }
+        chat.click("send");
+        false
+    };
+    wait_until("the chat to take a message", SHORT, taken, || {
+        chat.input().value()
+    })
+    .await;
+}
+
 #[wasm_bindgen_test]
 async fn a_full_quota_removes_the_saved_outbox_and_says_so_once() {
     // Nothing listens there: every message stays queued, and the outbox is saved.
@@ -56,10 +107,11 @@ async fn a_full_quota_removes_the_saved_outbox_and_says_so_once() {
     let chat = mount("ws://127.0.0.1:9/ws", key);
     let rendered = || chat.find("message-input").is_some();
     wait_until("the chat", SHORT, rendered, String::new).await;
-    chat.send("a");
-    chat.send("b");
+    send_once_listening(&chat, "a").await;
+    send_once_listening(&chat, "b").await;
     let saved = || saved_records(key).len() == 1;
-    wait_until("the saved outbox", SHORT, saved, || chat.status_text()).await;
+    let seen = || format!("{}; {}", chat.status_text(), storage_report(&chat));
+    wait_until("the saved outbox", SHORT, saved, seen).await;
     let junk = fill_storage();
     chat.send("c");
     let gone = || saved_records(key).is_empty();
