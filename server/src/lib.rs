@@ -16,13 +16,14 @@
 //! - `lib.rs`: [`Server`], which puts the layers together, owns shutdown (a cancellation
 //!   token) and the tasks it waits for (every connection and the fan-out), and serves.
 //!   Beside it: `config` (the flags) and `signals`.
-//! - `http/`: the accept loop, the `Host` and `Origin` policies, the built app, `/healthz`
-//!   and the `/_test/*` endpoints.
+//! - `http/`: the accept loop, the `Host` and `Origin` policies, the built app, `/healthz`,
+//!   the admin API (`/admin/*`) and the `/_test/*` endpoints.
 //! - `ws/`: `/ws`: the checks before the upgrade, connection limits, one connection's task,
 //!   its socket with send deadlines, keepalive, and the plain and wschat.v1 handlers.
 //!   `http/` and `ws/` are side by side: neither imports the other.
 //! - `auth/`: signing in: tokens checked, rights per room, each connection's sign-in state
-//!   and deadlines. It knows nothing of rooms, history or sockets; `ws` asks it.
+//!   and deadlines, the kicks and revocations. It knows nothing of rooms, history or
+//!   sockets; `ws` asks it, and `rooms` holds its kicks and revocations for the fan-out.
 //! - `rooms/`: the registry of rooms, a room and its delivery in seq order, one connection's
 //!   membership, the send queue a room delivers into, fault injection.
 //! - `history/`: the store (SQLite in `sqlite/`, Redis and its fan-out in `redis/`), the
@@ -58,7 +59,7 @@ use history::{Store, StoreError};
 use http::host::{self, HostPolicy};
 use http::origin::{self, OriginPolicy};
 use http::test_tokens::{self, TestMint};
-use http::{accept, health, static_files, test_endpoints};
+use http::{accept, admin, health, static_files, test_endpoints};
 use rooms::Registry;
 use std::future::Future;
 use std::io;
@@ -104,11 +105,23 @@ impl Server {
         }
         let shutdown = CancellationToken::new();
         let tasks = TaskTracker::new();
-        let registry = Registry::new(store.clone(), max_queue_bytes, to_usize(config.max_rooms));
+        let sign_in = config.auth.session_rules().map_err(io::Error::other)?;
+        let admin_token = config.auth.admin_token().map_err(io::Error::other)?;
+        let registry = Registry::new(
+            store.clone(),
+            max_queue_bytes,
+            to_usize(config.max_rooms),
+            sign_in.bans.clone(),
+        );
+        // Kicks and revocations from before a restart hold again from the first connection.
+        // A shared store reads them again whenever its fan-out subscribes.
+        let bans = registry.load_bans().await.map_err(io::Error::other)?;
+        if bans > 0 {
+            tracing::info!(bans, "kicks and revocations read back");
+        }
         if let Some(fan_out) = store.fan_out(registry.clone(), shutdown.clone()).await {
             tasks.spawn(fan_out);
         }
-        let sign_in = config.auth.session_rules().map_err(io::Error::other)?;
         let dist: Arc<PathBuf> = Arc::new(config.dist);
         let rules = ConnectionRules {
             max_message_bytes,
@@ -131,6 +144,9 @@ impl Server {
                 middleware::from_fn_with_state(origins.clone(), origin::refuse_foreign),
             );
         app = app.merge(health::router(registry.clone()));
+        if let Some(token) = admin_token {
+            app = app.merge(admin::router(token, registry.clone()));
+        }
         if config.fault_injection {
             if let Some(path) = &config.auth.jwt_secret_file {
                 let secret = std::fs::read(path)?;

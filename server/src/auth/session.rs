@@ -3,6 +3,7 @@
 //! times) is passed in, and the connection asks [`Session::poll_timeout`] when to call
 //! [`Session::handle_timeout`].
 
+use super::bans::BanList;
 use super::verifier::{Identity, Verifier};
 use super::Rights;
 use std::sync::Arc;
@@ -31,6 +32,8 @@ pub struct SessionRules {
     /// How long past its `exp` a token still holds on an open connection, for its refresh to
     /// arrive.
     pub expiry_grace: Duration,
+    /// Kicks and revocations, asked at every `auth` and whenever they change.
+    pub bans: Arc<BanList>,
 }
 
 impl SessionRules {
@@ -100,9 +103,9 @@ impl Session {
         self.rules.admits_plain_peers()
     }
 
-    /// Answers `auth {token}`: `authed`, or an `error` where the server checks no tokens (the
-    /// connection stays a guest), or the refusal that closes the connection.
-    pub fn on_auth(&mut self, token: &str) -> Result<ServerFrame, Refusal> {
+    /// Answers `auth {token}` at `now`: `authed`, or an `error` where the server checks no
+    /// tokens (the connection stays a guest), or the refusal that closes the connection.
+    pub fn on_auth(&mut self, token: &str, now: Millis) -> Result<ServerFrame, Refusal> {
         let Some(verifier) = &self.rules.verifier else {
             return Ok(ServerFrame::Error {
                 id: None,
@@ -119,6 +122,9 @@ impl Session {
         }
         if !identity.rooms.in_room(&self.room).any() {
             return Err(Refusal::forbidden("not allowed in this room"));
+        }
+        if let Some(refusal) = self.rules.bans.refusal(&identity, &self.room, now) {
+            return Err(refusal);
         }
         let authed = ServerFrame::Authed {
             sub: identity.sub.clone(),
@@ -162,13 +168,13 @@ impl Session {
         }
     }
 
-    /// The signed-in user, if any.
     /// Whether this server checks tokens at all: without, nobody is signed in and nobody is
     /// a guest.
     pub fn checks_tokens(&self) -> bool {
         self.rules.verifier.is_some()
     }
 
+    /// The signed-in user, if any.
     pub fn identity(&self) -> Option<&Identity> {
         self.identity.as_ref()
     }
@@ -200,6 +206,19 @@ impl Session {
                 spoken(self.rules.auth_timeout)
             )),
         })
+    }
+
+    /// Why this connection may no longer stay, now that the kicks and revocations changed:
+    /// its user kicked from its room, or its token revoked. Guests are never kicked (a kick
+    /// names a user).
+    pub fn banned(&self, now: Millis) -> Option<Refusal> {
+        let identity = self.identity.as_ref()?;
+        self.rules.bans.refusal(identity, &self.room, now)
+    }
+
+    /// Changes to the kicks and revocations, for a connection to wait on.
+    pub fn ban_changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.rules.bans.watch()
     }
 
     fn rights(&self) -> Rights {

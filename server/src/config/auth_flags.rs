@@ -44,6 +44,11 @@ pub struct AuthFlags {
     /// arrive; at most 30s.
     #[arg(long, default_value = "30s", value_parser = parse_grace)]
     pub token_grace: Duration,
+
+    /// A file holding the token of the admin API (`/admin/kick`, `/admin/revoke`): at least
+    /// 32 bytes (a trailing newline is not part of it). Without it there is no admin API.
+    #[arg(long, value_name = "PATH")]
+    pub admin_token_file: Option<PathBuf>,
 }
 
 impl AuthFlags {
@@ -73,7 +78,31 @@ impl AuthFlags {
             guests,
             auth_timeout: self.auth_timeout,
             expiry_grace: self.token_grace,
+            bans: Default::default(),
         })
+    }
+}
+
+impl AuthFlags {
+    /// The admin token, when `--admin-token-file` is given; an error naming the flag when
+    /// the file cannot be read or is too short to be a secret.
+    pub fn admin_token(&self) -> Result<Option<Vec<u8>>, String> {
+        let Some(path) = &self.admin_token_file else {
+            return Ok(None);
+        };
+        let bytes = std::fs::read(path)
+            .map_err(|e| format!("cannot read --admin-token-file {}: {e}", path.display()))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| format!("--admin-token-file {}: not UTF-8 text", path.display()))?;
+        let token = text.trim();
+        if token.len() < 32 {
+            return Err(format!(
+                "--admin-token-file {}: an admin token needs at least 32 bytes, it has {}",
+                path.display(),
+                token.len()
+            ));
+        }
+        Ok(Some(token.as_bytes().to_vec()))
     }
 }
 

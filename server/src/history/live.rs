@@ -48,6 +48,11 @@ pub trait FanOutReceiver: Send + Sync {
     /// order unless the stream broke.
     fn message(&self, message: LiveMessage);
 
+    /// A kick or revocation (a record the layer above made, see [`crate::history::Store::keep_ban`])
+    /// kept by any server sharing the store, this one's included, or one read back on
+    /// subscribing.
+    fn ban(&self, record: &str);
+
     /// The subscription is down: nothing live arrives until [`FanOutReceiver::subscribed`]
     /// is called again, so no member may be taken meanwhile.
     fn unsubscribed(&self);

@@ -5,10 +5,11 @@
 //! both kinds share (messages, [`Appended`], [`CatchUpPage`], [`StoreError`]), the rule they
 //! share for making a catch-up page ([`CatchUpPage::new`]), and live delivery as a store sees
 //! it: the store says how it is ordered ([`LiveDelivery`]), and a shared store's fan-out hands
-//! its messages to a [`FanOutReceiver`] that the layer above implements.
+//! its messages to a [`FanOutReceiver`] that the layer above implements. It also keeps the
+//! kicks and revocations, as records it does not read, each until a time.
 //!
 //! Below it: `sqlite/` and `redis/`, which import only from here (`super::…`) and from each
-//! other not at all. May import: the bottom helpers (`crate::log_safe`) and the protocol
+//! other not at all. May import: the bottom helpers (`crate::log_safe`, `crate::clock`) and the protocol
 //! crate. Knows nothing of rooms, connections or HTTP.
 
 mod error;

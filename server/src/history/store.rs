@@ -17,7 +17,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
-use ws_chat_protocol::Seq;
+use ws_chat_protocol::{Millis, Seq};
 
 /// The server's history, whichever kind it is; cheap to clone.
 #[derive(Clone)]
@@ -27,8 +27,9 @@ pub struct Store(Backend);
 enum Backend {
     Sqlite(SqliteStore),
     /// Shared with other servers: what any of them stores comes back to every one of them
-    /// through the Redis subscription, and only from there.
-    Redis(RedisStore),
+    /// through the Redis subscription, and only from there. Behind an `Arc`: the handle is
+    /// several times the size of SQLite's, and a `Store` is cloned often.
+    Redis(Arc<RedisStore>),
 }
 
 impl Store {
@@ -47,7 +48,7 @@ impl Store {
     /// The history in the Redis at `url`, shared with every server using it; see
     /// [`RedisStore::open`].
     pub fn redis(url: &str, history: u32) -> Result<Store, StoreError> {
-        RedisStore::open(url, history).map(|store| Store(Backend::Redis(store)))
+        RedisStore::open(url, history).map(|store| Store(Backend::Redis(Arc::new(store))))
     }
 
     /// `sqlite` or `redis`, for `/healthz`.
@@ -98,6 +99,29 @@ impl Store {
         }
     }
 
+    /// Keeps a kick or revocation `record` (made and read by the layer above) until `until`;
+    /// a shared store also publishes it to every server's fan-out
+    /// ([`FanOutReceiver::ban`]). What ran out by `now` is dropped.
+    pub async fn keep_ban(
+        &self,
+        record: &str,
+        until: Millis,
+        now: Millis,
+    ) -> Result<(), StoreError> {
+        match &self.0 {
+            Backend::Sqlite(store) => store.keep_ban(record, until, now).await,
+            Backend::Redis(store) => store.keep_ban(record, until, now).await,
+        }
+    }
+
+    /// The kept records that still hold at `now`, for a server starting.
+    pub async fn bans(&self, now: Millis) -> Result<Vec<String>, StoreError> {
+        match &self.0 {
+            Backend::Sqlite(store) => store.bans(now).await,
+            Backend::Redis(store) => store.bans(now).await,
+        }
+    }
+
     /// The task that keeps a shared store's fan-out going until `stop`, handing what it hears
     /// to `to`; `None` for a store with no fan-out. It subscribes before returning, so a
     /// server whose Redis is up serves from its first connection.
@@ -108,7 +132,9 @@ impl Store {
     ) -> Option<impl Future<Output = ()> + Send + 'static> {
         match &self.0 {
             Backend::Sqlite(_) => None,
-            Backend::Redis(store) => Some(redis::start_fan_out(store.clone(), to, stop).await),
+            Backend::Redis(store) => {
+                Some(redis::start_fan_out(RedisStore::clone(store), to, stop).await)
+            }
         }
     }
 }

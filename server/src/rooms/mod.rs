@@ -8,8 +8,9 @@
 //!
 //! Files import downward only: `membership` → `registry` → `room` → `member` → `send_queue`,
 //! with `faults` beside them. May import: `crate::history` (the store, how it orders live
-//! delivery, the fan-out interface it implements here), the bottom helpers and the protocol
-//! crate. Never `crate::ws` or `crate::http`: connections use rooms, not the other way round.
+//! delivery, the fan-out interface it implements here), `crate::auth` (the kicks and
+//! revocations the registry holds and a shared store's fan-out adds to), the bottom helpers
+//! and the protocol crate. Never `crate::ws` or `crate::http`: connections use rooms, not the other way round.
 
 mod faults;
 mod member;

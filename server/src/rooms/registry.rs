@@ -8,7 +8,9 @@
 use super::faults::{Fault, FaultInjection};
 use super::member::Member;
 use super::room::Room;
-use crate::history::{FanOutReceiver, LiveDelivery, LiveMessage, Store};
+use crate::auth::{Ban, BanList};
+use crate::clock::now_millis;
+use crate::history::{FanOutReceiver, LiveDelivery, LiveMessage, Store, StoreError};
 use crate::sync::lock;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -33,10 +35,17 @@ pub struct Registry {
     /// See [`Registry::accepting`].
     accepting: AtomicBool,
     faults: FaultInjection,
+    /// Kicks and revocations: the admin API adds here, a shared store's fan-out too.
+    bans: Arc<BanList>,
 }
 
 impl Registry {
-    pub fn new(store: Store, max_queue_bytes: usize, max_rooms: usize) -> Arc<Registry> {
+    pub fn new(
+        store: Store,
+        max_queue_bytes: usize,
+        max_rooms: usize,
+        bans: Arc<BanList>,
+    ) -> Arc<Registry> {
         Arc::new(Registry {
             max_queue_bytes,
             max_rooms,
@@ -46,6 +55,7 @@ impl Registry {
             // from a fan-out, once it has subscribed.
             accepting: AtomicBool::new(store.live_delivery() == LiveDelivery::AfterAppend),
             faults: FaultInjection::default(),
+            bans,
             store,
         })
     }
@@ -112,6 +122,28 @@ impl Registry {
     pub fn store(&self) -> &Store {
         &self.store
     }
+
+    /// Keeps a kick or revocation in the store (so it survives a restart, and with a shared
+    /// store reaches every server), then applies it here: each signed-in connection it
+    /// concerns is closed. Not applied when it cannot be kept, so the caller can say so.
+    pub async fn ban(&self, ban: Ban) -> Result<(), StoreError> {
+        let now = now_millis();
+        self.store
+            .keep_ban(&ban.to_record(), ban.until(), now)
+            .await?;
+        self.bans.add(ban, now);
+        Ok(())
+    }
+
+    /// Reads back the kicks and revocations kept, for a server starting.
+    pub async fn load_bans(&self) -> Result<usize, StoreError> {
+        let now = now_millis();
+        let records = self.store.bans(now).await?;
+        for record in &records {
+            self.bans.add_record(record, now);
+        }
+        Ok(records.len())
+    }
 }
 
 /// A shared store's fan-out reaches the rooms here.
@@ -126,6 +158,10 @@ impl FanOutReceiver for Registry {
         if let Some(room) = room {
             room.offer(&message);
         }
+    }
+
+    fn ban(&self, record: &str) {
+        self.bans.add_record(record, now_millis());
     }
 
     /// What comes after the fan-out is back starts a new count in every room.

@@ -79,6 +79,8 @@ enum Wakeup {
     KeepaliveDue,
     /// The sign-in deadline, or the end of the token's grace.
     SessionDue,
+    /// A kick or revocation was added: is this connection still allowed?
+    BansChanged,
 }
 
 /// The connection's loop; returns (as `Err`) how it ends.
@@ -106,6 +108,7 @@ async fn serve(
     let mut session_due = session.poll_timeout();
     let session_timer = tokio::time::sleep_until(monotonic(session_due.unwrap_or(0)));
     tokio::pin!(session_timer);
+    let mut bans = session.ban_changes();
     loop {
         // A token (or its refresh) moves the session's deadline.
         let due = session.poll_timeout();
@@ -126,6 +129,7 @@ async fn serve(
                     outgoing = queue.pop() => Wakeup::Outgoing(outgoing),
                     incoming = socket.recv() => Wakeup::Incoming(incoming),
                     () = &mut session_timer, if session_due.is_some() => Wakeup::SessionDue,
+                    Ok(()) = bans.changed() => Wakeup::BansChanged,
                 }
             } => wakeup,
             () = &mut timer => Wakeup::KeepaliveDue,
@@ -149,6 +153,17 @@ async fn serve(
                 // Not due by the wall clock yet (a capped wait, or the clock moved).
                 if let Some(due) = session_due {
                     session_timer.as_mut().reset(monotonic(due));
+                }
+            }
+            Wakeup::BansChanged => {
+                if let Some(refusal) = session.banned(now_millis()) {
+                    tracing::info!(
+                        conn = member.id(),
+                        code = refusal.code,
+                        "closed: {}",
+                        refusal.reason
+                    );
+                    return Err(End::Close(refusal.code, refusal.reason));
                 }
             }
             Wakeup::KeepaliveDue => {

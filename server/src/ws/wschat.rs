@@ -2,6 +2,7 @@
 
 use super::timed_socket::{End, TimedSocket};
 use crate::auth::{PostVerdict, Refusal, Session};
+use crate::clock::now_millis;
 use crate::history::{Appended, Author};
 use crate::rooms::Membership;
 use axum::extract::ws::Message;
@@ -55,7 +56,7 @@ pub async fn on_frame(
             PostVerdict::Closed(refusal) => Err(close(refusal)),
         },
         Ok(ClientFrame::Auth { token }) => {
-            let answer = session.on_auth(&token).map_err(close)?;
+            let answer = session.on_auth(&token, now_millis()).map_err(close)?;
             if session.identity().is_some() {
                 member.set_author(author(session, None));
             }

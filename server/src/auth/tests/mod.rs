@@ -1,6 +1,7 @@
 //! Tokens signed here with test keys, checked by a real [`Verifier`] (`verifier.rs`), driving
 //! [`Session`]s (`session.rs`); what both use is here.
 
+mod bans;
 mod session;
 mod verifier;
 
@@ -76,5 +77,6 @@ fn rules(guests: Guests, verifier: Option<Verifier>) -> Arc<SessionRules> {
         guests,
         auth_timeout: Duration::from_secs(10),
         expiry_grace: Duration::from_secs(20),
+        bans: Default::default(),
     })
 }

@@ -52,7 +52,7 @@ fn a_token_sets_name_and_rights_and_its_expiry_closes_after_the_grace() {
     );
     let exp = c["exp"].as_u64().expect("exp");
     assert_eq!(
-        s.on_auth(&hs256(&c)),
+        s.on_auth(&hs256(&c), NOW * 1000),
         Ok(ServerFrame::Authed {
             sub: "u1".into(),
             name: Some("Ann".into()),
@@ -75,18 +75,22 @@ fn a_refresh_extends_the_token_and_may_not_change_the_user() {
     let (v, _dir) = verifier(None);
     let mut s = Session::new(rules(Guests::Post, Some(v)), "r", NOW * 1000);
     let first = with(claims("u1"), "exp", json!(now_secs() + 60));
-    s.on_auth(&hs256(&first)).expect("signed in");
+    s.on_auth(&hs256(&first), NOW * 1000).expect("signed in");
     let exp = now_secs() + 600;
     let later = with(claims("u1"), "exp", json!(exp));
-    s.on_auth(&hs256(&later)).expect("refreshed");
+    s.on_auth(&hs256(&later), NOW * 1000).expect("refreshed");
     assert_eq!(s.poll_timeout(), Some(exp * 1000 + 20_000));
-    let other = s.on_auth(&hs256(&claims("u2"))).expect_err("another user");
+    let other = s
+        .on_auth(&hs256(&claims("u2")), NOW * 1000)
+        .expect_err("another user");
     assert_eq!(other.code, close_code::FORBIDDEN);
     assert_eq!(s.identity().map(|i| i.sub.as_str()), Some("u1"));
     // A bad refresh ends the connection too: the old token is not kept as a fallback.
     let expired = with(claims("u1"), "exp", json!(now_secs() - 60));
     assert_eq!(
-        s.on_auth(&hs256(&expired)).expect_err("expired").code,
+        s.on_auth(&hs256(&expired), NOW * 1000)
+            .expect_err("expired")
+            .code,
         close_code::UNAUTHORIZED
     );
 }
@@ -97,18 +101,20 @@ fn rooms_the_token_does_not_allow_are_closed_with_4403() {
     let rules = rules(Guests::Post, Some(v));
     let c = with(claims("u1"), "rooms", json!({"team-*": ["read"]}));
     let mut elsewhere = Session::new(rules.clone(), "lobby", NOW * 1000);
-    let refusal = elsewhere.on_auth(&hs256(&c)).expect_err("not this room");
+    let refusal = elsewhere
+        .on_auth(&hs256(&c), NOW * 1000)
+        .expect_err("not this room");
     assert_eq!(
         (refusal.code, refusal.reason.as_str()),
         (close_code::FORBIDDEN, "not allowed in this room")
     );
     let mut reader = Session::new(rules, "team-a", NOW * 1000);
-    reader.on_auth(&hs256(&c)).expect("allowed");
+    reader.on_auth(&hs256(&c), NOW * 1000).expect("allowed");
     assert!(reader.may_read().is_ok());
     assert!(matches!(reader.may_post(), PostVerdict::Rejected(_)));
     let no_read = with(claims("u1"), "rooms", json!({"*": ["post"]}));
     reader
-        .on_auth(&hs256(&no_read))
+        .on_auth(&hs256(&no_read), NOW * 1000)
         .expect("post-only is allowed in");
     assert_eq!(
         reader.may_read().expect_err("no read").code,
@@ -120,7 +126,7 @@ fn rooms_the_token_does_not_allow_are_closed_with_4403() {
 fn a_server_without_keys_answers_auth_with_an_error_and_keeps_the_guest() {
     let mut s = Session::new(rules(Guests::Post, None), "r", NOW * 1000);
     assert!(matches!(
-        s.on_auth("anything"),
+        s.on_auth("anything", NOW * 1000),
         Ok(ServerFrame::Error { id: None, .. })
     ));
     assert!(s.identity().is_none());

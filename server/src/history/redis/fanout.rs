@@ -1,6 +1,8 @@
 //! Fan-out between servers sharing one Redis: every stored message comes back to every server
 //! (its own included) on one pub/sub channel per Redis database, and each server hands it to
-//! its rooms through a [`FanOutReceiver`].
+//! its rooms through a [`FanOutReceiver`]. Kicks and revocations come the same way, on a
+//! channel of their own; on every subscribe the kept ones are read again, so none published
+//! while this server was not subscribed is missed.
 //!
 //! The append script publishes inside the same atomic step that assigns the seq, and one
 //! subscription delivers in publish order, so each room's messages arrive here in seq order;
@@ -14,6 +16,7 @@
 
 use super::published::parse;
 use super::store::RedisStore;
+use crate::clock::now_millis;
 use crate::history::error::StoreError;
 use crate::history::live::FanOutReceiver;
 use futures_util::StreamExt;
@@ -58,7 +61,7 @@ async fn run(
     store: RedisStore,
     to: Arc<dyn FanOutReceiver>,
     stop: CancellationToken,
-    mut first: Option<redis::aio::PubSub>,
+    mut first: Option<(redis::aio::PubSub, Vec<String>)>,
 ) {
     let mut reported = false;
     loop {
@@ -70,8 +73,11 @@ async fn run(
             },
         };
         match subscription {
-            Ok(subscription) => {
+            Ok((subscription, bans)) => {
                 reported = false;
+                for record in &bans {
+                    to.ban(record);
+                }
                 to.subscribed();
                 tracing::info!("redis: subscribed, serving");
                 let why = relay(subscription, &store, &*to, &stop).await;
@@ -99,12 +105,15 @@ async fn run(
 /// Subscribes to the store's channel on a connection of its own, once the store's command
 /// connection answers too: a server is ready when it can both store and hear. Bounded in
 /// time as a whole, since a Redis that accepts and then hangs would otherwise hold it.
-async fn subscribe(store: &RedisStore) -> Result<redis::aio::PubSub, StoreError> {
+/// Returns the subscription and the kicks and revocations kept when it began.
+async fn subscribe(store: &RedisStore) -> Result<(redis::aio::PubSub, Vec<String>), StoreError> {
     let steps = async {
         store.ping().await?;
         let mut pubsub = store.client().get_async_pubsub().await?;
         pubsub.subscribe(store.channel()).await?;
-        Ok(pubsub)
+        pubsub.subscribe(store.bans_channel()).await?;
+        let bans = store.bans(now_millis()).await?;
+        Ok((pubsub, bans))
     };
     tokio::time::timeout(SUBSCRIBE_TIMEOUT, steps)
         .await
@@ -127,6 +136,10 @@ async fn relay(
                     return "subscription lost".into();
                 };
                 let payload = String::from_utf8_lossy(message.get_payload_bytes());
+                if message.get_channel_name() == store.bans_channel() {
+                    to.ban(&payload);
+                    continue;
+                }
                 match parse(&payload) {
                     Some((seq, published)) => to.message(published.into_live(seq, store.server())),
                     None => tracing::warn!("redis: ignoring a malformed fan-out message"),

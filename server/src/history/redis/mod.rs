@@ -1,14 +1,15 @@
 //! The history in Redis, shared by every server started with the same `--redis`.
 //!
-//! Owns [`RedisStore`] (the keys, the Lua scripts in `scripts`, appends and pages), the
-//! fan-out subscription that brings every server's stored messages back to this one
-//! (`fanout`), the format of what is published (`published`), and the `redis-server` flags the
+//! Owns [`RedisStore`] (the keys, the Lua scripts in `scripts`, appends and pages, the kicks
+//! and revocations in `bans`), the fan-out subscription that brings every server's stored
+//! messages and kicks back to this one (`fanout`), the format of what is published (`published`), and the `redis-server` flags the
 //! store's durability depends on (`server_flags`).
 //!
 //! May import: the shared history types (`crate::history::{error, message, page, live}`) and
 //! the protocol crate. Not the SQLite store, not the layers above: the fan-out hands its
 //! messages up through a [`crate::history::FanOutReceiver`].
 
+mod bans;
 mod fanout;
 mod published;
 mod scripts;

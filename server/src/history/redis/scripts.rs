@@ -99,3 +99,20 @@ return out
 
 pub static APPEND: LazyLock<Script> = LazyLock::new(|| Script::new(APPEND_LUA));
 pub static PAGE: LazyLock<Script> = LazyLock::new(|| Script::new(PAGE_LUA));
+
+/// KEYS: the bans sorted set (records scored by the ms they hold until). ARGV: record, until,
+/// now, channel. Drops what ran out, keeps the record (a later `until` wins), lets the whole
+/// key expire with its last record, and publishes the record to every server.
+pub const KEEP_BAN_LUA: &str = r"
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
+local held = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not held or tonumber(held) < tonumber(ARGV[2]) then
+  redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+end
+local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+redis.call('PEXPIREAT', KEYS[1], last[2])
+redis.call('PUBLISH', ARGV[4], ARGV[1])
+return 1
+";
+
+pub static KEEP_BAN: LazyLock<Script> = LazyLock::new(|| Script::new(KEEP_BAN_LUA));

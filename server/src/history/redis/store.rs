@@ -36,6 +36,8 @@ pub struct RedisStore {
     /// The fan-out channel: one per Redis database, since pub/sub ignores the database and
     /// deployments on two databases of one Redis must not hear each other.
     channel: String,
+    /// The channel kicks and revocations are published on, per database likewise.
+    bans_channel: String,
 }
 
 impl RedisStore {
@@ -50,16 +52,14 @@ impl RedisStore {
             .set_number_of_retries(2)
             .set_max_delay(Duration::from_millis(500));
         let conn = ConnectionManager::new_lazy_with_config(client.clone(), config)?;
-        let channel = format!(
-            "wschat:fanout:{}",
-            client.get_connection_info().redis_settings().db()
-        );
+        let db = client.get_connection_info().redis_settings().db();
         Ok(RedisStore {
             client,
             conn,
             history,
             server: server_number(),
-            channel,
+            channel: format!("wschat:fanout:{db}"),
+            bans_channel: format!("wschat:bans:{db}"),
         })
     }
 
@@ -71,6 +71,16 @@ impl RedisStore {
     /// The channel stored messages are published on.
     pub fn channel(&self) -> &str {
         &self.channel
+    }
+
+    /// The channel kicks and revocations are published on.
+    pub fn bans_channel(&self) -> &str {
+        &self.bans_channel
+    }
+
+    /// The command connection (it reconnects on its own).
+    pub(super) fn conn(&self) -> ConnectionManager {
+        self.conn.clone()
     }
 
     /// This server's number in the fan-out messages.

@@ -1,4 +1,4 @@
-//! The history table, and bringing a database from an older version up to it.
+//! The history table, the kicks and revocations (`bans`), and bringing a database from an older version up to it.
 //!
 //! A server upgrade must not lose the history, so a file written before a column existed is
 //! altered in place (`ALTER TABLE … ADD COLUMN`, which SQLite does without rewriting rows);
@@ -32,6 +32,10 @@ pub fn create_or_migrate(conn: &Connection) -> Result<(), StoreError> {
              sender_id TEXT,
              guest  INTEGER,
              PRIMARY KEY (room, seq)
+         );
+         CREATE TABLE IF NOT EXISTS bans (
+             record TEXT PRIMARY KEY,
+             until  INTEGER NOT NULL
          );",
     )?;
     let present = conn

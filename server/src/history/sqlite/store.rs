@@ -29,8 +29,8 @@ use ws_chat_protocol::{Millis, Seq};
 type Job = Box<dyn FnOnce(&mut Db) + Send>;
 
 /// What the store thread owns.
-struct Db {
-    conn: Connection,
+pub(super) struct Db {
+    pub(super) conn: Connection,
     /// Messages kept per room.
     history: i64,
     /// How long an append waits for another process's write lock.
@@ -109,7 +109,7 @@ impl SqliteStore {
             .await
     }
 
-    async fn run<T: Send + 'static>(
+    pub(super) async fn run<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut Db) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {

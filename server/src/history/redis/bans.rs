@@ -1,0 +1,44 @@
+//! Kicks and revocations in Redis: one sorted set of records scored by the time each stops
+//! holding, expiring as a whole with its last record, and each new record published to every
+//! server (the fan-out subscribes to [`RedisStore::bans_channel`] and reads the set again
+//! whenever it subscribes, so a server that was away misses none).
+
+use super::scripts::KEEP_BAN;
+use super::store::RedisStore;
+use crate::history::error::StoreError;
+use ws_chat_protocol::Millis;
+
+/// The sorted set, one per database like every key.
+const BANS_KEY: &str = "wschat:bans";
+
+impl RedisStore {
+    /// Keeps `record` until `until`, drops those that ran out by `now`, and publishes it.
+    pub async fn keep_ban(
+        &self,
+        record: &str,
+        until: Millis,
+        now: Millis,
+    ) -> Result<(), StoreError> {
+        KEEP_BAN
+            .key(BANS_KEY)
+            .arg(record)
+            .arg(until)
+            .arg(now)
+            .arg(self.bans_channel())
+            .invoke_async::<i64>(&mut self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// The records that still hold at `now`.
+    pub async fn bans(&self, now: Millis) -> Result<Vec<String>, StoreError> {
+        let records = redis::cmd("ZRANGE")
+            .arg(BANS_KEY)
+            .arg(format!("({now}"))
+            .arg("+inf")
+            .arg("BYSCORE")
+            .query_async::<Vec<String>>(&mut self.conn())
+            .await?;
+        Ok(records)
+    }
+}
