@@ -172,6 +172,18 @@ impl CompanionServer {
         .await
     }
 
+    /// POSTs a JSON `body` to an admin API path (`/admin/kick`) with the admin token as its
+    /// bearer (the server needs `--admin-token-file`); returns the answer's text.
+    pub async fn admin(&self, path: &str, admin_token: &str, body: &str) -> Result<String> {
+        let request = self
+            .client
+            .post(self.http_url(path))
+            .bearer_auth(admin_token)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body.to_owned());
+        self.request(request, path).await
+    }
+
     async fn request(&self, request: reqwest::RequestBuilder, what: &str) -> Result<String> {
         let response = request
             .send()

@@ -11,12 +11,11 @@ use anyhow::{ensure, Context, Result};
 use serde_json::json;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use support::signing::{self, signing_server};
 use support::HostPage;
-use ws_chat_e2e::local::server_binary;
 use ws_chat_e2e::prerequisites::{self, Need};
 use ws_chat_e2e::token_mint::TokenMint;
-use ws_chat_e2e::{random_suffix, Browser, BrowserKind, BrowserOptions, CompanionOptions};
-use ws_chat_e2e::{CompanionServer, HostedChat};
+use ws_chat_e2e::{Browser, BrowserKind, BrowserOptions, HostedChat};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tokens_refresh_without_reconnecting_in_chromium() -> Result<()> {
@@ -38,65 +37,13 @@ async fn a_refusing_token_url_signs_out_in_firefox() -> Result<()> {
     refusing(BrowserKind::Firefox).await
 }
 
-/// A companion server that checks tokens signed with the mint's secret, with 1 s of grace
-/// after a token runs out; the secret's directory lives as long as the server.
-fn signing_server() -> Result<(CompanionServer, tempfile::TempDir)> {
-    let dir = tempfile::tempdir()?;
-    let secret = dir.path().join("secret");
-    TokenMint::write_secret(&secret)?;
-    let options = CompanionOptions {
-        extra_args: vec![
-            "--jwt-secret-file".into(),
-            secret.to_str().context("a UTF-8 temp path")?.into(),
-            "--token-grace".into(),
-            "1s".into(),
-        ],
-        ..CompanionOptions::new(server_binary()?, support::dist()?)
-    };
-    Ok((CompanionServer::start(&options)?, dir))
-}
-
-/// A host page with a chat per user, each getting its tokens from `/chat-token?user=USER`.
-fn page(app: &CompanionServer, mint: &Arc<TokenMint>, users: &[&str]) -> Result<HostPage> {
-    let ws = app.ws_url(&format!("signed-{}", random_suffix()));
-    let chats: String = users
-        .iter()
-        .map(|user| {
-            format!(
-                // The name attribute is what a guest would pick: the token's name must win.
-                "<ws-chat id=\"{user}\" url=\"{ws}\" token-url=\"/chat-token?user={user}\" \
-                 name=\"Impostor\" storage-key=\"{user}\"></ws-chat>"
-            )
-        })
-        .collect();
-    HostPage::with_tokens(
-        &format!(
-            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-             <title>Signed in</title>{}</head><body>{chats}</body></html>",
-            support::embed_script_tag(app)
-        ),
-        mint.clone(),
-    )
-}
-
-/// Records every `data-state` each chat's status takes from now on, in `window.seenStates`.
-const WATCH_STATES: &str = "window.seenStates = {};
-    for (const sel of arguments[0]) {
-      const host = document.querySelector(sel);
-      const status = (host.shadowRoot || host).querySelector('[data-role=status]');
-      const seen = window.seenStates[sel] = [status.dataset.state];
-      new MutationObserver(() => {
-        if (seen[seen.length - 1] !== status.dataset.state) seen.push(status.dataset.state);
-      }).observe(status, { attributes: true, attributeFilter: ['data-state'] });
-    }";
-
 async fn refresh(kind: BrowserKind) -> Result<()> {
     if !prerequisites::check(&Need::browser_run(kind))? {
         return Ok(());
     }
-    let (app, _secret) = signing_server()?;
+    let (app, _secret) = signing_server(&[])?;
     let mint = Arc::new(TokenMint::new(Duration::from_secs(6)));
-    let page = page(&app, &mint, &["ann", "bob"])?;
+    let page = signing::page(&app, &mint, &["ann", "bob"])?;
     let browser = Browser::launch(&BrowserOptions::for_kind(kind)).await?;
     let result = refresh_scenario(&browser, &page, &mint).await;
     support::finish(browser, result, &[&app]).await
@@ -120,7 +67,7 @@ async fn refresh_scenario(browser: &Browser, page: &HostPage, mint: &TokenMint) 
         );
     }
     browser
-        .eval(WATCH_STATES, vec![json!(["#ann", "#bob"])])
+        .eval(signing::WATCH_STATES, vec![json!(["#ann", "#bob"])])
         .await?;
     // Three token lifetimes and more, with both chatting all along.
     let start = Instant::now();
@@ -189,9 +136,9 @@ async fn refusing(kind: BrowserKind) -> Result<()> {
     if !prerequisites::check(&Need::browser_run(kind))? {
         return Ok(());
     }
-    let (app, _secret) = signing_server()?;
+    let (app, _secret) = signing_server(&[])?;
     let mint = Arc::new(TokenMint::new(Duration::from_secs(4)));
-    let page = page(&app, &mint, &["cat"])?;
+    let page = signing::page(&app, &mint, &["cat"])?;
     let browser = Browser::launch(&BrowserOptions::for_kind(kind)).await?;
     let result = refusing_scenario(&browser, &page, &mint).await;
     support::finish(browser, result, &[&app]).await

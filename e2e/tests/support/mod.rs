@@ -10,6 +10,8 @@
 
 #![allow(dead_code)] // Each test binary uses a different part of this module.
 
+pub mod signing;
+
 use anyhow::{ensure, Context, Result};
 use std::net::SocketAddr;
 use std::path::PathBuf;
