@@ -56,5 +56,6 @@ pub(crate) fn parse_raw(text: &str) -> Result<RawServerFrame, DecodeError> {
         exp: seq("exp")?,
         user: string("user")?,
         guest: flag("guest")?,
+        retry_after: seq("retry_after")?,
     })
 }

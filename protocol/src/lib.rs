@@ -11,7 +11,7 @@
 //! | client → server | `ping` | heartbeat; the server answers `pong` |
 //! | client → server | `auth {token}` | the connection's signed token (a JWT), before `hello`; sent again on an open connection, it replaces the token and its rights without a reconnect |
 //! | server → client | `ack {id, seq, ts?}` | `id` is durably in the room's history at `seq` (also for a re-sent id), stamped with the server time `ts` |
-//! | server → client | `reject {id, reason}` | `id` will never be accepted (too large, empty …) |
+//! | server → client | `reject {id, reason, retry_after?}` | `id` will never be accepted (too large, empty …); with `retry_after` (ms), only not now: the sender is over its rate limit and may send it again after that long |
 //! | server → client | `msg {seq, id?, text, from?, ts?}` | a room message, live or as catch-up; `id` is absent for plain-text senders, `from` for senders without a name; `ts` is when the server stored it |
 //! | server → client | `synced {head, gap}` | catch-up done; `gap`: history no longer held everything after `after` |
 //! | server → client | `pong` | heartbeat answer |
@@ -164,6 +164,13 @@ pub enum ServerFrame {
     Reject {
         id: String,
         reason: String,
+        /// Set when the message was refused for now only (the sender is over its rate limit):
+        /// milliseconds after which it may be sent again. Without it the refusal is final.
+        #[cfg_attr(
+            not(target_arch = "wasm32"),
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
+        retry_after: Option<Millis>,
     },
     Msg {
         seq: Seq,

@@ -22,6 +22,7 @@ pub(crate) struct RawServerFrame {
     pub(crate) exp: Option<u64>,
     pub(crate) user: Option<String>,
     pub(crate) guest: Option<bool>,
+    pub(crate) retry_after: Option<Millis>,
 }
 
 impl TryFrom<RawServerFrame> for ServerFrame {
@@ -39,6 +40,7 @@ impl TryFrom<RawServerFrame> for ServerFrame {
             "reject" => ServerFrame::Reject {
                 id: raw.id.ok_or_else(|| need("id"))?,
                 reason: raw.reason.ok_or_else(|| need("reason"))?,
+                retry_after: raw.retry_after,
             },
             "msg" => ServerFrame::Msg {
                 seq: raw.seq.ok_or_else(|| need("seq"))?,

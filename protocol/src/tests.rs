@@ -70,8 +70,17 @@ fn server_frames_round_trip_with_documented_shape() {
             ServerFrame::Reject {
                 id: "x".into(),
                 reason: "too large".into(),
+                retry_after: None,
             },
             r#"{"type":"reject","id":"x","reason":"too large"}"#,
+        ),
+        (
+            ServerFrame::Reject {
+                id: "x".into(),
+                reason: "too many messages".into(),
+                retry_after: Some(1500),
+            },
+            r#"{"type":"reject","id":"x","reason":"too many messages","retry_after":1500}"#,
         ),
         (
             ServerFrame::Msg {

@@ -135,6 +135,7 @@ impl Server {
                 to_usize(config.max_connections_per_ip),
             ),
             sign_in: Arc::new(sign_in),
+            rates: config.rates.limits(),
         };
         let origins = Arc::new(OriginPolicy::new(&config.allowed_origins));
         // The origin is the first check of an upgrade: before the handshake's, so a page that

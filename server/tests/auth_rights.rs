@@ -78,7 +78,8 @@ async fn read_only_members_and_guests_read_and_get_a_reject_for_posting() {
             recv(ws).await,
             ServerFrame::Reject {
                 id: "x".into(),
-                reason: reason.into()
+                reason: reason.into(),
+                retry_after: None,
             }
         );
     }

@@ -51,7 +51,7 @@ async fn read_until(ws: &mut common::TestSocket, until: Seq) -> (Vec<Seq>, Seq) 
 async fn a_long_catch_up_and_the_messages_stored_meanwhile_arrive_once_in_order() {
     let s = TestServer::with(Config {
         history: 2000,
-        ..Config::in_memory()
+        ..common::flooding()
     })
     .await;
     let url = s.ws_url("long");
@@ -103,7 +103,7 @@ async fn a_long_catch_up_and_the_messages_stored_meanwhile_arrive_once_in_order(
 async fn a_slow_catch_up_in_a_busy_room_does_not_overflow_the_queue() {
     let s = TestServer::with(Config {
         max_queue_bytes: 128 * 1024,
-        ..Config::in_memory()
+        ..common::flooding()
     })
     .await;
     let url = s.ws_url("busy");

@@ -39,6 +39,7 @@ async fn a_spoofed_id_makes_the_real_send_a_visible_reject_not_a_silent_ack() {
     let rejected = ServerFrame::Reject {
         id: "alice-2".into(),
         reason: "id already used for a different message".into(),
+        retry_after: None,
     };
     assert_eq!(recv(&mut alice).await, rejected);
     assert_silent(&mut mallory, 100).await;

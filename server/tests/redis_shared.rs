@@ -14,7 +14,7 @@ async fn redis_server(redis: &TestRedis, history: u32) -> TestServer {
         redis: Some(redis.url()),
         history,
         fault_injection: true,
-        ..Config::in_memory()
+        ..common::flooding()
     })
     .await
 }
@@ -302,7 +302,7 @@ async fn two_databases_of_one_redis_are_two_deployments() {
     };
     let on_db = |db: u32| Config {
         redis: Some(format!("redis://127.0.0.1:{}/{db}", redis.port)),
-        ..Config::in_memory()
+        ..common::flooding()
     };
     let (zero, one) = (
         TestServer::with(on_db(0)).await,

@@ -42,7 +42,7 @@ async fn a_reader_that_falls_a_queue_behind_is_closed_with_1013() {
     let s = TestServer::with(Config {
         fault_injection: true,
         max_queue_bytes: 128 * 1024,
-        ..Config::in_memory()
+        ..common::flooding()
     })
     .await;
     let url = s.ws_url("slow");
@@ -74,7 +74,7 @@ async fn a_reader_that_stops_reading_is_closed_after_the_send_timeout() {
         fault_injection: true,
         max_queue_bytes: 1 << 30,
         send_timeout: Duration::from_millis(300),
-        ..Config::in_memory()
+        ..common::flooding()
     })
     .await;
     let url = s.ws_url("stuck");
@@ -103,7 +103,7 @@ fn quick_keepalive() -> Config {
         fault_injection: true,
         ping_interval: Duration::from_millis(200),
         pong_timeout: Duration::from_millis(300),
-        ..Config::in_memory()
+        ..common::flooding()
     }
 }
 
@@ -158,7 +158,7 @@ async fn a_queue_that_cannot_hold_one_message_is_refused_at_start() {
     let config = Config {
         max_message_bytes: 256 * 1024,
         max_queue_bytes: 128 * 1024,
-        ..Config::in_memory()
+        ..common::flooding()
     };
     assert!(ws_chat_server::Server::open(config).await.is_err());
 }

@@ -59,7 +59,7 @@ async fn bad_sends_are_rejected_and_bad_frames_answered_without_closing() {
     let big = "x".repeat(MAX_TEXT_BYTES + 1);
     send(&mut ws, &send_frame("big", &big)).await;
     match recv(&mut ws).await {
-        ServerFrame::Reject { id, reason } => {
+        ServerFrame::Reject { id, reason, .. } => {
             assert_eq!(id, "big");
             assert!(
                 reason.contains("16385") && reason.contains("16384"),
@@ -161,7 +161,7 @@ async fn sending_before_hello_works_and_live_messages_start_at_hello() {
 async fn history_is_capped_and_catch_up_reports_the_gap() {
     let s = TestServer::with(Config {
         history: 3,
-        ..Config::in_memory()
+        ..common::flooding()
     })
     .await;
     let url = s.ws_url("capped");

@@ -41,6 +41,9 @@ impl Run {
     pub async fn start_with(bin: &Path, flags: &[&str]) -> AbuseResult<Run> {
         let mut child = Command::new(bin)
             .args(["--listen", "127.0.0.1:0", "--db", ":memory:"])
+            // Every client of the benchmark is a guest on 127.0.0.1, one sender to the rate
+            // limits: off, so the figures stay those of the other defences.
+            .args(["--message-rate", "0", "--hello-rate", "0"])
             .args(flags)
             .args(["--dist", "/nonexistent/ws-chat-abuse-bench"])
             .env("RUST_LOG", "error")

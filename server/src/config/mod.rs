@@ -1,12 +1,14 @@
 //! Command-line flags of `ws-chat-server`, also used as the in-process configuration: the
-//! server's own here, the sign-in flags in `auth_flags`, and how a duration is written in
-//! `duration`.
+//! server's own here, the sign-in flags in `auth_flags`, the rate limits in `rate_flags`, and
+//! how a duration is written in `duration`.
 
 mod auth_flags;
 mod duration;
+mod rate_flags;
 
 pub use auth_flags::AuthFlags;
 use duration::parse_duration;
+pub use rate_flags::RateFlags;
 
 use clap::Parser;
 use std::path::PathBuf;
@@ -118,6 +120,9 @@ pub struct Config {
 
     #[command(flatten)]
     pub auth: AuthFlags,
+
+    #[command(flatten)]
+    pub rates: RateFlags,
 }
 
 impl Default for Config {

@@ -6,6 +6,7 @@
 //! Every send goes through [`TimedSocket`], so a peer that stops reading costs a bounded wait.
 
 use super::keepalive::{Due, Keepalive};
+use super::rate_limits::ConnectionRates;
 use super::timed_socket::{End, TimedSocket};
 use super::{plain, wschat};
 use crate::auth::Session;
@@ -38,6 +39,7 @@ pub async fn run(
     socket: WebSocket,
     mut member: Membership,
     mut session: Session,
+    rates: ConnectionRates,
     welcome: Option<ServerFrame>,
     timing: Timing,
     shutdown: CancellationToken,
@@ -49,6 +51,7 @@ pub async fn run(
         &mut socket,
         &mut member,
         &mut session,
+        &rates,
         welcome,
         timing,
         &shutdown,
@@ -88,6 +91,7 @@ async fn serve(
     socket: &mut TimedSocket,
     member: &mut Membership,
     session: &mut Session,
+    rates: &ConnectionRates,
     welcome: Option<ServerFrame>,
     timing: Timing,
     shutdown: &CancellationToken,
@@ -198,10 +202,12 @@ async fn serve(
                             }
                         }
                         match member.dialect() {
-                            Dialect::Plain => plain::on_frame(member, session, message).await?,
+                            Dialect::Plain => {
+                                plain::on_frame(member, session, rates, message).await?
+                            }
                             Dialect::WsChat => {
-                                wschat::on_frame(socket, member, session, message, shutdown)
-                                    .await?;
+                                let frame = wschat::Frame { message, rates };
+                                wschat::on_frame(socket, member, session, frame, shutdown).await?;
                             }
                         }
                     }

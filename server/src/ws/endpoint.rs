@@ -25,6 +25,7 @@
 use super::connection::{self, Timing};
 use super::handshake;
 use super::limits::{ConnectionLimits, Refused};
+use super::rate_limits::{ConnectionRates, RateLimits};
 use crate::auth::{Session, SessionRules};
 use crate::clock::now_millis;
 use crate::history::Author;
@@ -66,6 +67,8 @@ pub struct ConnectionRules {
     pub limits: Arc<ConnectionLimits>,
     /// How connections sign in, and what they may do without a token.
     pub sign_in: Arc<SessionRules>,
+    /// Messages and hellos per second, per sender.
+    pub rates: Arc<RateLimits>,
 }
 
 /// What the `/ws` route holds.
@@ -177,6 +180,7 @@ async fn upgrade(
         ..
     } = endpoint;
     let timing = rules.timing;
+    let rates = ConnectionRates::new(rules.rates.clone(), peer.ip());
     let session = Session::new(rules.sign_in.clone(), &room, now_millis());
     // A guest, where tokens are checked, until it signs in (a plain peer never does).
     member.set_author(Author {
@@ -185,7 +189,7 @@ async fn upgrade(
     });
     ws.on_upgrade(move |socket| {
         tasks.track_future(async move {
-            connection::run(socket, member, session, welcome, timing, shutdown).await;
+            connection::run(socket, member, session, rates, welcome, timing, shutdown).await;
             drop(slot);
         })
     })

@@ -87,7 +87,7 @@ impl Drop for Slot {
 }
 
 /// The address a limit counts: IPv4 as it is (also when mapped into IPv6), IPv6 by its /64.
-fn address_key(ip: IpAddr) -> IpAddr {
+pub(super) fn address_key(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V4(v4) => IpAddr::V4(v4),
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {

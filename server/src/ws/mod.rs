@@ -1,11 +1,13 @@
 //! WebSocket connections at `/ws`: from the checks before the upgrade to the end of each
 //! connection.
 //!
-//! Owns the upgrade route and its checks (`endpoint`, `handshake`, connection `limits`), one
+//! Owns the upgrade route and its checks (`endpoint`, `handshake`, connection `limits`), the
+//! messages and hellos each sender may send per second (`rate_limits`), one
 //! connection's task (`connection`), the socket whose sends have a deadline (`timed_socket`),
 //! `keepalive`, and what each dialect does with a frame it receives (`plain`, `wschat`).
 //! Files import downward only: `endpoint` → `connection` → `plain`, `wschat` →
-//! `timed_socket`, with `handshake`, `limits` and `keepalive` below their one user.
+//! `timed_socket`, with `handshake`, `keepalive` and `rate_limits` → `limits` below their
+//! users.
 //!
 //! May import: `crate::auth` (what a connection may do), `crate::rooms` (a connection is a
 //! member of a room), `crate::history`'s types (what an append did), the bottom helpers and
@@ -18,9 +20,11 @@ mod handshake;
 mod keepalive;
 mod limits;
 mod plain;
+mod rate_limits;
 mod timed_socket;
 mod wschat;
 
 pub use connection::Timing;
 pub use endpoint::{router, ConnectionRules, DEFAULT_ROOM};
 pub use limits::ConnectionLimits;
+pub use rate_limits::{Rate, RateLimits};

@@ -1,5 +1,6 @@
 //! What a wschat.v1 connection does with each frame it receives.
 
+use super::rate_limits::{spoken_ms, Action, ConnectionRates};
 use super::timed_socket::{End, TimedSocket};
 use crate::auth::{PostVerdict, Refusal, Session};
 use crate::clock::now_millis;
@@ -20,14 +21,26 @@ const CATCH_UP_PAGE: usize = 50;
 /// closed with 1013; see [`hello`].
 const MAX_STALLED_PAGES: u32 = 100;
 
+/// A frame received, and the rate limits its sender counts against.
+pub struct Frame<'a> {
+    pub message: Message,
+    pub rates: &'a ConnectionRates,
+}
+
 /// Answers one frame: every text frame is a [`ClientFrame`] and gets its answer(s).
+///
+/// Past the rate limit, a `send` gets `reject` with `retry_after` (the client sends it again
+/// then), and a `hello` closes the connection with 1013 (the client comes back after its
+/// backoff, and its hello is then counted again).
 pub async fn on_frame(
     socket: &mut TimedSocket,
     member: &mut Membership,
     session: &mut Session,
-    message: Message,
+    frame: Frame<'_>,
     shutdown: &CancellationToken,
 ) -> Result<(), End> {
+    let Frame { message, rates } = frame;
+    let sub = |session: &Session| session.identity().map(|i| i.sub.clone());
     let text = match message {
         Message::Text(text) => text,
         Message::Binary(_) => {
@@ -43,15 +56,36 @@ pub async fn on_frame(
     match ClientFrame::decode(text.as_str()) {
         Ok(ClientFrame::Hello { after, name }) => {
             session.may_read().map_err(close)?;
+            if let Err(wait) = rates.take(sub(session).as_deref(), Action::Hello, now_millis()) {
+                let reason = format!("too many hellos: try again in {}", spoken_ms(wait));
+                return Err(End::Close(axum::extract::ws::close_code::AGAIN, reason));
+            }
             // Every hello says the name anew: one without a name clears it. Once signed in,
             // the token's name is the only one.
             member.set_author(author(session, name.as_deref().and_then(clean_name)));
             hello(socket, member, after, shutdown).await
         }
         Ok(ClientFrame::Send { id, text }) => match session.may_post() {
-            PostVerdict::Allowed => socket.send_frame(&send(member, id, text).await).await,
+            PostVerdict::Allowed => {
+                let now = now_millis();
+                let answer = match rates.take(sub(session).as_deref(), Action::Message, now) {
+                    Ok(()) => send(member, id, text).await,
+                    Err(wait) => ServerFrame::Reject {
+                        id,
+                        reason: format!("sending too fast: try again in {}", spoken_ms(wait)),
+                        retry_after: Some(wait),
+                    },
+                };
+                socket.send_frame(&answer).await
+            }
             PostVerdict::Rejected(reason) => {
-                socket.send_frame(&ServerFrame::Reject { id, reason }).await
+                socket
+                    .send_frame(&ServerFrame::Reject {
+                        id,
+                        reason,
+                        retry_after: None,
+                    })
+                    .await
             }
             PostVerdict::Closed(refusal) => Err(close(refusal)),
         },
@@ -162,6 +196,7 @@ async fn send(member: &Membership, id: String, text: String) -> ServerFrame {
     let reject = |reason: String| ServerFrame::Reject {
         id: id.clone(),
         reason,
+        retry_after: None,
     };
     if id.is_empty() {
         return reject("missing id".into());

@@ -43,11 +43,11 @@ pub struct TestServer {
 }
 
 impl TestServer {
-    /// In-memory history and fault injection on.
+    /// In-memory history and fault injection on, without rate limits.
     pub async fn start() -> TestServer {
         TestServer::with(Config {
             fault_injection: true,
-            ..Config::in_memory()
+            ..flooding()
         })
         .await
     }
@@ -90,6 +90,15 @@ impl TestServer {
     pub fn ws_url(&self, room: &str) -> String {
         format!("ws://{}/ws?room={room}", self.addr)
     }
+}
+
+/// [`Config::in_memory`] without rate limits, for tests that send from one address (loopback)
+/// faster than people would; `rate_limits.rs` tests the limits.
+pub fn flooding() -> Config {
+    let mut config = Config::in_memory();
+    config.rates.message_rate = 0.0;
+    config.rates.hello_rate = 0.0;
+    config
 }
 
 pub type TestSocket = WebSocketStream<MaybeTlsStream<TcpStream>>;
