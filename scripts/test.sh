@@ -37,16 +37,23 @@ start() {
 start_servers() {
   cargo build -q -p ws-chat-server --bins || return 1
   local bin=target/debug
+  # Every chat of the tests is a guest on 127.0.0.1, one sender to the rate limits, and the
+  # chaos runs send far faster than people do: the limits are off but on one server (9105).
+  local unlimited=(--message-rate 0 --hello-rate 0)
   start "companion server" "$work/server.log" "listening on" \
-    "$bin/ws-chat-server" --listen 127.0.0.1:9101 --db :memory: --fault-injection || return 1
+    "$bin/ws-chat-server" --listen 127.0.0.1:9101 --db :memory: --fault-injection "${unlimited[@]}" || return 1
   start "supervised server" "$work/supervisor.log" "control on" \
     "$bin/ws-chat-supervisor" --control 127.0.0.1:9103 -- \
-    --listen 127.0.0.1:9102 --db "$work/crash.sqlite3" --fault-injection || return 1
+    --listen 127.0.0.1:9102 --db "$work/crash.sqlite3" --fault-injection "${unlimited[@]}" || return 1
   # One that checks tokens, and mints them for the tests at /_test/token.
   head -c 48 /dev/urandom | base64 > "$work/jwt-secret"
   start "signing server" "$work/signing.log" "listening on" \
     "$bin/ws-chat-server" --listen 127.0.0.1:9104 --db :memory: --fault-injection \
-    --jwt-secret-file "$work/jwt-secret" --anonymous none --token-grace 1s || return 1
+    --jwt-secret-file "$work/jwt-secret" --anonymous none --token-grace 1s "${unlimited[@]}" || return 1
+  # One whose rate limit a test reaches: 2 messages a second after a burst of 3.
+  start "rate-limited server" "$work/limited.log" "listening on" \
+    "$bin/ws-chat-server" --listen 127.0.0.1:9105 --db :memory: \
+    --message-rate 2 --message-burst 3 --hello-rate 0 || return 1
   start "plain ws server" "$work/plain.log" "listening on" \
     env PORT=9110 node tests/plain-server/server.mjs || return 1
   # Two servers sharing one Redis (run durably, as the README asks), one of them supervised
@@ -56,10 +63,11 @@ start_servers() {
     redis-server --port 9120 --bind 127.0.0.1 --dir "$work/redis" \
     --appendonly yes --appendfsync always --save '' || return 1
   start "shared server" "$work/shared.log" "listening on" \
-    "$bin/ws-chat-server" --listen 127.0.0.1:9121 --redis redis://127.0.0.1:9120/ --fault-injection || return 1
+    "$bin/ws-chat-server" --listen 127.0.0.1:9121 --redis redis://127.0.0.1:9120/ --fault-injection \
+    "${unlimited[@]}" || return 1
   start "supervised shared server" "$work/shared-supervisor.log" "control on" \
     "$bin/ws-chat-supervisor" --control 127.0.0.1:9123 -- \
-    --listen 127.0.0.1:9122 --redis redis://127.0.0.1:9120/ --fault-injection || return 1
+    --listen 127.0.0.1:9122 --redis redis://127.0.0.1:9120/ --fault-injection "${unlimited[@]}" || return 1
 }
 
 # browser_tests BROWSER-FLAGS...: the wasm-bindgen browser tests in one headless browser,
@@ -71,6 +79,7 @@ browser_tests() {
   WS_CHAT_TEST_SUPERVISOR=127.0.0.1:9103 WS_CHAT_TEST_PLAIN_SERVER=127.0.0.1:9110 \
   WS_CHAT_TEST_SHARED_SERVER=127.0.0.1:9121 WS_CHAT_TEST_SHARED_CRASH_SERVER=127.0.0.1:9122 \
   WS_CHAT_TEST_SHARED_SUPERVISOR=127.0.0.1:9123 WS_CHAT_TEST_SIGNING_SERVER=127.0.0.1:9104 \
+  WS_CHAT_TEST_LIMITED_SERVER=127.0.0.1:9105 \
   WASM_BINDGEN_TEST_TIMEOUT=900 \
     wasm-pack test --headless "$@" --mode no-install . --test browser -- --nocapture
 }

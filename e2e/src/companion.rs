@@ -216,6 +216,9 @@ fn spawn(
         .arg(&options.dist)
         .arg("--db")
         .arg(db)
+        // The tests' chats are all guests on 127.0.0.1, one sender to the rate limits, and
+        // some send far faster than people do.
+        .args(["--message-rate", "0", "--hello-rate", "0"])
         .env("RUST_LOG", "warn")
         .env("NO_COLOR", "1");
     if options.fault_injection {

@@ -16,6 +16,7 @@ mod embed_script;
 mod embed_support;
 mod failover;
 mod headless;
+mod limits;
 mod names;
 mod peers;
 mod reconnect;

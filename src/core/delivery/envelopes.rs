@@ -7,7 +7,11 @@ use crate::core::view::entry::{NoticeKind, OutStatus};
 use crate::core::view::update::ChatUpdate;
 use std::collections::VecDeque;
 use std::rc::Rc;
+use std::time::Duration;
 use ws_chat_protocol::{Millis, Seq, ServerFrame};
+
+/// The longest `retry_after` obeyed.
+const MAX_RETRY_AFTER_MS: Millis = 60_000;
 
 impl Delivery {
     /// `wall_ms`: when it arrived, the time shown for a message the server did not stamp.
@@ -21,7 +25,16 @@ impl Delivery {
         let before = self.stats;
         match frame {
             ServerFrame::Ack { id, seq, ts } => self.confirmed(id, seq, ts, out),
-            ServerFrame::Reject { id, reason } => {
+            ServerFrame::Reject {
+                id,
+                retry_after: Some(wait),
+                ..
+            } => self.held_back(id, wait, now, out),
+            ServerFrame::Reject {
+                id,
+                reason,
+                retry_after: None,
+            } => {
                 if let Some(message) = self.outbox.take(&id) {
                     status(
                         out,
@@ -127,6 +140,19 @@ impl Delivery {
         let delay = self.config.store_retry * (1 << self.store_errors.min(5));
         self.store_errors = self.store_errors.saturating_add(1);
         self.resend_at = Some(now.saturating_add(delay));
+        status(out, id, OutStatus::Queued, None);
+    }
+
+    /// The server refused our message for now (we sent too fast) and says when to try again:
+    /// it waits as queued, and it and everything after it go again then, in order. A hint
+    /// longer than [`MAX_RETRY_AFTER_MS`] is cut to it, so a server cannot hold the outbox
+    /// for ever.
+    fn held_back(&mut self, id: String, wait: Millis, now: Moment, out: &mut VecDeque<Effect>) {
+        if !self.outbox.requeue(&id) {
+            return;
+        }
+        let at = now.saturating_add(Duration::from_millis(wait.min(MAX_RETRY_AFTER_MS)));
+        self.resend_at = Some(self.resend_at.map_or(at, |held| held.max(at)));
         status(out, id, OutStatus::Queued, None);
     }
 

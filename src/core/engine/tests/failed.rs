@@ -73,6 +73,7 @@ fn a_rejected_message_can_be_retried_under_its_id_or_removed() {
             ServerFrame::Reject {
                 id: id.clone(),
                 reason: "busy".into(),
+                retry_after: None,
             },
         );
     }

@@ -27,6 +27,7 @@ fn bad_input_is_shown_and_loses_nothing() {
         ServerFrame::Reject {
             id,
             reason: "nope".into(),
+            retry_after: None,
         },
     );
     let failed: Vec<_> = h
@@ -108,4 +109,58 @@ fn restored_outbox_is_shown_queued_and_sent_on_open() {
         },
     );
     assert_eq!(h.flushed(), restored[1..]);
+}
+
+#[test]
+fn a_message_refused_for_sending_too_fast_goes_again_after_the_hint_in_order() {
+    let mut h = Harness::joined(1);
+    h.at(2, send("a")).at(3, send("b"));
+    let ids: Vec<String> = sent_ids(&mut h);
+    assert_eq!(ids.len(), 2);
+    // `a` is refused for 500 ms; `b` too, having come right after it.
+    for id in &ids {
+        h.server(
+            4,
+            ServerFrame::Reject {
+                id: id.clone(),
+                reason: "sending too fast: try again in 500 ms".into(),
+                retry_after: Some(500),
+            },
+        );
+    }
+    assert_eq!(h.shown(), ["a:queued", "b:queued"], "waiting, not failed");
+    // Typed meanwhile: it waits behind them.
+    h.at(100, send("c"));
+    h.tick(503);
+    assert!(sent_ids(&mut h).is_empty(), "nothing before the hint");
+    h.tick(504);
+    let again: Vec<String> = sent_ids(&mut h);
+    assert_eq!(again.len(), 3, "a, b and c go at the hint");
+    assert_eq!(again[..2], ids[..], "in the order typed");
+    // A hint far off is cut to a minute.
+    h.server(
+        600,
+        ServerFrame::Reject {
+            id: again[0].clone(),
+            reason: "later".into(),
+            retry_after: Some(u64::MAX),
+        },
+    );
+    h.tick(600 + 59_999);
+    assert!(sent_ids(&mut h).is_empty());
+    h.tick(600 + 60_000);
+    assert_eq!(
+        sent_ids(&mut h),
+        again[..1],
+        "only the refused one: the others await acks"
+    );
+}
+
+/// The ids of the messages sent since last asked (pings left out).
+fn sent_ids(h: &mut Harness) -> Vec<String> {
+    h.take_frames()
+        .iter()
+        .filter(|f| matches!(f, ClientFrame::Send { .. }))
+        .map(id_of)
+        .collect()
 }
