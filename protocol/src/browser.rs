@@ -57,5 +57,6 @@ pub(crate) fn parse_raw(text: &str) -> Result<RawServerFrame, DecodeError> {
         user: string("user")?,
         guest: flag("guest")?,
         retry_after: seq("retry_after")?,
+        of: seq("of")?,
     })
 }

@@ -9,10 +9,12 @@
 //! | client → server | `hello {after, name?}` | (re)joined; send every room message with `seq > after` (`0` on a first join: the history; `null`: none, just the head). `name`: the display name the server attaches as `from` to this connection's messages from now on |
 //! | client → server | `send {id, text}` | a chat message with a client-made id, unique per browser |
 //! | client → server | `ping` | heartbeat; the server answers `pong` |
+//! | client → server | `delete {seq}` | deletes the room's message at `seq`; needs the token's `moderate` right (else `error`) |
 //! | client → server | `auth {token}` | the connection's signed token (a JWT), before `hello`; sent again on an open connection, it replaces the token and its rights without a reconnect |
 //! | server → client | `ack {id, seq, ts?}` | `id` is durably in the room's history at `seq` (also for a re-sent id), stamped with the server time `ts` |
 //! | server → client | `reject {id, reason, retry_after?}` | `id` will never be accepted (too large, empty …); with `retry_after` (ms), only not now: the sender is over its rate limit and may send it again after that long |
 //! | server → client | `msg {seq, id?, text, from?, ts?}` | a room message, live or as catch-up; `id` is absent for plain-text senders, `from` for senders without a name; `ts` is when the server stored it |
+//! | server → client | `deleted {seq, of}` | a tombstone at `seq` in the room's history: the message at `of` was deleted, live or as catch-up; a deleted message itself comes in a catch-up as a `msg` with an empty `text` (no stored message is empty otherwise) |
 //! | server → client | `synced {head, gap}` | catch-up done; `gap`: history no longer held everything after `after` |
 //! | server → client | `pong` | heartbeat answer |
 //! | server → client | `error {reason, id?}` | the server could not understand a frame; with `id`: it could not store that message now (send it again later) |
@@ -39,6 +41,7 @@ use std::fmt;
 
 #[cfg(target_arch = "wasm32")]
 mod browser;
+mod encode;
 pub mod json;
 #[cfg(not(target_arch = "wasm32"))]
 mod native;
@@ -138,6 +141,10 @@ pub enum ClientFrame {
     Auth {
         token: String,
     },
+    /// Deletes the room's message at `seq` (needs the `moderate` right).
+    Delete {
+        seq: Seq,
+    },
 }
 
 /// Envelopes a server sends.
@@ -234,6 +241,12 @@ pub enum ServerFrame {
         /// When the token expires, in seconds since the Unix epoch (the token's `exp`).
         exp: u64,
     },
+    /// A tombstone: the message at `of` was deleted. It has a `seq` of its own in the room's
+    /// history, so a catch-up brings it as it brings messages.
+    Deleted {
+        seq: Seq,
+        of: Seq,
+    },
     Welcome {
         /// The connection URL's [`IN_BAND_NONCE`] parameter, if it had one.
         #[cfg_attr(
@@ -258,39 +271,6 @@ impl fmt::Display for DecodeError {
 }
 
 impl std::error::Error for DecodeError {}
-
-impl ClientFrame {
-    /// The envelope as JSON, exactly as serde_json writes it (the native tests check that).
-    pub fn encode(&self) -> String {
-        let mut out = String::with_capacity(32);
-        match self {
-            ClientFrame::Hello { after, name } => {
-                out.push_str(r#"{"type":"hello","after":"#);
-                match after {
-                    Some(seq) => out.push_str(&seq.to_string()),
-                    None => out.push_str("null"),
-                }
-                if let Some(name) = name {
-                    out.push_str(r#","name":"#);
-                    json::write_str(&mut out, name);
-                }
-            }
-            ClientFrame::Send { id, text } => {
-                out.push_str(r#"{"type":"send","id":"#);
-                json::write_str(&mut out, id);
-                out.push_str(r#","text":"#);
-                json::write_str(&mut out, text);
-            }
-            ClientFrame::Ping => out.push_str(r#"{"type":"ping""#),
-            ClientFrame::Auth { token } => {
-                out.push_str(r#"{"type":"auth","token":"#);
-                json::write_str(&mut out, token);
-            }
-        }
-        out.push('}');
-        out
-    }
-}
 
 impl ServerFrame {
     pub fn decode(text: &str) -> Result<Self, DecodeError> {

@@ -23,6 +23,7 @@ pub(crate) struct RawServerFrame {
     pub(crate) user: Option<String>,
     pub(crate) guest: Option<bool>,
     pub(crate) retry_after: Option<Millis>,
+    pub(crate) of: Option<Seq>,
 }
 
 impl TryFrom<RawServerFrame> for ServerFrame {
@@ -64,6 +65,10 @@ impl TryFrom<RawServerFrame> for ServerFrame {
                 sub: raw.sub.ok_or_else(|| need("sub"))?,
                 name: raw.name,
                 exp: raw.exp.ok_or_else(|| need("exp"))?,
+            },
+            "deleted" => ServerFrame::Deleted {
+                seq: raw.seq.ok_or_else(|| need("seq"))?,
+                of: raw.of.ok_or_else(|| need("of"))?,
             },
             "welcome" => ServerFrame::Welcome { nonce: raw.nonce },
             _ => return Err(format!("unknown envelope type `{kind}`")),

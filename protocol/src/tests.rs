@@ -35,6 +35,10 @@ fn client_frames_round_trip_with_documented_shape() {
         ),
         (ClientFrame::Ping, r#"{"type":"ping"}"#),
         (
+            ClientFrame::Delete { seq: 42 },
+            r#"{"type":"delete","seq":42}"#,
+        ),
+        (
             ClientFrame::Auth {
                 token: "h.p.s".into(),
             },
@@ -73,6 +77,10 @@ fn server_frames_round_trip_with_documented_shape() {
                 retry_after: None,
             },
             r#"{"type":"reject","id":"x","reason":"too large"}"#,
+        ),
+        (
+            ServerFrame::Deleted { seq: 9, of: 4 },
+            r#"{"type":"deleted","seq":9,"of":4}"#,
         ),
         (
             ServerFrame::Reject {

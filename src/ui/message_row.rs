@@ -57,7 +57,7 @@ pub fn MessageRow(props: &MessageRowProps) -> Html {
                 <div class="ws-chat-message" data-role="message" data-direction="out"
                     data-status={status.as_str()} data-seq={seq.map(|s| s.to_string())}
                     data-reason={reason.clone()} title={reason.clone()}>
-                    <span data-role="message-text">{ text.clone() }</span>
+                    { message_text(text) }
                     <span class="ws-chat-meta" data-role="message-meta">
                         { time(*at) }
                         { status.text() }
@@ -69,7 +69,7 @@ pub fn MessageRow(props: &MessageRowProps) -> Html {
         Entry::In { text, seq, at, .. } => html! {
             <div class="ws-chat-message" data-role="message" data-direction="in"
                 data-seq={seq.map(|s| s.to_string())}>
-                <span data-role="message-text">{ text.clone() }</span>
+                { message_text(text) }
                 <span class="ws-chat-meta" data-role="message-meta">{ time(*at) }</span>
             </div>
         },
@@ -80,6 +80,19 @@ pub fn MessageRow(props: &MessageRowProps) -> Html {
         },
     };
     html! { <>{ for sender }{ row }</> }
+}
+
+/// The message's text; for a deleted one (whose text is empty: no message is stored
+/// empty), "message deleted", marked `data-deleted`.
+fn message_text(text: &Rc<str>) -> Html {
+    if text.is_empty() {
+        return html! {
+            <span class="ws-chat-deleted" data-role="message-text" data-deleted="">
+                { "message deleted" }
+            </span>
+        };
+    }
+    html! { <span data-role="message-text">{ text.clone() }</span> }
 }
 
 /// `<time>` with the local `HH:MM`, the exact instant in `datetime` (UTC, ISO 8601) and the

@@ -159,6 +159,16 @@ impl Session {
         }
     }
 
+    /// Whether messages may be deleted: only with a token granting `moderate` in this room
+    /// (guests never may). The reason is for an `error` frame; the connection stays.
+    pub fn may_moderate(&self) -> Result<(), String> {
+        match &self.identity {
+            Some(_) if self.rights().moderate => Ok(()),
+            Some(_) => Err("this token may not delete messages in this room".into()),
+            None => Err("only a signed-in moderator may delete messages".into()),
+        }
+    }
+
     /// The name this connection's messages carry: the token's, once signed in (the name a
     /// client offers in `hello` is then ignored), or the one offered.
     pub fn name(&self, offered: Option<String>) -> Option<String> {

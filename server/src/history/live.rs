@@ -34,6 +34,8 @@ pub struct LiveMessage {
     pub ts: Millis,
     /// The connection of this server that sent it, if one did: that one gets an ack instead.
     pub local_sender: Option<u64>,
+    /// A tombstone: the message at this seq was deleted.
+    pub deletes: Option<Seq>,
 }
 
 /// Where a shared store's fan-out hands what it hears: implemented by the layer above (the

@@ -33,6 +33,10 @@ pub struct NewMessage<'a> {
     /// The sending connection's number on this server. A shared store's fan-out carries it,
     /// so that connection (which gets an ack instead) is not sent its own message.
     pub conn: u64,
+    /// A tombstone: deletes the message at this seq (`text` is then empty, `id` none). The
+    /// message's text is blanked in the store, and the tombstone gets a seq of its own, so a
+    /// catch-up from before it brings it too.
+    pub deletes: Option<Seq>,
 }
 
 /// One message of a room's history.
@@ -46,11 +50,17 @@ pub struct HistoryMessage {
     pub author: Author,
     /// When it was stored (ms since the epoch); `None` for rows from before times were kept.
     pub ts: Option<Millis>,
+    /// A tombstone: the message at this seq was deleted.
+    pub deletes: Option<Seq>,
 }
 
 impl HistoryMessage {
-    /// The envelope that delivers it.
+    /// The envelope that delivers it: `deleted` for a tombstone, else `msg` (whose text is
+    /// empty if it was deleted).
     pub fn into_frame(self) -> ws_chat_protocol::ServerFrame {
+        if let Some(of) = self.deletes {
+            return ws_chat_protocol::ServerFrame::Deleted { seq: self.seq, of };
+        }
         ws_chat_protocol::ServerFrame::Msg {
             seq: self.seq,
             id: self.id,
@@ -75,4 +85,9 @@ pub enum Appended {
     /// clients, so this is someone else's message (or a forgery of one) under that id, and
     /// acking it would tell the sender its own text was stored when it was not.
     IdTaken,
+    /// A tombstone for a seq that holds no message of the room (never did, pruned, or a
+    /// tombstone itself): nothing was stored.
+    NoSuchMessage,
+    /// A tombstone for a message already deleted: nothing was stored.
+    AlreadyDeleted,
 }

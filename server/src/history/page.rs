@@ -61,6 +61,7 @@ mod tests {
                 text: seq.to_string(),
                 author: Default::default(),
                 ts: None,
+                deletes: None,
             })
             .collect()
     }

@@ -67,20 +67,13 @@ impl Store {
         }
     }
 
-    /// Stores a message unless its room already holds its id (see [`Appended`]); with a
-    /// shared store, a new one is also published to every server's fan-out.
+    /// Stores a message unless its room already holds its id (see [`Appended`]), or a
+    /// tombstone (`deletes`) unless there is no such message to delete; with a shared store,
+    /// what is stored is also published to every server's fan-out.
     pub async fn append(&self, message: NewMessage<'_>) -> Result<Appended, StoreError> {
-        let NewMessage {
-            room,
-            id,
-            text,
-            author,
-            ts,
-            conn,
-        } = message;
         match &self.0 {
-            Backend::Sqlite(store) => store.append(room, id, text, author, ts).await,
-            Backend::Redis(store) => store.append(room, id, text, author, ts, conn).await,
+            Backend::Sqlite(store) => store.append(message).await,
+            Backend::Redis(store) => store.append(message).await,
         }
     }
 

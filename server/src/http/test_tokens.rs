@@ -62,9 +62,13 @@ struct TokenQuery {
     name: Option<String>,
     /// Its lifetime in seconds.
     secs: u64,
+    /// `true`: may also delete messages, in every room.
+    #[serde(default)]
+    moderate: bool,
 }
 
-/// `{"token": "…"}` for `sub` (named `name`), running out in `secs` seconds (at most a day).
+/// `{"token": "…"}` for `sub` (named `name`), running out in `secs` seconds (at most a day),
+/// with the `moderate` right everywhere when asked.
 async fn token(State(mint): State<Arc<TestMint>>, Query(q): Query<TokenQuery>) -> Response {
     let now = now_millis() / 1_000;
     let mut claims = json!({
@@ -75,6 +79,9 @@ async fn token(State(mint): State<Arc<TestMint>>, Query(q): Query<TokenQuery>) -
     });
     if let Some(name) = q.name {
         claims["name"] = name.into();
+    }
+    if q.moderate {
+        claims["rooms"] = json!({"*": ["read", "post", "moderate"]});
     }
     match encode(&Header::new(Algorithm::HS256), &claims, &mint.key) {
         Ok(token) => Json(json!({ "token": token })).into_response(),

@@ -101,6 +101,7 @@ impl Membership {
             author,
             ts,
             conn: self.id,
+            deletes: None,
         };
         match store.live_delivery() {
             LiveDelivery::AfterAppend => {
@@ -118,6 +119,35 @@ impl Membership {
                 let appended = store.append(message(ts)).await?;
                 Ok((appended, ts))
             }
+        }
+    }
+
+    /// Deletes the room's message at `of` (the caller checked the right): its text goes from
+    /// the history, and a tombstone is stored after it and delivered to every live member,
+    /// this connection included, which sees its deletion as the others do. Returns what the
+    /// store did ([`Appended::NoSuchMessage`], [`Appended::AlreadyDeleted`] when it did not).
+    pub async fn delete(&self, of: Seq) -> Result<Appended, StoreError> {
+        let store = self.registry.store();
+        let message = |ts| NewMessage {
+            room: &self.room.name,
+            id: None,
+            text: "",
+            author: &self.author,
+            ts,
+            // No connection: a fan-out then hands the tombstone to every member here.
+            conn: 0,
+            deletes: Some(of),
+        };
+        match store.live_delivery() {
+            LiveDelivery::AfterAppend => {
+                let _order = self.room.order.lock().await;
+                let appended = store.append(message(now_millis())).await?;
+                if let Appended::New(seq) = appended {
+                    self.room.deliver_deletion(seq, of);
+                }
+                Ok(appended)
+            }
+            LiveDelivery::FromFanOut => store.append(message(now_millis())).await,
         }
     }
 

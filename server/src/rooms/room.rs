@@ -59,13 +59,16 @@ impl Room {
             }
         }
         *delivered = Some(seq);
-        self.deliver(
-            message.local_sender,
-            Some((seq, message.ts)),
-            message.id.as_deref(),
-            &message.author,
-            &message.text,
-        );
+        match message.deletes {
+            Some(of) => self.deliver_deletion(seq, of),
+            None => self.deliver(
+                message.local_sender,
+                Some((seq, message.ts)),
+                message.id.as_deref(),
+                &message.author,
+                &message.text,
+            ),
+        }
     }
 
     /// A member whose catch-up reached `head` goes live, unless the fan-out already handed
@@ -121,15 +124,37 @@ impl Room {
                 .encode(),
             )
         });
+        self.push(sender, stored.map(|(seq, _)| seq), Some(plain), envelope);
+    }
+
+    /// Hands the tombstone at `seq` (the message at `of` was deleted) to every live wschat.v1
+    /// member, the one that deleted it included; plain members have no way to be told.
+    pub fn deliver_deletion(&self, seq: Seq, of: Seq) {
+        let envelope = Utf8Bytes::from(ServerFrame::Deleted { seq, of }.encode());
+        self.push(None, Some(seq), None, Some(envelope));
+    }
+
+    /// Queues `plain` for plain members and `envelope` for wschat.v1 ones (either, when
+    /// there is one for them), skipping the sender, members not live yet, and members whose
+    /// catch-up already brought `seq`.
+    fn push(
+        &self,
+        sender: Option<u64>,
+        seq: Option<Seq>,
+        plain: Option<Utf8Bytes>,
+        envelope: Option<Utf8Bytes>,
+    ) {
         let mut members = lock(&self.members);
         members.retain(|&member_id, m| {
-            if Some(member_id) == sender || !m.live || stored.is_some_and(|(seq, _)| seq <= m.after) {
+            if Some(member_id) == sender || !m.live || seq.is_some_and(|seq| seq <= m.after) {
                 return true;
             }
-            let frame = match (m.dialect, &envelope) {
-                (Dialect::Plain, _) => plain.clone(),
-                (Dialect::WsChat, Some(envelope)) => envelope.clone(),
-                (Dialect::WsChat, None) => return true,
+            let frame = match m.dialect {
+                Dialect::Plain => plain.clone(),
+                Dialect::WsChat => envelope.clone(),
+            };
+            let Some(frame) = frame else {
+                return true;
             };
             match m.send_queue.push(frame) {
                 Ok(()) => true,

@@ -33,6 +33,7 @@ fn live(seq: Seq, text: &str, local_sender: Option<u64>) -> LiveMessage {
         author: Default::default(),
         ts: 1,
         local_sender,
+        deletes: None,
     }
 }
 

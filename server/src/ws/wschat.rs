@@ -96,6 +96,14 @@ pub async fn on_frame(
             }
             socket.send_frame(&answer).await
         }
+        Ok(ClientFrame::Delete { seq }) => match session.may_moderate() {
+            // Nothing to answer on success: the tombstone reaches this connection too.
+            Ok(()) => match delete(member, seq).await {
+                Some(reason) => socket.send_frame(&error(reason)).await,
+                None => Ok(()),
+            },
+            Err(reason) => socket.send_frame(&error(reason)).await,
+        },
         Ok(ClientFrame::Ping) => socket.send_frame(&ServerFrame::Pong).await,
         Err(e) => {
             socket
@@ -106,6 +114,23 @@ pub async fn on_frame(
                 .await
         }
     }
+}
+
+/// Deletes the room's message at `seq`; returns why not, if it could not.
+async fn delete(member: &Membership, seq: Seq) -> Option<String> {
+    match member.delete(seq).await {
+        Ok(Appended::New(_)) => None,
+        Ok(Appended::AlreadyDeleted) => Some(format!("message {seq} was deleted already")),
+        Ok(_) => Some(format!("no message {seq} in this room to delete")),
+        Err(e) => {
+            tracing::error!(conn = member.id(), "{e}");
+            Some(format!("message {seq} not deleted, try again later: {e}"))
+        }
+    }
+}
+
+fn error(reason: String) -> ServerFrame {
+    ServerFrame::Error { id: None, reason }
 }
 
 /// Who a connection's messages are from: the token's name and user id once signed in, else
@@ -226,6 +251,8 @@ async fn send(member: &Membership, id: String, text: String) -> ServerFrame {
         Ok((Appended::Duplicate(seq, ts), _)) => ServerFrame::Ack { id, seq, ts },
         // Visible to the sender, never a silent ack for text that is not what was stored.
         Ok((Appended::IdTaken, _)) => reject("id already used for a different message".into()),
+        // Only tombstones are refused these ways; a message never is.
+        Ok((Appended::NoSuchMessage | Appended::AlreadyDeleted, _)) => reject("not stored".into()),
         // Not a reject: the message is fine, the store is not. Without an ack the client
         // keeps it and sends it again later.
         Err(e) => {

@@ -74,6 +74,14 @@ impl Delivery {
                     );
                 }
             },
+            // A tombstone has a seq of its own, counted as a message's is.
+            ServerFrame::Deleted { seq, .. } if self.seen.contains(seq) => {
+                self.stats.duplicates += 1
+            }
+            ServerFrame::Deleted { seq, of } => {
+                self.seen.insert(seq);
+                ui(out, ChatUpdate::Deleted { seq: of });
+            }
             ServerFrame::Synced { head, gap } => {
                 // On a first join the history's limit is not something this chat missed.
                 if gap && self.seen.upto.is_some() {

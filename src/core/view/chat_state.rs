@@ -136,6 +136,7 @@ impl ChatState {
                     self.evict();
                 }
             }
+            ChatUpdate::Deleted { seq } => self.blank(seq),
             ChatUpdate::Removed { id } => {
                 if let Some(i) = self.find_out(&id) {
                     self.entries.remove(i);
@@ -185,6 +186,19 @@ impl ChatState {
         self.entries
             .iter()
             .rposition(|e| matches!(&**e, Entry::Out { id: own, .. } if &**own == id))
+    }
+
+    /// The message at `seq` was deleted: its text goes, so it shows as deleted (an empty text
+    /// is what a deleted message has; no message is stored empty). A deletion is rare, and
+    /// usually of a recent message: the search starts at the back.
+    fn blank(&mut self, seq: Seq) {
+        let Some(i) = self.entries.iter().rposition(|e| e.seq() == Some(seq)) else {
+            return;
+        };
+        if let Entry::Out { text, .. } | Entry::In { text, .. } = Rc::make_mut(&mut self.entries[i])
+        {
+            *text = Rc::from("");
+        }
     }
 
     /// Our own message changed status (and, with the server's ack, got its time).

@@ -55,6 +55,11 @@ pub enum ChatUpdate {
         from: Option<Rc<str>>,
         at: Millis,
     },
+    /// The room's message at `seq` was deleted (by a moderator): it keeps its place and
+    /// says so.
+    Deleted {
+        seq: Seq,
+    },
     /// Our failed message was removed by the user.
     Removed {
         id: Rc<str>,

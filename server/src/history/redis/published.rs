@@ -21,6 +21,9 @@ pub struct Published {
     pub server: u64,
     /// The sending connection's number on that server.
     pub conn: u64,
+    /// A tombstone: the message at this seq was deleted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deletes: Option<Seq>,
 }
 
 /// Reads a channel message: `"<seq> <json>"`.
@@ -42,6 +45,7 @@ impl Published {
             text: self.text,
             author: self.author,
             ts: self.ts,
+            deletes: self.deletes,
         }
     }
 }
@@ -63,6 +67,7 @@ mod tests {
             ts: 1_795_000_000_000,
             server,
             conn,
+            deletes: None,
         }
     }
 

@@ -4,13 +4,27 @@
 use redis::Script;
 use std::sync::LazyLock;
 
-/// KEYS: seq, log, ids. ARGV: id ('' for none), text, from ('' for none), ts, history,
-/// channel, the published message without its seq, the id's key in the ids hash (the id
-/// scoped to its sender, see `id_key`), user ('' for none), guest ('1' or '').
-/// Returns `{'new', seq}`, `{'dup', seq, ts}` or `{'taken'}`, all strings.
+/// KEYS: seq, log, ids, deleted (the seqs of deleted messages). ARGV: id ('' for none),
+/// text, from ('' for none), ts, history, channel, the published message without its seq, the
+/// id's key in the ids hash (the id scoped to its sender, see `id_key`), user ('' for none),
+/// guest ('1' or ''), deletes ('' for a message; for a tombstone, the seq it deletes).
+/// Returns `{'new', seq}`, `{'dup', seq, ts}`, `{'taken'}`, or for a tombstone `{'missing'}`
+/// (no such message: never, pruned, or a tombstone) or `{'already'}` (deleted before), all
+/// strings. A stream entry cannot be changed, so a deleted message stays in the log and its
+/// seq goes into `deleted`, which the page script reads.
 pub const APPEND_LUA: &str = r"
 local id = ARGV[1]
 local key = ARGV[8]
+local deletes = ARGV[11]
+if deletes ~= '' then
+  local target = redis.call('XRANGE', KEYS[2], deletes .. '-0', deletes .. '-0')[1]
+  if not target then return {'missing'} end
+  local f = target[2]
+  for i = 1, #f, 2 do
+    if f[i] == 'deletes' then return {'missing'} end
+  end
+  if redis.call('HEXISTS', KEYS[4], deletes) == 1 then return {'already'} end
+end
 if id ~= '' then
   local prev = redis.call('HGET', KEYS[3], key)
   if prev then
@@ -56,7 +70,12 @@ if key ~= id then
   fields[#fields + 1] = 'key'
   fields[#fields + 1] = key
 end
+if deletes ~= '' then
+  fields[#fields + 1] = 'deletes'
+  fields[#fields + 1] = deletes
+end
 redis.call('XADD', KEYS[2], seq .. '-0', unpack(fields))
+if deletes ~= '' then redis.call('HSET', KEYS[4], deletes, '1') end
 redis.call('SET', KEYS[1], seq)
 if id ~= '' then redis.call('HSET', KEYS[3], key, seq) end
 local excess = redis.call('XLEN', KEYS[2]) - tonumber(ARGV[5])
@@ -66,6 +85,7 @@ if excess > 0 then
     local f = old[2]
     for i = 1, #f, 2 do m[f[i]] = f[i + 1] end
     if m.id then redis.call('HDEL', KEYS[3], m.key or m.id) end
+    redis.call('HDEL', KEYS[4], string.match(old[1], '^(%d+)'))
     redis.call('XDEL', KEYS[2], old[1])
   end
 end
@@ -73,18 +93,20 @@ redis.call('PUBLISH', ARGV[6], seq .. ' ' .. ARGV[7])
 return {'new', seq}
 ";
 
-/// KEYS: seq, log. ARGV: the first entry id to read ('' for none), count. Returns, as
-/// strings: head, the oldest entry id ('' if none), then seq, id, text, from, ts, user, guest
-/// for each message ('' for a missing field). One script, so head and messages are one snapshot.
+/// KEYS: seq, log, deleted. ARGV: the first entry id to read ('' for none), count. Returns,
+/// as strings: head, the oldest entry id ('' if none), then seq, id, text, from, ts, user,
+/// guest, deletes for each message ('' for a missing field; the text of a deleted message is
+/// ''). One script, so head and messages are one snapshot.
 pub const PAGE_LUA: &str = r"
 local out = {redis.call('GET', KEYS[1]) or '0'}
 local first = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 1)
 out[2] = first[1] and first[1][1] or ''
 if ARGV[1] ~= '' then
   for _, e in ipairs(redis.call('XRANGE', KEYS[2], ARGV[1], '+', 'COUNT', ARGV[2])) do
-    local m = {id = '', text = '', from = '', ts = '', user = '', guest = ''}
+    local m = {id = '', text = '', from = '', ts = '', user = '', guest = '', deletes = ''}
     local f = e[2]
     for i = 1, #f, 2 do m[f[i]] = f[i + 1] end
+    if redis.call('HEXISTS', KEYS[3], string.match(e[1], '^(%d+)')) == 1 then m.text = '' end
     out[#out + 1] = e[1]
     out[#out + 1] = m.id
     out[#out + 1] = m.text
@@ -92,6 +114,7 @@ if ARGV[1] ~= '' then
     out[#out + 1] = m.ts
     out[#out + 1] = m.user
     out[#out + 1] = m.guest
+    out[#out + 1] = m.deletes
   end
 end
 return out

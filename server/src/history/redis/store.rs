@@ -1,7 +1,8 @@
 //! Room history in Redis, shared by every server started with the same `--redis`.
 //!
-//! Each room has three keys, `wschat:{ROOM}:seq` (a counter), `…:log` (a stream whose entry ids
-//! are the seqs) and `…:ids` (message id to seq, for dedupe); the braces are a hash tag for the
+//! Each room has four keys, `wschat:{ROOM}:seq` (a counter), `…:log` (a stream whose entry ids
+//! are the seqs), `…:ids` (message id to seq, for dedupe) and `…:deleted` (the seqs of deleted
+//! messages, whose text a page then leaves out); the braces are a hash tag for the
 //! usual room name, though Redis Cluster is not supported. One Lua script assigns the seq, checks the
 //! id, appends, prunes to `--history` and publishes the message for fan-out. Redis runs a
 //! script atomically, so two servers can never give two messages one seq or one message two,
@@ -14,11 +15,11 @@
 use super::published::Published;
 use super::scripts::{APPEND, PAGE};
 use crate::history::error::StoreError;
-use crate::history::message::{Appended, Author, HistoryMessage};
+use crate::history::message::{Appended, Author, HistoryMessage, NewMessage};
 use crate::history::page::CatchUpPage;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use std::time::Duration;
-use ws_chat_protocol::{Millis, Seq};
+use ws_chat_protocol::Seq;
 
 /// Longest wait for Redis to answer one command. Past it the message is not acked (the
 /// client sends it again, and the dedupe recognises it if it was stored after all).
@@ -96,17 +97,19 @@ impl RedisStore {
             .map_err(StoreError::from)
     }
 
-    /// Stores a message of connection `conn` unless the room already holds `id`, and publishes
-    /// it to every server (this one included) when new.
-    pub async fn append(
-        &self,
-        room: &str,
-        id: Option<&str>,
-        text: &str,
-        author: &Author,
-        ts: Millis,
-        conn: u64,
-    ) -> Result<Appended, StoreError> {
+    /// Stores a message of connection `conn` unless the room already holds `id`, or a
+    /// tombstone unless there is no message to delete, and publishes what it stored to every
+    /// server (this one included).
+    pub async fn append(&self, message: NewMessage<'_>) -> Result<Appended, StoreError> {
+        let NewMessage {
+            room,
+            id,
+            text,
+            author,
+            ts,
+            conn,
+            deletes,
+        } = message;
         let published = Published {
             room: room.to_owned(),
             id: id.map(str::to_owned),
@@ -115,6 +118,7 @@ impl RedisStore {
             ts,
             server: self.server,
             conn,
+            deletes,
         };
         let payload = serde_json::to_string(&published)
             .map_err(|e| StoreError::new(format!("cannot encode a message: {e}")))?;
@@ -123,6 +127,7 @@ impl RedisStore {
             .key(&keys.seq)
             .key(&keys.log)
             .key(&keys.ids)
+            .key(&keys.deleted)
             .arg(id.unwrap_or(""))
             .arg(text)
             .arg(author.from.as_deref().unwrap_or(""))
@@ -133,6 +138,7 @@ impl RedisStore {
             .arg(id_key(author.user.as_deref(), id.unwrap_or("")))
             .arg(author.user.as_deref().unwrap_or(""))
             .arg(if author.guest { "1" } else { "" })
+            .arg(deletes.map_or(String::new(), |of| of.to_string()))
             .invoke_async(&mut self.conn.clone())
             .await?;
         match reply.as_slice() {
@@ -141,6 +147,8 @@ impl RedisStore {
                 Ok(Appended::Duplicate(parse_seq(seq)?, ts.parse().ok()))
             }
             [kind] if kind == "taken" => Ok(Appended::IdTaken),
+            [kind] if kind == "missing" => Ok(Appended::NoSuchMessage),
+            [kind] if kind == "already" => Ok(Appended::AlreadyDeleted),
             other => Err(StoreError::new(format!(
                 "unexpected append reply {other:?}"
             ))),
@@ -161,12 +169,13 @@ impl RedisStore {
         let reply: Vec<String> = PAGE
             .key(&keys.seq)
             .key(&keys.log)
+            .key(&keys.deleted)
             .arg(start)
             .arg(limit)
             .invoke_async(&mut self.conn.clone())
             .await?;
         let (head, oldest, rows) = match reply.as_slice() {
-            [head, oldest, rows @ ..] if rows.len() % 7 == 0 => (head, oldest, rows),
+            [head, oldest, rows @ ..] if rows.len() % ROW_FIELDS == 0 => (head, oldest, rows),
             other => {
                 return Err(StoreError::new(format!(
                     "unexpected page reply of {} strings",
@@ -176,7 +185,7 @@ impl RedisStore {
         };
         let head = parse_seq(head)?;
         let messages = rows
-            .chunks_exact(7)
+            .chunks_exact(ROW_FIELDS)
             .map(|row| {
                 Ok(HistoryMessage {
                     seq: parse_seq(&row[0])?,
@@ -188,6 +197,9 @@ impl RedisStore {
                         guest: row[6] == "1",
                     },
                     ts: row[4].parse().ok(),
+                    deletes: (!row[7].is_empty())
+                        .then(|| parse_seq(&row[7]))
+                        .transpose()?,
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
@@ -208,11 +220,16 @@ fn id_key(user: Option<&str>, id: &str) -> String {
     }
 }
 
+/// Strings per message in a page reply (see `PAGE_LUA`).
+const ROW_FIELDS: usize = 8;
+
 /// The keys of one room.
 struct RoomKeys {
     seq: String,
     log: String,
     ids: String,
+    /// The seqs of its deleted messages.
+    deleted: String,
 }
 
 impl RoomKeys {
@@ -222,6 +239,7 @@ impl RoomKeys {
             seq: format!("{tag}:seq"),
             log: format!("{tag}:log"),
             ids: format!("{tag}:ids"),
+            deleted: format!("{tag}:deleted"),
         }
     }
 }

@@ -8,7 +8,7 @@ use crate::history::error::StoreError;
 use rusqlite::Connection;
 
 /// Columns added after the first release, with their SQL types; all nullable.
-const ADDED_COLUMNS: [(&str, &str); 4] = [
+const ADDED_COLUMNS: [(&str, &str); 5] = [
     // The sender's display name (`from` on the wire; a keyword in SQL).
     ("sender", "TEXT"),
     // When the server stored it, in ms since the Unix epoch.
@@ -17,6 +17,8 @@ const ADDED_COLUMNS: [(&str, &str); 4] = [
     ("sender_id", "TEXT"),
     // 1 for a guest on a server that signs users in.
     ("guest", "INTEGER"),
+    // A tombstone: the seq of the message it deleted (whose text is then blank).
+    ("deletes", "INTEGER"),
 ];
 
 /// Creates the table, or adds what an older version's table lacks.
@@ -31,6 +33,7 @@ pub fn create_or_migrate(conn: &Connection) -> Result<(), StoreError> {
              ts     INTEGER,
              sender_id TEXT,
              guest  INTEGER,
+             deletes INTEGER,
              PRIMARY KEY (room, seq)
          );
          CREATE TABLE IF NOT EXISTS bans (

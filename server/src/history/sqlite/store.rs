@@ -12,9 +12,9 @@
 //! busy timeout. A failed append is an error for the caller, never a lost ack. An append that
 //! finds the lock taken says so in the log before it waits.
 
-use super::schema;
+use super::{schema, tombstones};
 use crate::history::error::StoreError;
-use crate::history::message::{Appended, Author, HistoryMessage};
+use crate::history::message::{Appended, Author, HistoryMessage, NewMessage};
 use crate::history::page::CatchUpPage;
 use crate::log_safe::Escaped;
 use rusqlite::{
@@ -81,20 +81,21 @@ impl SqliteStore {
         Ok(SqliteStore { jobs })
     }
 
-    /// Stores a message with its sender's name and time `ts` unless the room already holds
-    /// `id` (see [`Appended`]); prunes the room to `history`.
-    pub async fn append(
-        &self,
-        room: &str,
-        id: Option<&str>,
-        text: &str,
-        author: &Author,
-        ts: Millis,
-    ) -> Result<Appended, StoreError> {
-        let (room, id, text) = (room.to_owned(), id.map(str::to_owned), text.to_owned());
-        let author = author.clone();
-        self.run(move |db| append(db, &room, id.as_deref(), &text, &author, ts))
-            .await
+    /// Stores a message with its sender's name and time unless the room already holds its
+    /// id, or a tombstone unless there is no message to delete (see [`Appended`]); prunes
+    /// the room to `history`.
+    pub async fn append(&self, message: NewMessage<'_>) -> Result<Appended, StoreError> {
+        let (room, id, text) = (
+            message.room.to_owned(),
+            message.id.map(str::to_owned),
+            message.text.to_owned(),
+        );
+        let (author, ts, deletes) = (message.author.clone(), message.ts, message.deletes);
+        self.run(move |db| {
+            let new = (id.as_deref(), text.as_str(), &author, ts);
+            append(db, &room, new, deletes)
+        })
+        .await
     }
 
     /// Up to `limit` messages after `after`, as [`crate::history::Store::page`].
@@ -138,16 +139,22 @@ fn open_connection(path: Option<&Path>, busy_timeout: Duration) -> Result<Connec
     Ok(conn)
 }
 
+/// A message to append: its id, text, sender and time.
+type Row<'a> = (Option<&'a str>, &'a str, &'a Author, Millis);
+
 fn append(
     db: &Db,
     room: &str,
-    id: Option<&str>,
-    text: &str,
-    author: &Author,
-    ts: Millis,
+    (id, text, author, ts): Row<'_>,
+    deletes: Option<Seq>,
 ) -> Result<Appended, StoreError> {
     let history = db.history;
     let tx = begin_append(db, room)?;
+    if let Some(of) = deletes {
+        if let Some(refused) = tombstones::blank(&tx, room, of)? {
+            return Ok(refused);
+        }
+    }
     if let Some(id) = id {
         // The sender's own ids only: another user's message under this id is not a re-send.
         let existing: Option<(i64, String, Option<i64>)> = tx
@@ -161,7 +168,8 @@ fn append(
             )
             .optional()?;
         match existing {
-            Some((seq, stored, ts)) if stored == text => {
+            // A deleted message (blank now) was stored all the same: its re-send is acked.
+            Some((seq, stored, ts)) if stored == text || stored.is_empty() => {
                 return Ok(Appended::Duplicate(to_seq(seq), ts.map(to_millis)))
             }
             Some(_) => return Ok(Appended::IdTaken),
@@ -172,8 +180,8 @@ fn append(
         .prepare_cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE room = ?1")?
         .query_row([room], |r| r.get(0))?;
     tx.prepare_cached(
-        "INSERT INTO messages (room, seq, id, text, sender, ts, sender_id, guest)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO messages (room, seq, id, text, sender, ts, sender_id, guest, deletes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
         room,
@@ -183,7 +191,8 @@ fn append(
         author.from,
         i64::try_from(ts).unwrap_or(i64::MAX),
         author.user,
-        author.guest.then_some(1)
+        author.guest.then_some(1),
+        deletes.map(|of| i64::try_from(of).unwrap_or(i64::MAX))
     ])?;
     tx.prepare_cached("DELETE FROM messages WHERE room = ?1 AND seq <= ?2")?
         .execute(params![room, seq - history])?;
@@ -229,7 +238,7 @@ fn page(
         return Ok(CatchUpPage::new(None, oldest, head, Vec::new()));
     };
     let mut stmt = conn.prepare_cached(
-        "SELECT seq, id, text, sender, ts, sender_id, guest FROM messages
+        "SELECT seq, id, text, sender, ts, sender_id, guest, deletes FROM messages
          WHERE room = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
     )?;
     let messages = stmt
@@ -250,6 +259,7 @@ fn page(
                         guest: r.get::<_, Option<i64>>(6)? == Some(1),
                     },
                     ts: r.get::<_, Option<i64>>(4)?.map(to_millis),
+                    deletes: r.get::<_, Option<i64>>(7)?.map(to_seq),
                 })
             },
         )?

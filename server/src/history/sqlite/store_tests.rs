@@ -5,6 +5,46 @@ use super::*;
 const BUSY: Duration = Duration::from_secs(5);
 const TS: Millis = 1_795_000_000_000;
 
+/// Appends a message of connection 0.
+async fn put(
+    s: &SqliteStore,
+    room: &str,
+    id: Option<&str>,
+    text: &str,
+    author: &Author,
+    ts: Millis,
+) -> Result<Appended, StoreError> {
+    s.append(NewMessage {
+        room,
+        id,
+        text,
+        author,
+        ts,
+        conn: 0,
+        deletes: None,
+    })
+    .await
+}
+
+/// Deletes `of` in room `r` as Mo, at `TS`.
+async fn delete(s: &SqliteStore, of: Seq) -> Appended {
+    let mo = Author {
+        from: Some("Mo".into()),
+        ..Author::default()
+    };
+    s.append(NewMessage {
+        room: "r",
+        id: None,
+        text: "",
+        author: &mo,
+        ts: TS,
+        conn: 0,
+        deletes: Some(of),
+    })
+    .await
+    .expect("delete")
+}
+
 fn texts(c: &CatchUpPage) -> Vec<(Seq, Option<&str>, &str)> {
     c.messages
         .iter()
@@ -16,27 +56,27 @@ fn texts(c: &CatchUpPage) -> Vec<(Seq, Option<&str>, &str)> {
 async fn appends_number_rooms_independently_and_dedupe_ids() {
     let s = SqliteStore::open(None, 10, BUSY).await.expect("open");
     assert_eq!(
-        s.append("a", Some("x"), "1", &anon(), TS).await,
+        put(&s, "a", Some("x"), "1", &anon(), TS).await,
         Ok(Appended::New(1))
     );
     assert_eq!(
-        s.append("a", None, "2", &anon(), TS).await,
+        put(&s, "a", None, "2", &anon(), TS).await,
         Ok(Appended::New(2))
     );
     assert_eq!(
-        s.append("b", Some("x"), "1b", &anon(), TS).await,
+        put(&s, "b", Some("x"), "1b", &anon(), TS).await,
         Ok(Appended::New(1))
     );
     assert_eq!(
-        s.append("a", Some("x"), "1", &anon(), TS).await,
+        put(&s, "a", Some("x"), "1", &anon(), TS).await,
         Ok(Appended::Duplicate(1, Some(TS)))
     );
     assert_eq!(
-        s.append("a", Some("x"), "other text", &anon(), TS).await,
+        put(&s, "a", Some("x"), "other text", &anon(), TS).await,
         Ok(Appended::IdTaken)
     );
     assert_eq!(
-        s.append("a", None, "3", &anon(), TS).await,
+        put(&s, "a", None, "3", &anon(), TS).await,
         Ok(Appended::New(3))
     );
     let c = s.page("a", Some(1), 100).await.expect("page");
@@ -58,9 +98,16 @@ async fn appends_number_rooms_independently_and_dedupe_ids() {
 async fn pruning_keeps_the_newest_and_reports_gaps() {
     let s = SqliteStore::open(None, 3, BUSY).await.expect("open");
     for i in 1..=5 {
-        s.append("r", Some(&format!("id{i}")), &i.to_string(), &anon(), TS)
-            .await
-            .expect("append");
+        put(
+            &s,
+            "r",
+            Some(&format!("id{i}")),
+            &i.to_string(),
+            &anon(),
+            TS,
+        )
+        .await
+        .expect("append");
     }
     let all = s.page("r", Some(0), 100).await.expect("page");
     assert_eq!(
@@ -73,11 +120,11 @@ async fn pruning_keeps_the_newest_and_reports_gaps() {
     assert!(!s.page("r", Some(u64::MAX), 100).await.expect("page").gap);
     // id1 fell out of the window: it is a new message now, and seq keeps counting.
     assert_eq!(
-        s.append("r", Some("id1"), "1", &anon(), TS).await,
+        put(&s, "r", Some("id1"), "1", &anon(), TS).await,
         Ok(Appended::New(6))
     );
     assert_eq!(
-        s.append("r", Some("id5"), "5", &anon(), TS).await,
+        put(&s, "r", Some("id5"), "5", &anon(), TS).await,
         Ok(Appended::Duplicate(5, Some(TS)))
     );
 }
@@ -86,7 +133,7 @@ async fn pruning_keeps_the_newest_and_reports_gaps() {
 async fn pages_follow_each_other_and_the_last_one_reaches_the_head() {
     let s = SqliteStore::open(None, 100, BUSY).await.expect("open");
     for i in 1..=7 {
-        s.append("r", None, &i.to_string(), &anon(), TS)
+        put(&s, "r", None, &i.to_string(), &anon(), TS)
             .await
             .expect("append");
     }
@@ -118,7 +165,7 @@ async fn history_and_seq_survive_reopening_the_file() {
         let s = SqliteStore::open(Some(&path), 100, BUSY)
             .await
             .expect("open");
-        s.append("r", Some("a"), "one", &anon(), TS)
+        put(&s, "r", Some("a"), "one", &anon(), TS)
             .await
             .expect("append");
     }
@@ -126,11 +173,11 @@ async fn history_and_seq_survive_reopening_the_file() {
         .await
         .expect("reopen");
     assert_eq!(
-        s.append("r", Some("a"), "one", &anon(), TS).await,
+        put(&s, "r", Some("a"), "one", &anon(), TS).await,
         Ok(Appended::Duplicate(1, Some(TS)))
     );
     assert_eq!(
-        s.append("r", Some("b"), "two", &anon(), TS).await,
+        put(&s, "r", Some("b"), "two", &anon(), TS).await,
         Ok(Appended::New(2))
     );
 }
@@ -145,10 +192,10 @@ async fn an_unopenable_file_is_an_error_not_a_panic() {
 #[tokio::test]
 async fn the_sender_name_and_time_are_stored_and_read_back() {
     let s = SqliteStore::open(None, 10, BUSY).await.expect("open");
-    s.append("r", Some("a"), "hi", &named("Ann"), TS)
+    put(&s, "r", Some("a"), "hi", &named("Ann"), TS)
         .await
         .expect("append");
-    s.append("r", None, "plain", &anon(), TS + 5)
+    put(&s, "r", None, "plain", &anon(), TS + 5)
         .await
         .expect("append");
     let page = s.page("r", Some(0), 10).await.expect("page");
@@ -160,7 +207,7 @@ async fn the_sender_name_and_time_are_stored_and_read_back() {
     assert_eq!(got, [(1, Some("Ann"), Some(TS)), (2, None, Some(TS + 5))]);
     // A re-send keeps the first time, whatever the clock says now.
     assert_eq!(
-        s.append("r", Some("a"), "hi", &named("Ann"), TS + 99).await,
+        put(&s, "r", Some("a"), "hi", &named("Ann"), TS + 99).await,
         Ok(Appended::Duplicate(1, Some(TS)))
     );
 }
@@ -191,8 +238,7 @@ async fn a_database_from_before_names_and_times_is_migrated_in_place() {
         assert_eq!((first.seq, first.text.as_str()), (1, "from before"));
         assert_eq!((first.author.from.as_deref(), first.ts), (None, None));
         assert_eq!(
-            s.append("r", Some("old-1"), "from before", &named("Ann"), TS)
-                .await,
+            put(&s, "r", Some("old-1"), "from before", &named("Ann"), TS).await,
             Ok(Appended::Duplicate(1, None))
         );
     }
@@ -200,7 +246,7 @@ async fn a_database_from_before_names_and_times_is_migrated_in_place() {
         .await
         .expect("open");
     assert_eq!(
-        s.append("r", Some("new"), "after", &named("Bob"), TS).await,
+        put(&s, "r", Some("new"), "after", &named("Bob"), TS).await,
         Ok(Appended::New(2))
     );
     let page = s.page("r", Some(1), 10).await.expect("page");
@@ -238,32 +284,57 @@ async fn ids_are_unique_per_user_and_who_sent_is_kept() {
         guest: true,
     };
     assert_eq!(
-        s.append("r", Some("x"), "ann's", &ann, TS).await.unwrap(),
+        put(&s, "r", Some("x"), "ann's", &ann, TS).await.unwrap(),
         Appended::New(1)
     );
     // Another user's message under Ann's id is its own message, not a clash or a re-send.
     assert_eq!(
-        s.append("r", Some("x"), "bob's", &bob, TS).await.unwrap(),
+        put(&s, "r", Some("x"), "bob's", &bob, TS).await.unwrap(),
         Appended::New(2)
     );
     assert_eq!(
-        s.append("r", Some("x"), "guest's", &guest, TS)
+        put(&s, "r", Some("x"), "guest's", &guest, TS)
             .await
             .unwrap(),
         Appended::New(3)
     );
     // Ann's re-send still dedupes; her other text under her id is still refused.
     assert_eq!(
-        s.append("r", Some("x"), "ann's", &ann, TS + 1)
+        put(&s, "r", Some("x"), "ann's", &ann, TS + 1)
             .await
             .unwrap(),
         Appended::Duplicate(1, Some(TS))
     );
     assert_eq!(
-        s.append("r", Some("x"), "other", &ann, TS).await.unwrap(),
+        put(&s, "r", Some("x"), "other", &ann, TS).await.unwrap(),
         Appended::IdTaken
     );
     let page = s.page("r", Some(0), 10).await.unwrap();
     let authors: Vec<&Author> = page.messages.iter().map(|m| &m.author).collect();
     assert_eq!(authors, [&ann, &bob, &guest]);
+}
+
+#[tokio::test]
+async fn a_deletion_blanks_the_text_and_stores_a_tombstone_after_it() {
+    let s = SqliteStore::open(None, 5, BUSY).await.unwrap();
+    put(&s, "r", Some("a"), "one", &anon(), TS).await.unwrap();
+    put(&s, "r", Some("b"), "two", &anon(), TS).await.unwrap();
+    assert_eq!(delete(&s, 1).await, Appended::New(3));
+    assert_eq!(delete(&s, 1).await, Appended::AlreadyDeleted);
+    assert_eq!(
+        delete(&s, 3).await,
+        Appended::NoSuchMessage,
+        "a tombstone is no message"
+    );
+    assert_eq!(delete(&s, 9).await, Appended::NoSuchMessage);
+    let page = s.page("r", Some(0), 10).await.unwrap();
+    assert_eq!(
+        texts(&page),
+        [(1, Some("a"), ""), (2, Some("b"), "two"), (3, None, "")]
+    );
+    let deletes: Vec<_> = page.messages.iter().map(|m| m.deletes).collect();
+    assert_eq!(deletes, [None, None, Some(1)]);
+    // The re-send of a deleted message (its ack was lost) is acked, never stored again.
+    let again = put(&s, "r", Some("a"), "one", &anon(), TS).await.unwrap();
+    assert_eq!(again, Appended::Duplicate(1, Some(TS)));
 }

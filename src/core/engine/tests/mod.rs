@@ -234,6 +234,7 @@ fn id_of(frame: &ClientFrame) -> String {
     }
 }
 
+mod deleted;
 mod delivery;
 
 mod outbox;
