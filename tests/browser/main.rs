@@ -17,6 +17,7 @@ mod embed_support;
 mod failover;
 mod headless;
 mod limits;
+mod moderate;
 mod names;
 mod peers;
 mod reconnect;
