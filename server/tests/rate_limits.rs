@@ -17,6 +17,18 @@ async fn server(flags: &[&str]) -> TestServer {
     TestServer::with(<Config as clap::Parser>::try_parse_from(args).expect("flags")).await
 }
 
+/// A hello that asks for no history: `synced` answers it at once.
+const HELLO: ClientFrame = ClientFrame::Hello {
+    after: None,
+    name: None,
+};
+
+/// Sends a hello and returns the answer.
+async fn say_hello(ws: &mut TestSocket) -> ServerFrame {
+    send(ws, &HELLO).await;
+    recv(ws).await
+}
+
 /// Sends `id` and returns the answer to it (room messages skipped).
 async fn post(ws: &mut TestSocket, id: &str) -> ServerFrame {
     let frame = ClientFrame::Send {
@@ -93,15 +105,10 @@ async fn guests_share_their_address_and_each_user_has_their_own() {
     );
     for user in ["ann", "bob"] {
         let (mut ws, _) = signed_in(&url, &token_for(user, user, 3600, None)).await;
-        send(
-            &mut ws,
-            &ClientFrame::Hello {
-                after: None,
-                name: None,
-            },
-        )
-        .await;
-        assert!(matches!(recv(&mut ws).await, ServerFrame::Synced { .. }));
+        assert!(matches!(
+            say_hello(&mut ws).await,
+            ServerFrame::Synced { .. }
+        ));
         assert_eq!(
             taken(post(&mut ws, "m1").await),
             Ok(()),
@@ -119,24 +126,12 @@ async fn too_many_hellos_close_with_1013() {
     let s = server(&["--hello-rate", "0.5", "--hello-burst", "2"]).await;
     let mut ws = connect(&s.ws_url("r"), true).await;
     for _ in 0..2 {
-        send(
-            &mut ws,
-            &ClientFrame::Hello {
-                after: None,
-                name: None,
-            },
-        )
-        .await;
-        assert!(matches!(recv(&mut ws).await, ServerFrame::Synced { .. }));
+        assert!(matches!(
+            say_hello(&mut ws).await,
+            ServerFrame::Synced { .. }
+        ));
     }
-    send(
-        &mut ws,
-        &ClientFrame::Hello {
-            after: None,
-            name: None,
-        },
-    )
-    .await;
+    send(&mut ws, &HELLO).await;
     let (code, reason, _) = closed(&mut ws).await;
     assert_eq!(code, 1013, "{reason}");
     assert!(
