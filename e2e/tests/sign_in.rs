@@ -178,7 +178,23 @@ async fn refusing_scenario(browser: &Browser, page: &HostPage, mint: &TokenMint)
     );
     // Logged in again: "Reconnect now" signs in at once.
     mint.refuse(false);
-    cat.control(browser, "reconnect").await?.click().await?;
+    // "Reconnect now" shows only while the chat waits for its next attempt, not during one
+    // (a token being fetched): tried until a click lands.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let clicked = match cat.control(browser, "reconnect").await {
+            Ok(button) => button.click().await.is_ok(),
+            Err(_) => false,
+        };
+        if clicked {
+            break;
+        }
+        ensure!(
+            Instant::now() < deadline,
+            "no Reconnect now to click in 10 s"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     cat.wait_state(browser, "open", true, Duration::from_secs(15))
         .await?;
     let (_, text, user) = cat.status_line(browser).await?.context("a status")?;
