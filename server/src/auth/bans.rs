@@ -7,14 +7,14 @@
 //! hold until their `until` and are then forgotten: the list prunes itself as it grows, so
 //! what it holds is what an administrator asked for that still holds.
 
-use super::session::Refusal;
+use super::refusal::Refusal;
 use super::verifier::Identity;
 use crate::sync::lock;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use tokio::sync::watch;
-use ws_chat_protocol::{close_code, Millis};
+use ws_chat_protocol::Millis;
 
 /// One kick or revocation, as the admin API makes it and the store keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,10 +121,7 @@ impl Bans {
                     holds(*until) && identity.iat.is_none_or(|iat| iat < *before)
                 });
         if revoked {
-            return Some(Refusal {
-                code: close_code::UNAUTHORIZED,
-                reason: "token revoked".into(),
-            });
+            return Some(Refusal::unauthorized("token revoked"));
         }
         let kicked_until = self
             .kicks
@@ -133,13 +130,10 @@ impl Bans {
             .filter(|(r, until)| holds(*until) && r.as_deref().is_none_or(|r| r == room))
             .map(|(_, until)| *until)
             .max()?;
-        Some(Refusal {
-            code: close_code::REMOVED,
-            reason: format!(
-                "removed by a moderator for {}",
-                remaining(kicked_until - now)
-            ),
-        })
+        Some(Refusal::removed(format!(
+            "removed by a moderator for {}",
+            remaining(kicked_until - now)
+        )))
     }
 
     /// How many kicks and revocations are held (some may have run out).

@@ -4,11 +4,12 @@
 //! [`Session::handle_timeout`].
 
 use super::bans::BanList;
+use super::refusal::Refusal;
 use super::verifier::{Identity, Verifier};
 use super::Rights;
 use std::sync::Arc;
 use std::time::Duration;
-use ws_chat_protocol::{close_code, Millis, ServerFrame};
+use ws_chat_protocol::{Millis, ServerFrame};
 
 /// What a connection without a token may do (`--anonymous`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -40,29 +41,6 @@ impl SessionRules {
     /// Whether a plain-text peer, which has no way to send a token, may connect at all.
     pub fn admits_plain_peers(&self) -> bool {
         self.guests != Guests::None
-    }
-}
-
-/// Why a connection is closed: a code of [`close_code`] and a reason for the user.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refusal {
-    pub code: u16,
-    pub reason: String,
-}
-
-impl Refusal {
-    fn unauthorized(reason: impl Into<String>) -> Self {
-        Refusal {
-            code: close_code::UNAUTHORIZED,
-            reason: reason.into(),
-        }
-    }
-
-    fn forbidden(reason: impl Into<String>) -> Self {
-        Refusal {
-            code: close_code::FORBIDDEN,
-            reason: reason.into(),
-        }
     }
 }
 
