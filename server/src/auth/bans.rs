@@ -206,9 +206,4 @@ impl BanList {
     pub fn watch(&self) -> watch::Receiver<u64> {
         self.changes.subscribe()
     }
-
-    /// How many kicks and revocations are held.
-    pub fn len(&self) -> usize {
-        lock(&self.bans).len()
-    }
 }
