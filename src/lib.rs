@@ -94,7 +94,9 @@ pub mod reconnect {
 /// [`ChatConnection`], and for reading the built-in one's state.
 pub mod view {
     pub use crate::core::view::chat_state::ChatState;
+    pub use crate::core::view::days::{Calendar, DayLabel, LocalDay};
     pub use crate::core::view::entry::{Entry, NoticeKind, OutStatus};
+    pub use crate::core::view::links::{pieces, Piece};
     pub use crate::core::view::message_window::Rows;
     pub use crate::core::view::status::{Details, ServerShown, StatusView};
     pub use crate::core::view::update::{DeliveryStats, ViewAction};

@@ -2,6 +2,8 @@
 
 use crate::core::servers::PageOrigin;
 use crate::core::time::Moment;
+use crate::core::view::days::{Calendar, LocalDay};
+use wasm_bindgen::JsValue;
 
 thread_local! {
     /// Looked up once: `now` runs for every frame received, and finding `window.performance`
@@ -20,6 +22,21 @@ pub fn now() -> Moment {
 /// shown, never used for timing (that is [`now`]).
 pub fn wall_ms() -> u64 {
     js_sys::Date::now().max(0.0) as u64
+}
+
+/// The reader's calendar: the browser's time zone, with its daylight-saving rules, and its
+/// wall clock for today.
+pub struct BrowserCalendar;
+
+impl Calendar for BrowserCalendar {
+    fn day_of(&self, at: u64) -> LocalDay {
+        let date = js_sys::Date::new(&JsValue::from_f64(at as f64));
+        // `getTimezoneOffset` is UTC minus local time, in minutes, at that instant.
+        LocalDay::at_offset(at, -(date.get_timezone_offset() as i64))
+    }
+    fn today(&self) -> LocalDay {
+        self.day_of(wall_ms())
+    }
 }
 
 /// A fresh random seed for backoff jitter, in-band nonces and the tab id: values that must

@@ -4,6 +4,7 @@ use super::composer::Composer;
 use super::connection::{use_placed_connection, ChatConnection, Placement};
 use super::message_list::MessageList;
 use super::status_bar::{details_line, StatusBar};
+use crate::browser::page;
 use crate::core::engine::config::EngineConfig;
 use crate::core::options::ConnectionOptions;
 use crate::core::servers::ServerUrls;
@@ -269,7 +270,7 @@ fn use_chat_view(props: &ChatProps, placement: &Placement) -> Html {
             if let Some(error) = state.unusable() {
                 <div class="ws-chat-error" data-role="error" role="alert">{ error.to_owned() }</div>
             }
-            <MessageList rows={state.rows()} on_view={on_view.clone()} on_retry_message={on_retry_message.clone()}
+            <MessageList rows={state.rows(&page::BrowserCalendar)} on_view={on_view.clone()} on_retry_message={on_retry_message.clone()}
                 on_remove_message={on_remove_message.clone()} />
             <Composer on_send={on_send.clone()} />
         </div>

@@ -64,7 +64,7 @@ impl ChatConnection {
     /// The messages to render now, oldest first: a bounded window of what is kept (see
     /// [`DisplayConfig`](crate::DisplayConfig)).
     pub fn entries(&self) -> Vec<Rc<Entry>> {
-        self.state().rows().entries
+        self.state().rows(&page::BrowserCalendar).entries
     }
 
     /// Sends `text` (nothing if it is empty). It is shown at once as queued, kept until the

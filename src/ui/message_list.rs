@@ -72,8 +72,8 @@ pub fn MessageList(props: &MessageListProps) -> Html {
                         { "Show earlier messages" }
                     </button>
                 }
-                { for props.rows.entries.iter().zip(&props.rows.senders).map(|(e, sender)| html! {
-                    <MessageRow key={e.key()} entry={e.clone()} sender={sender.clone()}
+                { for props.rows.entries.iter().zip(&props.rows.senders).zip(&props.rows.days).map(|((e, sender), day)| html! {
+                    <MessageRow key={e.key()} entry={e.clone()} sender={sender.clone()} day={*day}
                         on_retry={props.on_retry_message.clone()} on_remove={props.on_remove_message.clone()} />
                 }) }
             </div>

@@ -4,7 +4,9 @@
 //! shown, never interpreted; so are sender names, which anyone can choose.
 
 use super::listener::use_click;
+use crate::core::view::days::DayLabel;
 use crate::core::view::entry::{clock_time, failed_action_labels, Entry, OutStatus};
+use crate::core::view::links::{pieces, Piece};
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
@@ -15,6 +17,9 @@ pub struct MessageRowProps {
     /// The sender line above this row, when it starts a run (decided by the core).
     #[prop_or_default]
     pub sender: Option<Rc<str>>,
+    /// The day separator above this row, when it starts a day (decided by the core).
+    #[prop_or_default]
+    pub day: Option<DayLabel>,
     /// "Retry" and "Remove" on a failed message of ours, by its id.
     pub on_retry: Callback<Rc<str>>,
     pub on_remove: Callback<Rc<str>>,
@@ -79,10 +84,32 @@ pub fn MessageRow(props: &MessageRowProps) -> Html {
             </div>
         },
     };
-    html! { <>{ for sender }{ row }</> }
+    let day = props.day.map(day_separator);
+    html! { <>{ for day }{ for sender }{ row }</> }
 }
 
-/// The message's text; for a deleted one (whose text is empty: no message is stored
+/// A separator row: "Today", "Yesterday", or the date in the reader's locale and time zone
+/// (the browser formats it, which keeps date formatting out of the wasm).
+fn day_separator(label: DayLabel) -> Html {
+    let text = match label {
+        DayLabel::Today => "Today".to_owned(),
+        DayLabel::Yesterday => "Yesterday".to_owned(),
+        DayLabel::On(at) => {
+            let options = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"full".into());
+            String::from(
+                js_sys::Date::new(&JsValue::from_f64(at as f64))
+                    .to_locale_date_string("default", &options),
+            )
+        }
+    };
+    html! {
+        <div class="ws-chat-day" data-role="day" role="separator">{ text }</div>
+    }
+}
+
+/// The message's text, with its URLs as links (see [`crate::core::view::links`]); for a
+/// deleted one (whose text is empty: no message is stored
 /// empty), "message deleted", marked `data-deleted`.
 fn message_text(text: &Rc<str>) -> Html {
     if text.is_empty() {
@@ -92,7 +119,22 @@ fn message_text(text: &Rc<str>) -> Html {
             </span>
         };
     }
-    html! { <span data-role="message-text">{ text.clone() }</span> }
+    let pieces = pieces(text);
+    if let [Piece::Text(_)] = pieces[..] {
+        return html! { <span data-role="message-text">{ text.clone() }</span> };
+    }
+    html! {
+        <span data-role="message-text">
+            { for pieces.into_iter().map(|piece| match piece {
+                Piece::Text(part) => html! { { part } },
+                // Yew sets `href` as an attribute on an element it creates: nothing is parsed
+                // as HTML, and the core only lets `http`, `https` and `mailto` through.
+                Piece::Link(url) => html! {
+                    <a href={url.to_owned()} target="_blank" rel="noopener noreferrer nofollow">{ url }</a>
+                },
+            }) }
+        </span>
+    }
 }
 
 /// `<time>` with the local `HH:MM`, the exact instant in `datetime` (UTC, ISO 8601) and the

@@ -9,6 +9,7 @@
 
 use crate::core::reconnect::{Phase, StopReason};
 use crate::core::sign_in::SignedInUser;
+use crate::core::view::days::Calendar;
 use crate::core::view::entry::{Entry, OutStatus};
 use crate::core::view::message_window::{DisplayConfig, MessageWindow, Rows};
 use crate::core::view::status::{Details, ServerShown};
@@ -77,10 +78,15 @@ impl ChatState {
         &self.entries
     }
 
-    /// The rows to render now, and what the list's controls should offer.
-    pub fn rows(&self) -> Rows {
-        self.window
-            .rows(&self.entries, &self.display, self.own_label.as_ref())
+    /// The rows to render now, and what the list's controls should offer; `calendar` places
+    /// the day separators.
+    pub fn rows(&self, calendar: &dyn Calendar) -> Rows {
+        self.window.rows(
+            &self.entries,
+            &self.display,
+            self.own_label.as_ref(),
+            calendar,
+        )
     }
 
     /// What the engine reported: the conversation or the connection changed.

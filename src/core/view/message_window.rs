@@ -7,6 +7,7 @@
 //! messages keep arriving; the arrivals are counted for the "N new messages" control.
 
 use crate::core::setters::setters;
+use crate::core::view::days::{day_lines, Calendar, DayLabel};
 use crate::core::view::entry::Entry;
 use crate::core::view::sender_runs::sender_lines;
 use std::collections::VecDeque;
@@ -72,6 +73,8 @@ pub struct Rows {
     pub entries: Vec<Rc<Entry>>,
     /// For each row, the sender line shown above it (see [`sender_lines`]).
     pub senders: Vec<Option<Rc<str>>>,
+    /// For each row, the day separator shown above it (see [`day_lines`]).
+    pub days: Vec<Option<DayLabel>>,
     /// Kept entries exist above the first row: offer "show earlier".
     pub earlier: bool,
     /// Following the newest message: the view keeps it scrolled into view.
@@ -131,17 +134,20 @@ impl MessageWindow {
         self.anchor = entries.get(start).map(|e| e.key());
     }
 
-    /// `own_label`: see [`sender_lines`].
+    /// `own_label`: see [`sender_lines`]; `calendar`: see [`day_lines`].
     pub fn rows(
         &self,
         entries: &VecDeque<Rc<Entry>>,
         c: &DisplayConfig,
         own_label: Option<&Rc<str>>,
+        calendar: &dyn Calendar,
     ) -> Rows {
         let (start, end) = self.bounds(entries, c);
         let rendered: Vec<Rc<Entry>> = entries.range(start..end).cloned().collect();
+        let days = day_lines(&rendered, calendar);
         Rows {
-            senders: sender_lines(&rendered, own_label),
+            senders: sender_lines(&rendered, own_label, &days),
+            days,
             entries: rendered,
             earlier: start > 0,
             following: self.following,

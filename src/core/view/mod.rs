@@ -3,7 +3,9 @@
 //! rendering at once. The Yew components render these values and decide nothing.
 
 pub mod chat_state;
+pub mod days;
 pub mod entry;
+pub mod links;
 pub mod message_window;
 pub mod pacing;
 pub mod sender_runs;

@@ -3,9 +3,10 @@
 //! A sender line above every message repeats itself; one above each run says the same with
 //! less. A run is broken by another sender, by the other direction (our own messages never
 //! join someone else's run, even under the same name: names are unauthenticated labels), by
-//! a notice, and by a pause of more than [`RUN_GAP_MS`]. Computed over the rendered rows only,
+//! a notice, by a day separator, and by a pause of more than [`RUN_GAP_MS`]. Computed over the rendered rows only,
 //! so it costs the window's size per render, never the history's.
 
+use crate::core::view::days::DayLabel;
 use crate::core::view::entry::Entry;
 use std::rc::Rc;
 use ws_chat_protocol::Millis;
@@ -20,21 +21,29 @@ pub const OWN_LABEL_WITHOUT_NAME: &str = "You";
 
 /// For each row, the sender line to show above it: `Some` where a run starts and the sender
 /// is known. `own_label` heads our own messages; `None` means no sender lines at all (a plain
-/// server carries no names).
-pub fn sender_lines(rows: &[Rc<Entry>], own_label: Option<&Rc<str>>) -> Vec<Option<Rc<str>>> {
+/// server carries no names). `days` are the rows' day separators: a run never continues
+/// across one.
+pub fn sender_lines(
+    rows: &[Rc<Entry>],
+    own_label: Option<&Rc<str>>,
+    days: &[Option<DayLabel>],
+) -> Vec<Option<Rc<str>>> {
     let Some(own) = own_label else {
         return vec![None; rows.len()];
     };
     let mut previous: Option<(&Entry, Millis)> = None;
     rows.iter()
-        .map(|row| {
+        .enumerate()
+        .map(|(i, row)| {
             let at = row.at();
-            let continues = match (previous, at) {
-                (Some((before, then)), Some(now)) => {
-                    same_sender(before, row) && then.abs_diff(now) <= RUN_GAP_MS
-                }
-                _ => false,
-            };
+            let new_day = days.get(i).is_some_and(Option::is_some);
+            let continues = !new_day
+                && match (previous, at) {
+                    (Some((before, then)), Some(now)) => {
+                        same_sender(before, row) && then.abs_diff(now) <= RUN_GAP_MS
+                    }
+                    _ => false,
+                };
             previous = at.map(|at| (&**row, at));
             if continues {
                 return None;
@@ -107,7 +116,18 @@ mod tests {
 
     fn lines(spec: &[(char, Millis)], own: Option<&str>) -> Vec<Option<String>> {
         let own: Option<Rc<str>> = own.map(Rc::from);
-        sender_lines(&rows(spec), own.as_ref())
+        let rows = rows(spec);
+        // From minute 1,000 (past 16 h) is another day in these tables.
+        let mut before = 0;
+        let days: Vec<_> = spec
+            .iter()
+            .map(|&(_, m)| {
+                let starts = before < 1_000 && m >= 1_000;
+                before = m;
+                starts.then_some(DayLabel::Today)
+            })
+            .collect();
+        sender_lines(&rows, own.as_ref(), &days)
             .into_iter()
             .map(|l| l.map(|l| l.to_string()))
             .collect()
@@ -117,7 +137,12 @@ mod tests {
     fn a_sender_line_heads_each_run() {
         let s = |l: &str| Some(l.to_owned());
         #[allow(clippy::type_complexity)]
-        let cases: [(&str, &[(char, Millis)], Vec<Option<String>>); 7] = [
+        let cases: [(&str, &[(char, Millis)], Vec<Option<String>>); 8] = [
+            (
+                "a new day",
+                &[('A', 998), ('A', 1_000), ('A', 1_001)],
+                vec![s("A"), s("A"), None],
+            ),
             (
                 "one run",
                 &[('A', 0), ('A', 1), ('A', 2)],

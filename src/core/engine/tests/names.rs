@@ -2,6 +2,7 @@
 //! failed messages in `tests/failed.rs`).
 
 use super::*;
+use crate::core::view::days::FixedCalendar;
 use crate::core::view::sender_runs::OWN_LABEL_WITHOUT_NAME;
 
 /// A harness whose engine has this display name, not yet connected.
@@ -50,7 +51,7 @@ fn msg(seq: u64, from: Option<&str>, ts: Option<Millis>) -> ServerFrame {
 
 /// Each rendered row's sender line and time.
 fn senders_and_times(h: &Harness) -> Vec<(Option<String>, Option<Millis>)> {
-    let rows = h.state.rows();
+    let rows = h.state.rows(&FixedCalendar::default());
     rows.senders
         .iter()
         .zip(&rows.entries)

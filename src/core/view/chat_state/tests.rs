@@ -1,6 +1,7 @@
 //! Display rules (room order, no duplicates, pending last), the caps, and the rendered window.
 
 use super::*;
+use crate::core::view::days::FixedCalendar;
 use crate::core::view::entry::NoticeKind;
 
 fn out(id: &str) -> ChatUpdate {
@@ -43,7 +44,11 @@ fn texts(s: &ChatState) -> Vec<String> {
 }
 
 fn rendered(s: &ChatState) -> Vec<String> {
-    s.rows().entries.iter().map(|e| label(e)).collect()
+    s.rows(&FixedCalendar::default())
+        .entries
+        .iter()
+        .map(|e| label(e))
+        .collect()
 }
 
 fn run(actions: Vec<ChatUpdate>) -> Vec<String> {
@@ -168,14 +173,14 @@ fn unchanged_rows_are_the_same_pointers_and_a_status_change_replaces_one() {
     let mut s = ChatState::default();
     fill(&mut s, 1, 3);
     s.apply(out("x"));
-    let before = s.rows().entries;
+    let before = s.rows(&FixedCalendar::default()).entries;
     s.apply(ChatUpdate::Status {
         id: "x".into(),
         status: OutStatus::Sent,
         seq: None,
         at: None,
     });
-    let after = s.rows().entries;
+    let after = s.rows(&FixedCalendar::default()).entries;
     assert!(before[..3]
         .iter()
         .zip(&after[..3])
@@ -188,7 +193,7 @@ fn unchanged_rows_are_the_same_pointers_and_a_status_change_replaces_one() {
 fn following_renders_the_newest_page() {
     let mut s = small();
     fill(&mut s, 1, 8);
-    let rows = s.rows();
+    let rows = s.rows(&FixedCalendar::default());
     assert_eq!(rendered(&s), ["6", "7", "8"]);
     assert!(rows.following && rows.earlier);
     assert_eq!(rows.unseen, 0);
@@ -200,7 +205,7 @@ fn scrolling_up_anchors_the_window_and_counts_arrivals() {
     fill(&mut s, 1, 8);
     s.act(ViewAction::Scrolled { at_newest: false });
     fill(&mut s, 9, 12);
-    let rows = s.rows();
+    let rows = s.rows(&FixedCalendar::default());
     assert_eq!(rendered(&s), ["6", "7", "8", "9", "10"], "capped at 5");
     assert!(!rows.following);
     assert_eq!(rows.unseen, 4);
@@ -212,10 +217,10 @@ fn scrolling_up_anchors_the_window_and_counts_arrivals() {
         ["3", "4", "5", "6", "7"],
         "keep is 10: 3 is the oldest"
     );
-    assert!(!s.rows().earlier);
+    assert!(!s.rows(&FixedCalendar::default()).earlier);
     s.act(ViewAction::JumpToNewest);
     assert_eq!(rendered(&s), ["10", "11", "12"]);
-    assert_eq!(s.rows().unseen, 0);
+    assert_eq!(s.rows(&FixedCalendar::default()).unseen, 0);
 }
 
 #[test]
@@ -232,10 +237,10 @@ fn sending_or_scrolling_down_follows_again() {
     assert_eq!(rendered(&s), ["7", "8", "hi:queued"]);
     s.act(ViewAction::Scrolled { at_newest: false });
     s.apply(incoming(Some(9), "9"));
-    assert_eq!(s.rows().unseen, 1);
+    assert_eq!(s.rows(&FixedCalendar::default()).unseen, 1);
     s.act(ViewAction::Scrolled { at_newest: true });
-    assert!(s.rows().following);
-    assert_eq!(s.rows().unseen, 0);
+    assert!(s.rows(&FixedCalendar::default()).following);
+    assert_eq!(s.rows(&FixedCalendar::default()).unseen, 0);
     assert_eq!(rendered(&s), ["7", "8", "9", "hi:queued"]);
 }
 
@@ -253,7 +258,7 @@ fn earlier_rows_stay_while_following_until_the_cap_slides_them_out() {
         ["6", "7", "8", "9", "10"],
         "at most 5, newest last"
     );
-    assert_eq!(s.rows().unseen, 0);
+    assert_eq!(s.rows(&FixedCalendar::default()).unseen, 0);
     // Scrolling up again keeps exactly what is rendered, not the old anchor.
     s.act(ViewAction::Scrolled { at_newest: false });
     assert_eq!(rendered(&s), ["6", "7", "8", "9", "10"]);
@@ -310,7 +315,7 @@ fn a_hundred_thousand_messages_stay_within_the_caps() {
     let mut s = ChatState::default();
     fill(&mut s, 1, 100_000);
     assert_eq!(s.entries().len(), 1_000);
-    let rows = s.rows();
+    let rows = s.rows(&FixedCalendar::default());
     assert_eq!(rows.entries.len(), DisplayConfig::default().batch);
     assert_eq!(label(rows.entries.last().unwrap()), "100000");
 }

@@ -1,0 +1,248 @@
+//! Which parts of a message are links: `http`, `https` and `mailto` URLs, found in plain text
+//! and handed to the view as pieces, so the view builds a text node or an `<a>` for each and
+//! never parses HTML.
+//!
+//! A link must go where it reads. So a URL is a link only when the whole word it stands in is
+//! printable ASCII: a word with a control, a zero-width, a right-to-left or any other
+//! non-ASCII character (a look-alike) stays text. Anything else with a scheme (`javascript:`,
+//! `data:`, `file:`) is text however it is written, as only the three schemes are looked for.
+//! What ends a URL: whitespace, a character that cannot stand in one unescaped (`<>"'` and
+//! the like), and trailing punctuation that belongs to the sentence (a final `.` or `,`, a
+//! `)` the URL did not open).
+
+/// One piece of a message: text, or a link whose text is its address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece<'a> {
+    /// Shown as text.
+    Text(&'a str),
+    /// A link to exactly this address, shown as itself.
+    Link(&'a str),
+}
+
+/// `text` cut into text and links, in order; joined, the pieces are `text` again. Text with no
+/// link is one piece, found without allocating more than that.
+pub fn pieces(text: &str) -> Vec<Piece<'_>> {
+    let mut out = Vec::with_capacity(1);
+    // A direction override reorders what follows it, links included, so that
+    // `https://moc.elgoog` can read as `google.com//:sptth`: such a message has no links.
+    if text.chars().any(bidi_control) {
+        out.push(Piece::Text(text));
+        return out;
+    }
+    let mut plain_from = 0;
+    let mut at = 0;
+    while let Some(found) = next_scheme(text, at) {
+        match link_at(text, found) {
+            Some(end) => {
+                if plain_from < found {
+                    out.push(Piece::Text(&text[plain_from..found]));
+                }
+                out.push(Piece::Link(&text[found..end]));
+                plain_from = end;
+                at = end;
+            }
+            None => at = found + 1,
+        }
+    }
+    if plain_from < text.len() || out.is_empty() {
+        out.push(Piece::Text(&text[plain_from..]));
+    }
+    out
+}
+
+const SCHEMES: [&str; 3] = ["https://", "http://", "mailto:"];
+
+/// The next byte offset from `from` where a scheme starts a word (nothing alphanumeric
+/// right before it, so `xhttp://` is not a link).
+fn next_scheme(text: &str, from: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    (from..bytes.len()).find(|&i| {
+        let starts_word = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+        starts_word
+            && matches!(bytes[i], b'h' | b'H' | b'm' | b'M')
+            && SCHEMES.iter().any(|s| {
+                bytes[i..]
+                    .get(..s.len())
+                    .is_some_and(|b| b.eq_ignore_ascii_case(s.as_bytes()))
+            })
+    })
+}
+
+/// Where the link that starts at `start` (a scheme) ends, or `None` if it is no link.
+fn link_at(text: &str, start: usize) -> Option<usize> {
+    let rest = &text[start..];
+    let word_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+    let word = &rest[..word_end];
+    // The whole word, from the whitespace before the scheme, is printable ASCII.
+    let word_start = text[..start].rfind(char::is_whitespace).map_or(0, |i| {
+        i + text[i..].chars().next().map_or(1, char::len_utf8)
+    });
+    if !text[word_start..start + word_end]
+        .bytes()
+        .all(|b| b.is_ascii_graphic())
+    {
+        return None;
+    }
+    let mut end = word.find(|c: char| !url_char(c)).unwrap_or(word.len());
+    // Sentence punctuation after a URL is not part of it; a `)` is, when the URL opened one.
+    loop {
+        let candidate = &word[..end];
+        let last = candidate.as_bytes().last().copied()?;
+        let unbalanced_paren =
+            last == b')' && candidate.matches('(').count() < candidate.matches(')').count();
+        if matches!(last, b'.' | b',' | b';' | b':' | b'!' | b'?' | b'*') || unbalanced_paren {
+            end -= 1;
+        } else {
+            break;
+        }
+    }
+    let link = &word[..end];
+    let scheme = SCHEMES
+        .iter()
+        .find(|s| link.len() >= s.len() && link[..s.len()].eq_ignore_ascii_case(s))?;
+    let after = &link[scheme.len()..];
+    let valid = if scheme.starts_with("mailto") {
+        // An address: someone, `@`, a domain.
+        after.split_once('@').is_some_and(|(who, domain)| {
+            !who.is_empty()
+                && domain
+                    .bytes()
+                    .next()
+                    .is_some_and(|b| b.is_ascii_alphanumeric())
+        })
+    } else {
+        // A host: it starts with a letter, a digit or `[` (IPv6).
+        after
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'[')
+    };
+    valid.then_some(start + end)
+}
+
+/// The invisible characters that change the direction of what follows (Unicode's bidi
+/// embeddings, overrides, isolates and marks).
+fn bidi_control(c: char) -> bool {
+    matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A character that stands unescaped in a URL as people paste them (RFC 3986's unreserved and
+/// reserved characters, and `%`).
+fn url_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&()*+,;=%".contains(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Piece::{Link, Text};
+    use super::*;
+
+    #[test]
+    fn urls_of_the_three_schemes_become_links() {
+        let cases: &[(&str, &[Piece])] = &[
+            ("no link here", &[Text("no link here")]),
+            ("", &[Text("")]),
+            ("https://example.com", &[Link("https://example.com")]),
+            (
+                "see http://a.io/x?y=1#z now",
+                &[Text("see "), Link("http://a.io/x?y=1#z"), Text(" now")],
+            ),
+            ("HTTPS://EXAMPLE.COM/A", &[Link("HTTPS://EXAMPLE.COM/A")]),
+            (
+                "mail mailto:ann@example.com.",
+                &[Text("mail "), Link("mailto:ann@example.com"), Text(".")],
+            ),
+            (
+                "(see https://en.wikipedia.org/wiki/Rust_(language)).",
+                &[
+                    Text("(see "),
+                    Link("https://en.wikipedia.org/wiki/Rust_(language)"),
+                    Text(")."),
+                ],
+            ),
+            (
+                "a https://a.io, b https://b.io!",
+                &[
+                    Text("a "),
+                    Link("https://a.io"),
+                    Text(", b "),
+                    Link("https://b.io"),
+                    Text("!"),
+                ],
+            ),
+            ("http://[::1]:8080/", &[Link("http://[::1]:8080/")]),
+            (
+                "<https://a.io/x>",
+                &[Text("<"), Link("https://a.io/x"), Text(">")],
+            ),
+            (
+                "https://a.io/\"onmouseover=\"x",
+                &[Link("https://a.io/"), Text("\"onmouseover=\"x")],
+            ),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(pieces(text), *expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn other_schemes_and_look_alikes_stay_text() {
+        let texts = [
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "vbscript:msgbox(1)",
+            "file:///etc/passwd",
+            "xhttps://example.com",
+            "https://",
+            "https:// example.com",
+            "http://-",
+            "https:///x",
+            "mailto:",
+            "mailto:@example.com",
+            "mailto:ann@",
+            "https://exa\u{200b}mple.com",
+            "https://\u{202e}moc.elgoog",
+            "\u{202e}https://moc.elgoog",
+            "\u{202e} https://moc.elgoog",
+            "x\u{200b}https://example.com",
+            "https://ｅｘａｍｐｌｅ.com",
+            "https://example.com\u{0}",
+            "https://a.io/\u{7f}",
+            "ｈttps://example.com",
+            "https:/example.com",
+            "javascript://https://example.com%0aalert(1)",
+        ];
+        for text in texts {
+            let links: Vec<_> = pieces(text)
+                .into_iter()
+                .filter(|p| matches!(p, Link(_)))
+                .collect();
+            // The last one holds a real https URL after `//`: only that part may link.
+            let allowed: &[Piece] = if text.starts_with("javascript://") {
+                &[Link("https://example.com%0aalert(1)")]
+            } else {
+                &[]
+            };
+            assert_eq!(links, allowed, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_pieces_join_into_the_text() {
+        for text in [
+            "a https://x.io b mailto:a@b.c c",
+            "https://a.io.https://b.io",
+            "((https://a.io)))",
+            "\u{1F600} https://a.io \u{1F600}",
+        ] {
+            let joined: String = pieces(text)
+                .iter()
+                .map(|p| match p {
+                    Text(t) | Link(t) => *t,
+                })
+                .collect();
+            assert_eq!(joined, text);
+        }
+    }
+}
