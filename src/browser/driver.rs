@@ -8,7 +8,7 @@
 use super::page;
 use super::page_events::PageEvents;
 use super::socket::Socket;
-use super::storage::OutboxStore;
+use super::storage::{handshakes, OutboxStore};
 use crate::core::boundary::{Effect, EngineEvent};
 use crate::core::engine::config::EngineConfig;
 use crate::core::engine::Engine;
@@ -58,7 +58,8 @@ impl Driver {
             page::random_seed(),
             restored,
             page::wall_ms(),
-        );
+        )
+        .with_remembered_handshakes(handshakes::in_band);
         let inner = Rc::new_cyclic(|weak: &Weak<RefCell<Inner>>| {
             let weak = weak.clone();
             RefCell::new(Inner {
@@ -142,6 +143,7 @@ fn run(inner: &Rc<RefCell<Inner>>, mut ui: Vec<ChatUpdate>) {
             Effect::FetchToken { ticket } => fetch_token(inner, ticket),
             Effect::Ui(update) => ui.push(update),
             Effect::SaveOutbox { messages, orphaned } => save = Some((messages, orphaned)),
+            Effect::RememberHandshake { key, in_band } => handshakes::remember(&key, in_band),
         }
     }
     if let Some((messages, orphaned)) = save {

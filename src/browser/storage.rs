@@ -140,3 +140,34 @@ fn tab_id() -> String {
     }
     id
 }
+
+/// The page's memory of handshake forms (see [`crate::core::engine::handshake`]), one
+/// `localStorage` item per server that needs no offer, shared by every chat of the origin.
+/// Storage trouble only means the next load finds out again.
+pub mod handshakes {
+    const PREFIX: &str = "ws-chat:in-band:";
+
+    fn storage() -> Option<web_sys::Storage> {
+        web_sys::window()?.local_storage().ok().flatten()
+    }
+
+    /// Whether an earlier page learned that the server known by `key` needs no offer.
+    pub fn in_band(key: &str) -> bool {
+        storage().is_some_and(|s| {
+            s.get_item(&format!("{PREFIX}{key}"))
+                .ok()
+                .flatten()
+                .is_some()
+        })
+    }
+
+    pub fn remember(key: &str, in_band: bool) {
+        let Some(storage) = storage() else { return };
+        let item = format!("{PREFIX}{key}");
+        let _ = if in_band {
+            storage.set_item(&item, "1")
+        } else {
+            storage.remove_item(&item)
+        };
+    }
+}

@@ -98,6 +98,13 @@ pub enum Effect {
         messages: Vec<SavedMessage>,
         orphaned: bool,
     },
+    /// Remember, across reloads, that the server known by `key` needs a handshake without
+    /// sub-protocols (`in_band`), or no longer does (see
+    /// [`crate::core::engine::handshake`]).
+    RememberHandshake {
+        key: String,
+        in_band: bool,
+    },
 }
 
 /// A typed message as the outbox saves it: what survives a reload, enough to show the message

@@ -23,6 +23,7 @@ fn entry_points() {
         Engine::handle_timeout,
         Engine::poll_effect,
         Engine::poll_timeout,
+        |e: Engine, known: fn(&str) -> bool| e.with_remembered_handshakes(known),
         SavedOutbox::to_json,
         adopt,
         OutboxKeys::new,

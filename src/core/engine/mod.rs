@@ -3,12 +3,14 @@
 
 pub mod config;
 mod failures;
+pub mod handshake;
 mod save_throttle;
 mod signing;
 
 use crate::core::boundary::SavedMessage;
 use crate::core::delivery::Delivery;
 use crate::core::engine::config::EngineConfig;
+use crate::core::engine::handshake::{handshake_key, Handshakes};
 use crate::core::engine::save_throttle::SaveThrottle;
 use crate::core::reconnect::{Command, Input, Phase, Reconnect};
 use crate::core::rng::Rng;
@@ -29,12 +31,9 @@ pub struct Engine {
     shown_phase: Option<Phase>,
     /// The server the status line names, by index.
     shown_server: Option<usize>,
-    /// Per server: whether its next connection offers sub-protocols. Flipped after each of its
-    /// handshakes that failed, because a proxy that strips `Sec-WebSocket-Protocol` (trunk's
-    /// dev proxy does) makes the browser fail every handshake that offers one; without an
-    /// offer, wschat.v1 is tried in band instead (see [`Delivery::opened`]). Per server, since
-    /// one server's proxy says nothing about another's.
-    offer_protocols: Vec<bool>,
+    /// Per server: whether its next connection offers sub-protocols, and what the page
+    /// remembers of that.
+    handshakes: Handshakes,
     /// Where to connect, or why there is nowhere to (an invalid URL or configuration).
     target: Result<ServerList, String>,
     /// Per server: the browser refused to even open its latest socket to it (a blocked port,
@@ -79,7 +78,7 @@ impl Engine {
             delivery,
             shown_phase: None,
             shown_server: None,
-            offer_protocols: vec![true; servers],
+            handshakes: Handshakes::new(servers),
             unopenable: vec![false; servers],
             target,
             nonces: Rng::new(seed ^ 0x5EED_0F1A_BA4D),
@@ -90,6 +89,35 @@ impl Engine {
         };
         engine.settle(Moment::ZERO);
         engine
+    }
+
+    /// Starts each server in `in_band` (the page's memory of earlier loads, by
+    /// [`handshake_key`]) with the handshake form that worked there.
+    pub fn with_remembered_handshakes(mut self, in_band: impl Fn(&str) -> bool) -> Self {
+        let urls = self
+            .target
+            .as_ref()
+            .map(|l| l.urls().to_vec())
+            .unwrap_or_default();
+        for (server, url) in urls.iter().enumerate() {
+            if in_band(handshake_key(url)) {
+                self.handshakes.remembered_in_band(server);
+            }
+        }
+        self
+    }
+
+    /// Asks the glue to remember what the open connection to `server` showed of its
+    /// handshake form, when that is news.
+    fn remember_handshake(&mut self, server: usize) {
+        let Some(in_band) = self.handshakes.opened(server) else {
+            return;
+        };
+        if let Some(url) = self.current_url() {
+            let key = handshake_key(url).to_owned();
+            self.effects
+                .push_back(Effect::RememberHandshake { key, in_band });
+        }
     }
 
     /// Where the reconnect machine is (the view learns it from [`ChatUpdate::Phase`]).
@@ -124,9 +152,11 @@ impl Engine {
                 log::info!("open: protocol \"{protocol}\", extensions \"{extensions}\"");
                 self.reconnect.handle(Input::Opened, now);
                 if self.reconnect.phase() == &Phase::Open {
-                    let offered = self.offer_protocols[self.reconnect.server()];
+                    let server = self.reconnect.server();
+                    let offered = self.handshakes.offers(server);
                     self.delivery
                         .opened(&protocol, &extensions, offered, now, out);
+                    self.remember_handshake(server);
                 }
             }
             // No logging here: a busy room delivers thousands of these a second.
@@ -138,12 +168,16 @@ impl Engine {
             EngineEvent::Error => log::warn!("socket error"),
             EngineEvent::Closed { code, reason } => {
                 log::info!("close: code {code}, reason \"{reason}\"");
-                if matches!(self.reconnect.phase(), Phase::Connecting { .. }) {
-                    let offer = &mut self.offer_protocols[self.reconnect.server()];
-                    *offer = !*offer;
-                }
+                let at_once = matches!(self.reconnect.phase(), Phase::Connecting { .. })
+                    && self.handshakes.failed(self.reconnect.server(), code);
                 self.delivery.socket_lost(out);
-                self.closed(code, reason, now);
+                if at_once {
+                    log::info!("the handshake offering sub-protocols failed: trying without");
+                    self.sign_in.connection_ended();
+                    self.reconnect.handle(Input::Renegotiate, now);
+                } else {
+                    self.closed(code, reason, now);
+                }
             }
             EngineEvent::Online => self.reconnect.handle(Input::Online, now),
             EngineEvent::Offline => self.reconnect.handle(Input::Offline, now),

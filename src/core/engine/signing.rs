@@ -75,7 +75,7 @@ impl Engine {
             url = with_token_param(&url, param, token.as_str());
         }
         self.delivery.set_token(token);
-        let effect = if self.offer_protocols[server] {
+        let effect = if self.handshakes.offers(server) {
             self.delivery.offering();
             Effect::Connect {
                 url,

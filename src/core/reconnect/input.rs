@@ -9,6 +9,9 @@ pub enum Input {
     Stop,
     /// "Reconnect now", or a manual retry after the machine gave up or was refused.
     RetryNow,
+    /// The handshake failed in a way another form of handshake may not (see
+    /// [`crate::core::engine::handshake`]): try again at once, without counting a failure.
+    Renegotiate,
     /// The socket reached `OPEN`.
     Opened,
     /// The socket closed (or failed to open) with this code and reason.

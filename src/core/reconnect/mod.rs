@@ -113,6 +113,11 @@ impl Reconnect {
                 }
                 self.stop(StopReason::User);
             }
+            Input::Renegotiate => {
+                if let Phase::Connecting { .. } = self.phase {
+                    self.connect(now);
+                }
+            }
             Input::Opened => {
                 if let Phase::Connecting { .. } = self.phase {
                     self.phase = Phase::Open;

@@ -43,18 +43,36 @@ fn server_of(h: &Harness) -> &str {
     h.url.split('?').next().unwrap_or_default()
 }
 
+/// First contact with the server just tried: its offered handshake fails at `t`, and the same
+/// server is tried again at once, without an offer (see [`crate::core::engine::handshake`]).
+fn first_contact_fails(h: &mut Harness, t: u64) {
+    let (server, before) = (server_of(h).to_owned(), h.connects);
+    assert!(!h.offered.is_empty(), "the first attempt offers");
+    h.at(t, closed(1006));
+    assert_eq!(
+        (h.connects, server_of(h)),
+        (before + 1, server.as_str()),
+        "at once, to the same server"
+    );
+    assert!(h.offered.is_empty(), "without an offer");
+}
+
 #[test]
 fn an_attempt_that_fails_moves_on_at_once_and_backs_off_after_a_round() {
     let mut h = on(&[A, B, C]);
     h.at(0, EngineEvent::UserConnect);
-    // Each step: a failed attempt at `fail`, the tick that runs the retry, the server it goes to.
+    // Each step: a failed attempt at `fail` (after the at-once retry of first contact, if it
+    // is), the tick that runs the retry, the server it goes to.
     let steps = [
-        (5, 205, B),
-        (210, 410, C),
-        (415, 1_415, A),
-        (1_420, 1_620, B),
+        (5, 205, B, true),
+        (210, 410, C, true),
+        (415, 1_415, A, true),
+        (1_420, 1_620, B, false),
     ];
-    for (fail, retry, want) in steps {
+    for (fail, retry, want, first_contact) in steps {
+        if first_contact {
+            first_contact_fails(&mut h, fail - 1);
+        }
         h.at(fail, closed(1006));
         h.tick(retry - 1);
         let before = h.connects;
@@ -102,40 +120,41 @@ fn a_connect_timeout_moves_on() {
 #[test]
 fn one_server_keeps_the_plain_backoff() {
     let mut h = on(&[A]);
-    h.at(0, EngineEvent::UserConnect)
-        .at(5, closed(1006))
-        .tick(205);
-    assert_eq!(h.connects, 1, "no hop with one server");
+    h.at(0, EngineEvent::UserConnect);
+    first_contact_fails(&mut h, 4);
+    h.at(5, closed(1006)).tick(205);
+    assert_eq!(h.connects, 2, "no hop with one server");
     h.tick(1_005);
-    assert_eq!((h.connects, server_of(&h)), (2, A));
+    assert_eq!((h.connects, server_of(&h)), (3, A));
 }
 
 #[test]
 fn the_handshake_fallback_is_per_server() {
     let mut h = on(&[A, B]);
     h.at(0, EngineEvent::UserConnect);
-    assert!(!h.offered.is_empty());
-    // A's handshake fails: B is not taken for a server behind the same proxy.
-    h.at(5, closed(1006)).tick(205);
-    assert_eq!(server_of(&h), B);
-    assert!(!h.offered.is_empty(), "B offers sub-protocols");
-    assert!(!h.url.contains("wschat_nonce="), "{}", h.url);
-    // B's handshake works; B drops, and A, back in turn, tries in band after its own failure.
-    h.open(206, SUBPROTOCOL).at(300, closed(1006)).tick(1_300);
-    assert_eq!(server_of(&h), A);
-    assert!(h.offered.is_empty());
-    assert!(h.url.contains("wschat_nonce="), "{}", h.url);
-    h.open(1_310, "");
+    // A is behind a proxy that strips sub-protocols: its offer fails, and the at-once attempt
+    // without one works, which the page is asked to remember.
+    first_contact_fails(&mut h, 5);
+    h.open(6, "");
     let welcome = h.welcome();
-    h.server(1_311, welcome);
+    h.server(7, welcome);
     assert_eq!(
         h.state.details.as_ref().map(|d| d.protocol.as_str()),
         Some("wschat.v1 (in band)")
     );
-    // A in band says nothing about B, whose handshake worked.
-    h.at(1_400, closed(1006)).tick(1_600);
+    assert_eq!(h.remembered, [(A.to_owned(), true)]);
+    // A drops before it is stable: B is next, and is not taken for a server behind A's proxy.
+    h.at(100, closed(1006)).tick(300);
     assert_eq!(server_of(&h), B);
-    assert!(!h.offered.is_empty(), "B still offers");
+    assert!(!h.offered.is_empty(), "B offers sub-protocols");
+    assert!(!h.url.contains("wschat_nonce="), "{}", h.url);
+    // B's handshake works, which is no news to remember; B drops, and A, back in turn, goes
+    // in band again.
+    h.open(301, SUBPROTOCOL).at(400, closed(1006)).tick(1_400);
+    assert_eq!(h.remembered.len(), 1);
+    assert_eq!(server_of(&h), A);
+    assert!(h.offered.is_empty());
+    assert!(h.url.contains("wschat_nonce="), "{}", h.url);
 }
 
 #[test]
@@ -194,7 +213,16 @@ fn the_status_names_the_server_in_use() {
     };
     h.at(0, EngineEvent::UserConnect);
     let a = Some("a.example:9001".to_owned());
-    assert_eq!(status(&h), ("Connecting to a.example:9001…".into(), a));
+    assert_eq!(
+        status(&h),
+        ("Connecting to a.example:9001…".into(), a.clone())
+    );
+    first_contact_fails(&mut h, 4);
+    assert_eq!(
+        status(&h),
+        ("Connecting to a.example:9001…".into(), a.clone()),
+        "first contact's second form is no lost connection"
+    );
     h.at(5, closed(1006)).tick(205).open(206, PLAIN_SUBPROTOCOL);
     let b = Some("b.example:9002".to_owned());
     assert_eq!(status(&h), ("Connected to b.example:9002".into(), b));

@@ -41,6 +41,8 @@ struct Harness {
     closes: Vec<u16>,
     /// The tickets of token fetches asked for, oldest first.
     fetches: Vec<u32>,
+    /// What the page was asked to remember of handshakes: (key, in band), oldest first.
+    remembered: Vec<(String, bool)>,
     now: Moment,
 }
 
@@ -74,6 +76,7 @@ impl Harness {
             url: String::new(),
             closes: Vec::new(),
             fetches: Vec::new(),
+            remembered: Vec::new(),
             now: Moment::ZERO,
         };
         h.drain();
@@ -122,6 +125,7 @@ impl Harness {
                 Effect::FetchToken { ticket } => self.fetches.push(ticket),
                 Effect::Send(frame) => self.sent.push(frame),
                 Effect::Ui(action) => self.state.apply(action),
+                Effect::RememberHandshake { key, in_band } => self.remembered.push((key, in_band)),
                 Effect::SaveOutbox { messages, orphaned } => {
                     self.saved = messages;
                     self.orphaned = orphaned;
@@ -247,4 +251,5 @@ mod names;
 
 mod failed;
 mod failover;
+mod handshake;
 mod sign_in;

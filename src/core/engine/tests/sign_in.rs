@@ -228,11 +228,19 @@ fn a_token_param_puts_a_fresh_token_in_every_attempts_url() {
     h.at(0, EngineEvent::UserConnect)
         .at(1, token_event(1, Ok("a+b")));
     assert_eq!(h.url, format!("{URL}?access_token=a%2Bb"));
-    h.at(2, closed(1006, ""));
-    let retry = ms_of(h.engine.poll_timeout().unwrap());
-    h.tick(retry).at(retry + 1, token_event(2, Ok("c")));
+    // First contact: the handshake without an offer goes at once, with a token of its own.
+    h.at(2, closed(1006, "")).at(3, token_event(2, Ok("c")));
     assert!(
         h.url.starts_with(&format!("{URL}?access_token=c")),
+        "{}",
+        h.url
+    );
+    // And after the backoff.
+    h.at(4, closed(1006, ""));
+    let retry = ms_of(h.engine.poll_timeout().unwrap());
+    h.tick(retry).at(retry + 1, token_event(3, Ok("d")));
+    assert!(
+        h.url.starts_with(&format!("{URL}?access_token=d")),
         "{}",
         h.url
     );
