@@ -58,5 +58,8 @@ pub(crate) fn parse_raw(text: &str) -> Result<RawServerFrame, DecodeError> {
         guest: flag("guest")?,
         retry_after: seq("retry_after")?,
         of: seq("of")?,
+        before: seq("before")?,
+        count: seq("count")?,
+        more: flag("more")?,
     })
 }

@@ -34,6 +34,15 @@ impl ClientFrame {
                 out.push_str(r#"{"type":"delete","seq":"#);
                 out.push_str(&seq.to_string());
             }
+            ClientFrame::History { before, limit } => {
+                out.push_str(r#"{"type":"history","before":"#);
+                match before {
+                    Some(seq) => out.push_str(&seq.to_string()),
+                    None => out.push_str("null"),
+                }
+                out.push_str(r#","limit":"#);
+                out.push_str(&limit.to_string());
+            }
         }
         out.push('}');
         out

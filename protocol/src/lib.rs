@@ -145,7 +145,17 @@ pub enum ClientFrame {
     Delete {
         seq: Seq,
     },
+    /// Asks for the room's stored messages before `before` (`None`: the newest), at most
+    /// `limit` of them (the server caps it at [`MAX_HISTORY_PAGE`]); needs the `read` right.
+    /// Answered by [`ServerFrame::History`] and its messages.
+    History {
+        before: Option<Seq>,
+        limit: u32,
+    },
 }
+
+/// The most messages one `history` request is answered with.
+pub const MAX_HISTORY_PAGE: u32 = 100;
 
 /// Envelopes a server sends.
 ///
@@ -246,6 +256,14 @@ pub enum ServerFrame {
     Deleted {
         seq: Seq,
         of: Seq,
+    },
+    /// The answer to [`ClientFrame::History`]: the next `count` frames are the page, as `msg`
+    /// frames in seq order (deleted messages with empty text, tombstones left out), written
+    /// before any live message; `more`: older messages are stored.
+    History {
+        before: Option<Seq>,
+        count: u32,
+        more: bool,
     },
     Welcome {
         /// The connection URL's [`IN_BAND_NONCE`] parameter, if it had one.

@@ -24,6 +24,9 @@ pub(crate) struct RawServerFrame {
     pub(crate) guest: Option<bool>,
     pub(crate) retry_after: Option<Millis>,
     pub(crate) of: Option<Seq>,
+    pub(crate) before: Option<Seq>,
+    pub(crate) count: Option<u64>,
+    pub(crate) more: Option<bool>,
 }
 
 impl TryFrom<RawServerFrame> for ServerFrame {
@@ -69,6 +72,14 @@ impl TryFrom<RawServerFrame> for ServerFrame {
             "deleted" => ServerFrame::Deleted {
                 seq: raw.seq.ok_or_else(|| need("seq"))?,
                 of: raw.of.ok_or_else(|| need("of"))?,
+            },
+            "history" => ServerFrame::History {
+                before: raw.before,
+                count: raw
+                    .count
+                    .and_then(|c| u32::try_from(c).ok())
+                    .ok_or_else(|| need("count"))?,
+                more: raw.more.ok_or_else(|| need("more"))?,
             },
             "welcome" => ServerFrame::Welcome { nonce: raw.nonce },
             _ => return Err(format!("unknown envelope type `{kind}`")),

@@ -39,6 +39,20 @@ fn client_frames_round_trip_with_documented_shape() {
             r#"{"type":"delete","seq":42}"#,
         ),
         (
+            ClientFrame::History {
+                before: Some(501),
+                limit: 50,
+            },
+            r#"{"type":"history","before":501,"limit":50}"#,
+        ),
+        (
+            ClientFrame::History {
+                before: None,
+                limit: 100,
+            },
+            r#"{"type":"history","before":null,"limit":100}"#,
+        ),
+        (
             ClientFrame::Auth {
                 token: "h.p.s".into(),
             },
@@ -81,6 +95,22 @@ fn server_frames_round_trip_with_documented_shape() {
         (
             ServerFrame::Deleted { seq: 9, of: 4 },
             r#"{"type":"deleted","seq":9,"of":4}"#,
+        ),
+        (
+            ServerFrame::History {
+                before: Some(501),
+                count: 50,
+                more: true,
+            },
+            r#"{"type":"history","before":501,"count":50,"more":true}"#,
+        ),
+        (
+            ServerFrame::History {
+                before: None,
+                count: 0,
+                more: false,
+            },
+            r#"{"type":"history","before":null,"count":0,"more":false}"#,
         ),
         (
             ServerFrame::Reject {
@@ -226,6 +256,10 @@ fn the_hand_written_encoder_writes_what_serde_json_writes() {
         },
         ClientFrame::Auth {
             token: nasty.clone(),
+        },
+        ClientFrame::History {
+            before: Some(u64::MAX),
+            limit: u32::MAX,
         },
     ];
     for frame in frames {

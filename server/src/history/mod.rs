@@ -3,7 +3,7 @@
 //!
 //! Owns [`Store`] (SQLite in this process, or Redis shared by several servers), the types
 //! both kinds share (messages, [`Appended`], [`CatchUpPage`], [`StoreError`]), the rule they
-//! share for making a catch-up page ([`CatchUpPage::new`]), and live delivery as a store sees
+//! share for making a catch-up page ([`CatchUpPage::new`]) and an older page ([`OlderPage`]), and live delivery as a store sees
 //! it: the store says how it is ordered ([`LiveDelivery`]), and a shared store's fan-out hands
 //! its messages to a [`FanOutReceiver`] that the layer above implements. It also keeps the
 //! kicks and revocations, as records it does not read, each until a time.
@@ -15,6 +15,7 @@
 mod error;
 mod live;
 mod message;
+mod older;
 mod page;
 mod redis;
 mod sqlite;
@@ -24,5 +25,6 @@ pub use self::redis::local_redis_server_args;
 pub use error::StoreError;
 pub use live::{FanOutReceiver, LiveDelivery, LiveMessage};
 pub use message::{Appended, Author, NewMessage};
+pub use older::OlderPage;
 pub use page::CatchUpPage;
 pub use store::Store;

@@ -12,7 +12,9 @@ use super::registry::{Registry, RoomsFull};
 use super::room::{GoLive, Room};
 use super::send_queue::SendQueue;
 use crate::clock::now_millis;
-use crate::history::{Appended, Author, CatchUpPage, LiveDelivery, NewMessage, StoreError};
+use crate::history::{
+    Appended, Author, CatchUpPage, LiveDelivery, NewMessage, OlderPage, StoreError,
+};
 use crate::sync::lock;
 use std::sync::Arc;
 use tokio::sync::broadcast;
@@ -149,6 +151,16 @@ impl Membership {
             }
             LiveDelivery::FromFanOut => store.append(message(now_millis())).await,
         }
+    }
+
+    /// The room's stored messages before `before` (before the newest for `None`), at most
+    /// `limit`: a reader scrolling back. Read from the store alone, so it neither waits for
+    /// nor changes live delivery.
+    pub async fn older(&self, before: Option<Seq>, limit: usize) -> Result<OlderPage, StoreError> {
+        self.registry
+            .store()
+            .older(&self.room.name, before, limit)
+            .await
     }
 
     /// Relays text that cannot go into the history to the room's plain members only.
