@@ -3,7 +3,7 @@
 //! core to speak to it.
 
 use crate::core::view::update::ChatUpdate;
-use ws_chat_protocol::Millis;
+use ws_chat_protocol::{Millis, Seq};
 
 /// Everything that can happen to a chat, from the socket, the page or the user.
 // Only the browser glue makes most of these; natively, only the tests do.
@@ -51,6 +51,11 @@ pub enum EngineEvent {
     /// "Remove" on a failed message of ours.
     UserRemove {
         id: String,
+    },
+    /// The reader scrolled back past what is kept: ask the server for the messages before
+    /// `before` (before the newest for `None`, to come back to them).
+    UserLoadOlder {
+        before: Option<Seq>,
     },
     /// The browser would not even create the socket (`new WebSocket` threw): a blocked port,
     /// mixed content, a URL it rejects. Retrying the same URL cannot help.

@@ -70,6 +70,11 @@ impl ChatConnection {
     /// Sends `text` (nothing if it is empty). It is shown at once as queued, kept until the
     /// server has it, and sent again after a reload or a reconnect if need be.
     pub fn send(&self, text: impl Into<String>) {
+        // Scrolled back so far that the newest were let go of: they come back first, so what
+        // is sent shows after them.
+        if self.state().detached() {
+            self.view(ViewAction::JumpToNewest);
+        }
         self.user(EngineEvent::UserSend {
             text: text.into(),
             nonce: page::random_nonce(),
@@ -196,11 +201,19 @@ pub(crate) fn use_placed_connection(
         });
     }
     let view = {
-        let weak = Rc::downgrade(&live);
+        let (weak, driver) = (Rc::downgrade(&live), Rc::downgrade(&driver));
         use_memo((), move |()| {
             Callback::from(move |action: ViewAction| {
-                if let Some(live) = weak.upgrade() {
-                    live.borrow_mut().state.act(action);
+                let wanted = weak.upgrade().and_then(|live| {
+                    let mut live = live.borrow_mut();
+                    live.state.act(action);
+                    live.state.take_older_request()
+                });
+                // A page of older messages the action asks for: the engine fetches it.
+                if let (Some(before), Some(driver)) = (wanted, driver.upgrade()) {
+                    if let Some(driver) = driver.borrow().as_ref() {
+                        driver.handle(EngineEvent::UserLoadOlder { before });
+                    }
                 }
                 render(&weak, &rerender);
             })

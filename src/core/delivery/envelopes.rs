@@ -23,6 +23,9 @@ impl Delivery {
         out: &mut VecDeque<Effect>,
     ) {
         let before = self.stats;
+        let Some(frame) = self.older_frame(frame, wall_ms, out) else {
+            return;
+        };
         match frame {
             ServerFrame::Ack { id, seq, ts } => self.confirmed(id, seq, ts, out),
             ServerFrame::Reject {
@@ -124,8 +127,8 @@ impl Delivery {
                     wall_ms,
                 });
             }
-            // A repeated welcome says nothing new.
-            ServerFrame::Pong | ServerFrame::Welcome { .. } => {}
+            // A repeated welcome says nothing new; a `history` nobody asked for is ignored.
+            ServerFrame::Pong | ServerFrame::Welcome { .. } | ServerFrame::History { .. } => {}
         }
         if self.stats != before {
             ui(out, ChatUpdate::Stats(self.stats));
@@ -196,7 +199,11 @@ impl Delivery {
 /// The sender line of a room message: the name (or, for a signed-in sender without one, the
 /// user id), marked when the sender is a guest on a server that signs users in, so a guest
 /// who calls itself Ann never looks like the signed-in Ann.
-fn shown_sender(from: Option<String>, user: Option<String>, guest: bool) -> Option<Rc<str>> {
+pub(super) fn shown_sender(
+    from: Option<String>,
+    user: Option<String>,
+    guest: bool,
+) -> Option<Rc<str>> {
     let name = from.or(user);
     match (name, guest) {
         (Some(name), true) => Some(Rc::from(format!("{name} (guest)"))),

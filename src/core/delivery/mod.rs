@@ -30,6 +30,7 @@ use ws_chat_protocol::{clean_name, ClientFrame, Millis, Seq};
 mod envelopes;
 pub mod failed;
 mod negotiation;
+pub mod older;
 pub mod outbox;
 pub mod saved_outbox;
 pub mod seen_seqs;
@@ -137,6 +138,8 @@ pub struct Delivery {
     /// The user id the server signed this chat in as: a message from another user under one
     /// of our ids is theirs, not our lost ack.
     own_user: Option<String>,
+    /// The `history` request of this connection, if one is on its way.
+    older: older::OlderPaging,
 }
 
 impl Delivery {
@@ -168,6 +171,7 @@ impl Delivery {
             token: None,
             authed: None,
             own_user: None,
+            older: older::OlderPaging::Idle,
         };
         for message in restored {
             ui(

@@ -114,6 +114,8 @@ impl Delivery {
         self.ping_sent = None;
         self.resend_at = None;
         self.store_errors = 0;
+        // A page on its way is gone with the socket; the reader asks again.
+        self.older = super::older::OlderPaging::Idle;
         ui(out, ChatUpdate::Details(None));
         for id in self.outbox.socket_lost() {
             status(out, id, OutStatus::Queued, None);

@@ -195,6 +195,7 @@ impl Engine {
             }
             EngineEvent::UserRetry { id } => self.delivery.user_retry(&id, out),
             EngineEvent::UserRemove { id } => self.delivery.user_remove(&id, out),
+            EngineEvent::UserLoadOlder { before } => self.delivery.user_load_older(before, out),
             EngineEvent::ConnectFailed { reason } => self.connect_failed(reason, now),
             EngineEvent::StorageFailed { reason } => self.storage_failed(reason),
             EngineEvent::UserConnect => self.reconnect.handle(Input::Start, now),

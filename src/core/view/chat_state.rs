@@ -39,6 +39,8 @@ pub struct ChatState {
     next_key: u64,
     /// See [`ChatUpdate::Names`]; `None` until a server said it speaks wschat.v1.
     own_label: Option<Rc<str>>,
+    /// What is known of the history before what is kept.
+    scrollback: Scrollback,
 }
 
 impl Default for ChatState {
@@ -61,6 +63,7 @@ impl ChatState {
             display: display.sanitized(),
             next_key: 0,
             own_label: None,
+            scrollback: Scrollback::default(),
         }
     }
 
@@ -81,12 +84,15 @@ impl ChatState {
     /// The rows to render now, and what the list's controls should offer; `calendar` places
     /// the day separators.
     pub fn rows(&self, calendar: &dyn Calendar) -> Rows {
-        self.window.rows(
+        let mut rows = self.window.rows(
             &self.entries,
             &self.display,
             self.own_label.as_ref(),
             calendar,
-        )
+        );
+        rows.older = !rows.earlier && self.may_load_older();
+        rows.detached = self.scrollback.detached;
+        rows
     }
 
     /// What the engine reported: the conversation or the connection changed.
@@ -96,7 +102,11 @@ impl ChatState {
             ChatUpdate::Server(server) => self.server = Some(server),
             ChatUpdate::Details(details) => self.details = details,
             ChatUpdate::Stats(stats) => self.stats = stats,
-            ChatUpdate::Names(label) => self.own_label = label,
+            ChatUpdate::Names(label) => {
+                // A wschat.v1 server keeps history to scroll back into; a plain one none.
+                self.scrollback.more = label.is_some();
+                self.own_label = label;
+            }
             ChatUpdate::User(user) => self.user = user,
             ChatUpdate::Outgoing {
                 id,
@@ -137,7 +147,10 @@ impl ChatState {
                     from,
                     at,
                 };
-                if self.place(Rc::new(entry)) {
+                // Detached, the newest are not kept: counted for "Jump to latest" only.
+                if self.scrollback.detached {
+                    self.window.arrived();
+                } else if self.place(Rc::new(entry)) {
                     self.window.arrived();
                     self.evict();
                 }
@@ -153,18 +166,24 @@ impl ChatState {
                 self.place(Rc::new(Entry::Notice { key, kind, text }));
                 self.evict();
             }
+            ChatUpdate::Older {
+                before,
+                messages,
+                more,
+            } => self.older_arrived(before, messages, more),
         }
     }
 
-    /// What the reader did: only what is rendered changes.
+    /// What the reader did: what is rendered changes, and a page of older messages may be
+    /// wanted (see [`ChatState::take_older_request`]).
     pub fn act(&mut self, action: ViewAction) {
         match action {
             ViewAction::Scrolled { at_newest } => {
                 self.window
                     .scrolled(at_newest, &self.entries, &self.display)
             }
-            ViewAction::ShowEarlier => self.window.show_earlier(&self.entries, &self.display),
-            ViewAction::JumpToNewest => self.window.jump_to_newest(),
+            ViewAction::ShowEarlier => self.show_earlier(),
+            ViewAction::JumpToNewest => self.jump_to_newest(),
         }
     }
 
@@ -268,6 +287,9 @@ impl ChatState {
         true
     }
 }
+
+mod older;
+use older::Scrollback;
 
 #[cfg(test)]
 mod tests;

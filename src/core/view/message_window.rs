@@ -81,6 +81,11 @@ pub struct Rows {
     pub following: bool,
     /// Messages that arrived since the reader scrolled away from the newest one.
     pub unseen: usize,
+    /// Every kept message is rendered and the server may hold older ones: offer to load them
+    /// (see [`crate::view::ChatState::take_older_request`]).
+    pub older: bool,
+    /// The newest messages were let go of to keep older ones: offer "Jump to latest".
+    pub detached: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,7 +157,20 @@ impl MessageWindow {
             earlier: start > 0,
             following: self.following,
             unseen: self.unseen,
+            older: false,
+            detached: false,
         }
+    }
+
+    /// Whether kept entries lie above the rendered ones.
+    pub fn rows_above(&self, entries: &VecDeque<Rc<Entry>>, c: &DisplayConfig) -> bool {
+        self.bounds(entries, c).0 > 0
+    }
+
+    /// Renders from the entry `key` down (entries were put in front, for the reader to
+    /// scroll into), whether or not the reader follows the newest.
+    pub fn render_from(&mut self, key: u64) {
+        self.anchor = Some(key);
     }
 
     /// The rendered range. Following, it ends at the newest entry (so a window that reached

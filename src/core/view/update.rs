@@ -68,6 +68,22 @@ pub enum ChatUpdate {
         kind: NoticeKind,
         text: Rc<str>,
     },
+    /// A page of older messages the reader asked for: those stored before `before` (before
+    /// the newest for `None`), oldest first; `more`: older ones are stored.
+    Older {
+        before: Option<Seq>,
+        messages: Vec<OlderMessage>,
+        more: bool,
+    },
+}
+
+/// A room message from a page of older ones.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OlderMessage {
+    pub seq: Seq,
+    pub text: Rc<str>,
+    pub from: Option<Rc<str>>,
+    pub at: Millis,
 }
 
 /// What the reader did to the message list: it changes what is rendered, never the
@@ -79,8 +95,10 @@ pub enum ViewAction {
         /// Whether the newest message is in view now.
         at_newest: bool,
     },
-    /// "Show earlier": render a batch more of the kept messages above the first rendered one.
+    /// "Show earlier", or scrolling to the top: render a batch more of the kept messages
+    /// above the first rendered one, or, when all are rendered, ask the server for older ones.
     ShowEarlier,
-    /// "N new messages": follow the newest message again.
+    /// "N new messages" or "Jump to latest": follow the newest message again (fetching the
+    /// newest page first, if they were let go to keep older ones).
     JumpToNewest,
 }

@@ -252,4 +252,5 @@ mod names;
 mod failed;
 mod failover;
 mod handshake;
+mod older;
 mod sign_in;
