@@ -40,8 +40,10 @@ start_servers() {
   # Every chat of the tests is a guest on 127.0.0.1, one sender to the rate limits, and the
   # chaos runs send far faster than people do: the limits are off but on one server (9105).
   local unlimited=(--message-rate 0 --hello-rate 0)
+  # It keeps 6,000 messages a room: the scroll-back test fills one with 5,000.
   start "companion server" "$work/server.log" "listening on" \
-    "$bin/ws-chat-server" --listen 127.0.0.1:9101 --db :memory: --fault-injection "${unlimited[@]}" || return 1
+    "$bin/ws-chat-server" --listen 127.0.0.1:9101 --db :memory: --fault-injection --history 6000 \
+    "${unlimited[@]}" || return 1
   start "supervised server" "$work/supervisor.log" "control on" \
     "$bin/ws-chat-supervisor" --control 127.0.0.1:9103 -- \
     --listen 127.0.0.1:9102 --db "$work/crash.sqlite3" --fault-injection "${unlimited[@]}" || return 1

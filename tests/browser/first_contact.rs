@@ -35,7 +35,8 @@ async fn open_watching(url: &str, storage_key: &str) -> (Mounted, Vec<(String, S
     let deadline = js_sys::Date::now() + SHORT.as_millis() as f64;
     while chat.state() != "open" {
         let now = (chat.state(), chat.status_text());
-        if seen.last() != Some(&now) {
+        // (Nothing is rendered before the first frame.)
+        if !now.0.is_empty() && seen.last() != Some(&now) {
             seen.push(now);
         }
         assert!(js_sys::Date::now() < deadline, "not open: {seen:?}");

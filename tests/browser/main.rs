@@ -24,4 +24,5 @@ mod names;
 mod peers;
 mod reconnect;
 mod render;
+mod scrollback;
 mod storage;

@@ -6,8 +6,8 @@
 //! printable ASCII: a word with a control, a zero-width, a right-to-left or any other
 //! non-ASCII character (a look-alike) stays text. Anything else with a scheme (`javascript:`,
 //! `data:`, `file:`) is text however it is written, as only the three schemes are looked for.
-//! What ends a URL: whitespace, a character that cannot stand in one unescaped (`<>"'` and
-//! the like), and trailing punctuation that belongs to the sentence (a final `.` or `,`, a
+//! A word is what lies between ASCII whitespace. What ends a URL: a character that cannot
+//! stand in one unescaped (`<>"'` and the like), and trailing punctuation that belongs to the sentence (a final `.` or `,`, a
 //! `)` the URL did not open).
 
 /// One piece of a message: text, or a link whose text is its address.
@@ -20,104 +20,88 @@ pub enum Piece<'a> {
 }
 
 /// `text` cut into text and links, in order; joined, the pieces are `text` again. Text with no
-/// link is one piece, found without allocating more than that.
+/// link is one piece, found without allocating more than that. The scan is over bytes: a link
+/// is ASCII, and byte loops keep the wasm small (`str`'s pattern searchers are generic code).
 pub fn pieces(text: &str) -> Vec<Piece<'_>> {
     let mut out = Vec::with_capacity(1);
     // A direction override reorders what follows it, links included, so that
     // `https://moc.elgoog` can read as `google.com//:sptth`: such a message has no links.
-    if text.chars().any(bidi_control) {
-        out.push(Piece::Text(text));
-        return out;
-    }
-    let mut plain_from = 0;
-    let mut at = 0;
-    while let Some(found) = next_scheme(text, at) {
-        match link_at(text, found) {
-            Some(end) => {
-                if plain_from < found {
-                    out.push(Piece::Text(&text[plain_from..found]));
+    if !text.chars().any(bidi_control) {
+        let bytes = text.as_bytes();
+        let (mut plain_from, mut at) = (0, 0);
+        while at < bytes.len() {
+            match link_at(bytes, at) {
+                Some(end) => {
+                    if plain_from < at {
+                        out.push(Piece::Text(&text[plain_from..at]));
+                    }
+                    out.push(Piece::Link(&text[at..end]));
+                    (plain_from, at) = (end, end);
                 }
-                out.push(Piece::Link(&text[found..end]));
-                plain_from = end;
-                at = end;
+                None => at += 1,
             }
-            None => at = found + 1,
+        }
+        if plain_from > 0 && plain_from < text.len() {
+            out.push(Piece::Text(&text[plain_from..]));
         }
     }
-    if plain_from < text.len() || out.is_empty() {
-        out.push(Piece::Text(&text[plain_from..]));
+    if out.is_empty() {
+        out.push(Piece::Text(text));
     }
     out
 }
 
-const SCHEMES: [&str; 3] = ["https://", "http://", "mailto:"];
-
-/// The next byte offset from `from` where a scheme starts a word (nothing alphanumeric
-/// right before it, so `xhttp://` is not a link).
-fn next_scheme(text: &str, from: usize) -> Option<usize> {
-    let bytes = text.as_bytes();
-    (from..bytes.len()).find(|&i| {
-        let starts_word = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
-        starts_word
-            && matches!(bytes[i], b'h' | b'H' | b'm' | b'M')
-            && SCHEMES.iter().any(|s| {
-                bytes[i..]
-                    .get(..s.len())
-                    .is_some_and(|b| b.eq_ignore_ascii_case(s.as_bytes()))
-            })
-    })
-}
-
-/// Where the link that starts at `start` (a scheme) ends, or `None` if it is no link.
-fn link_at(text: &str, start: usize) -> Option<usize> {
-    let rest = &text[start..];
-    let word_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-    let word = &rest[..word_end];
-    // The whole word, from the whitespace before the scheme, is printable ASCII.
-    let word_start = text[..start].rfind(char::is_whitespace).map_or(0, |i| {
-        i + text[i..].chars().next().map_or(1, char::len_utf8)
-    });
-    if !text[word_start..start + word_end]
-        .bytes()
-        .all(|b| b.is_ascii_graphic())
-    {
+/// Where the link that starts at `start` ends, if one does: a scheme at the start of a word,
+/// a word of printable ASCII only, and an address after the scheme.
+fn link_at(bytes: &[u8], start: usize) -> Option<usize> {
+    if start > 0 && bytes[start - 1].is_ascii_alphanumeric() {
         return None;
     }
-    let mut end = word.find(|c: char| !url_char(c)).unwrap_or(word.len());
+    let rest = &bytes[start..];
+    let scheme = [&b"https://"[..], b"http://", b"mailto:"]
+        .into_iter()
+        .find(|s| rest.len() >= s.len() && rest[..s.len()].eq_ignore_ascii_case(s))?
+        .len();
+    // The whole word, from the whitespace before the scheme to the whitespace after it.
+    let word_start = bytes[..start]
+        .iter()
+        .rposition(u8::is_ascii_whitespace)
+        .map_or(0, |i| i + 1);
+    let word_end = rest
+        .iter()
+        .position(u8::is_ascii_whitespace)
+        .map_or(bytes.len(), |i| start + i);
+    if !bytes[word_start..word_end].iter().all(u8::is_ascii_graphic) {
+        return None;
+    }
+    let mut end = bytes[start..word_end]
+        .iter()
+        .position(|&b| !url_byte(b))
+        .map_or(word_end, |i| start + i);
     // Sentence punctuation after a URL is not part of it; a `)` is, when the URL opened one.
     loop {
-        let candidate = &word[..end];
-        let last = candidate.as_bytes().last().copied()?;
-        let unbalanced_paren =
-            last == b')' && candidate.matches('(').count() < candidate.matches(')').count();
-        if matches!(last, b'.' | b',' | b';' | b':' | b'!' | b'?' | b'*') || unbalanced_paren {
-            end -= 1;
-        } else {
-            break;
+        let link = &bytes[start..end];
+        let count = |c: u8| link.iter().filter(|&&b| b == c).count();
+        match link.last() {
+            Some(b'.' | b',' | b';' | b':' | b'!' | b'?' | b'*') => end -= 1,
+            Some(b')') if count(b'(') < count(b')') => end -= 1,
+            _ => break,
         }
     }
-    let link = &word[..end];
-    let scheme = SCHEMES
-        .iter()
-        .find(|s| link.len() >= s.len() && link[..s.len()].eq_ignore_ascii_case(s))?;
-    let after = &link[scheme.len()..];
-    let valid = if scheme.starts_with("mailto") {
-        // An address: someone, `@`, a domain.
-        after.split_once('@').is_some_and(|(who, domain)| {
-            !who.is_empty()
-                && domain
-                    .bytes()
-                    .next()
-                    .is_some_and(|b| b.is_ascii_alphanumeric())
-        })
+    let address = bytes.get(start + scheme..end).unwrap_or_default();
+    let valid = if scheme == 7 && rest[0].eq_ignore_ascii_case(&b'm') {
+        // Someone, `@`, a domain.
+        address
+            .iter()
+            .position(|&b| b == b'@')
+            .is_some_and(|at| at > 0 && address.get(at + 1).is_some_and(u8::is_ascii_alphanumeric))
     } else {
         // A host: it starts with a letter, a digit or `[` (IPv6).
-        after
-            .bytes()
-            .next()
-            .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'[')
+        address
+            .first()
+            .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'[')
     };
-    valid.then_some(start + end)
+    valid.then_some(end)
 }
 
 /// The invisible characters that change the direction of what follows (Unicode's bidi
@@ -126,10 +110,10 @@ fn bidi_control(c: char) -> bool {
     matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
-/// A character that stands unescaped in a URL as people paste them (RFC 3986's unreserved and
+/// A byte that stands unescaped in a URL as people paste them (RFC 3986's unreserved and
 /// reserved characters, and `%`).
-fn url_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&()*+,;=%".contains(c)
+fn url_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&()*+,;=%".contains(&b)
 }
 
 #[cfg(test)]
