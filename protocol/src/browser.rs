@@ -40,8 +40,10 @@ pub(crate) fn parse_raw(text: &str) -> Result<RawServerFrame, DecodeError> {
             .map(Some)
             .ok_or_else(|| error(&format!("`{name}` is not a boolean"))),
     };
+    let kind = string("type")?.ok_or_else(|| error("missing `type`"))?;
+    // Only a `history` answer has these: not read for every message.
+    let history = kind == "history";
     Ok(RawServerFrame {
-        kind: string("type")?.ok_or_else(|| error("missing `type`"))?,
         id: string("id")?,
         seq: seq("seq")?,
         text: string("text")?,
@@ -58,8 +60,9 @@ pub(crate) fn parse_raw(text: &str) -> Result<RawServerFrame, DecodeError> {
         guest: flag("guest")?,
         retry_after: seq("retry_after")?,
         of: seq("of")?,
-        before: seq("before")?,
-        count: seq("count")?,
-        more: flag("more")?,
+        before: if history { seq("before")? } else { None },
+        count: if history { seq("count")? } else { None },
+        more: if history { flag("more")? } else { None },
+        kind,
     })
 }

@@ -34,77 +34,78 @@ pub fn MessageList(props: &MessageListProps) -> Html {
     let list = use_node_ref();
     let following = props.rows.following;
     let offers_earlier = props.rows.earlier || props.rows.older;
-    // Where the first rendered row was when the reader asked for earlier messages: once rows
-    // went in above it, the list scrolls by as much as it moved, so what the reader sees
-    // stays put (the browser's own scroll anchoring is off: it does not anchor at the very
-    // top, where this happens).
-    let pinned: Rc<RefCell<Option<(u64, HtmlElement, i32)>>> = use_mut_ref(|| None);
+    let later = props.rows.later;
+    // Where the first and last rendered rows were (by seq) after the last render: once the
+    // reader is not following, when rows went in or out above them (earlier or later rows
+    // came, a page of older ones arrived), the list scrolls by as much as they moved, so what
+    // the reader sees stays put. The browser's own scroll anchoring is off: it does not anchor
+    // at the very top, which is where earlier rows come in. Found by seq, not kept as
+    // elements: Yew may build a row's element anew.
+    let placed: Rc<RefCell<Option<Placed>>> = use_mut_ref(|| None);
     let first_key = props.rows.entries.first().map(|e| e.key());
-    // Once per render (at most once per animation frame), keep the newest row in view.
+    let ends = (
+        props.rows.entries.first().and_then(|e| e.seq()),
+        props.rows.entries.last().and_then(|e| e.seq()),
+    );
+    // Once per render (at most once per animation frame): keep the newest row in view, or
+    // the rows the reader sees where they are.
     {
-        let (list, pinned) = (list.clone(), pinned.clone());
+        let (list, placed) = (list.clone(), placed.clone());
         use_effect(move || {
             let Some(el) = list.cast::<Element>() else {
                 return;
             };
+            let before = placed.take();
             if following {
                 el.set_scroll_top(el.scroll_height());
-                pinned.take();
-            } else if pinned
-                .borrow()
-                .as_ref()
-                .is_some_and(|(key, ..)| Some(*key) != first_key)
-            {
-                // A row no longer in the list has no place to keep.
-                if let Some((_, row, top)) = pinned.take().filter(|(_, row, _)| row.is_connected())
-                {
-                    el.set_scroll_top(el.scroll_top() + row.offset_top() - top);
+            } else if let Some(before) = before.filter(|b| Some(b.first_key) != first_key) {
+                let moved = [before.first, before.last]
+                    .into_iter()
+                    .flatten()
+                    .find_map(|(seq, top)| Some(row_by_seq(&el, seq)?.offset_top() - top));
+                if let Some(moved) = moved.filter(|&m| m != 0) {
+                    el.set_scroll_top(el.scroll_top() + moved);
                 }
             }
+            // Recorded while following too: scrolling from the bottom straight to the top stops
+            // following and asks for earlier rows in one go.
+            let at =
+                |seq: Option<u64>| seq.and_then(|s| Some((s, row_by_seq(&el, s)?.offset_top())));
+            *placed.borrow_mut() = first_key.map(|first_key| Placed {
+                first_key,
+                first: at(ends.0),
+                last: at(ends.1),
+            });
         });
     }
-    // Asking for earlier messages pins the first row (a layout read, on the reader's action).
-    let pin = {
-        let (list, pinned) = (list.clone(), pinned.clone());
-        move || {
-            let row = list
-                .cast::<Element>()
-                .and_then(|el| {
-                    el.query_selector("[data-role=message], [data-role=notice]")
-                        .ok()
-                        .flatten()
-                })
-                .and_then(|row| row.dyn_into::<HtmlElement>().ok());
-            if let (Some(row), Some(key)) = (row, first_key) {
-                let top = row.offset_top();
-                *pinned.borrow_mut() = Some((key, row, top));
-            }
-        }
-    };
-    // Scrolling tells the state whether the reader follows the newest message. Only a real
-    // scroll reads layout, never a new message.
+    // Scrolling tells the state whether the reader follows the newest message (a render
+    // reads the two rows' offsets once, after the layout it needs anyway).
     let onscroll = {
-        let (list, on_view, pin) = (list.clone(), props.on_view.clone(), pin.clone());
+        let (list, on_view) = (list.clone(), props.on_view.clone());
         Callback::from(move |_: Event| {
             let Some(el) = list.cast::<Element>() else {
                 return;
             };
-            let gap = el.scroll_height() - el.scroll_top() - el.client_height();
-            let at_newest = gap <= AT_NEWEST_SLACK;
-            if at_newest != following {
-                on_view.emit(ViewAction::Scrolled { at_newest });
+            let at_bottom =
+                el.scroll_height() - el.scroll_top() - el.client_height() <= AT_NEWEST_SLACK;
+            // The bottom of a window that does not reach the newest message is not it: the
+            // later rows come instead.
+            if at_bottom && later {
+                on_view.emit(ViewAction::ShowLater);
+                return;
+            }
+            if at_bottom != following {
+                on_view.emit(ViewAction::Scrolled {
+                    at_newest: at_bottom,
+                });
             }
             // Near the top, the earlier messages come by themselves.
-            if !at_newest && el.scroll_top() <= NEAR_TOP && offers_earlier {
-                pin();
+            if !at_bottom && el.scroll_top() <= NEAR_TOP && offers_earlier {
                 on_view.emit(ViewAction::ShowEarlier);
             }
         })
     };
-    let show_earlier = props.on_view.reform(move |_: Event| {
-        pin();
-        ViewAction::ShowEarlier
-    });
+    let show_earlier = props.on_view.reform(|_: Event| ViewAction::ShowEarlier);
     let jump = props.on_view.reform(|_: Event| ViewAction::JumpToNewest);
     let unseen = props.rows.unseen;
     let (earlier_button, new_button, latest_button) =
@@ -142,4 +143,22 @@ pub fn MessageList(props: &MessageListProps) -> Html {
             }
         </>
     }
+}
+
+/// Where two rendered rows were after a render: see [`MessageList`].
+struct Placed {
+    /// The first rendered entry's key then.
+    first_key: u64,
+    /// The first and the last row's seq and offset, when they have a seq.
+    first: Option<(u64, i32)>,
+    last: Option<(u64, i32)>,
+}
+
+/// The rendered message at `seq` in the list `el`.
+fn row_by_seq(el: &Element, seq: u64) -> Option<HtmlElement> {
+    el.query_selector(&format!("[data-seq=\"{seq}\"]"))
+        .ok()
+        .flatten()?
+        .dyn_into()
+        .ok()
 }

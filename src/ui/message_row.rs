@@ -34,7 +34,7 @@ pub fn MessageRow(props: &MessageRowProps) -> Html {
     };
     let sender = props.sender.as_ref().map(|name| {
         html! {
-            <div class="ws-chat-sender" data-role="sender" data-direction={direction}>
+            <div key="sender" class="ws-chat-sender" data-role="sender" data-direction={direction}>
                 { name.to_string() }
             </div>
         }
@@ -59,7 +59,7 @@ pub fn MessageRow(props: &MessageRowProps) -> Html {
                 }
             });
             html! {
-                <div class="ws-chat-message" data-role="message" data-direction="out"
+                <div key="row" class="ws-chat-message" data-role="message" data-direction="out"
                     data-status={status.as_str()} data-seq={seq.map(|s| s.to_string())}
                     data-reason={reason.clone()} title={reason.clone()}>
                     { message_text(text) }
@@ -72,19 +72,22 @@ pub fn MessageRow(props: &MessageRowProps) -> Html {
             }
         }
         Entry::In { text, seq, at, .. } => html! {
-            <div class="ws-chat-message" data-role="message" data-direction="in"
+            <div key="row" class="ws-chat-message" data-role="message" data-direction="in"
                 data-seq={seq.map(|s| s.to_string())}>
                 { message_text(text) }
                 <span class="ws-chat-meta" data-role="message-meta">{ time(*at) }</span>
             </div>
         },
         Entry::Notice { kind, text, .. } => html! {
-            <div class="ws-chat-notice" data-role="notice" data-kind={kind.as_str()}>
+            <div key="row" class="ws-chat-notice" data-role="notice" data-kind={kind.as_str()}>
                 { text.clone() }
             </div>
         },
     };
     let day = props.day.map(day_separator);
+    // All three are keyed: the separator and the sender line come and go as the window moves
+    // (they head its first row), and the row's element must stay the same one, for the list
+    // to keep the reader's place by it.
     html! { <>{ for day }{ for sender }{ row }</> }
 }
 
@@ -104,7 +107,7 @@ fn day_separator(label: DayLabel) -> Html {
         }
     };
     html! {
-        <div class="ws-chat-day" data-role="day" role="separator">{ text }</div>
+        <div key="day" class="ws-chat-day" data-role="day" role="separator">{ text }</div>
     }
 }
 

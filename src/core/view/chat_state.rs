@@ -92,6 +92,7 @@ impl ChatState {
         );
         rows.older = !rows.earlier && self.may_load_older();
         rows.detached = self.scrollback.detached;
+        rows.later |= self.scrollback.detached;
         rows
     }
 
@@ -183,6 +184,7 @@ impl ChatState {
                     .scrolled(at_newest, &self.entries, &self.display)
             }
             ViewAction::ShowEarlier => self.show_earlier(),
+            ViewAction::ShowLater => self.window.show_later(&self.entries, &self.display),
             ViewAction::JumpToNewest => self.jump_to_newest(),
         }
     }

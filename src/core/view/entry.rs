@@ -112,7 +112,8 @@ impl Entry {
         }
     }
 
-    pub(super) fn seq(&self) -> Option<Seq> {
+    /// Its place in the room (`None` for a notice, plain text, and ours before its ack).
+    pub fn seq(&self) -> Option<Seq> {
         match self {
             Entry::Out { seq, .. } | Entry::In { seq, .. } => *seq,
             Entry::Notice { .. } => None,

@@ -86,6 +86,9 @@ pub struct Rows {
     pub older: bool,
     /// The newest messages were let go of to keep older ones: offer "Jump to latest".
     pub detached: bool,
+    /// Messages after the last row are not rendered (later kept ones, or, detached, the
+    /// newest): the bottom of the list is not the newest message.
+    pub later: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -159,6 +162,19 @@ impl MessageWindow {
             unseen: self.unseen,
             older: false,
             detached: false,
+            later: end < entries.len(),
+        }
+    }
+
+    /// Moves the window a batch down, never past the newest kept entry (the reader scrolled
+    /// to the bottom of a window that does not reach it).
+    pub fn show_later(&mut self, entries: &VecDeque<Rc<Entry>>, c: &DisplayConfig) {
+        let (start, end) = self.bounds(entries, c);
+        if end < entries.len() {
+            let last_start = entries.len().saturating_sub(c.max_rendered);
+            self.anchor = entries
+                .get((start + c.batch).min(last_start))
+                .map(|e| e.key());
         }
     }
 
@@ -187,5 +203,63 @@ impl MessageWindow {
         } else {
             (start, len.min(start + c.max_rendered))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::view::days::FixedCalendar;
+
+    fn entries(n: u64) -> VecDeque<Rc<Entry>> {
+        (1..=n)
+            .map(|key| {
+                Rc::new(Entry::In {
+                    key,
+                    text: key.to_string().into(),
+                    seq: Some(key),
+                    from: None,
+                    at: 0,
+                })
+            })
+            .collect()
+    }
+
+    fn shown(w: &MessageWindow, e: &VecDeque<Rc<Entry>>, c: &DisplayConfig) -> (u64, u64, bool) {
+        let rows = w.rows(e, c, None, &FixedCalendar::default());
+        let key = |r: Option<&Rc<Entry>>| r.map_or(0, |e| e.key());
+        (
+            key(rows.entries.first()),
+            key(rows.entries.last()),
+            rows.later,
+        )
+    }
+
+    #[test]
+    fn a_window_that_does_not_reach_the_newest_moves_down_a_batch_at_a_time() {
+        let c = DisplayConfig::default().keep(20).batch(2).max_rendered(4);
+        let e = entries(10);
+        let mut w = MessageWindow::default();
+        assert_eq!(
+            shown(&w, &e, &c),
+            (9, 10, false),
+            "following: the last batch"
+        );
+        w.scrolled(false, &e, &c);
+        for _ in 0..4 {
+            w.show_earlier(&e, &c);
+        }
+        assert_eq!(
+            shown(&w, &e, &c),
+            (1, 4, true),
+            "at the top, later rows not rendered"
+        );
+        w.show_later(&e, &c);
+        assert_eq!(shown(&w, &e, &c), (3, 6, true));
+        w.show_later(&e, &c);
+        w.show_later(&e, &c);
+        assert_eq!(shown(&w, &e, &c), (7, 10, false), "never past the newest");
+        w.show_later(&e, &c);
+        assert_eq!(shown(&w, &e, &c), (7, 10, false));
     }
 }

@@ -98,6 +98,9 @@ pub enum ViewAction {
     /// "Show earlier", or scrolling to the top: render a batch more of the kept messages
     /// above the first rendered one, or, when all are rendered, ask the server for older ones.
     ShowEarlier,
+    /// The reader scrolled to the bottom of the rendered rows while later kept ones are not
+    /// rendered: the window moves a batch down.
+    ShowLater,
     /// "N new messages" or "Jump to latest": follow the newest message again (fetching the
     /// newest page first, if they were let go to keep older ones).
     JumpToNewest,
