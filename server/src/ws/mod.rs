@@ -4,10 +4,10 @@
 //! Owns the upgrade route and its checks (`endpoint`, `handshake`, connection `limits`), the
 //! messages and hellos each sender may send per second (`rate_limits`), one
 //! connection's task (`connection`), the socket whose sends have a deadline (`timed_socket`),
-//! `keepalive`, and what each dialect does with a frame it receives (`plain`, `wschat`).
-//! Files import downward only: `endpoint` → `connection` → `plain`, `wschat` →
-//! `timed_socket`, with `handshake`, `keepalive` and `rate_limits` → `limits` below their
-//! users.
+//! `keepalive`, and what each dialect does with a frame it receives (`plain`, `wschat`, and
+//! `older` for a page of older messages). Files import downward only: `endpoint` →
+//! `connection` → `plain`, `wschat` → `older` → `timed_socket`, with `handshake`,
+//! `keepalive` and `rate_limits` → `limits` below their users.
 //!
 //! May import: `crate::auth` (what a connection may do), `crate::rooms` (a connection is a
 //! member of a room), `crate::history`'s types (what an append did), the bottom helpers and
@@ -19,6 +19,7 @@ mod endpoint;
 mod handshake;
 mod keepalive;
 mod limits;
+mod older;
 mod plain;
 mod rate_limits;
 mod timed_socket;

@@ -1,5 +1,6 @@
 //! What a wschat.v1 connection does with each frame it receives.
 
+use super::older::older_page;
 use super::rate_limits::{spoken_ms, Action, ConnectionRates};
 use super::timed_socket::{End, TimedSocket};
 use crate::auth::{PostVerdict, Refusal, Session};
@@ -8,9 +9,7 @@ use crate::history::{Appended, Author};
 use crate::rooms::Membership;
 use axum::extract::ws::Message;
 use tokio_util::sync::CancellationToken;
-use ws_chat_protocol::{
-    clean_name, ClientFrame, Seq, ServerFrame, MAX_HISTORY_PAGE, MAX_TEXT_BYTES,
-};
+use ws_chat_protocol::{clean_name, ClientFrame, Seq, ServerFrame, MAX_TEXT_BYTES};
 
 /// Longest message id accepted; ids are client-made and end up in the database.
 const MAX_ID_BYTES: usize = 256;
@@ -108,7 +107,7 @@ pub async fn on_frame(
         },
         Ok(ClientFrame::History { before, limit }) => {
             session.may_read().map_err(close)?;
-            older(socket, member, before, limit).await
+            older_page(socket, member, before, limit).await
         }
         Ok(ClientFrame::Ping) => socket.send_frame(&ServerFrame::Pong).await,
         Err(e) => {
@@ -120,38 +119,6 @@ pub async fn on_frame(
                 .await
         }
     }
-}
-
-/// Answers `history {before, limit}`: `history {count, more}`, then the page's messages, all
-/// written before the connection loop writes any live message again. A store that cannot be
-/// read gets `error`: the reader can scroll back again later, and the connection is fine.
-async fn older(
-    socket: &mut TimedSocket,
-    member: &Membership,
-    before: Option<Seq>,
-    limit: u32,
-) -> Result<(), End> {
-    let limit = limit.clamp(1, MAX_HISTORY_PAGE) as usize;
-    let page = match member.older(before, limit).await {
-        Ok(page) => page,
-        Err(e) => {
-            tracing::error!(conn = member.id(), "history read failed: {e}");
-            return socket
-                .send_frame(&error(format!("older messages cannot be read now: {e}")))
-                .await;
-        }
-    };
-    socket
-        .send_frame(&ServerFrame::History {
-            before,
-            count: page.messages.len() as u32,
-            more: page.more,
-        })
-        .await?;
-    for m in page.messages {
-        socket.send_frame(&m.into_frame()).await?;
-    }
-    Ok(())
 }
 
 /// Deletes the room's message at `seq`; returns why not, if it could not.

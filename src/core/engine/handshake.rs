@@ -14,6 +14,40 @@
 //! attempt, which comes after the usual backoff: a server that is down costs one extra attempt
 //! at first contact, and nothing more.
 
+use super::Engine;
+use crate::core::boundary::Effect;
+
+impl Engine {
+    /// Starts each server in `in_band` (the page's memory of earlier loads, by
+    /// [`handshake_key`]) with the handshake form that worked there.
+    pub fn with_remembered_handshakes(mut self, in_band: impl Fn(&str) -> bool) -> Self {
+        let urls = self
+            .target
+            .as_ref()
+            .map(|l| l.urls().to_vec())
+            .unwrap_or_default();
+        for (server, url) in urls.iter().enumerate() {
+            if in_band(handshake_key(url)) {
+                self.handshakes.remembered_in_band(server);
+            }
+        }
+        self
+    }
+
+    /// Asks the glue to remember what the open connection to `server` showed of its
+    /// handshake form, when that is news.
+    pub(super) fn remember_handshake(&mut self, server: usize) {
+        let Some(in_band) = self.handshakes.opened(server) else {
+            return;
+        };
+        if let Some(url) = self.current_url() {
+            let key = handshake_key(url).to_owned();
+            self.effects
+                .push_back(Effect::RememberHandshake { key, in_band });
+        }
+    }
+}
+
 /// The per-server handshake forms, and what the page remembers of them.
 #[derive(Debug)]
 pub(super) struct Handshakes {

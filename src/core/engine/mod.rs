@@ -10,7 +10,7 @@ mod signing;
 use crate::core::boundary::SavedMessage;
 use crate::core::delivery::Delivery;
 use crate::core::engine::config::EngineConfig;
-use crate::core::engine::handshake::{handshake_key, Handshakes};
+use crate::core::engine::handshake::Handshakes;
 use crate::core::engine::save_throttle::SaveThrottle;
 use crate::core::reconnect::{Command, Input, Phase, Reconnect};
 use crate::core::rng::Rng;
@@ -89,35 +89,6 @@ impl Engine {
         };
         engine.settle(Moment::ZERO);
         engine
-    }
-
-    /// Starts each server in `in_band` (the page's memory of earlier loads, by
-    /// [`handshake_key`]) with the handshake form that worked there.
-    pub fn with_remembered_handshakes(mut self, in_band: impl Fn(&str) -> bool) -> Self {
-        let urls = self
-            .target
-            .as_ref()
-            .map(|l| l.urls().to_vec())
-            .unwrap_or_default();
-        for (server, url) in urls.iter().enumerate() {
-            if in_band(handshake_key(url)) {
-                self.handshakes.remembered_in_band(server);
-            }
-        }
-        self
-    }
-
-    /// Asks the glue to remember what the open connection to `server` showed of its
-    /// handshake form, when that is news.
-    fn remember_handshake(&mut self, server: usize) {
-        let Some(in_band) = self.handshakes.opened(server) else {
-            return;
-        };
-        if let Some(url) = self.current_url() {
-            let key = handshake_key(url).to_owned();
-            self.effects
-                .push_back(Effect::RememberHandshake { key, in_band });
-        }
     }
 
     /// Where the reconnect machine is (the view learns it from [`ChatUpdate::Phase`]).

@@ -7,8 +7,8 @@
 //! non-ASCII character (a look-alike) stays text. Anything else with a scheme (`javascript:`,
 //! `data:`, `file:`) is text however it is written, as only the three schemes are looked for.
 //! A word is what lies between ASCII whitespace. What ends a URL: a character that cannot
-//! stand in one unescaped (`<>"'` and the like), and trailing punctuation that belongs to the sentence (a final `.` or `,`, a
-//! `)` the URL did not open).
+//! stand in one unescaped (`<>"'` and the like), and trailing punctuation that belongs to the
+//! sentence (a final `.` or `,`, a `)` the URL did not open).
 
 /// One piece of a message: text, or a link whose text is its address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
