@@ -1,7 +1,8 @@
 //! First contact with a server that never selects a sub-protocol (the seed page's server set
-//! up as many plain servers are): the browser fails the handshake that offered one, and the
-//! chat tries again at once without an offer, showing a connection under way rather than a
-//! lost one. The page remembers that for the server, so the next load goes straight there.
+//! up as many plain servers are): Chromium fails the handshake that offered one, and the chat
+//! tries again at once without an offer, showing a connection under way rather than a lost
+//! one. The page remembers that for the server, so the next load goes straight there.
+//! (Firefox opens such a handshake, which leaves nothing to remember.)
 
 use crate::support::*;
 use std::time::Duration;
@@ -58,11 +59,12 @@ async fn a_server_that_ignores_sub_protocols_is_reached_quietly_and_remembered()
         assert_eq!(state, "connecting", "{seen:?}");
         assert!(!text.contains("1006") && !text.contains("lost"), "{seen:?}");
     }
-    assert_eq!(
-        handshakes(&first).await,
-        (1, 1),
-        "one offer, then one without, at once"
-    );
+    // Chromium fails the offered handshake, and the chat goes without an offer at once;
+    // Firefox takes a handshake that selected nothing, so its first one opens.
+    let (offered, plain) = handshakes(&first).await;
+    assert_eq!(offered, 1);
+    assert!(plain <= 1, "{plain} handshakes without an offer");
+    let needed_in_band = plain == 1;
     wasm_bindgen_test::console_log!("first contact open in {took:?}, status {seen:?}");
     chat.send("hello");
     wait_until(
@@ -74,19 +76,22 @@ async fn a_server_that_ignores_sub_protocols_is_reached_quietly_and_remembered()
     .await;
     // A plain server confirms nothing: "sent" is all a message gets.
     assert_eq!(chat.messages()[0].1, "sent");
-    assert!(
+    // Remembered only where the offer failed.
+    assert_eq!(
         storage.get_item(&memory_key()).unwrap().is_some(),
-        "remembered"
+        needed_in_band
     );
     drop(chat);
-    // The next load (another room of the same server) offers nothing from the start.
+    // The next load (another room of the same server) offers nothing from the start, where
+    // an offer failed before.
     let second = room("first-contact");
     let (chat, seen) = open_watching(&ignoring_url(&second), "first-contact").await;
     assert!(
         seen.iter().all(|(state, _)| state == "connecting"),
         "{seen:?}"
     );
-    assert_eq!(handshakes(&second).await, (0, 1));
+    let expected = if needed_in_band { (0, 1) } else { (1, 0) };
+    assert_eq!(handshakes(&second).await, expected);
     drop(chat);
     storage.remove_item(&memory_key()).unwrap();
 }
