@@ -96,7 +96,8 @@ const views = [rows()];
 if (!list) { done({ views, complete: true }); return; }
 const step = () => {
   const button = document.querySelector('[data-role=show-earlier]');
-  if (!button) { done({ views, complete: true }); return; }
+  // Past what the chat keeps, the button asks the server: every kept message was seen.
+  if (!button || button.dataset.from === 'server') { done({ views, complete: true }); return; }
   if (views.length > maxSteps) { done({ views, complete: false, error: 'too many pages' }); return; }
   // As a reader does: scroll to the top (the chat stops following the newest), then click.
   list.scrollTop = 0;
@@ -118,7 +119,8 @@ const step = () => {
 step();";
 
 /// Every message the chat keeps, oldest first: the rendered window, extended backwards with
-/// "show earlier" until there is nothing earlier. Leaves the chat reading back; call
+/// "show earlier" until there is nothing earlier kept (the button then asks the server, and
+/// says so with `data-from="server"`). Leaves the chat reading back; call
 /// [`follow_newest`] to return to the newest message.
 pub async fn all_rows(browser: &Browser) -> Result<Vec<ShownMessage>> {
     let script = WALK_JS.replace("ROWS", ROWS_JS);

@@ -197,7 +197,15 @@ async fn refusing_scenario(browser: &Browser, page: &HostPage, mint: &TokenMint)
     }
     cat.wait_state(browser, "open", true, Duration::from_secs(15))
         .await?;
-    let (_, text, user) = cat.status_line(browser).await?.context("a status")?;
+    // The socket opens before the server's `authed` names the user: a moment later.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let (text, user) = loop {
+        let (_, text, user) = cat.status_line(browser).await?.context("a status")?;
+        if user.as_deref() == Some("cat") || Instant::now() > deadline {
+            break (text, user);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
     ensure!(
         user.as_deref() == Some("cat"),
         "data-user {user:?} after signing in again"

@@ -1,7 +1,7 @@
 //! Rate limits against the real server: past its burst a sender's message gets `reject` with
 //! `retry_after` and is taken once that time is over; guests share their address's buckets,
 //! each signed-in user has its own; too many hellos close with 1013, and so does a plain peer
-//! sending too fast.
+//! sending too fast; pages of older messages count as hellos, and past the limit come empty.
 
 mod common;
 
@@ -138,6 +138,52 @@ async fn too_many_hellos_close_with_1013() {
         reason.starts_with("too many hellos: try again in 2.0 s"),
         "{reason}"
     );
+}
+
+#[tokio::test]
+async fn pages_of_older_messages_count_as_hellos_and_come_empty_past_the_limit() {
+    let s = server(&[
+        "--hello-rate",
+        "0.5",
+        "--hello-burst",
+        "3",
+        "--message-rate",
+        "0",
+    ])
+    .await;
+    let (mut ws, _) = join(&s.ws_url("r"), None).await;
+    for i in 0..3 {
+        assert!(matches!(
+            post(&mut ws, &format!("m{i}")).await,
+            ServerFrame::Ack { .. }
+        ));
+    }
+    let page = ClientFrame::History {
+        before: None,
+        limit: 10,
+    };
+    // The join's hello took one token: two pages come full, the next one empty.
+    let mut counts = Vec::new();
+    for _ in 0..3 {
+        send(&mut ws, &page).await;
+        match recv(&mut ws).await {
+            ServerFrame::History { count, more, .. } => {
+                counts.push((count, more));
+                for _ in 0..count {
+                    assert!(matches!(recv(&mut ws).await, ServerFrame::Msg { .. }));
+                }
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(counts, [(3, false), (3, false), (0, true)]);
+    // The connection stays, and a page comes again once the bucket refilled.
+    tokio::time::sleep(Duration::from_millis(2_100)).await;
+    send(&mut ws, &page).await;
+    assert!(matches!(
+        recv(&mut ws).await,
+        ServerFrame::History { count: 3, .. }
+    ));
 }
 
 #[tokio::test]

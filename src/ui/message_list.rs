@@ -122,7 +122,8 @@ pub fn MessageList(props: &MessageListProps) -> Html {
             <div class="ws-chat-messages" data-role="messages" role="log" aria-live="polite"
                 aria-relevant="additions" aria-label="Messages" tabindex="0" ref={list}>
                 if offers_earlier {
-                    <button ref={earlier_button} type="button" class="ws-chat-earlier" data-role="show-earlier">
+                    <button ref={earlier_button} type="button" class="ws-chat-earlier" data-role="show-earlier"
+                        data-from={(!props.rows.earlier).then_some("server")}>
                         { "Show earlier messages" }
                     </button>
                 }

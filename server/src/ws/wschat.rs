@@ -107,6 +107,21 @@ pub async fn on_frame(
         },
         Ok(ClientFrame::History { before, limit }) => {
             session.may_read().map_err(close)?;
+            // A page reads the history as a catch-up page does: it counts as a hello. Past
+            // the limit the page is empty, `more` still true: the reader scrolls back again
+            // later, and the connection stays.
+            if rates
+                .take(sub(session).as_deref(), Action::Hello, now_millis())
+                .is_err()
+            {
+                let (count, more) = (0, true);
+                let empty = ServerFrame::History {
+                    before,
+                    count,
+                    more,
+                };
+                return socket.send_frame(&empty).await;
+            }
             older_page(socket, member, before, limit).await
         }
         Ok(ClientFrame::Ping) => socket.send_frame(&ServerFrame::Pong).await,

@@ -36,10 +36,11 @@ impl ChatState {
         self.scrollback.detached
     }
 
-    /// Whether the server may be asked for messages before the oldest kept: the room's first
-    /// message is not among them (seqs start at 1).
+    /// Whether the server may be asked for messages before the oldest kept: one is kept (a
+    /// chat that holds no room message has its catch-up still to come, or the room is empty),
+    /// and it is not the room's first (seqs start at 1).
     pub(super) fn may_load_older(&self) -> bool {
-        self.scrollback.more && self.oldest_seq().is_none_or(|seq| seq > 1)
+        self.scrollback.more && self.oldest_seq().is_some_and(|seq| seq > 1)
     }
 
     /// "Show earlier": a batch more of the kept messages, or, when all of them are rendered,
@@ -47,7 +48,7 @@ impl ChatState {
     pub(super) fn show_earlier(&mut self) {
         let all_rendered = !self.window.rows_above(&self.entries, &self.display);
         if all_rendered && self.may_load_older() {
-            self.scrollback.wanted = Some(self.oldest_seq());
+            self.scrollback.wanted = self.oldest_seq().map(Some);
         } else {
             self.window.show_earlier(&self.entries, &self.display);
         }
@@ -261,6 +262,18 @@ mod tests {
             seq: None,
             text: "data received".into(),
             from: None,
+            at: 0,
+        });
+        s.act(ViewAction::ShowEarlier);
+        assert!(!rows(&s).older);
+        assert_eq!(s.take_older_request(), None);
+        // Nothing of the room kept yet (only our queued messages): nothing to go back from.
+        let mut s = ChatState::default();
+        s.apply(ChatUpdate::Names(Some("Me".into())));
+        s.apply(ChatUpdate::Outgoing {
+            id: "x".into(),
+            text: "typed".into(),
+            status: crate::core::view::entry::OutStatus::Queued,
             at: 0,
         });
         s.act(ViewAction::ShowEarlier);
