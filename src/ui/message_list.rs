@@ -34,7 +34,7 @@ pub fn MessageList(props: &MessageListProps) -> Html {
     let list = use_node_ref();
     let following = props.rows.following;
     let offers_earlier = props.rows.earlier || props.rows.older;
-    let later = props.rows.later;
+    let detached = props.rows.detached;
     // Where the first and last rendered rows were (by seq) after the last render: once the
     // reader is not following, when rows went in or out above them (earlier or later rows
     // came, a page of older ones arrived), the list scrolls by as much as they moved, so what
@@ -88,9 +88,9 @@ pub fn MessageList(props: &MessageListProps) -> Html {
             };
             let at_bottom =
                 el.scroll_height() - el.scroll_top() - el.client_height() <= AT_NEWEST_SLACK;
-            // The bottom of a window that does not reach the newest message is not it: the
-            // later rows come instead.
-            if at_bottom && later {
+            // At the bottom the reader follows the newest message again, unless the newest were
+            // let go of (detached): then the later kept rows come instead.
+            if at_bottom && detached {
                 on_view.emit(ViewAction::ShowLater);
                 return;
             }
@@ -114,7 +114,6 @@ pub fn MessageList(props: &MessageListProps) -> Html {
     use_click(&earlier_button, show_earlier);
     use_click(&new_button, jump.clone());
     use_click(&latest_button, jump);
-    let detached = props.rows.detached;
     html! {
         <>
             // A log: screen readers announce each message added (politely), not the status
