@@ -140,6 +140,11 @@ impl Entry {
         matches!(self, Entry::Out { seq: None, status, .. } if !matches!(status, OutStatus::Failed(_)))
     }
 
+    /// Typed here and not delivered: on its way, or failed (with Retry and Remove on it).
+    pub(super) fn is_undelivered_out(&self) -> bool {
+        matches!(self, Entry::Out { status, .. } if *status != OutStatus::Delivered)
+    }
+
     /// Typed here and not yet handed to any socket: still waiting in the outbox.
     pub(super) fn is_queued(&self) -> bool {
         matches!(

@@ -63,7 +63,8 @@ impl ChatState {
     }
 
     /// A page of older messages came: in front of the oldest kept, or, for the newest page,
-    /// in place of everything kept but our own messages still on their way.
+    /// in place of everything kept but our own messages not delivered (on their way, or
+    /// failed with Retry and Remove).
     pub(super) fn older_arrived(
         &mut self,
         before: Option<Seq>,
@@ -71,7 +72,12 @@ impl ChatState {
         more: bool,
     ) {
         if before.is_none() {
-            self.entries.retain(|e| e.is_pending_out() || e.is_queued());
+            // Ours come after the page, as they did after what was kept.
+            let ours: Vec<Rc<Entry>> = self
+                .entries
+                .drain(..)
+                .filter(|e| e.is_undelivered_out())
+                .collect();
             self.scrollback = Scrollback {
                 more,
                 ..Scrollback::default()
@@ -80,6 +86,7 @@ impl ChatState {
                 let entry = self.older_entry(message);
                 self.place(entry);
             }
+            self.entries.extend(ours);
             self.window.jump_to_newest();
             self.evict();
             return;
@@ -122,15 +129,11 @@ impl ChatState {
         self.entries.iter().find_map(|e| e.seq())
     }
 
-    /// Past `keep` after a page of older messages, the newest go (but none of ours still on
-    /// its way), and the chat is detached.
+    /// Past `keep` after a page of older messages, the newest go (but none of ours not
+    /// delivered), and the chat is detached.
     fn let_go_of_newest(&mut self) {
         while self.entries.len() > self.display.keep {
-            let Some(i) = self
-                .entries
-                .iter()
-                .rposition(|e| !e.is_pending_out() && !e.is_queued())
-            else {
+            let Some(i) = self.entries.iter().rposition(|e| !e.is_undelivered_out()) else {
                 break;
             };
             self.entries.remove(i);
@@ -239,7 +242,7 @@ mod tests {
     }
 
     #[test]
-    fn our_messages_on_their_way_are_never_let_go_of() {
+    fn our_undelivered_messages_are_never_let_go_of() {
         let mut s = chat();
         s.apply(ChatUpdate::Outgoing {
             id: "x".into(),
@@ -247,11 +250,17 @@ mod tests {
             status: crate::core::view::entry::OutStatus::Queued,
             at: 0,
         });
+        s.apply(ChatUpdate::Outgoing {
+            id: "y".into(),
+            text: "refused".into(),
+            status: crate::core::view::entry::OutStatus::Failed("too large".into()),
+            at: 0,
+        });
         s.act(ViewAction::Scrolled { at_newest: false });
         s.apply(older(Some(101), 95..=100, true));
-        assert_eq!(kept(&s), ["95", "96", "97", "98", "typed"]);
+        assert_eq!(kept(&s), ["95", "96", "97", "typed", "refused"]);
         s.apply(older(None, 102..=103, true));
-        assert_eq!(kept(&s), ["102", "103", "typed"]);
+        assert_eq!(kept(&s), ["102", "103", "typed", "refused"]);
     }
 
     #[test]
