@@ -43,6 +43,7 @@ pub(crate) fn parse_raw(text: &str) -> Result<RawServerFrame, DecodeError> {
     let kind = string("type")?.ok_or_else(|| error("missing `type`"))?;
     // Only a `history` answer has these: not read for every message.
     let history = kind == "history";
+    let typing = kind == "typing";
     Ok(RawServerFrame {
         id: string("id")?,
         seq: seq("seq")?,
@@ -63,6 +64,8 @@ pub(crate) fn parse_raw(text: &str) -> Result<RawServerFrame, DecodeError> {
         before: if history { seq("before")? } else { None },
         count: if history { seq("count")? } else { None },
         more: if history { flag("more")? } else { None },
+        who: if typing { string("who")? } else { None },
+        active: if typing { flag("active")? } else { None },
         kind,
     })
 }

@@ -43,6 +43,10 @@ impl ClientFrame {
                 out.push_str(r#","limit":"#);
                 out.push_str(&limit.to_string());
             }
+            ClientFrame::Typing { active } => {
+                out.push_str(r#"{"type":"typing","active":"#);
+                out.push_str(if *active { "true" } else { "false" });
+            }
         }
         out.push('}');
         out

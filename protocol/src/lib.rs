@@ -10,6 +10,7 @@
 //! | client → server | `send {id, text}` | a chat message with a client-made id, unique per browser |
 //! | client → server | `ping` | heartbeat; the server answers `pong` |
 //! | client → server | `delete {seq}` | deletes the room's message at `seq`; needs the token's `moderate` right (else `error`) |
+//! | client → server | `typing {active}` | the user is typing (`true`, repeated while it goes on) or stopped (`false`); needs the right to post, never stored, and dropped past the server's limit |
 //! | client → server | `auth {token}` | the connection's signed token (a JWT), before `hello`; sent again on an open connection, it replaces the token and its rights without a reconnect |
 //! | server → client | `ack {id, seq, ts?}` | `id` is durably in the room's history at `seq` (also for a re-sent id), stamped with the server time `ts` |
 //! | server → client | `reject {id, reason, retry_after?}` | `id` will never be accepted (too large, empty …); with `retry_after` (ms), only not now: the sender is over its rate limit and may send it again after that long |
@@ -19,6 +20,7 @@
 //! | server → client | `pong` | heartbeat answer |
 //! | server → client | `error {reason, id?}` | the server could not understand a frame; with `id`: it could not store that message now (send it again later) |
 //! | server → client | `authed {sub, name?, exp}` | the token was accepted: the user id, the name the server shows for this user, and when the token expires (seconds since the Unix epoch) |
+//! | server → client | `typing {who, from?, guest?, active}` | someone else in the room is typing, or stopped: `who` is the same for every connection of one signed-in user (else one per connection), `from` their name; a typer heard from no more for [`TYPING_EXPIRES_MS`] has stopped |
 //! | server → client | `welcome {nonce?}` | in-band only: the first frame, saying the server speaks wschat.v1, with the URL's [`IN_BAND_NONCE`] parameter echoed (see [`IN_BAND_QUERY`]) |
 //!
 //! Unknown `type`s and malformed JSON decode to a [`DecodeError`], never a panic. `name`,
@@ -152,7 +154,20 @@ pub enum ClientFrame {
         before: Option<Seq>,
         limit: u32,
     },
+    /// The user is typing (`true`), sent again at most every [`TYPING_REPEAT_MS`] while it
+    /// goes on, or stopped (`false`). Never stored; answered by nothing.
+    Typing {
+        active: bool,
+    },
 }
+
+/// While the user goes on typing, `typing {active: true}` is sent again at most this often.
+pub const TYPING_REPEAT_MS: Millis = 3_000;
+
+/// A typer heard from no more for this long has stopped: a client that vanished, or a `false`
+/// that was lost, cannot leave someone "typing" for ever. Twice [`TYPING_REPEAT_MS`], so one
+/// late repeat does not make a typer flicker.
+pub const TYPING_EXPIRES_MS: Millis = 2 * TYPING_REPEAT_MS;
 
 /// The most messages one `history` request is answered with.
 pub const MAX_HISTORY_PAGE: u32 = 100;
@@ -264,6 +279,25 @@ pub enum ServerFrame {
         before: Option<Seq>,
         count: u32,
         more: bool,
+    },
+    /// Someone else in the room is typing (`active`) or stopped.
+    Typing {
+        /// Who: the user id for a signed-in user (one entry however many tabs), else an id of
+        /// the connection.
+        who: String,
+        /// Their display name, if they have one.
+        #[cfg_attr(
+            not(target_arch = "wasm32"),
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
+        from: Option<String>,
+        /// A guest on a server that signs users in (see [`ServerFrame::Msg`]'s `guest`).
+        #[cfg_attr(
+            not(target_arch = "wasm32"),
+            serde(default, skip_serializing_if = "std::ops::Not::not")
+        )]
+        guest: bool,
+        active: bool,
     },
     Welcome {
         /// The connection URL's [`IN_BAND_NONCE`] parameter, if it had one.

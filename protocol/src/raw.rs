@@ -27,6 +27,8 @@ pub(crate) struct RawServerFrame {
     pub(crate) before: Option<Seq>,
     pub(crate) count: Option<u64>,
     pub(crate) more: Option<bool>,
+    pub(crate) who: Option<String>,
+    pub(crate) active: Option<bool>,
 }
 
 impl TryFrom<RawServerFrame> for ServerFrame {
@@ -80,6 +82,12 @@ impl TryFrom<RawServerFrame> for ServerFrame {
                     .and_then(|c| u32::try_from(c).ok())
                     .ok_or_else(|| need("count"))?,
                 more: raw.more.ok_or_else(|| need("more"))?,
+            },
+            "typing" => ServerFrame::Typing {
+                who: raw.who.ok_or_else(|| need("who"))?,
+                from: raw.from,
+                guest: raw.guest.unwrap_or(false),
+                active: raw.active.ok_or_else(|| need("active"))?,
             },
             "welcome" => ServerFrame::Welcome { nonce: raw.nonce },
             _ => return Err(format!("unknown envelope type `{kind}`")),

@@ -35,6 +35,14 @@ fn client_frames_round_trip_with_documented_shape() {
         ),
         (ClientFrame::Ping, r#"{"type":"ping"}"#),
         (
+            ClientFrame::Typing { active: true },
+            r#"{"type":"typing","active":true}"#,
+        ),
+        (
+            ClientFrame::Typing { active: false },
+            r#"{"type":"typing","active":false}"#,
+        ),
+        (
             ClientFrame::Delete { seq: 42 },
             r#"{"type":"delete","seq":42}"#,
         ),
@@ -95,6 +103,24 @@ fn server_frames_round_trip_with_documented_shape() {
         (
             ServerFrame::Deleted { seq: 9, of: 4 },
             r#"{"type":"deleted","seq":9,"of":4}"#,
+        ),
+        (
+            ServerFrame::Typing {
+                who: "u1".into(),
+                from: Some("Ann".into()),
+                guest: false,
+                active: true,
+            },
+            r#"{"type":"typing","who":"u1","from":"Ann","active":true}"#,
+        ),
+        (
+            ServerFrame::Typing {
+                who: "c0.7".into(),
+                from: None,
+                guest: true,
+                active: false,
+            },
+            r#"{"type":"typing","who":"c0.7","guest":true,"active":false}"#,
         ),
         (
             ServerFrame::History {
@@ -223,8 +249,12 @@ fn malformed_and_unknown_envelopes_are_errors_not_panics() {
         r#"{"type":"ack","id":"x","seq":1,"ts":-5}"#,
         r#"{"type":"msg","seq":1,"text":"t","ts":"noon"}"#,
         r#"{"type":"msg","seq":1,"text":"t","from":7}"#,
+        r#"{"type":"typing","who":"u1"}"#,
+        r#"{"type":"typing","who":"u1","active":"yes"}"#,
         "{\"type\":\"msg\",\"seq\":1,\"text\":\"\\ud800\"}",
     ];
+    // A client's `typing` is not a server's: it says nobody.
+    assert!(ServerFrame::decode(r#"{"type":"typing","active":true}"#).is_err());
     for text in bad {
         let err = ServerFrame::decode(text).expect_err(text);
         assert!(err.to_string().starts_with("malformed wschat.v1"), "{err}");
@@ -261,6 +291,8 @@ fn the_hand_written_encoder_writes_what_serde_json_writes() {
             before: Some(u64::MAX),
             limit: u32::MAX,
         },
+        ClientFrame::Typing { active: true },
+        ClientFrame::Typing { active: false },
     ];
     for frame in frames {
         assert_eq!(frame.encode(), serde_json::to_string(&frame).unwrap());

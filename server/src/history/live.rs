@@ -38,6 +38,17 @@ pub struct LiveMessage {
     pub deletes: Option<Seq>,
 }
 
+/// A signal for a room's live members that is never stored (who is typing), as a shared
+/// store's fan-out hands it over: it has no seq and no order to keep.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveSignal {
+    pub room: String,
+    /// The connection of this server that sent it, if one did: it is not sent back.
+    pub local_sender: Option<u64>,
+    /// The server frame, encoded.
+    pub frame: String,
+}
+
 /// Where a shared store's fan-out hands what it hears: implemented by the layer above (the
 /// rooms), which the history does not know. Called from the fan-out task, so nothing here
 /// may wait.
@@ -49,6 +60,9 @@ pub trait FanOutReceiver: Send + Sync {
     /// subscription keeps the order of publication, so each room's messages arrive in seq
     /// order unless the stream broke.
     fn message(&self, message: LiveMessage);
+
+    /// A signal published by any server sharing the store, this one included.
+    fn signal(&self, signal: LiveSignal);
 
     /// A kick or revocation (a record the layer above made, see [`crate::history::Store::keep_ban`])
     /// kept by any server sharing the store, this one's included, or one read back on

@@ -5,7 +5,8 @@
 //! both kinds share (messages, [`Appended`], [`CatchUpPage`], [`StoreError`]), the rule they
 //! share for making a catch-up page ([`CatchUpPage::new`]) and an older page ([`OlderPage`]), and live delivery as a store sees
 //! it: the store says how it is ordered ([`LiveDelivery`]), and a shared store's fan-out hands
-//! its messages to a [`FanOutReceiver`] that the layer above implements. It also keeps the
+//! its messages to a [`FanOutReceiver`] that the layer above implements. A shared store also carries
+//! signals that are never stored (who is typing) between servers. It also keeps the
 //! kicks and revocations, as records it does not read, each until a time.
 //!
 //! Below it: `sqlite/` and `redis/`, which import only from here (`super::…`) and from each
@@ -23,7 +24,7 @@ mod store;
 
 pub use self::redis::local_redis_server_args;
 pub use error::StoreError;
-pub use live::{FanOutReceiver, LiveDelivery, LiveMessage};
+pub use live::{FanOutReceiver, LiveDelivery, LiveMessage, LiveSignal};
 pub use message::{Appended, Author, NewMessage};
 pub use older::OlderPage;
 pub use page::CatchUpPage;

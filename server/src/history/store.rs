@@ -107,6 +107,31 @@ impl Store {
         }
     }
 
+    /// Hands `frame` (an encoded server frame that is never stored) to the members of `room`
+    /// on every server sharing the store, connection `conn` of this one excepted; a store of
+    /// this process alone has no one else to tell (the caller delivers it here, see
+    /// [`Store::live_delivery`]).
+    pub async fn publish_signal(
+        &self,
+        room: &str,
+        conn: u64,
+        frame: &str,
+    ) -> Result<(), StoreError> {
+        match &self.0 {
+            Backend::Sqlite(_) => Ok(()),
+            Backend::Redis(store) => store.publish_signal(room, conn, frame).await,
+        }
+    }
+
+    /// This server's number among those sharing the store (0 for a store of its own): with
+    /// a connection's number, it names the connection across servers.
+    pub fn node(&self) -> u64 {
+        match &self.0 {
+            Backend::Sqlite(_) => 0,
+            Backend::Redis(store) => store.server(),
+        }
+    }
+
     /// The kept records that still hold at `now`, for a server starting.
     pub async fn bans(&self, now: Millis) -> Result<Vec<String>, StoreError> {
         match &self.0 {

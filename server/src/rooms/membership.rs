@@ -18,7 +18,7 @@ use crate::history::{
 use crate::sync::lock;
 use std::sync::Arc;
 use tokio::sync::broadcast;
-use ws_chat_protocol::{Millis, Seq};
+use ws_chat_protocol::{Millis, Seq, ServerFrame};
 
 /// One connection's place in a room; leaving the room happens on drop, so every way a
 /// connection task can end also cleans up after it.
@@ -35,6 +35,8 @@ pub struct Membership {
     send_queue: Arc<SendQueue>,
     /// Fault-injection commands.
     pub faults: broadcast::Receiver<Fault>,
+    /// The room was last told this connection is typing: leaving tells it that stopped.
+    typing: bool,
 }
 
 impl Membership {
@@ -58,6 +60,7 @@ impl Membership {
             author: Author::default(),
             send_queue,
             faults,
+            typing: false,
         })
     }
 
@@ -163,6 +166,39 @@ impl Membership {
             .await
     }
 
+    /// Tells the rest of the room, on every server, that this connection's user is typing
+    /// (`active`) or stopped. Never stored: a signal lost on the way is one the receivers
+    /// expire anyway, so a failure is only logged.
+    pub async fn relay_typing(&mut self, active: bool) {
+        self.typing = active;
+        let frame = self.typing_frame(active);
+        let store = self.registry.store();
+        match store.live_delivery() {
+            LiveDelivery::AfterAppend => self.room.deliver_signal(Some(self.id), frame),
+            LiveDelivery::FromFanOut => {
+                if let Err(e) = store.publish_signal(&self.room.name, self.id, &frame).await {
+                    tracing::warn!(conn = self.id, "typing not relayed: {e}");
+                }
+            }
+        }
+    }
+
+    /// `typing` as the room sees it: one `who` per signed-in user, however many connections
+    /// it has; a guest is its connection, named across servers by the server's number.
+    fn typing_frame(&self, active: bool) -> String {
+        let who = match &self.author.user {
+            Some(sub) => sub.clone(),
+            None => format!("guest:{}.{}", self.registry.store().node(), self.id),
+        };
+        ServerFrame::Typing {
+            who,
+            from: self.author.from.clone(),
+            guest: self.author.guest,
+            active,
+        }
+        .encode()
+    }
+
     /// Relays text that cannot go into the history to the room's plain members only.
     pub fn relay_unstored(&self, text: &str) {
         self.room
@@ -231,5 +267,21 @@ impl Membership {
 impl Drop for Membership {
     fn drop(&mut self) {
         self.registry.leave(&self.room, self.id);
+        // A closed tab stops typing at once, rather than when the receivers expire it.
+        if self.typing {
+            let frame = self.typing_frame(false);
+            let store = self.registry.store().clone();
+            match store.live_delivery() {
+                LiveDelivery::AfterAppend => self.room.deliver_signal(Some(self.id), frame),
+                LiveDelivery::FromFanOut => {
+                    let (room, conn) = (self.room.name.clone(), self.id);
+                    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                        runtime.spawn(async move {
+                            let _ = store.publish_signal(&room, conn, &frame).await;
+                        });
+                    }
+                }
+            }
+        }
     }
 }

@@ -10,7 +10,7 @@ use super::member::Member;
 use super::room::Room;
 use crate::auth::{Ban, BanList};
 use crate::clock::now_millis;
-use crate::history::{FanOutReceiver, LiveDelivery, LiveMessage, Store, StoreError};
+use crate::history::{FanOutReceiver, LiveDelivery, LiveMessage, LiveSignal, Store, StoreError};
 use crate::sync::lock;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -157,6 +157,14 @@ impl FanOutReceiver for Registry {
         let room = lock(&self.rooms).get(&message.room).cloned();
         if let Some(room) = room {
             room.offer(&message);
+        }
+    }
+
+    /// A signal for the room's members on this server, if it holds that room.
+    fn signal(&self, signal: LiveSignal) {
+        let room = lock(&self.rooms).get(&signal.room).cloned();
+        if let Some(room) = room {
+            room.deliver_signal(signal.local_sender, signal.frame);
         }
     }
 

@@ -134,6 +134,12 @@ impl Room {
         self.push(None, Some(seq), None, Some(envelope));
     }
 
+    /// Hands `frame`, a signal that is never stored (who is typing), to every live wschat.v1
+    /// member but its sender (`None`: on another server).
+    pub fn deliver_signal(&self, sender: Option<u64>, frame: String) {
+        self.push(sender, None, None, Some(Utf8Bytes::from(frame)));
+    }
+
     /// Queues `plain` for plain members and `envelope` for wschat.v1 ones (either, when
     /// there is one for them), skipping the sender, members not live yet, and members whose
     /// catch-up already brought `seq`.

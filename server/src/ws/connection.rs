@@ -8,6 +8,7 @@
 use super::keepalive::{Due, Keepalive};
 use super::rate_limits::ConnectionRates;
 use super::timed_socket::{End, TimedSocket};
+use super::typing_gate::TypingGate;
 use super::{plain, wschat};
 use crate::auth::Session;
 use crate::clock::now_millis;
@@ -113,6 +114,7 @@ async fn serve(
     let session_timer = tokio::time::sleep_until(monotonic(session_due.unwrap_or(0)));
     tokio::pin!(session_timer);
     let mut bans = session.ban_changes();
+    let mut typing = TypingGate::default();
     loop {
         // A token (or its refresh) moves the session's deadline.
         let due = session.poll_timeout();
@@ -206,7 +208,11 @@ async fn serve(
                                 plain::on_frame(member, session, rates, message).await?
                             }
                             Dialect::WsChat => {
-                                let frame = wschat::Frame { message, rates };
+                                let frame = wschat::Frame {
+                                    message,
+                                    rates,
+                                    typing: &mut typing,
+                                };
                                 wschat::on_frame(socket, member, session, frame, shutdown).await?;
                             }
                         }

@@ -2,12 +2,13 @@
 //! connection.
 //!
 //! Owns the upgrade route and its checks (`endpoint`, `handshake`, connection `limits`), the
-//! messages and hellos each sender may send per second (`rate_limits`), one
+//! messages and hellos each sender may send per second (`rate_limits`), how often a
+//! connection's typing reaches its room (`typing_gate`), one
 //! connection's task (`connection`), the socket whose sends have a deadline (`timed_socket`),
 //! `keepalive`, and what each dialect does with a frame it receives (`plain`, `wschat`, and
 //! `older` for a page of older messages). Files import downward only: `endpoint` →
 //! `connection` → `plain`, `wschat` → `older` → `timed_socket`, with `handshake`,
-//! `keepalive` and `rate_limits` → `limits` below their users.
+//! `keepalive`, `typing_gate` and `rate_limits` → `limits` below their users.
 //!
 //! May import: `crate::auth` (what a connection may do), `crate::rooms` (a connection is a
 //! member of a room), `crate::history`'s types (what an append did), the bottom helpers and
@@ -23,6 +24,7 @@ mod older;
 mod plain;
 mod rate_limits;
 mod timed_socket;
+mod typing_gate;
 mod wschat;
 
 pub use connection::Timing;

@@ -3,6 +3,7 @@
 use super::older::older_page;
 use super::rate_limits::{spoken_ms, Action, ConnectionRates};
 use super::timed_socket::{End, TimedSocket};
+use super::typing_gate::TypingGate;
 use crate::auth::{PostVerdict, Refusal, Session};
 use crate::clock::now_millis;
 use crate::history::{Appended, Author};
@@ -22,10 +23,12 @@ const CATCH_UP_PAGE: usize = 50;
 /// closed with 1013; see [`hello`].
 const MAX_STALLED_PAGES: u32 = 100;
 
-/// A frame received, and the rate limits its sender counts against.
+/// A frame received, the rate limits its sender counts against, and how often its typing
+/// reaches the room.
 pub struct Frame<'a> {
     pub message: Message,
     pub rates: &'a ConnectionRates,
+    pub typing: &'a mut TypingGate,
 }
 
 /// Answers one frame: every text frame is a [`ClientFrame`] and gets its answer(s).
@@ -40,7 +43,11 @@ pub async fn on_frame(
     frame: Frame<'_>,
     shutdown: &CancellationToken,
 ) -> Result<(), End> {
-    let Frame { message, rates } = frame;
+    let Frame {
+        message,
+        rates,
+        typing,
+    } = frame;
     let sub = |session: &Session| session.identity().map(|i| i.sub.clone());
     let text = match message {
         Message::Text(text) => text,
@@ -70,7 +77,13 @@ pub async fn on_frame(
             PostVerdict::Allowed => {
                 let now = now_millis();
                 let answer = match rates.take(sub(session).as_deref(), Action::Message, now) {
-                    Ok(()) => send(member, id, text).await,
+                    Ok(()) => {
+                        // Whoever sends has stopped typing, whether or not it said so.
+                        if typing.sent() {
+                            member.relay_typing(false).await;
+                        }
+                        send(member, id, text).await
+                    }
                     Err(wait) => ServerFrame::Reject {
                         id,
                         reason: format!("sending too fast: try again in {}", spoken_ms(wait)),
@@ -123,6 +136,17 @@ pub async fn on_frame(
                 return socket.send_frame(&empty).await;
             }
             older_page(socket, member, before, limit).await
+        }
+        // Never answered: a typer who may not post, or one over the gate, is not heard.
+        Ok(ClientFrame::Typing { active }) => {
+            match session.may_post() {
+                PostVerdict::Allowed if typing.admit(active, now_millis()) => {
+                    member.relay_typing(active).await
+                }
+                PostVerdict::Closed(refusal) => return Err(close(refusal)),
+                _ => {}
+            }
+            Ok(())
         }
         Ok(ClientFrame::Ping) => socket.send_frame(&ServerFrame::Pong).await,
         Err(e) => {

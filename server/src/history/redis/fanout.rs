@@ -1,7 +1,8 @@
 //! Fan-out between servers sharing one Redis: every stored message comes back to every server
 //! (its own included) on one pub/sub channel per Redis database, and each server hands it to
-//! its rooms through a [`FanOutReceiver`]. Kicks and revocations come the same way, on a
-//! channel of their own; on every subscribe the kept ones are read again, so none published
+//! its rooms through a [`FanOutReceiver`]. Signals that are never stored (who is typing) come
+//! the same way on a channel of their own, and are lost with the subscription, which they may
+//! be. Kicks and revocations come on a third channel; on every subscribe the kept ones are read again, so none published
 //! while this server was not subscribed is missed.
 //!
 //! The append script publishes inside the same atomic step that assigns the seq, and one
@@ -15,6 +16,7 @@
 //! room's stream, which loses nothing.
 
 use super::published::parse;
+use super::signals::parse_signal;
 use super::store::RedisStore;
 use crate::clock::now_millis;
 use crate::history::error::StoreError;
@@ -112,6 +114,7 @@ async fn subscribe(store: &RedisStore) -> Result<(redis::aio::PubSub, Vec<String
         let mut pubsub = store.client().get_async_pubsub().await?;
         pubsub.subscribe(store.channel()).await?;
         pubsub.subscribe(store.bans_channel()).await?;
+        pubsub.subscribe(store.signals_channel()).await?;
         let bans = store.bans(now_millis()).await?;
         Ok((pubsub, bans))
     };
@@ -138,6 +141,13 @@ async fn relay(
                 let payload = String::from_utf8_lossy(message.get_payload_bytes());
                 if message.get_channel_name() == store.bans_channel() {
                     to.ban(&payload);
+                    continue;
+                }
+                if message.get_channel_name() == store.signals_channel() {
+                    match parse_signal(&payload, store.server()) {
+                        Some(signal) => to.signal(signal),
+                        None => tracing::warn!("redis: ignoring a malformed signal"),
+                    }
                     continue;
                 }
                 match parse(&payload) {

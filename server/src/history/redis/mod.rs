@@ -2,7 +2,7 @@
 //!
 //! Owns [`RedisStore`] (the keys, the Lua scripts in `scripts`, appends and pages, the kicks
 //! and revocations in `bans`), the fan-out subscription that brings every server's stored
-//! messages and kicks back to this one (`fanout`), the format of what is published (`published`), and the `redis-server` flags the
+//! messages and kicks back to this one (`fanout`), the format of what is published (`published`), the signals never stored (`signals`: who is typing), and the `redis-server` flags the
 //! store's durability depends on (`server_flags`).
 //!
 //! May import: the shared history types (`crate::history::{error, message, page, live}`) and
@@ -14,6 +14,7 @@ mod fanout;
 mod published;
 mod scripts;
 mod server_flags;
+mod signals;
 mod store;
 
 pub use fanout::start_fan_out;

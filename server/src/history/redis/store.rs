@@ -39,6 +39,8 @@ pub struct RedisStore {
     channel: String,
     /// The channel kicks and revocations are published on, per database likewise.
     bans_channel: String,
+    /// The channel signals (never stored) are published on, per database likewise.
+    signals_channel: String,
 }
 
 impl RedisStore {
@@ -61,6 +63,7 @@ impl RedisStore {
             server: server_number(),
             channel: format!("wschat:fanout:{db}"),
             bans_channel: format!("wschat:bans:{db}"),
+            signals_channel: format!("wschat:signals:{db}"),
         })
     }
 
@@ -77,6 +80,11 @@ impl RedisStore {
     /// The channel kicks and revocations are published on.
     pub fn bans_channel(&self) -> &str {
         &self.bans_channel
+    }
+
+    /// The channel signals are published on (see `signals`).
+    pub fn signals_channel(&self) -> &str {
+        &self.signals_channel
     }
 
     /// The command connection (it reconnects on its own).
