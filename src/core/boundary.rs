@@ -44,6 +44,11 @@ pub enum EngineEvent {
         nonce: u128,
         wall_ms: Millis,
     },
+    /// The user typed, leaving text in the box (`true`), or stopped: blurred the box or
+    /// emptied it (`false`). Sending is a stop by itself.
+    UserTyping {
+        typing: bool,
+    },
     /// "Retry" on a failed message of ours.
     UserRetry {
         id: String,

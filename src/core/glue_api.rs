@@ -14,6 +14,7 @@ use crate::core::servers::{choose, storage_key, PageOrigin};
 use crate::core::view::entry::{clock_time, failed_action_labels};
 use crate::core::view::pacing::{is_urgent, RenderPacing};
 use crate::core::view::status::{details_text, StatusView};
+use crate::core::view::typing_line::typing_line;
 
 #[allow(dead_code)]
 fn entry_points() {
@@ -52,5 +53,6 @@ fn entry_points() {
         is_urgent,
         RenderPacing::updated,
         RenderPacing::frame,
+        typing_line,
     );
 }

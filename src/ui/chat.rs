@@ -10,6 +10,7 @@ use crate::core::options::ConnectionOptions;
 use crate::core::servers::ServerUrls;
 use crate::core::sign_in::TokenSource;
 use crate::core::view::message_window::DisplayConfig;
+use crate::core::view::typing_line::typing_line;
 use crate::core::view::update::ViewAction;
 use std::rc::Rc;
 use yew::html::IntoPropValue;
@@ -192,6 +193,7 @@ pub(crate) fn EmbeddedChat(props: &EmbeddedChatProps) -> Html {
 /// handed to see unchanged props.
 struct Controls {
     on_send: Callback<String>,
+    on_typing: Callback<bool>,
     on_retry_now: Callback<()>,
     on_retry_message: Callback<Rc<str>>,
     on_remove_message: Callback<Rc<str>>,
@@ -210,6 +212,10 @@ impl Controls {
         let on_send = {
             let chat = chat.clone();
             Callback::from(move |text: String| chat.send(text))
+        };
+        let on_typing = {
+            let chat = chat.clone();
+            Callback::from(move |typing| chat.typing(typing))
         };
         let on_retry_message = {
             let chat = chat.clone();
@@ -236,6 +242,7 @@ impl Controls {
         Controls {
             on_view,
             on_send,
+            on_typing,
             on_retry_now: with(ChatConnection::reconnect_now),
             on_retry_message,
             on_remove_message,
@@ -251,6 +258,7 @@ fn use_chat_view(props: &ChatProps, placement: &Placement) -> Html {
     let controls = use_memo(chat.clone(), Controls::new);
     let Controls {
         on_send,
+        on_typing,
         on_retry_now,
         on_retry_message,
         on_remove_message,
@@ -272,7 +280,10 @@ fn use_chat_view(props: &ChatProps, placement: &Placement) -> Html {
             }
             <MessageList rows={state.rows(&page::BrowserCalendar)} on_view={on_view.clone()} on_retry_message={on_retry_message.clone()}
                 on_remove_message={on_remove_message.clone()} />
-            <Composer on_send={on_send.clone()} />
+            <div class="ws-chat-typing" data-role="typing" aria-live="polite" data-count={state.typing.len().to_string()}>
+                { typing_line(&state.typing) }
+            </div>
+            <Composer on_send={on_send.clone()} on_typing={on_typing.clone()} />
         </div>
     }
 }

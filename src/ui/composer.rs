@@ -1,4 +1,5 @@
-//! The input box and send button. Emits the text to send; knows nothing of sockets.
+//! The input box and send button. Emits the text to send, and whether the user is typing;
+//! knows nothing of sockets.
 
 use super::listener::{use_click, use_listener};
 use gloo_events::EventListenerOptions;
@@ -9,6 +10,8 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct ComposerProps {
     pub on_send: Callback<String>,
+    /// `true`: a keystroke left text in the box; `false`: the box was emptied or left.
+    pub on_typing: Callback<bool>,
 }
 
 #[function_component]
@@ -49,6 +52,17 @@ pub fn Composer(props: &ComposerProps) -> Html {
             }
         })
     };
+    let oninput = {
+        let (input, on_typing) = (input.clone(), props.on_typing.clone());
+        Callback::from(move |_: Event| {
+            if let Some(el) = input.cast::<HtmlInputElement>() {
+                on_typing.emit(!el.value().is_empty());
+            }
+        })
+    };
+    let passive = EventListenerOptions::default;
+    use_listener(&input, "input", passive(), oninput);
+    use_listener(&input, "blur", passive(), props.on_typing.reform(|_| false));
     use_click(&button, onclick);
     use_listener(
         &input,

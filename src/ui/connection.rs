@@ -82,6 +82,13 @@ impl ChatConnection {
         });
     }
 
+    /// Whether the user is typing: `true` for a keystroke that left text in the box, `false`
+    /// when it was emptied or left. The room hears of it throttled (see
+    /// [`crate::core::delivery::typing`]); sending is a stop by itself.
+    pub fn typing(&self, typing: bool) {
+        self.user(EngineEvent::UserTyping { typing });
+    }
+
     /// Connects, after [`disconnect`](Self::disconnect) or after the chat gave up.
     pub fn connect(&self) {
         self.user(EngineEvent::UserConnect);

@@ -26,3 +26,4 @@ mod reconnect;
 mod render;
 mod scrollback;
 mod storage;
+mod typing;

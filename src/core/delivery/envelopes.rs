@@ -127,6 +127,20 @@ impl Delivery {
                     wall_ms,
                 });
             }
+            ServerFrame::Typing {
+                who,
+                from,
+                guest,
+                active,
+            } => {
+                let heard = super::typing::TypingHeard {
+                    who,
+                    from,
+                    guest,
+                    active,
+                };
+                self.typing_heard(heard, now, out);
+            }
             // A repeated welcome says nothing new; a `history` nobody asked for is ignored.
             ServerFrame::Pong | ServerFrame::Welcome { .. } | ServerFrame::History { .. } => {}
         }

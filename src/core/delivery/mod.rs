@@ -37,6 +37,7 @@ pub mod seen_seqs;
 mod sign_in;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod test_messages;
+pub mod typing;
 
 /// How typed messages reach the server and how a dead connection is noticed.
 #[derive(Debug, Clone, PartialEq)]
@@ -140,6 +141,10 @@ pub struct Delivery {
     own_user: Option<String>,
     /// The `history` request of this connection, if one is on its way.
     older: older::OlderPaging,
+    /// What the room was told of this chat's typing.
+    own_typing: typing::OwnTyping,
+    /// The others typing, as the server relayed it.
+    typists: typing::Typists,
 }
 
 impl Delivery {
@@ -172,6 +177,8 @@ impl Delivery {
             authed: None,
             own_user: None,
             older: older::OlderPaging::Idle,
+            own_typing: typing::OwnTyping::default(),
+            typists: typing::Typists::default(),
         };
         for message in restored {
             ui(

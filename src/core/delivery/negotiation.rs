@@ -116,6 +116,7 @@ impl Delivery {
         self.store_errors = 0;
         // A page on its way is gone with the socket; the reader asks again.
         self.older = super::older::OlderPaging::Idle;
+        self.typing_lost(out);
         ui(out, ChatUpdate::Details(None));
         for id in self.outbox.socket_lost() {
             status(out, id, OutStatus::Queued, None);

@@ -105,6 +105,7 @@ impl Engine {
         [
             self.reconnect.poll_timeout(),
             self.delivery.poll_timeout(),
+            self.delivery.typing_timeout(),
             self.saves.poll_timeout(),
             self.sign_in.poll_timeout(),
         ]
@@ -162,8 +163,11 @@ impl Engine {
             } => {
                 // Two u64 halves: u128 formatting would add its own code to the wasm.
                 let id = format!("{:016x}{:016x}", (nonce >> 64) as u64, nonce as u64);
+                // The stop goes before the message, so nobody sees both at once.
+                self.delivery.user_typing(false, now, out);
                 self.delivery.user_send(text, id, wall_ms, out)
             }
+            EngineEvent::UserTyping { typing } => self.delivery.user_typing(typing, now, out),
             EngineEvent::UserRetry { id } => self.delivery.user_retry(&id, out),
             EngineEvent::UserRemove { id } => self.delivery.user_remove(&id, out),
             EngineEvent::UserLoadOlder { before } => self.delivery.user_load_older(before, out),
@@ -189,6 +193,7 @@ impl Engine {
             self.delivery.socket_lost(&mut self.effects);
             self.reconnect.handle(Input::Dead { reason }, now);
         }
+        self.delivery.typing_timeout_passed(now, &mut self.effects);
         self.reconnect.handle_timeout(now);
         if let Some(ticket) = self.sign_in.handle_timeout(now) {
             self.effects.push_back(Effect::FetchToken { ticket });

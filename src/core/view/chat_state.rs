@@ -32,6 +32,8 @@ pub struct ChatState {
     pub stats: DeliveryStats,
     /// Who the server signed this chat in as.
     pub user: Option<SignedInUser>,
+    /// The others typing now, by name (see [`ChatUpdate::Typing`]).
+    pub typing: Vec<Rc<str>>,
     /// Oldest first, in room order; at most `display.keep` plus what is still pending.
     entries: VecDeque<Rc<Entry>>,
     window: MessageWindow,
@@ -58,6 +60,7 @@ impl ChatState {
             details: None,
             stats: DeliveryStats::default(),
             user: None,
+            typing: Vec::new(),
             entries: VecDeque::new(),
             window: MessageWindow::default(),
             display: display.sanitized(),
@@ -109,6 +112,7 @@ impl ChatState {
                 self.own_label = label;
             }
             ChatUpdate::User(user) => self.user = user,
+            ChatUpdate::Typing(names) => self.typing = names,
             ChatUpdate::Outgoing {
                 id,
                 text,

@@ -1,5 +1,5 @@
 //! What a chat shows, decided without a browser: the messages kept and the window of them that
-//! is rendered, who sent each run of them, what the status line says, and when a change is worth
+//! is rendered, who sent each run of them, what the status line and the typing line say, and when a change is worth
 //! rendering at once. The Yew components render these values and decide nothing.
 
 pub mod chat_state;
@@ -10,4 +10,5 @@ pub mod message_window;
 pub mod pacing;
 pub mod sender_runs;
 pub mod status;
+pub mod typing_line;
 pub mod update;

@@ -68,6 +68,8 @@ pub enum ChatUpdate {
         kind: NoticeKind,
         text: Rc<str>,
     },
+    /// The others typing now, by name, in the order they started (empty: nobody).
+    Typing(Vec<Rc<str>>),
     /// A page of older messages the reader asked for: those stored before `before` (before
     /// the newest for `None`), oldest first; `more`: older ones are stored.
     Older {

@@ -254,3 +254,4 @@ mod failover;
 mod handshake;
 mod older;
 mod sign_in;
+mod typing;
