@@ -43,7 +43,9 @@ pub(crate) fn parse_raw(text: &str) -> Result<RawServerFrame, DecodeError> {
     let kind = string("type")?.ok_or_else(|| error("missing `type`"))?;
     // Only a `history` answer has these: not read for every message.
     let history = kind == "history";
+    let presence = kind == "presence";
     let typing = kind == "typing";
+    let person = typing || kind == "present" || kind == "absent";
     Ok(RawServerFrame {
         id: string("id")?,
         seq: seq("seq")?,
@@ -62,10 +64,15 @@ pub(crate) fn parse_raw(text: &str) -> Result<RawServerFrame, DecodeError> {
         retry_after: seq("retry_after")?,
         of: seq("of")?,
         before: if history { seq("before")? } else { None },
-        count: if history { seq("count")? } else { None },
+        count: if history || presence {
+            seq("count")?
+        } else {
+            None
+        },
         more: if history { flag("more")? } else { None },
-        who: if typing { string("who")? } else { None },
+        who: if person { string("who")? } else { None },
         active: if typing { flag("active")? } else { None },
+        listed: if presence { flag("listed")? } else { None },
         kind,
     })
 }

@@ -26,6 +26,7 @@ impl ClientFrame {
                 json::write_str(&mut out, text);
             }
             ClientFrame::Ping => out.push_str(r#"{"type":"ping""#),
+            ClientFrame::Watch => out.push_str(r#"{"type":"watch""#),
             ClientFrame::Auth { token } => {
                 out.push_str(r#"{"type":"auth","token":"#);
                 json::write_str(&mut out, token);

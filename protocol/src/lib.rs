@@ -10,6 +10,7 @@
 //! | client → server | `send {id, text}` | a chat message with a client-made id, unique per browser |
 //! | client → server | `ping` | heartbeat; the server answers `pong` |
 //! | client → server | `delete {seq}` | deletes the room's message at `seq`; needs the token's `moderate` right (else `error`) |
+//! | client → server | `watch` | this connection wants to hear who is in the room (`present`, `absent`, `presence`) and who is typing (`typing`); a client that does not send it gets none of those frames. Sent before `hello`, the snapshot of who is here follows `synced` |
 //! | client → server | `typing {active}` | the user is typing (`true`, repeated while it goes on) or stopped (`false`); needs the right to post, never stored, and dropped past the server's limit |
 //! | client → server | `auth {token}` | the connection's signed token (a JWT), before `hello`; sent again on an open connection, it replaces the token and its rights without a reconnect |
 //! | server → client | `ack {id, seq, ts?}` | `id` is durably in the room's history at `seq` (also for a re-sent id), stamped with the server time `ts` |
@@ -21,6 +22,9 @@
 //! | server → client | `error {reason, id?}` | the server could not understand a frame; with `id`: it could not store that message now (send it again later) |
 //! | server → client | `authed {sub, name?, exp}` | the token was accepted: the user id, the name the server shows for this user, and when the token expires (seconds since the Unix epoch) |
 //! | server → client | `typing {who, from?, guest?, active}` | someone else in the room is typing, or stopped: `who` is the same for every connection of one signed-in user (else one per connection), `from` their name; a typer heard from no more for [`TYPING_EXPIRES_MS`] has stopped |
+//! | server → client | `present {who, from?, guest?}` | a user is in the room: one of the snapshot after `synced`, or one who joined (or was renamed) since; `who` as in `typing`, one entry however many tabs |
+//! | server → client | `absent {who}` | that user left the room (after a short grace, so a reload is no leave) |
+//! | server → client | `presence {count, listed}` | how many users are in the room, after the snapshot and whenever it changes; `listed: false`: too many to list, so no `present` or `absent` comes (and what was listed is void) until it is `true` again, when a new snapshot comes |
 //! | server → client | `welcome {nonce?}` | in-band only: the first frame, saying the server speaks wschat.v1, with the URL's [`IN_BAND_NONCE`] parameter echoed (see [`IN_BAND_QUERY`]) |
 //!
 //! Unknown `type`s and malformed JSON decode to a [`DecodeError`], never a panic. `name`,
@@ -154,6 +158,8 @@ pub enum ClientFrame {
         before: Option<Seq>,
         limit: u32,
     },
+    /// Asks for who is in the room and who is typing (see the module docs).
+    Watch,
     /// The user is typing (`true`), sent again at most every [`TYPING_REPEAT_MS`] while it
     /// goes on, or stopped (`false`). Never stored; answered by nothing.
     Typing {
@@ -298,6 +304,29 @@ pub enum ServerFrame {
         )]
         guest: bool,
         active: bool,
+    },
+    /// A user is in the room (see the module docs).
+    Present {
+        who: String,
+        #[cfg_attr(
+            not(target_arch = "wasm32"),
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
+        from: Option<String>,
+        #[cfg_attr(
+            not(target_arch = "wasm32"),
+            serde(default, skip_serializing_if = "std::ops::Not::not")
+        )]
+        guest: bool,
+    },
+    /// That user left the room.
+    Absent {
+        who: String,
+    },
+    /// How many users are in the room; `listed`: each of them is told with `present`.
+    Presence {
+        count: u32,
+        listed: bool,
     },
     Welcome {
         /// The connection URL's [`IN_BAND_NONCE`] parameter, if it had one.

@@ -29,6 +29,7 @@ pub(crate) struct RawServerFrame {
     pub(crate) more: Option<bool>,
     pub(crate) who: Option<String>,
     pub(crate) active: Option<bool>,
+    pub(crate) listed: Option<bool>,
 }
 
 impl TryFrom<RawServerFrame> for ServerFrame {
@@ -88,6 +89,21 @@ impl TryFrom<RawServerFrame> for ServerFrame {
                 from: raw.from,
                 guest: raw.guest.unwrap_or(false),
                 active: raw.active.ok_or_else(|| need("active"))?,
+            },
+            "present" => ServerFrame::Present {
+                who: raw.who.ok_or_else(|| need("who"))?,
+                from: raw.from,
+                guest: raw.guest.unwrap_or(false),
+            },
+            "absent" => ServerFrame::Absent {
+                who: raw.who.ok_or_else(|| need("who"))?,
+            },
+            "presence" => ServerFrame::Presence {
+                count: raw
+                    .count
+                    .and_then(|c| u32::try_from(c).ok())
+                    .ok_or_else(|| need("count"))?,
+                listed: raw.listed.ok_or_else(|| need("listed"))?,
             },
             "welcome" => ServerFrame::Welcome { nonce: raw.nonce },
             _ => return Err(format!("unknown envelope type `{kind}`")),

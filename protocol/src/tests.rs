@@ -34,6 +34,7 @@ fn client_frames_round_trip_with_documented_shape() {
             r#"{"type":"send","id":"a1-2","text":"<b>hi</b>"}"#,
         ),
         (ClientFrame::Ping, r#"{"type":"ping"}"#),
+        (ClientFrame::Watch, r#"{"type":"watch"}"#),
         (
             ClientFrame::Typing { active: true },
             r#"{"type":"typing","active":true}"#,
@@ -121,6 +122,33 @@ fn server_frames_round_trip_with_documented_shape() {
                 active: false,
             },
             r#"{"type":"typing","who":"c0.7","guest":true,"active":false}"#,
+        ),
+        (
+            ServerFrame::Present {
+                who: "u1".into(),
+                from: Some("Ann".into()),
+                guest: false,
+            },
+            r#"{"type":"present","who":"u1","from":"Ann"}"#,
+        ),
+        (
+            ServerFrame::Present {
+                who: "guest:3.9".into(),
+                from: None,
+                guest: true,
+            },
+            r#"{"type":"present","who":"guest:3.9","guest":true}"#,
+        ),
+        (
+            ServerFrame::Absent { who: "u1".into() },
+            r#"{"type":"absent","who":"u1"}"#,
+        ),
+        (
+            ServerFrame::Presence {
+                count: 250,
+                listed: false,
+            },
+            r#"{"type":"presence","count":250,"listed":false}"#,
         ),
         (
             ServerFrame::History {
@@ -251,6 +279,10 @@ fn malformed_and_unknown_envelopes_are_errors_not_panics() {
         r#"{"type":"msg","seq":1,"text":"t","from":7}"#,
         r#"{"type":"typing","who":"u1"}"#,
         r#"{"type":"typing","who":"u1","active":"yes"}"#,
+        r#"{"type":"present"}"#,
+        r#"{"type":"absent","who":7}"#,
+        r#"{"type":"presence","count":3}"#,
+        r#"{"type":"presence","count":-3,"listed":true}"#,
         "{\"type\":\"msg\",\"seq\":1,\"text\":\"\\ud800\"}",
     ];
     // A client's `typing` is not a server's: it says nobody.
@@ -293,6 +325,7 @@ fn the_hand_written_encoder_writes_what_serde_json_writes() {
         },
         ClientFrame::Typing { active: true },
         ClientFrame::Typing { active: false },
+        ClientFrame::Watch,
     ];
     for frame in frames {
         assert_eq!(frame.encode(), serde_json::to_string(&frame).unwrap());

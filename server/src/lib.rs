@@ -112,6 +112,7 @@ impl Server {
             max_queue_bytes,
             to_usize(config.max_rooms),
             sign_in.bans.clone(),
+            to_usize(config.presence_list_max),
         );
         // Kicks and revocations from before a restart hold again from the first connection.
         // A shared store reads them again whenever its fan-out subscribes.
@@ -122,6 +123,7 @@ impl Server {
         if let Some(fan_out) = store.fan_out(registry.clone(), shutdown.clone()).await {
             tasks.spawn(fan_out);
         }
+        tasks.spawn(rooms::run_sweeps(registry.clone(), shutdown.clone()));
         let dist: Arc<PathBuf> = Arc::new(config.dist);
         let rules = ConnectionRules {
             max_message_bytes,

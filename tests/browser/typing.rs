@@ -174,7 +174,10 @@ async fn typing_reaches_a_chat_on_the_other_server_of_a_redis_pair() {
 #[wasm_bindgen_test]
 async fn a_plain_server_hears_no_typing() {
     // A plain broadcast server: every frame, whatever it is, to every other client.
-    let url = format!("ws://{PLAIN_SERVER}/broadcast?room={}", room("typing-plain"));
+    let url = format!(
+        "ws://{PLAIN_SERVER}/broadcast?room={}",
+        room("typing-plain")
+    );
     let (ann, bob) = (mount(&url, "typing-plain-a"), mount(&url, "typing-plain-b"));
     wait_state(&ann, "open", SHORT).await;
     wait_state(&bob, "open", SHORT).await;

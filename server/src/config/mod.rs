@@ -88,6 +88,12 @@ pub struct Config {
     #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_rooms: u32,
 
+    /// Rooms with more users than this tell their members only how many are in (`presence
+    /// {count, listed: false}`), not who: a list of thousands helps nobody and costs every
+    /// member a frame per join and leave.
+    #[arg(long, default_value_t = 100)]
+    pub presence_list_max: u32,
+
     /// Bytes of outgoing frames queued for one connection before it counts as too slow and is
     /// closed with 1013 (Try Again Later). At least `--max-message-bytes`.
     #[arg(long, default_value_t = 1024 * 1024, value_parser = clap::value_parser!(u32).range(128 * 1024..))]

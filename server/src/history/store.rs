@@ -123,6 +123,23 @@ impl Store {
         }
     }
 
+    /// Shares who this server holds in `room` with the other servers: writes `keep` (entries
+    /// the layer above made, which hold for a while unless written again), removes `drop`, and
+    /// returns every server's entries. `None` for a store of this process alone: the caller's
+    /// own users are everyone.
+    pub async fn share_presence(
+        &self,
+        room: &str,
+        keep: &[String],
+        drop: &[String],
+        now: Millis,
+    ) -> Result<Option<Vec<String>>, StoreError> {
+        match &self.0 {
+            Backend::Sqlite(_) => Ok(None),
+            Backend::Redis(store) => store.share_presence(room, keep, drop, now).await.map(Some),
+        }
+    }
+
     /// This server's number among those sharing the store (0 for a store of its own): with
     /// a connection's number, it names the connection across servers.
     pub fn node(&self) -> u64 {

@@ -27,6 +27,8 @@ pub struct Member {
     /// one lock).
     pub after: Seq,
     pub send_queue: Arc<SendQueue>,
+    /// It asked to hear who is in the room and who is typing (`watch`).
+    pub watching: bool,
 }
 
 impl Member {
@@ -38,6 +40,7 @@ impl Member {
             live: dialect == Dialect::Plain,
             after: 0,
             send_queue,
+            watching: false,
         }
     }
 }

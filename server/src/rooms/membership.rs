@@ -8,6 +8,7 @@
 
 use super::faults::Fault;
 use super::member::{Dialect, Member};
+use super::presence::Person;
 use super::registry::{Registry, RoomsFull};
 use super::room::{GoLive, Room};
 use super::send_queue::SendQueue;
@@ -37,6 +38,10 @@ pub struct Membership {
     pub faults: broadcast::Receiver<Fault>,
     /// The room was last told this connection is typing: leaving tells it that stopped.
     typing: bool,
+    /// Who this connection is in the room's presence, once it said hello.
+    present_as: Option<String>,
+    /// See [`Membership::watch`].
+    watching: bool,
 }
 
 impl Membership {
@@ -61,6 +66,8 @@ impl Membership {
             send_queue,
             faults,
             typing: false,
+            present_as: None,
+            watching: false,
         })
     }
 
@@ -183,15 +190,63 @@ impl Membership {
         }
     }
 
-    /// `typing` as the room sees it: one `who` per signed-in user, however many connections
-    /// it has; a guest is its connection, named across servers by the server's number.
-    fn typing_frame(&self, active: bool) -> String {
-        let who = match &self.author.user {
+    /// Counts this connection in the room's presence as who it is now (after a `hello`, which
+    /// may bring a new name, or a sign-in, which makes it someone else).
+    pub fn enter_presence(&mut self) {
+        let presence = self.registry.presence();
+        if let Some(was) = self.present_as.take() {
+            presence.leave(&self.room.name, &was, now_millis());
+        }
+        let person = Person {
+            who: self.who(),
+            from: self.author.from.clone(),
+            guest: self.author.guest,
+        };
+        self.present_as = Some(person.who.clone());
+        presence.join(&self.room.name, person);
+    }
+
+    /// This connection asked to hear who is in the room and who is typing. Returns whether it
+    /// said hello already (then it needs the snapshot now; else it follows the catch-up).
+    pub fn watch(&mut self) -> bool {
+        self.watching = true;
+        if let Some(me) = lock(&self.room.members).get_mut(&self.id) {
+            me.watching = true;
+        }
+        self.present_as.is_some()
+    }
+
+    /// Whether this connection asked to hear who is in the room and who is typing.
+    pub fn watching(&self) -> bool {
+        self.watching
+    }
+
+    /// After a sign-in on the open connection: counted again as who it is now, if it was.
+    pub fn refresh_presence(&mut self) {
+        if self.present_as.is_some() {
+            self.enter_presence();
+        }
+    }
+
+    /// Who is in the room, as a member that just went live needs it.
+    pub fn presence_snapshot(&self) -> Vec<ServerFrame> {
+        self.registry.presence().snapshot(&self.room.name)
+    }
+
+    /// Who this connection is to the room: one `who` per signed-in user, however many
+    /// connections it has; a guest is its connection, named across servers by the server's
+    /// number.
+    fn who(&self) -> String {
+        match &self.author.user {
             Some(sub) => sub.clone(),
             None => format!("guest:{}.{}", self.registry.store().node(), self.id),
-        };
+        }
+    }
+
+    /// `typing` as the room sees it.
+    fn typing_frame(&self, active: bool) -> String {
         ServerFrame::Typing {
-            who,
+            who: self.who(),
             from: self.author.from.clone(),
             guest: self.author.guest,
             active,
@@ -267,6 +322,10 @@ impl Membership {
 impl Drop for Membership {
     fn drop(&mut self) {
         self.registry.leave(&self.room, self.id);
+        if let Some(who) = &self.present_as {
+            let presence = self.registry.presence();
+            presence.leave(&self.room.name, who, now_millis());
+        }
         // A closed tab stops typing at once, rather than when the receivers expire it.
         if self.typing {
             let frame = self.typing_frame(false);

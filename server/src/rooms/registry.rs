@@ -8,6 +8,7 @@
 use super::faults::{Fault, FaultInjection};
 use super::member::Member;
 use super::room::Room;
+use super::roster::PresenceBook;
 use crate::auth::{Ban, BanList};
 use crate::clock::now_millis;
 use crate::history::{FanOutReceiver, LiveDelivery, LiveMessage, LiveSignal, Store, StoreError};
@@ -37,6 +38,8 @@ pub struct Registry {
     faults: FaultInjection,
     /// Kicks and revocations: the admin API adds here, a shared store's fan-out too.
     bans: Arc<BanList>,
+    /// Who is in each room.
+    presence: PresenceBook,
 }
 
 impl Registry {
@@ -45,6 +48,7 @@ impl Registry {
         max_queue_bytes: usize,
         max_rooms: usize,
         bans: Arc<BanList>,
+        max_listed: usize,
     ) -> Arc<Registry> {
         Arc::new(Registry {
             max_queue_bytes,
@@ -57,6 +61,7 @@ impl Registry {
             faults: FaultInjection::default(),
             bans,
             store,
+            presence: PresenceBook::new(max_listed),
         })
     }
 
@@ -121,6 +126,16 @@ impl Registry {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Who is in each room.
+    pub fn presence(&self) -> &PresenceBook {
+        &self.presence
+    }
+
+    /// The room named `name`, if it has members here.
+    pub(super) fn held(&self, name: &str) -> Option<Arc<Room>> {
+        lock(&self.rooms).get(name).cloned()
     }
 
     /// Keeps a kick or revocation in the store (so it survives a restart, and with a shared

@@ -134,10 +134,24 @@ impl Room {
         self.push(None, Some(seq), None, Some(envelope));
     }
 
-    /// Hands `frame`, a signal that is never stored (who is typing), to every live wschat.v1
-    /// member but its sender (`None`: on another server).
+    /// Hands `frame`, a signal that is never stored (who is here, who is typing), to every
+    /// live wschat.v1 member that watches the room (`watch`) but its sender (`None`: on
+    /// another server).
     pub fn deliver_signal(&self, sender: Option<u64>, frame: String) {
-        self.push(sender, None, None, Some(Utf8Bytes::from(frame)));
+        let frame = Utf8Bytes::from(frame);
+        let mut members = lock(&self.members);
+        members.retain(|&member_id, m| {
+            if Some(member_id) == sender || !m.live || !m.watching {
+                return true;
+            }
+            match m.send_queue.push(frame.clone()) {
+                Ok(()) => true,
+                Err(Overflow) => {
+                    tracing::warn!(room = %Escaped(&self.name), conn = member_id, "member too slow, disconnecting");
+                    false
+                }
+            }
+        });
     }
 
     /// Queues `plain` for plain members and `envelope` for wschat.v1 ones (either, when

@@ -16,6 +16,8 @@ fn room_with(members: &[(u64, bool, Seq)]) -> Room {
                 live,
                 after,
                 send_queue: Arc::new(SendQueue::new(1 << 20)),
+                // Odd ids watch the room.
+                watching: id % 2 == 1,
             },
         );
     }
@@ -151,4 +153,30 @@ fn a_gap_in_the_fan_out_drops_the_live_members() {
     assert!(is_live(&room, 2));
     assert_eq!(taken(&room, 2), [9], "the first message after the reset");
     assert_eq!(taken(&room, 1), Vec::<Seq>::new(), "gone since the gap");
+}
+
+#[test]
+fn signals_reach_the_live_watching_members_but_their_sender() {
+    // (id, live, after): 1 and 3 watch and are live, 5 watches but is catching up, 2 does not
+    // watch.
+    let room = room_with(&[(1, true, 0), (2, true, 0), (3, true, 0), (5, false, 0)]);
+    let typing = ServerFrame::Typing {
+        who: "u1".into(),
+        from: None,
+        guest: false,
+        active: true,
+    };
+    room.deliver_signal(Some(1), typing.encode());
+    let queued = |member: u64| {
+        let queue = lock(&room.members)[&member].send_queue.clone();
+        let mut frames = Vec::new();
+        while let Some(Ok(frame)) = queue.pop().now_or_never() {
+            frames.push(ServerFrame::decode(frame.as_str()).expect("an envelope"));
+        }
+        frames
+    };
+    assert_eq!(queued(3), [typing]);
+    for member in [1, 2, 5] {
+        assert!(queued(member).is_empty(), "member {member}");
+    }
 }

@@ -71,7 +71,13 @@ pub async fn on_frame(
             // Every hello says the name anew: one without a name clears it. Once signed in,
             // the token's name is the only one.
             member.set_author(author(session, name.as_deref().and_then(clean_name)));
-            hello(socket, member, after, shutdown).await
+            member.enter_presence();
+            hello(socket, member, after, shutdown).await?;
+            // After `synced`: the member is live, so every later change reaches it too.
+            if member.watching() {
+                send_all(socket, member.presence_snapshot()).await?;
+            }
+            Ok(())
         }
         Ok(ClientFrame::Send { id, text }) => match session.may_post() {
             PostVerdict::Allowed => {
@@ -107,6 +113,7 @@ pub async fn on_frame(
             let answer = session.on_auth(&token, now_millis()).map_err(close)?;
             if session.identity().is_some() {
                 member.set_author(author(session, None));
+                member.refresh_presence();
             }
             socket.send_frame(&answer).await
         }
@@ -148,6 +155,12 @@ pub async fn on_frame(
             }
             Ok(())
         }
+        Ok(ClientFrame::Watch) => {
+            if member.watch() {
+                send_all(socket, member.presence_snapshot()).await?;
+            }
+            Ok(())
+        }
         Ok(ClientFrame::Ping) => socket.send_frame(&ServerFrame::Pong).await,
         Err(e) => {
             socket
@@ -171,6 +184,13 @@ async fn delete(member: &Membership, seq: Seq) -> Option<String> {
             Some(format!("message {seq} not deleted, try again later: {e}"))
         }
     }
+}
+
+async fn send_all(socket: &mut TimedSocket, frames: Vec<ServerFrame>) -> Result<(), End> {
+    for frame in frames {
+        socket.send_frame(&frame).await?;
+    }
+    Ok(())
 }
 
 fn error(reason: String) -> ServerFrame {

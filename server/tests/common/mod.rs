@@ -22,6 +22,7 @@ mod logs;
 mod raw;
 mod redis_server;
 pub mod tokens;
+pub mod watch;
 #[allow(unused_imports)] // each test file uses its own subset
 pub use logs::Logs;
 #[allow(unused_imports)]

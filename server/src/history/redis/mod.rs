@@ -2,7 +2,8 @@
 //!
 //! Owns [`RedisStore`] (the keys, the Lua scripts in `scripts`, appends and pages, the kicks
 //! and revocations in `bans`), the fan-out subscription that brings every server's stored
-//! messages and kicks back to this one (`fanout`), the format of what is published (`published`), the signals never stored (`signals`: who is typing), and the `redis-server` flags the
+//! messages and kicks back to this one (`fanout`), the format of what is published (`published`), the signals never stored (`signals`: who is typing), who is in each room
+//! across servers (`presence`), and the `redis-server` flags the
 //! store's durability depends on (`server_flags`).
 //!
 //! May import: the shared history types (`crate::history::{error, message, page, live}`) and
@@ -11,6 +12,7 @@
 
 mod bans;
 mod fanout;
+mod presence;
 mod published;
 mod scripts;
 mod server_flags;
