@@ -4,6 +4,7 @@
 //! [`crate::core`] does.
 
 pub mod driver;
+pub mod events;
 pub mod page;
 mod page_events;
 mod socket;

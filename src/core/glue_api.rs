@@ -13,6 +13,7 @@ use crate::core::reconnect::close_code::script_close;
 use crate::core::servers::{choose, storage_key, PageOrigin};
 use crate::core::view::entry::{clock_time, failed_action_labels};
 use crate::core::view::pacing::{is_urgent, RenderPacing};
+use crate::core::view::presence_line::{presence_detail, presence_line};
 use crate::core::view::status::{details_text, StatusView};
 use crate::core::view::typing_line::typing_line;
 
@@ -54,5 +55,7 @@ fn entry_points() {
         RenderPacing::updated,
         RenderPacing::frame,
         typing_line,
+        presence_line,
+        presence_detail,
     );
 }

@@ -4,12 +4,13 @@ use super::composer::Composer;
 use super::connection::{use_placed_connection, ChatConnection, Placement};
 use super::message_list::MessageList;
 use super::status_bar::{details_line, StatusBar};
-use crate::browser::page;
+use crate::browser::{events, page};
 use crate::core::engine::config::EngineConfig;
 use crate::core::options::ConnectionOptions;
 use crate::core::servers::ServerUrls;
 use crate::core::sign_in::TokenSource;
 use crate::core::view::message_window::DisplayConfig;
+use crate::core::view::presence_line::{presence_detail, presence_line};
 use crate::core::view::typing_line::typing_line;
 use crate::core::view::update::ViewAction;
 use std::rc::Rc;
@@ -266,8 +267,11 @@ fn use_chat_view(props: &ChatProps, placement: &Placement) -> Html {
         on_view,
     } = &*controls;
     let state = chat.state();
+    let root = use_node_ref();
+    use_presence_event(&root, &state.presence);
+    let (names, count) = &state.presence;
     html! {
-        <div class="ws-chat" data-role="chat" role={props.title.as_ref().map(|_| "region")}
+        <div ref={root} class="ws-chat" data-role="chat" role={props.title.as_ref().map(|_| "region")}
             aria-label={props.title.clone()}>
             if let Some(title) = &props.title {
                 <h2 class="ws-chat-title" data-role="title">{ title.clone() }</h2>
@@ -275,6 +279,10 @@ fn use_chat_view(props: &ChatProps, placement: &Placement) -> Html {
             <StatusBar phase={state.phase.clone()} server={state.server.clone()} user={state.user.clone()}
                 on_retry_now={on_retry_now.clone()} on_toggle={on_toggle.clone()} />
             { details_line(state.details.as_ref(), state.stats) }
+            <div class="ws-chat-presence" data-role="presence" hidden={count.is_none()}
+                data-count={count.map(|c| c.to_string())} title={names.join(", ")}>
+                { presence_line(names, *count) }
+            </div>
             if let Some(error) = state.unusable() {
                 <div class="ws-chat-error" data-role="error" role="alert">{ error.to_owned() }</div>
             }
@@ -286,4 +294,28 @@ fn use_chat_view(props: &ChatProps, placement: &Placement) -> Html {
             <Composer on_send={on_send.clone()} on_typing={on_typing.clone()} />
         </div>
     }
+}
+
+/// Tells the host page who is in the room (`ws-chat-presence` on the chat's root, which
+/// bubbles to the element it was mounted in) whenever that changes, from the first time it is
+/// known on.
+#[hook]
+fn use_presence_event(root: &NodeRef, presence: &(Vec<Rc<str>>, Option<u32>)) {
+    let told = use_mut_ref(|| (Vec::new(), None));
+    let root = root.clone();
+    let presence = presence.clone();
+    use_effect(move || {
+        let mut told = told.borrow_mut();
+        if *told != presence {
+            *told = presence;
+            if let Some(element) = root.cast::<web_sys::Element>() {
+                let (names, count) = &*told;
+                events::dispatch(
+                    &element,
+                    "ws-chat-presence",
+                    &presence_detail(names, *count),
+                );
+            }
+        }
+    });
 }

@@ -22,6 +22,7 @@ mod message_content;
 mod moderate;
 mod names;
 mod peers;
+mod presence;
 mod reconnect;
 mod render;
 mod scrollback;

@@ -19,6 +19,8 @@ fn counting_member(url: &str) -> (Member, Rc<Cell<u32>>) {
     let count = Rc::new(Cell::new(0));
     let sender = socket.clone();
     let on_open = Closure::<dyn FnMut(JsValue)>::new(move |_| {
+        // It watches the room: typing reaches only members that do.
+        sender.send_with_str(r#"{"type":"watch"}"#).unwrap();
         sender
             .send_with_str(r#"{"type":"hello","after":null}"#)
             .unwrap();

@@ -141,6 +141,17 @@ impl Delivery {
                 };
                 self.typing_heard(heard, now, out);
             }
+            ServerFrame::Present { who, from, guest } => {
+                let heard = super::presence::PresenceHeard::Present { who, from, guest };
+                self.presence_heard(heard, out);
+            }
+            ServerFrame::Absent { who } => {
+                self.presence_heard(super::presence::PresenceHeard::Absent { who }, out)
+            }
+            ServerFrame::Presence { count, listed } => {
+                let heard = super::presence::PresenceHeard::Count { count, listed };
+                self.presence_heard(heard, out);
+            }
             // A repeated welcome says nothing new; a `history` nobody asked for is ignored.
             ServerFrame::Pong | ServerFrame::Welcome { .. } | ServerFrame::History { .. } => {}
         }

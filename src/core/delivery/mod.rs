@@ -32,6 +32,7 @@ pub mod failed;
 mod negotiation;
 pub mod older;
 pub mod outbox;
+pub mod presence;
 pub mod saved_outbox;
 pub mod seen_seqs;
 mod sign_in;
@@ -145,6 +146,8 @@ pub struct Delivery {
     own_typing: typing::OwnTyping,
     /// The others typing, as the server relayed it.
     typists: typing::Typists,
+    /// Who is in the room, as the server told it.
+    roster: presence::Roster,
 }
 
 impl Delivery {
@@ -179,6 +182,7 @@ impl Delivery {
             older: older::OlderPaging::Idle,
             own_typing: typing::OwnTyping::default(),
             typists: typing::Typists::default(),
+            roster: presence::Roster::default(),
         };
         for message in restored {
             ui(

@@ -85,6 +85,8 @@ impl Delivery {
         if let Some(auth) = self.auth() {
             out.push_back(Effect::Send(auth));
         }
+        // Who is here and who is typing: the snapshot follows the catch-up.
+        out.push_back(Effect::Send(ClientFrame::Watch.encode()));
         out.push_back(Effect::Send(
             ClientFrame::Hello {
                 // A first join asks for the room's history too: a message sent between the
@@ -117,6 +119,7 @@ impl Delivery {
         // A page on its way is gone with the socket; the reader asks again.
         self.older = super::older::OlderPaging::Idle;
         self.typing_lost(out);
+        self.presence_lost(out);
         ui(out, ChatUpdate::Details(None));
         for id in self.outbox.socket_lost() {
             status(out, id, OutStatus::Queued, None);

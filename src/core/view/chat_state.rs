@@ -34,6 +34,8 @@ pub struct ChatState {
     pub user: Option<SignedInUser>,
     /// The others typing now, by name (see [`ChatUpdate::Typing`]).
     pub typing: Vec<Rc<str>>,
+    /// Who is in the room, by name, and how many (see [`ChatUpdate::Presence`]).
+    pub presence: (Vec<Rc<str>>, Option<u32>),
     /// Oldest first, in room order; at most `display.keep` plus what is still pending.
     entries: VecDeque<Rc<Entry>>,
     window: MessageWindow,
@@ -61,6 +63,7 @@ impl ChatState {
             stats: DeliveryStats::default(),
             user: None,
             typing: Vec::new(),
+            presence: (Vec::new(), None),
             entries: VecDeque::new(),
             window: MessageWindow::default(),
             display: display.sanitized(),
@@ -113,6 +116,7 @@ impl ChatState {
             }
             ChatUpdate::User(user) => self.user = user,
             ChatUpdate::Typing(names) => self.typing = names,
+            ChatUpdate::Presence { names, count } => self.presence = (names, count),
             ChatUpdate::Outgoing {
                 id,
                 text,

@@ -68,6 +68,13 @@ pub enum ChatUpdate {
         kind: NoticeKind,
         text: Rc<str>,
     },
+    /// Who is in the room, by name, as far as the server lists them; `count`: how many (the
+    /// names are empty past the server's list limit); `None`: unknown (no wschat.v1
+    /// connection).
+    Presence {
+        names: Vec<Rc<str>>,
+        count: Option<u32>,
+    },
     /// The others typing now, by name, in the order they started (empty: nobody).
     Typing(Vec<Rc<str>>),
     /// A page of older messages the reader asked for: those stored before `before` (before

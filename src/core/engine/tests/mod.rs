@@ -43,6 +43,9 @@ struct Harness {
     fetches: Vec<u32>,
     /// What the page was asked to remember of handshakes: (key, in band), oldest first.
     remembered: Vec<(String, bool)>,
+    /// Each `watch` sent, by how many other frames were sent before it (kept out of `sent`,
+    /// which the tests read as what a connection says of its messages).
+    watched: Vec<usize>,
     now: Moment,
 }
 
@@ -77,6 +80,7 @@ impl Harness {
             closes: Vec::new(),
             fetches: Vec::new(),
             remembered: Vec::new(),
+            watched: Vec::new(),
             now: Moment::ZERO,
         };
         h.drain();
@@ -123,6 +127,9 @@ impl Harness {
                 }
                 Effect::Close { code, .. } => self.closes.push(code),
                 Effect::FetchToken { ticket } => self.fetches.push(ticket),
+                Effect::Send(frame) if frame == ClientFrame::Watch.encode() => {
+                    self.watched.push(self.sent.len())
+                }
                 Effect::Send(frame) => self.sent.push(frame),
                 Effect::Ui(action) => self.state.apply(action),
                 Effect::RememberHandshake { key, in_band } => self.remembered.push((key, in_band)),
@@ -253,5 +260,6 @@ mod failed;
 mod failover;
 mod handshake;
 mod older;
+mod presence;
 mod sign_in;
 mod typing;
