@@ -1,10 +1,12 @@
-// Shortens the names of the wasm's imports from wasm-bindgen's JS glue, in a built dist folder:
-//   node scripts/short-imports.mjs DIST
+// Shortens the names of the wasm's imports from wasm-bindgen's JS glue, and of its long
+// exports, in a built dist folder:
+//   node scripts/short-names.mjs DIST
 //
 // wasm-bindgen names each import after its binding plus a 16-digit hash
 // (`__wbg_setonopen_8a7b6c5d4e3f2a1b`), and both the wasm's import section and the glue's
 // import object carry every name once: some 160 random hashes, which gzip cannot shrink, about
-// 3 KB of the bundle. This renames them, in both files alike, to `$0`, `$1`, … and then
+// 3 KB of the bundle; its closure shims are exported under names built from crate hashes and
+// types. This renames them, in both files alike, to `$0`, `$1`, … and then
 // writes the new sha384 of each changed file into index.html's `integrity` attributes (trunk
 // computed them before). Only imports from the glue's own module (`…_bg.js`) are renamed; a
 // name the glue does not hold exactly once as a key is left alone. Anything it does not
@@ -15,7 +17,7 @@ import { join } from 'node:path';
 
 const dist = process.argv[2];
 if (!dist) {
-  throw new Error('usage: node scripts/short-imports.mjs DIST');
+  throw new Error('usage: node scripts/short-names.mjs DIST');
 }
 const files = readdirSync(dist);
 const wasmName = files.find((f) => f.endsWith('_bg.wasm'));
@@ -57,11 +59,54 @@ function name(bytes) {
   return Buffer.concat([writeLeb(b.length), b]);
 }
 
-/** `$0`, `$1`, … `$z`, `$10`, …: short, and valid JS identifiers. */
-function shortName(i) {
-  return '$' + i.toString(36);
+/** A JS token for `name`: not part of a longer identifier. */
+function token(name) {
+  return new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
 }
 
+let next = 0;
+/** `$0`, `$1`, … `$z`, `$10`, …: short, valid JS identifiers the glue does not use yet. */
+function fresh() {
+  for (;;) {
+    const name = '$' + (next++).toString(36);
+    if (!token(name).test(js)) return name;
+  }
+}
+
+/**
+ * The export section, with the long names (wasm-bindgen's closure shims, named after their
+ * crate hashes and types) shortened where the glue names each as a whole token; the glue's
+ * function of the same name goes with it.
+ */
+function exportSection(body, end) {
+  let p = body;
+  let count;
+  [count, p] = leb(wasm, p);
+  const entries = [writeLeb(count)];
+  for (let i = 0; i < count; i++) {
+    let len;
+    [len, p] = leb(wasm, p);
+    const field = wasm.toString('utf8', p, p + len);
+    p += len;
+    const descStart = p;
+    p++; // kind
+    [, p] = leb(wasm, p);
+    let newField = field;
+    if (field.length > 24 && token(field).test(js)) {
+      newField = fresh();
+      js = js.replace(token(field), newField);
+      exported++;
+    }
+    entries.push(name(newField), wasm.subarray(descStart, p));
+  }
+  if (p !== end) {
+    throw new Error('the export section did not end where its size said');
+  }
+  const section = Buffer.concat(entries);
+  return Buffer.concat([Buffer.from([7]), writeLeb(section.length), section]);
+}
+
+let exported = 0;
 if (wasm.readUInt32LE(0) !== 0x6d736100 || wasm.readUInt32LE(4) !== 1) {
   throw new Error(`${wasmName} is not a wasm module`);
 }
@@ -73,6 +118,11 @@ while (at < wasm.length) {
   const id = wasm[at];
   const [size, body] = leb(wasm, at + 1);
   const end = body + size;
+  if (id === 7) {
+    parts.push(exportSection(body, end));
+    at = end;
+    continue;
+  }
   if (id !== 2) {
     parts.push(wasm.subarray(at, end));
     at = end;
@@ -113,7 +163,8 @@ while (at < wasm.length) {
       const key = new RegExp(`(?<![\\w$])${field.replace(/\$/g, '\\$')}(?=:)`, 'g');
       const found = js.match(key)?.length ?? 0;
       if (found === 1) {
-        newField = shortName(renamed++);
+        newField = fresh();
+        renamed++;
         js = js.replace(key, newField);
       } else {
         kept++;
@@ -146,4 +197,4 @@ for (const file of [jsName, wasmName]) {
   html = html.replace(link, `$1${digest}`);
 }
 writeFileSync(htmlPath, html);
-console.log(`short-imports: ${renamed} imports renamed, ${kept} kept, in ${wasmName} and ${jsName}`);
+console.log(`short-names: ${renamed} imports renamed, ${kept} kept, ${exported} exports renamed, in ${wasmName} and ${jsName}`);
