@@ -27,6 +27,10 @@ impl ClientFrame {
             }
             ClientFrame::Ping => out.push_str(r#"{"type":"ping""#),
             ClientFrame::Watch => out.push_str(r#"{"type":"watch""#),
+            ClientFrame::Read { seq } => {
+                out.push_str(r#"{"type":"read","seq":"#);
+                out.push_str(&seq.to_string());
+            }
             ClientFrame::Auth { token } => {
                 out.push_str(r#"{"type":"auth","token":"#);
                 json::write_str(&mut out, token);

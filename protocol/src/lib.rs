@@ -11,6 +11,7 @@
 //! | client → server | `ping` | heartbeat; the server answers `pong` |
 //! | client → server | `delete {seq}` | deletes the room's message at `seq`; needs the token's `moderate` right (else `error`) |
 //! | client → server | `watch` | this connection wants to hear who is in the room (`present`, `absent`, `presence`) and who is typing (`typing`); a client that does not send it gets none of those frames. Sent before `hello`, the snapshot of who is here follows `synced` |
+//! | client → server | `read {seq}` | the signed-in user has read the room up to `seq`: the server keeps the highest per user and room, and tells the user's other connections (guests' are ignored) |
 //! | client → server | `typing {active}` | the user is typing (`true`, repeated while it goes on) or stopped (`false`); needs the right to post, never stored, and dropped past the server's limit |
 //! | client → server | `auth {token}` | the connection's signed token (a JWT), before `hello`; sent again on an open connection, it replaces the token and its rights without a reconnect |
 //! | server → client | `ack {id, seq, ts?}` | `id` is durably in the room's history at `seq` (also for a re-sent id), stamped with the server time `ts` |
@@ -22,6 +23,7 @@
 //! | server → client | `error {reason, id?}` | the server could not understand a frame; with `id`: it could not store that message now (send it again later) |
 //! | server → client | `authed {sub, name?, exp}` | the token was accepted: the user id, the name the server shows for this user, and when the token expires (seconds since the Unix epoch) |
 //! | server → client | `typing {who, from?, guest?, active}` | someone else in the room is typing, or stopped: `who` is the same for every connection of one signed-in user (else one per connection), `from` their name; a typer heard from no more for [`TYPING_EXPIRES_MS`] has stopped |
+//! | server → client | `read {seq}` | where this signed-in user stopped reading: before the catch-up of a watching connection's `hello` (when the server keeps one), and whenever another of the user's connections moves it |
 //! | server → client | `present {who, from?, guest?}` | a user is in the room: one of the snapshot after `synced`, or one who joined (or was renamed) since; `who` as in `typing`, one entry however many tabs |
 //! | server → client | `absent {who}` | that user left the room (after a short grace, so a reload is no leave) |
 //! | server → client | `presence {count, listed}` | how many users are in the room, after the snapshot and whenever it changes; `listed: false`: too many to list, so no `present` or `absent` comes (and what was listed is void) until it is `true` again, when a new snapshot comes |
@@ -160,6 +162,10 @@ pub enum ClientFrame {
     },
     /// Asks for who is in the room and who is typing (see the module docs).
     Watch,
+    /// The user has read the room up to `seq`.
+    Read {
+        seq: Seq,
+    },
     /// The user is typing (`true`), sent again at most every [`TYPING_REPEAT_MS`] while it
     /// goes on, or stopped (`false`). Never stored; answered by nothing.
     Typing {
@@ -304,6 +310,10 @@ pub enum ServerFrame {
         )]
         guest: bool,
         active: bool,
+    },
+    /// Where this signed-in user stopped reading the room.
+    Read {
+        seq: Seq,
     },
     /// A user is in the room (see the module docs).
     Present {

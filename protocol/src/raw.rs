@@ -90,6 +90,9 @@ impl TryFrom<RawServerFrame> for ServerFrame {
                 guest: raw.guest.unwrap_or(false),
                 active: raw.active.ok_or_else(|| need("active"))?,
             },
+            "read" => ServerFrame::Read {
+                seq: raw.seq.ok_or_else(|| need("seq"))?,
+            },
             "present" => ServerFrame::Present {
                 who: raw.who.ok_or_else(|| need("who"))?,
                 from: raw.from,

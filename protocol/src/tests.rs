@@ -35,6 +35,7 @@ fn client_frames_round_trip_with_documented_shape() {
         ),
         (ClientFrame::Ping, r#"{"type":"ping"}"#),
         (ClientFrame::Watch, r#"{"type":"watch"}"#),
+        (ClientFrame::Read { seq: 42 }, r#"{"type":"read","seq":42}"#),
         (
             ClientFrame::Typing { active: true },
             r#"{"type":"typing","active":true}"#,
@@ -139,6 +140,7 @@ fn server_frames_round_trip_with_documented_shape() {
             },
             r#"{"type":"present","who":"guest:3.9","guest":true}"#,
         ),
+        (ServerFrame::Read { seq: 7 }, r#"{"type":"read","seq":7}"#),
         (
             ServerFrame::Absent { who: "u1".into() },
             r#"{"type":"absent","who":"u1"}"#,
@@ -326,6 +328,7 @@ fn the_hand_written_encoder_writes_what_serde_json_writes() {
         ClientFrame::Typing { active: true },
         ClientFrame::Typing { active: false },
         ClientFrame::Watch,
+        ClientFrame::Read { seq: u64::MAX },
     ];
     for frame in frames {
         assert_eq!(frame.encode(), serde_json::to_string(&frame).unwrap());

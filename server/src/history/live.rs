@@ -47,6 +47,8 @@ pub struct LiveSignal {
     pub local_sender: Option<u64>,
     /// The server frame, encoded.
     pub frame: String,
+    /// For the connections of this user only (its read position); `None`: the whole room.
+    pub to_user: Option<String>,
 }
 
 /// Where a shared store's fan-out hands what it hears: implemented by the layer above (the

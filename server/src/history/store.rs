@@ -108,18 +108,36 @@ impl Store {
     }
 
     /// Hands `frame` (an encoded server frame that is never stored) to the members of `room`
-    /// on every server sharing the store, connection `conn` of this one excepted; a store of
-    /// this process alone has no one else to tell (the caller delivers it here, see
-    /// [`Store::live_delivery`]).
+    /// (those of `to_user` only, if given) on every server sharing the store, connection
+    /// `conn` of this one excepted; a store of this process alone has no one else to tell (the
+    /// caller delivers it here, see [`Store::live_delivery`]).
     pub async fn publish_signal(
         &self,
         room: &str,
         conn: u64,
         frame: &str,
+        to_user: Option<&str>,
     ) -> Result<(), StoreError> {
         match &self.0 {
             Backend::Sqlite(_) => Ok(()),
-            Backend::Redis(store) => store.publish_signal(room, conn, frame).await,
+            Backend::Redis(store) => store.publish_signal(room, conn, frame, to_user).await,
+        }
+    }
+
+    /// Moves `user`'s read position in `room` to `seq` unless it is past it already (it never
+    /// moves back); returns the position now.
+    pub async fn mark_read(&self, room: &str, user: &str, seq: Seq) -> Result<Seq, StoreError> {
+        match &self.0 {
+            Backend::Sqlite(store) => store.mark_read(room, user, seq).await,
+            Backend::Redis(store) => store.mark_read(room, user, seq).await,
+        }
+    }
+
+    /// `user`'s read position in `room`, if it has one.
+    pub async fn read_position(&self, room: &str, user: &str) -> Result<Option<Seq>, StoreError> {
+        match &self.0 {
+            Backend::Sqlite(store) => store.read_position(room, user).await,
+            Backend::Redis(store) => store.read_position(room, user).await,
         }
     }
 

@@ -29,6 +29,8 @@ pub struct Member {
     pub send_queue: Arc<SendQueue>,
     /// It asked to hear who is in the room and who is typing (`watch`).
     pub watching: bool,
+    /// Its signed-in user: its read position goes to that user's connections only.
+    pub user: Option<String>,
 }
 
 impl Member {
@@ -41,6 +43,7 @@ impl Member {
             after: 0,
             send_queue,
             watching: false,
+            user: None,
         }
     }
 }

@@ -93,7 +93,54 @@ impl Membership {
 
     /// Sets who this connection's later messages are from.
     pub fn set_author(&mut self, author: Author) {
+        if let Some(me) = lock(&self.room.members).get_mut(&self.id) {
+            me.user = author.user.clone();
+        }
         self.author = author;
+    }
+
+    /// This signed-in user's read position in the room, if the store keeps one (a store that
+    /// cannot be read gives none: the chat then counts from what arrives).
+    pub async fn read_position(&self) -> Option<Seq> {
+        let user = self.author.user.as_deref()?;
+        let store = self.registry.store();
+        match store.read_position(&self.room.name, user).await {
+            Ok(seq) => seq,
+            Err(e) => {
+                tracing::warn!(conn = self.id, "read position not read: {e}");
+                None
+            }
+        }
+    }
+
+    /// This signed-in user read the room up to `seq`: stored (it only moves forward), and told
+    /// to the user's other connections, on every server.
+    pub async fn mark_read(&self, seq: Seq) {
+        let Some(user) = self.author.user.as_deref() else {
+            return;
+        };
+        let store = self.registry.store();
+        match store.mark_read(&self.room.name, user, seq).await {
+            Ok(now) if now == seq => {}
+            // It was past `seq` already: nothing moved, nothing to tell.
+            Ok(_) => return,
+            Err(e) => {
+                tracing::warn!(conn = self.id, "read position not stored: {e}");
+                return;
+            }
+        }
+        let frame = ServerFrame::Read { seq }.encode();
+        match store.live_delivery() {
+            LiveDelivery::AfterAppend => self.room.deliver_signal(Some(self.id), frame, Some(user)),
+            LiveDelivery::FromFanOut => {
+                if let Err(e) = store
+                    .publish_signal(&self.room.name, self.id, &frame, Some(user))
+                    .await
+                {
+                    tracing::warn!(conn = self.id, "read position not relayed: {e}");
+                }
+            }
+        }
     }
 
     /// Stores a message durably, with this member's name and the server's time, then (if new)
@@ -181,9 +228,12 @@ impl Membership {
         let frame = self.typing_frame(active);
         let store = self.registry.store();
         match store.live_delivery() {
-            LiveDelivery::AfterAppend => self.room.deliver_signal(Some(self.id), frame),
+            LiveDelivery::AfterAppend => self.room.deliver_signal(Some(self.id), frame, None),
             LiveDelivery::FromFanOut => {
-                if let Err(e) = store.publish_signal(&self.room.name, self.id, &frame).await {
+                if let Err(e) = store
+                    .publish_signal(&self.room.name, self.id, &frame, None)
+                    .await
+                {
                     tracing::warn!(conn = self.id, "typing not relayed: {e}");
                 }
             }
@@ -331,12 +381,12 @@ impl Drop for Membership {
             let frame = self.typing_frame(false);
             let store = self.registry.store().clone();
             match store.live_delivery() {
-                LiveDelivery::AfterAppend => self.room.deliver_signal(Some(self.id), frame),
+                LiveDelivery::AfterAppend => self.room.deliver_signal(Some(self.id), frame, None),
                 LiveDelivery::FromFanOut => {
                     let (room, conn) = (self.room.name.clone(), self.id);
                     if let Ok(runtime) = tokio::runtime::Handle::try_current() {
                         runtime.spawn(async move {
-                            let _ = store.publish_signal(&room, conn, &frame).await;
+                            let _ = store.publish_signal(&room, conn, &frame, None).await;
                         });
                     }
                 }

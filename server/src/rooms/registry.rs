@@ -179,7 +179,7 @@ impl FanOutReceiver for Registry {
     fn signal(&self, signal: LiveSignal) {
         let room = lock(&self.rooms).get(&signal.room).cloned();
         if let Some(room) = room {
-            room.deliver_signal(signal.local_sender, signal.frame);
+            room.deliver_signal(signal.local_sender, signal.frame, signal.to_user.as_deref());
         }
     }
 

@@ -134,14 +134,15 @@ impl Room {
         self.push(None, Some(seq), None, Some(envelope));
     }
 
-    /// Hands `frame`, a signal that is never stored (who is here, who is typing), to every
-    /// live wschat.v1 member that watches the room (`watch`) but its sender (`None`: on
-    /// another server).
-    pub fn deliver_signal(&self, sender: Option<u64>, frame: String) {
+    /// Hands `frame`, a signal that is never stored (who is here, who is typing, where a user
+    /// stopped reading), to every live wschat.v1 member that watches the room (`watch`), those
+    /// of `to_user` only if given, but its sender (`None`: on another server).
+    pub fn deliver_signal(&self, sender: Option<u64>, frame: String, to_user: Option<&str>) {
         let frame = Utf8Bytes::from(frame);
         let mut members = lock(&self.members);
         members.retain(|&member_id, m| {
-            if Some(member_id) == sender || !m.live || !m.watching {
+            let addressed = to_user.is_none_or(|user| m.user.as_deref() == Some(user));
+            if Some(member_id) == sender || !m.live || !m.watching || !addressed {
                 return true;
             }
             match m.send_queue.push(frame.clone()) {

@@ -18,6 +18,7 @@ fn room_with(members: &[(u64, bool, Seq)]) -> Room {
                 send_queue: Arc::new(SendQueue::new(1 << 20)),
                 // Odd ids watch the room.
                 watching: id % 2 == 1,
+                user: None,
             },
         );
     }
@@ -166,7 +167,7 @@ fn signals_reach_the_live_watching_members_but_their_sender() {
         guest: false,
         active: true,
     };
-    room.deliver_signal(Some(1), typing.encode());
+    room.deliver_signal(Some(1), typing.encode(), None);
     let queued = |member: u64| {
         let queue = lock(&room.members)[&member].send_queue.clone();
         let mut frames = Vec::new();

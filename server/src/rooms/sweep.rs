@@ -45,7 +45,7 @@ pub async fn sweep(registry: &Registry, now: Millis) {
         let frames = book.shared(&name, share.keep, roster);
         if let Some(room) = registry.held(&name) {
             for frame in frames {
-                room.deliver_signal(None, frame.encode());
+                room.deliver_signal(None, frame.encode(), None);
             }
         }
     }

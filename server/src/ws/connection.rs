@@ -5,10 +5,10 @@
 //! there is nothing to leak: when the loop ends the socket and the room membership drop.
 //! Every send goes through [`TimedSocket`], so a peer that stops reading costs a bounded wait.
 
+use super::gates::Gates;
 use super::keepalive::{Due, Keepalive};
 use super::rate_limits::ConnectionRates;
 use super::timed_socket::{End, TimedSocket};
-use super::typing_gate::TypingGate;
 use super::{plain, wschat};
 use crate::auth::Session;
 use crate::clock::now_millis;
@@ -114,7 +114,7 @@ async fn serve(
     let session_timer = tokio::time::sleep_until(monotonic(session_due.unwrap_or(0)));
     tokio::pin!(session_timer);
     let mut bans = session.ban_changes();
-    let mut typing = TypingGate::default();
+    let mut gates = Gates::default();
     loop {
         // A token (or its refresh) moves the session's deadline.
         let due = session.poll_timeout();
@@ -211,7 +211,7 @@ async fn serve(
                                 let frame = wschat::Frame {
                                     message,
                                     rates,
-                                    typing: &mut typing,
+                                    gates: &mut gates,
                                 };
                                 wschat::on_frame(socket, member, session, frame, shutdown).await?;
                             }

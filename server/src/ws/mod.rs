@@ -3,12 +3,12 @@
 //!
 //! Owns the upgrade route and its checks (`endpoint`, `handshake`, connection `limits`), the
 //! messages and hellos each sender may send per second (`rate_limits`), how often a
-//! connection's typing reaches its room (`typing_gate`), one
+//! connection's typing reaches its room and its read position the store (`gates`), one
 //! connection's task (`connection`), the socket whose sends have a deadline (`timed_socket`),
 //! `keepalive`, and what each dialect does with a frame it receives (`plain`, `wschat`, and
 //! `older` for a page of older messages). Files import downward only: `endpoint` →
 //! `connection` → `plain`, `wschat` → `older` → `timed_socket`, with `handshake`,
-//! `keepalive`, `typing_gate` and `rate_limits` → `limits` below their users.
+//! `keepalive`, `gates` and `rate_limits` → `limits` below their users.
 //!
 //! May import: `crate::auth` (what a connection may do), `crate::rooms` (a connection is a
 //! member of a room), `crate::history`'s types (what an append did), the bottom helpers and
@@ -17,6 +17,7 @@
 
 mod connection;
 mod endpoint;
+mod gates;
 mod handshake;
 mod keepalive;
 mod limits;
@@ -24,7 +25,6 @@ mod older;
 mod plain;
 mod rate_limits;
 mod timed_socket;
-mod typing_gate;
 mod wschat;
 
 pub use connection::Timing;

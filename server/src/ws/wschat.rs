@@ -1,9 +1,9 @@
 //! What a wschat.v1 connection does with each frame it receives.
 
+use super::gates::Gates;
 use super::older::older_page;
 use super::rate_limits::{spoken_ms, Action, ConnectionRates};
 use super::timed_socket::{End, TimedSocket};
-use super::typing_gate::TypingGate;
 use crate::auth::{PostVerdict, Refusal, Session};
 use crate::clock::now_millis;
 use crate::history::{Appended, Author};
@@ -24,11 +24,11 @@ const CATCH_UP_PAGE: usize = 50;
 const MAX_STALLED_PAGES: u32 = 100;
 
 /// A frame received, the rate limits its sender counts against, and how often its typing
-/// reaches the room.
+/// reaches the room and its read position the store.
 pub struct Frame<'a> {
     pub message: Message,
     pub rates: &'a ConnectionRates,
-    pub typing: &'a mut TypingGate,
+    pub gates: &'a mut Gates,
 }
 
 /// Answers one frame: every text frame is a [`ClientFrame`] and gets its answer(s).
@@ -46,7 +46,7 @@ pub async fn on_frame(
     let Frame {
         message,
         rates,
-        typing,
+        gates,
     } = frame;
     let sub = |session: &Session| session.identity().map(|i| i.sub.clone());
     let text = match message {
@@ -72,6 +72,13 @@ pub async fn on_frame(
             // the token's name is the only one.
             member.set_author(author(session, name.as_deref().and_then(clean_name)));
             member.enter_presence();
+            // Where this user stopped reading, before the catch-up: the client marks the
+            // first message after it as it arrives.
+            if member.watching() {
+                if let Some(seq) = member.read_position().await {
+                    socket.send_frame(&ServerFrame::Read { seq }).await?;
+                }
+            }
             hello(socket, member, after, shutdown).await?;
             // After `synced`: the member is live, so every later change reaches it too.
             if member.watching() {
@@ -85,7 +92,7 @@ pub async fn on_frame(
                 let answer = match rates.take(sub(session).as_deref(), Action::Message, now) {
                     Ok(()) => {
                         // Whoever sends has stopped typing, whether or not it said so.
-                        if typing.sent() {
+                        if gates.typing.sent() {
                             member.relay_typing(false).await;
                         }
                         send(member, id, text).await
@@ -147,11 +154,18 @@ pub async fn on_frame(
         // Never answered: a typer who may not post, or one over the gate, is not heard.
         Ok(ClientFrame::Typing { active }) => {
             match session.may_post() {
-                PostVerdict::Allowed if typing.admit(active, now_millis()) => {
+                PostVerdict::Allowed if gates.typing.admit(active, now_millis()) => {
                     member.relay_typing(active).await
                 }
                 PostVerdict::Closed(refusal) => return Err(close(refusal)),
                 _ => {}
+            }
+            Ok(())
+        }
+        // Signed-in users only: a guest has no position to keep.
+        Ok(ClientFrame::Read { seq }) => {
+            if session.identity().is_some() && gates.read.admit(seq, now_millis()) {
+                member.mark_read(seq).await;
             }
             Ok(())
         }

@@ -3,7 +3,7 @@
 //! Owns [`RedisStore`] (the keys, the Lua scripts in `scripts`, appends and pages, the kicks
 //! and revocations in `bans`), the fan-out subscription that brings every server's stored
 //! messages and kicks back to this one (`fanout`), the format of what is published (`published`), the signals never stored (`signals`: who is typing), who is in each room
-//! across servers (`presence`), and the `redis-server` flags the
+//! across servers (`presence`), where each user stopped reading (`read_positions`), and the `redis-server` flags the
 //! store's durability depends on (`server_flags`).
 //!
 //! May import: the shared history types (`crate::history::{error, message, page, live}`) and
@@ -14,6 +14,7 @@ mod bans;
 mod fanout;
 mod presence;
 mod published;
+mod read_positions;
 mod scripts;
 mod server_flags;
 mod signals;

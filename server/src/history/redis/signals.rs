@@ -15,22 +15,26 @@ struct PublishedSignal {
     server: u64,
     conn: u64,
     frame: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    user: Option<String>,
 }
 
 impl RedisStore {
-    /// Publishes `frame` for the members of `room` on every server, connection `conn` of this
-    /// one excepted.
+    /// Publishes `frame` for the members of `room` (those of `to_user` only, if given) on
+    /// every server, connection `conn` of this one excepted.
     pub async fn publish_signal(
         &self,
         room: &str,
         conn: u64,
         frame: &str,
+        to_user: Option<&str>,
     ) -> Result<(), StoreError> {
         let signal = PublishedSignal {
             room: room.to_owned(),
             server: self.server(),
             conn,
             frame: frame.to_owned(),
+            user: to_user.map(str::to_owned),
         };
         let payload = serde_json::to_string(&signal).map_err(|e| StoreError::new(e.to_string()))?;
         redis::cmd("PUBLISH")
@@ -49,6 +53,7 @@ pub fn parse_signal(payload: &str, here: u64) -> Option<LiveSignal> {
         local_sender: (signal.server == here).then_some(signal.conn),
         room: signal.room,
         frame: signal.frame,
+        to_user: signal.user,
     })
 }
 

@@ -1,4 +1,4 @@
-//! The history table, the kicks and revocations (`bans`), and bringing a database from an older version up to it.
+//! The history table, the kicks and revocations (`bans`), the read positions, and bringing a database from an older version up to it.
 //!
 //! A server upgrade must not lose the history, so a file written before a column existed is
 //! altered in place (`ALTER TABLE … ADD COLUMN`, which SQLite does without rewriting rows);
@@ -39,6 +39,12 @@ pub fn create_or_migrate(conn: &Connection) -> Result<(), StoreError> {
          CREATE TABLE IF NOT EXISTS bans (
              record TEXT PRIMARY KEY,
              until  INTEGER NOT NULL
+         );
+         CREATE TABLE IF NOT EXISTS read_positions (
+             room TEXT NOT NULL,
+             user TEXT NOT NULL,
+             seq  INTEGER NOT NULL,
+             PRIMARY KEY (room, user)
          );",
     )?;
     let present = conn

@@ -1,6 +1,7 @@
-//! How often one connection's `typing` reaches the room. Sans-IO: the time is passed in.
+//! How often one connection's `typing` reaches the room, and its `read` the store. Sans-IO:
+//! the time is passed in. What a gate holds back is dropped, never answered.
 //!
-//! A client sends `typing {active: true}` at most every [`TYPING_REPEAT_MS`] while its user
+//! Typing: a client sends `typing {active: true}` at most every [`TYPING_REPEAT_MS`] while its user
 //! types, and `false` once when they stop. The gate relays a start at most once per
 //! [`MIN_START_GAP_MS`] and a stop only after a start, so however fast a client sends, the room
 //! hears at most two typing frames a second from it. What the gate holds back is dropped, not
@@ -12,6 +13,38 @@ use ws_chat_protocol::TYPING_REPEAT_MS;
 
 /// The shortest time between two starts the room hears from one connection.
 pub const MIN_START_GAP_MS: Millis = 1_000;
+
+/// Both gates of one connection.
+#[derive(Debug, Default)]
+pub struct Gates {
+    pub typing: TypingGate,
+    pub read: ReadGate,
+}
+
+/// The shortest time between two read positions stored for one connection: a client moves it
+/// at most twice a second, so an honest one is never held back.
+pub const MIN_READ_GAP_MS: Millis = 250;
+
+/// One connection's read position, as far as the store was told: each one stored moves
+/// forward, and they are spaced, so a flood of `read` costs the store a few writes a second.
+#[derive(Debug, Default)]
+pub struct ReadGate {
+    last: Option<(u64, Millis)>,
+}
+
+impl ReadGate {
+    /// Whether `read {seq}` at `now` goes on to the store.
+    pub fn admit(&mut self, seq: u64, now: Millis) -> bool {
+        let due = match self.last {
+            None => true,
+            Some((last, at)) => seq > last && now.saturating_sub(at) >= MIN_READ_GAP_MS,
+        };
+        if due {
+            self.last = Some((seq, now));
+        }
+        due
+    }
+}
 
 /// One connection's typing, as far as the room was told.
 #[derive(Debug, Default)]
@@ -78,6 +111,24 @@ mod tests {
             .count();
         // 10 s of a frame every millisecond: one start and one stop per second.
         assert_eq!(relayed, 20);
+    }
+
+    #[test]
+    fn read_positions_only_move_forward_and_are_spaced() {
+        let mut gate = ReadGate::default();
+        // (time, seq, stored)
+        let steps = [
+            (0, 5, true),
+            (100, 9, false),
+            (300, 4, false),
+            (300, 9, true),
+            (300, 12, false),
+            (600, 12, true),
+            (10_000, 12, false),
+        ];
+        for (i, (at, seq, stored)) in steps.into_iter().enumerate() {
+            assert_eq!(gate.admit(seq, at), stored, "step {i} at {at} ms");
+        }
     }
 
     #[test]
