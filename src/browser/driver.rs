@@ -79,6 +79,9 @@ impl Driver {
         if !PageEvents::online_now() {
             driver.handle(EngineEvent::Offline);
         }
+        if !PageEvents::visible_now() {
+            driver.handle(EngineEvent::Hidden);
+        }
         driver.handle(EngineEvent::UserConnect);
         driver
     }

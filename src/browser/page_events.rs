@@ -1,4 +1,4 @@
-//! `online`, `offline`, `visibilitychange`, `pagehide` and `pageshow`, reported as engine events
+//! `online`, `offline`, `visibilitychange` (both ways), `pagehide` and `pageshow`, reported as engine events
 //! for as long as this value lives (the listeners are removed on drop).
 
 use crate::core::boundary::EngineEvent;
@@ -30,9 +30,11 @@ impl PageEvents {
                     &document,
                     "visibilitychange",
                     move |_| {
-                        if doc.visibility_state() == web_sys::VisibilityState::Visible {
-                            report(EngineEvent::Visible);
-                        }
+                        report(if Self::visible(&doc) {
+                            EngineEvent::Visible
+                        } else {
+                            EngineEvent::Hidden
+                        });
                     },
                 ));
             }
@@ -40,6 +42,16 @@ impl PageEvents {
         Self {
             _listeners: listeners,
         }
+    }
+
+    fn visible(document: &web_sys::Document) -> bool {
+        document.visibility_state() == web_sys::VisibilityState::Visible
+    }
+
+    /// Whether the page is visible at start-up.
+    pub fn visible_now() -> bool {
+        let document = web_sys::window().and_then(|w| w.document());
+        document.is_none_or(|d| Self::visible(&d))
     }
 
     /// The browser's idea of the network at start-up.

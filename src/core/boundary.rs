@@ -32,6 +32,8 @@ pub enum EngineEvent {
     Online,
     Offline,
     Visible,
+    /// The page was hidden (another tab, a minimised window): it reads nothing that arrives.
+    Hidden,
     /// The page is going away (`pagehide`, or the chat is unmounted): save the outbox now,
     /// marked as left behind, so a later page load can adopt it if this one never returns.
     PageHidden,
@@ -48,6 +50,11 @@ pub enum EngineEvent {
     /// emptied it (`false`). Sending is a stop by itself.
     UserTyping {
         typing: bool,
+    },
+    /// The reader has read the room up to `seq` (the newest message on screen, the page
+    /// visible).
+    UserRead {
+        seq: Seq,
     },
     /// "Retry" on a failed message of ours.
     UserRetry {

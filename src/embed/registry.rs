@@ -148,6 +148,7 @@ fn props_for(options: &ReadOptions) -> ChatProps {
     };
     let mut props = ChatProps::default()
         .allow_query_url(options.allow_query_url)
+        .title_badge(options.title_badge)
         .config(options.engine_config())
         .display(options.display_config());
     if let Some(url) = &options.url {

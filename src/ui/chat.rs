@@ -37,6 +37,10 @@ pub struct ChatProps {
     /// heading, for a page whose own heading says what the chat is.
     #[prop_or_default]
     pub title: Option<AttrValue>,
+    /// Show the unread count in the page's title, as `(3) Title`, while there is one. Off by
+    /// default: the title is the host page's.
+    #[prop_or_default]
+    pub title_badge: bool,
     /// Let the page's `?ws=` parameter choose the server instead of `url`. Off by default: on
     /// a page that is not the chat's own, a link must never redirect the chat elsewhere.
     #[prop_or_default]
@@ -87,6 +91,13 @@ impl ChatProps {
     #[must_use]
     pub fn allow_query_url(mut self, allow: bool) -> Self {
         self.allow_query_url = allow;
+        self
+    }
+
+    /// Sets [`title_badge`](Self::title_badge).
+    #[must_use]
+    pub fn title_badge(mut self, on: bool) -> Self {
+        self.title_badge = on;
         self
     }
 
@@ -269,9 +280,11 @@ fn use_chat_view(props: &ChatProps, placement: &Placement) -> Html {
     let state = chat.state();
     let root = use_node_ref();
     use_presence_event(&root, &state.presence);
+    let unread = state.unread();
+    use_unread_event(&root, unread, props.title_badge);
     let (names, count) = &state.presence;
     html! {
-        <div ref={root} class="ws-chat" data-role="chat" role={props.title.as_ref().map(|_| "region")}
+        <div ref={root} class="ws-chat" data-role="chat" data-unread={unread.to_string()} role={props.title.as_ref().map(|_| "region")}
             aria-label={props.title.clone()}>
             if let Some(title) = &props.title {
                 <h2 class="ws-chat-title" data-role="title">{ title.clone() }</h2>
@@ -315,6 +328,38 @@ fn use_presence_event(root: &NodeRef, presence: &(Vec<Rc<str>>, Option<u32>)) {
                     "ws-chat-presence",
                     &presence_detail(names, *count),
                 );
+            }
+        }
+    });
+}
+
+/// Tells the host page how many messages are unread (`ws-chat-unread` with `{count}`) whenever
+/// that changes, and with `badge` puts it in the page's title as `(N) Title`.
+#[hook]
+fn use_unread_event(root: &NodeRef, unread: u32, badge: bool) {
+    // The count last told, and the title as the host page had it.
+    let told = use_mut_ref(|| (0u32, None::<String>));
+    let root = root.clone();
+    use_effect(move || {
+        let mut told = told.borrow_mut();
+        if told.0 == unread {
+            return;
+        }
+        told.0 = unread;
+        if let Some(element) = root.cast::<web_sys::Element>() {
+            let detail = format!("{{\"count\":{unread}}}");
+            events::dispatch(&element, "ws-chat-unread", &detail);
+        }
+        if badge {
+            let document = web_sys::window().and_then(|w| w.document());
+            if let Some(document) = document {
+                let base = told.1.get_or_insert_with(|| document.title()).clone();
+                let title = match unread {
+                    0 => base,
+                    _ if base.is_empty() => format!("({unread})"),
+                    _ => format!("({unread}) {base}"),
+                };
+                document.set_title(&title);
             }
         }
     });

@@ -1,12 +1,13 @@
 //! The display state of one chat, and when it is rendered: updates are applied in place as
-//! they come, and [`RenderPacing`] decides between rendering at once and at an animation frame,
-//! which this carries out.
+//! they come, and [`RenderPacing`] decides between rendering at once and at an animation frame
+//! (a short timer while the page is hidden), which this carries out.
 
 use crate::core::view::chat_state::ChatState;
 use crate::core::view::message_window::DisplayConfig;
 use crate::core::view::pacing::{is_urgent, Pace, RenderPacing};
 use crate::core::view::update::ChatUpdate;
 use gloo_render::{request_animation_frame, AnimationFrame};
+use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use yew::prelude::*;
@@ -17,6 +18,9 @@ pub(super) struct Live {
     pacing: RenderPacing,
     /// Held for its `Drop`, which cancels the request.
     frame: Option<AnimationFrame>,
+    /// In place of `frame` while the page is hidden, which gets no animation frames: the
+    /// unread count, its event and the title badge still follow what arrives.
+    hidden_timer: Option<Timeout>,
     /// Set while the driver handles something the user did: it renders at once.
     user_input: bool,
 }
@@ -27,6 +31,7 @@ impl Live {
             state: ChatState::new(display),
             pacing: RenderPacing::default(),
             frame: None,
+            hidden_timer: None,
             user_input: false,
         }
     }
@@ -76,8 +81,16 @@ fn carry_out(
 ) {
     match pace {
         Pace::RenderNow => {
-            live.borrow_mut().frame = None;
+            let mut this = live.borrow_mut();
+            this.frame = None;
+            this.hidden_timer = None;
+            drop(this);
             rerender.force_update();
+        }
+        Pace::RequestFrame if !live.borrow().state.page_is_visible() => {
+            let (weak, rerender) = (weak.clone(), rerender.clone());
+            let timer = Timeout::new(HIDDEN_FRAME_MS, move || on_frame(&weak, &rerender));
+            live.borrow_mut().hidden_timer = Some(timer);
         }
         Pace::RequestFrame => {
             let (weak, rerender) = (weak.clone(), rerender.clone());
@@ -88,11 +101,16 @@ fn carry_out(
     }
 }
 
+/// While the page is hidden, a render at most this often (browsers run a hidden page's timers
+/// about once a second at the least).
+const HIDDEN_FRAME_MS: u32 = 250;
+
 fn on_frame(weak: &Weak<RefCell<Live>>, rerender: &UseForceUpdateHandle) {
     let Some(live) = weak.upgrade() else { return };
     let pace = {
         let mut this = live.borrow_mut();
         this.frame = None;
+        this.hidden_timer = None;
         this.pacing.frame()
     };
     carry_out(weak, &live, pace, rerender);

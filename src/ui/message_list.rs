@@ -126,8 +126,8 @@ pub fn MessageList(props: &MessageListProps) -> Html {
                         { "Show earlier messages" }
                     </button>
                 }
-                { for props.rows.entries.iter().zip(&props.rows.senders).zip(&props.rows.days).map(|((e, sender), day)| html! {
-                    <MessageRow key={e.key()} entry={e.clone()} sender={sender.clone()} day={*day}
+                { for props.rows.entries.iter().zip(&props.rows.senders).zip(&props.rows.days).enumerate().map(|(i, ((e, sender), day))| html! {
+                    <MessageRow key={e.key()} entry={e.clone()} sender={sender.clone()} day={*day} divider={props.rows.divider == Some(i)}
                         on_retry={props.on_retry_message.clone()} on_remove={props.on_remove_message.clone()} />
                 }) }
             </div>

@@ -20,6 +20,9 @@ pub struct MessageRowProps {
     /// The day separator above this row, when it starts a day (decided by the core).
     #[prop_or_default]
     pub day: Option<DayLabel>,
+    /// The "New messages" divider above this row: the first unread when the chat joined.
+    #[prop_or_default]
+    pub divider: bool,
     /// "Retry" and "Remove" on a failed message of ours, by its id.
     pub on_retry: Callback<Rc<str>>,
     pub on_remove: Callback<Rc<str>>,
@@ -85,10 +88,17 @@ pub fn MessageRow(props: &MessageRowProps) -> Html {
         },
     };
     let day = props.day.map(day_separator);
-    // All three are keyed: the separator and the sender line come and go as the window moves
+    let divider = props.divider.then(|| {
+        html! {
+            <div key="unread" class="ws-chat-unread-divider" data-role="unread-divider" role="separator">
+                { "New messages" }
+            </div>
+        }
+    });
+    // All are keyed: the separators and the sender line come and go as the window moves
     // (they head its first row), and the row's element must stay the same one, for the list
     // to keep the reader's place by it.
-    html! { <>{ for day }{ for sender }{ row }</> }
+    html! { <>{ for day }{ for divider }{ for sender }{ row }</> }
 }
 
 /// A separator row: "Today", "Yesterday", or the date in the reader's locale and time zone

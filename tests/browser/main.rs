@@ -28,3 +28,4 @@ mod render;
 mod scrollback;
 mod storage;
 mod typing;
+mod unread;

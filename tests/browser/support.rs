@@ -130,7 +130,8 @@ pub fn mount_signed(
     )
 }
 
-fn mount_props(props: ChatProps) -> Mounted {
+/// A chat with these props.
+pub fn mount_props(props: ChatProps) -> Mounted {
     let document = web_sys::window().unwrap().document().unwrap();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();

@@ -106,6 +106,7 @@ impl Delivery {
                 if !std::mem::replace(&mut self.synced, true) {
                     // Caught up: what is still unconfirmed now goes out again, in order.
                     self.flush(out);
+                    self.flush_read(now, out);
                 }
             }
             ServerFrame::Error {
@@ -141,6 +142,7 @@ impl Delivery {
                 };
                 self.typing_heard(heard, now, out);
             }
+            ServerFrame::Read { seq } => self.read_heard(seq, out),
             ServerFrame::Present { who, from, guest } => {
                 let heard = super::presence::PresenceHeard::Present { who, from, guest };
                 self.presence_heard(heard, out);

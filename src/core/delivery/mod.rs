@@ -33,6 +33,7 @@ mod negotiation;
 pub mod older;
 pub mod outbox;
 pub mod presence;
+pub mod read;
 pub mod saved_outbox;
 pub mod seen_seqs;
 mod sign_in;
@@ -148,6 +149,8 @@ pub struct Delivery {
     typists: typing::Typists,
     /// Who is in the room, as the server told it.
     roster: presence::Roster,
+    /// Where the reader stopped, as told to the server.
+    read_report: read::ReadReport,
 }
 
 impl Delivery {
@@ -183,6 +186,7 @@ impl Delivery {
             own_typing: typing::OwnTyping::default(),
             typists: typing::Typists::default(),
             roster: presence::Roster::default(),
+            read_report: read::ReadReport::default(),
         };
         for message in restored {
             ui(

@@ -37,6 +37,8 @@ pub struct EmbedOptions {
     pub history_cap: Option<usize>,
     /// Honour the host page's `?ws=`.
     pub allow_query_url: bool,
+    /// Put the unread count in the page's title.
+    pub title_badge: bool,
     /// The first retry's period.
     pub reconnect_initial: Option<Duration>,
     /// The longest period between retries.
@@ -147,6 +149,7 @@ impl EmbedOptions {
             ("title", Parsed::Text(s)) => self.title = Some(s),
             ("historyCap", Parsed::Whole(n)) => self.history_cap = usize::try_from(n).ok(),
             ("allowQueryUrl", Parsed::Flag(b)) => self.allow_query_url = b,
+            ("titleBadge", Parsed::Flag(b)) => self.title_badge = b,
             ("reconnectInitialMs", Parsed::Whole(ms)) => self.reconnect_initial = millis(ms),
             ("reconnectMaxMs", Parsed::Whole(ms)) => self.reconnect_max = millis(ms),
             ("reconnectMultiplier", Parsed::Real(x)) => self.reconnect_multiplier = Some(x),

@@ -58,7 +58,7 @@ const MILLIS: Kind = Kind::Whole {
 };
 
 /// Every option, in the order the docs list them.
-pub(super) const SPECS: [Spec; 16] = [
+pub(super) const SPECS: [Spec; 17] = [
     spec(
         "url",
         "url",
@@ -89,6 +89,12 @@ pub(super) const SPECS: [Spec; 16] = [
     spec(
         "allow-query-url",
         "allowQueryUrl",
+        Kind::Flag,
+        "true or false (or the attribute present without a value)",
+    ),
+    spec(
+        "title-badge",
+        "titleBadge",
         Kind::Flag,
         "true or false (or the attribute present without a value)",
     ),
@@ -140,8 +146,8 @@ pub(super) const SPECS: [Spec; 16] = [
 ];
 
 /// The script keys, for the unknown-key message.
-pub(super) const KEYS: [&str; 16] = {
-    let mut keys = [""; 16];
+pub(super) const KEYS: [&str; 17] = {
+    let mut keys = [""; 17];
     let mut i = 0;
     while i < SPECS.len() {
         keys[i] = SPECS[i].key;

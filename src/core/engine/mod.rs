@@ -106,6 +106,7 @@ impl Engine {
             self.reconnect.poll_timeout(),
             self.delivery.poll_timeout(),
             self.delivery.typing_timeout(),
+            self.delivery.read_timeout(),
             self.saves.poll_timeout(),
             self.sign_in.poll_timeout(),
         ]
@@ -153,7 +154,11 @@ impl Engine {
             }
             EngineEvent::Online => self.reconnect.handle(Input::Online, now),
             EngineEvent::Offline => self.reconnect.handle(Input::Offline, now),
-            EngineEvent::Visible => self.reconnect.handle(Input::Visible, now),
+            EngineEvent::Visible => {
+                out.push_back(Effect::Ui(ChatUpdate::PageVisible(true)));
+                self.reconnect.handle(Input::Visible, now)
+            }
+            EngineEvent::Hidden => out.push_back(Effect::Ui(ChatUpdate::PageVisible(false))),
             EngineEvent::PageHidden => self.save_out_of_turn(true, now),
             EngineEvent::PageShown => self.save_out_of_turn(false, now),
             EngineEvent::UserSend {
@@ -168,6 +173,7 @@ impl Engine {
                 self.delivery.user_send(text, id, wall_ms, out)
             }
             EngineEvent::UserTyping { typing } => self.delivery.user_typing(typing, now, out),
+            EngineEvent::UserRead { seq } => self.delivery.user_read(seq, now, out),
             EngineEvent::UserRetry { id } => self.delivery.user_retry(&id, out),
             EngineEvent::UserRemove { id } => self.delivery.user_remove(&id, out),
             EngineEvent::UserLoadOlder { before } => self.delivery.user_load_older(before, out),
@@ -194,6 +200,7 @@ impl Engine {
             self.reconnect.handle(Input::Dead { reason }, now);
         }
         self.delivery.typing_timeout_passed(now, &mut self.effects);
+        self.delivery.flush_read(now, &mut self.effects);
         self.reconnect.handle_timeout(now);
         if let Some(ticket) = self.sign_in.handle_timeout(now) {
             self.effects.push_back(Effect::FetchToken { ticket });

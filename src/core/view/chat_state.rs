@@ -45,6 +45,8 @@ pub struct ChatState {
     own_label: Option<Rc<str>>,
     /// What is known of the history before what is kept.
     scrollback: Scrollback,
+    /// What was read, and how much was not.
+    unread: Unread,
 }
 
 impl Default for ChatState {
@@ -70,6 +72,7 @@ impl ChatState {
             next_key: 0,
             own_label: None,
             scrollback: Scrollback::default(),
+            unread: Unread::default(),
         }
     }
 
@@ -99,6 +102,7 @@ impl ChatState {
         rows.older = !rows.earlier && self.may_load_older();
         rows.detached = self.scrollback.detached;
         rows.later |= self.scrollback.detached;
+        rows.divider = self.divider_at(&rows.entries);
         rows
     }
 
@@ -117,6 +121,8 @@ impl ChatState {
             ChatUpdate::User(user) => self.user = user,
             ChatUpdate::Typing(names) => self.typing = names,
             ChatUpdate::Presence { names, count } => self.presence = (names, count),
+            ChatUpdate::ReadUpTo(seq) => self.read_up_to(seq),
+            ChatUpdate::PageVisible(visible) => self.page_visible(visible),
             ChatUpdate::Outgoing {
                 id,
                 text,
@@ -135,6 +141,7 @@ impl ChatState {
                 // Whoever sends wants to see what they sent.
                 self.window.jump_to_newest();
                 self.evict();
+                self.read_if_reading();
             }
             ChatUpdate::Status {
                 id,
@@ -162,6 +169,7 @@ impl ChatState {
                 } else if self.place(Rc::new(entry)) {
                     self.window.arrived();
                     self.evict();
+                    self.counted_arrival(seq);
                 }
             }
             ChatUpdate::Deleted { seq } => self.blank(seq),
@@ -195,6 +203,7 @@ impl ChatState {
             ViewAction::ShowLater => self.window.show_later(&self.entries, &self.display),
             ViewAction::JumpToNewest => self.jump_to_newest(),
         }
+        self.read_if_reading();
     }
 
     fn key(&mut self) -> u64 {
@@ -299,7 +308,11 @@ impl ChatState {
 }
 
 mod older;
+mod unread;
+#[cfg(test)]
+mod unread_tests;
 use older::Scrollback;
+use unread::Unread;
 
 #[cfg(test)]
 mod tests;

@@ -89,6 +89,8 @@ pub struct Rows {
     /// Messages after the last row are not rendered (later kept ones, or, detached, the
     /// newest): the bottom of the list is not the newest message.
     pub later: bool,
+    /// The row the "New messages" divider goes above, if it is rendered.
+    pub divider: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,6 +117,11 @@ impl MessageWindow {
     /// Back to the newest batch ("N new messages", or the reader sent something).
     pub fn jump_to_newest(&mut self) {
         *self = Self::default();
+    }
+
+    /// Whether the reader is at the newest message.
+    pub fn following(&self) -> bool {
+        self.following
     }
 
     /// A message arrived.
@@ -162,6 +169,7 @@ impl MessageWindow {
             unseen: self.unseen,
             older: false,
             detached: false,
+            divider: None,
             later: end < entries.len(),
         }
     }

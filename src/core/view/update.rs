@@ -75,6 +75,10 @@ pub enum ChatUpdate {
         names: Vec<Rc<str>>,
         count: Option<u32>,
     },
+    /// Where this user stopped reading, as the server keeps it.
+    ReadUpTo(Seq),
+    /// The page became visible (`true`) or hidden: only a visible page reads what arrives.
+    PageVisible(bool),
     /// The others typing now, by name, in the order they started (empty: nobody).
     Typing(Vec<Rc<str>>),
     /// A page of older messages the reader asked for: those stored before `before` (before

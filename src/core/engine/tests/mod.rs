@@ -261,5 +261,6 @@ mod failover;
 mod handshake;
 mod older;
 mod presence;
+mod read;
 mod sign_in;
 mod typing;
