@@ -13,7 +13,9 @@ use crate::core::reconnect::close_code::script_close;
 use crate::core::servers::{choose, storage_key, PageOrigin};
 use crate::core::view::entry::{clock_time, failed_action_labels};
 use crate::core::view::pacing::{is_urgent, RenderPacing};
-use crate::core::view::presence_line::{presence_detail, presence_line};
+use crate::core::view::presence_line::{
+    badged_title, presence_detail, presence_line, unread_detail,
+};
 use crate::core::view::status::{details_text, StatusView};
 use crate::core::view::typing_line::typing_line;
 
@@ -58,4 +60,5 @@ fn entry_points() {
         presence_line,
         presence_detail,
     );
+    let _ = (unread_detail, badged_title);
 }

@@ -2,15 +2,16 @@
 
 use super::composer::Composer;
 use super::connection::{use_placed_connection, ChatConnection, Placement};
+use super::host_events::use_host_events;
 use super::message_list::MessageList;
 use super::status_bar::{details_line, StatusBar};
-use crate::browser::{events, page};
+use crate::browser::page;
 use crate::core::engine::config::EngineConfig;
 use crate::core::options::ConnectionOptions;
 use crate::core::servers::ServerUrls;
 use crate::core::sign_in::TokenSource;
 use crate::core::view::message_window::DisplayConfig;
-use crate::core::view::presence_line::{presence_detail, presence_line};
+use crate::core::view::presence_line::presence_line;
 use crate::core::view::typing_line::typing_line;
 use crate::core::view::update::ViewAction;
 use std::rc::Rc;
@@ -279,9 +280,8 @@ fn use_chat_view(props: &ChatProps, placement: &Placement) -> Html {
     } = &*controls;
     let state = chat.state();
     let root = use_node_ref();
-    use_presence_event(&root, &state.presence);
     let unread = state.unread();
-    use_unread_event(&root, unread, props.title_badge);
+    use_host_events(&root, &state.presence, unread, props.title_badge);
     let (names, count) = &state.presence;
     html! {
         <div ref={root} class="ws-chat" data-role="chat" data-unread={unread.to_string()} role={props.title.as_ref().map(|_| "region")}
@@ -293,7 +293,7 @@ fn use_chat_view(props: &ChatProps, placement: &Placement) -> Html {
                 on_retry_now={on_retry_now.clone()} on_toggle={on_toggle.clone()} />
             { details_line(state.details.as_ref(), state.stats) }
             <div class="ws-chat-presence" data-role="presence" hidden={count.is_none()}
-                data-count={count.map(|c| c.to_string())} title={names.join(", ")}>
+                data-count={count.map(|c| c.to_string())}>
                 { presence_line(names, *count) }
             </div>
             if let Some(error) = state.unusable() {
@@ -307,60 +307,4 @@ fn use_chat_view(props: &ChatProps, placement: &Placement) -> Html {
             <Composer on_send={on_send.clone()} on_typing={on_typing.clone()} />
         </div>
     }
-}
-
-/// Tells the host page who is in the room (`ws-chat-presence` on the chat's root, which
-/// bubbles to the element it was mounted in) whenever that changes, from the first time it is
-/// known on.
-#[hook]
-fn use_presence_event(root: &NodeRef, presence: &(Vec<Rc<str>>, Option<u32>)) {
-    let told = use_mut_ref(|| (Vec::new(), None));
-    let root = root.clone();
-    let presence = presence.clone();
-    use_effect(move || {
-        let mut told = told.borrow_mut();
-        if *told != presence {
-            *told = presence;
-            if let Some(element) = root.cast::<web_sys::Element>() {
-                let (names, count) = &*told;
-                events::dispatch(
-                    &element,
-                    "ws-chat-presence",
-                    &presence_detail(names, *count),
-                );
-            }
-        }
-    });
-}
-
-/// Tells the host page how many messages are unread (`ws-chat-unread` with `{count}`) whenever
-/// that changes, and with `badge` puts it in the page's title as `(N) Title`.
-#[hook]
-fn use_unread_event(root: &NodeRef, unread: u32, badge: bool) {
-    // The count last told, and the title as the host page had it.
-    let told = use_mut_ref(|| (0u32, None::<String>));
-    let root = root.clone();
-    use_effect(move || {
-        let mut told = told.borrow_mut();
-        if told.0 == unread {
-            return;
-        }
-        told.0 = unread;
-        if let Some(element) = root.cast::<web_sys::Element>() {
-            let detail = format!("{{\"count\":{unread}}}");
-            events::dispatch(&element, "ws-chat-unread", &detail);
-        }
-        if badge {
-            let document = web_sys::window().and_then(|w| w.document());
-            if let Some(document) = document {
-                let base = told.1.get_or_insert_with(|| document.title()).clone();
-                let title = match unread {
-                    0 => base,
-                    _ if base.is_empty() => format!("({unread})"),
-                    _ => format!("({unread}) {base}"),
-                };
-                document.set_title(&title);
-            }
-        }
-    });
 }

@@ -1,4 +1,5 @@
-//! The line that says who is in the room, and what a host page hears of it.
+//! The line that says who is in the room, and what a host page hears of it and of the
+//! unread count.
 
 use std::rc::Rc;
 use ws_chat_protocol::json::write_str;
@@ -46,6 +47,29 @@ pub fn presence_detail(names: &[Rc<str>], count: Option<u32>) -> String {
     json
 }
 
+/// The `detail` of the `ws-chat-unread` event: `{"count":3}`.
+pub fn unread_detail(count: u32) -> String {
+    let mut json = String::from(r#"{"count":"#);
+    json.push_str(&count.to_string());
+    json.push('}');
+    json
+}
+
+/// The page's title `base` with the unread count in front, `(3) Title`; `base` alone at 0.
+pub fn badged_title(base: &str, unread: u32) -> String {
+    if unread == 0 {
+        return base.to_owned();
+    }
+    let mut title = String::from("(");
+    title.push_str(&unread.to_string());
+    title.push(')');
+    if !base.is_empty() {
+        title.push(' ');
+        title.push_str(base);
+    }
+    title
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,6 +91,20 @@ mod tests {
         for (n, count, line) in cases {
             assert_eq!(presence_line(&names[..n], count), line, "{n} of {count:?}");
         }
+    }
+
+    #[test]
+    fn the_title_badge_and_the_unread_detail() {
+        let cases = [
+            ("Chat", 0, "Chat"),
+            ("Chat", 3, "(3) Chat"),
+            ("", 12, "(12)"),
+            ("", 0, ""),
+        ];
+        for (base, unread, title) in cases {
+            assert_eq!(badged_title(base, unread), title, "{base:?} {unread}");
+        }
+        assert_eq!(unread_detail(7), r#"{"count":7}"#);
     }
 
     // Native only: serde_json reads the JSON back.

@@ -5,12 +5,24 @@ use std::rc::Rc;
 /// "Ann is typing…", "Ann and Bob are typing…", "Ann and 2 others are typing…"; empty when
 /// nobody is. The first to start is named first: the line does not reorder as others join.
 pub fn typing_line(names: &[Rc<str>]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => format!("{one} is typing…"),
-        [one, two] => format!("{one} and {two} are typing…"),
-        [one, rest @ ..] => format!("{one} and {} others are typing…", rest.len()),
+    let Some(first) = names.first() else {
+        return String::new();
+    };
+    let mut line = first.to_string();
+    match names.len() {
+        1 => line.push_str(" is typing…"),
+        2 => {
+            line.push_str(" and ");
+            line.push_str(&names[1]);
+            line.push_str(" are typing…");
+        }
+        n => {
+            line.push_str(" and ");
+            line.push_str(&(n - 1).to_string());
+            line.push_str(" others are typing…");
+        }
     }
+    line
 }
 
 #[cfg(test)]
