@@ -17,7 +17,8 @@
 #
 # Then scripts/short-names.mjs renames the wasm's imports from the JS glue, and its closure
 # shims' long exports, in both files, from wasm-bindgen's hashed names to short ones (about
-# 5.3 KB of gzip), and writes the changed files' hashes into index.html's integrity attributes.
+# 5.3 KB of gzip), minifies wasm-bindgen's snippets with terser (0.5 KB; scripts/setup.sh
+# installs it), and writes the changed files' hashes into index.html's integrity attributes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD

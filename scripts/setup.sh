@@ -80,11 +80,19 @@ ensure_plain_server() {
   npm ci --prefix tests/plain-server --no-audit --no-fund >/dev/null
 }
 
+# terser, which scripts/bundle.sh runs on wasm-bindgen's snippets after trunk.
+ensure_build_tools() {
+  if [ -f scripts/build-tools/node_modules/terser/package.json ]; then return; fi
+  say "installing the bundle's build tools (terser) from npm"
+  npm ci --prefix scripts/build-tools --no-audit --no-fund >/dev/null
+}
+
 ensure_target
 ensure_rust_src
 ensure_browsers
 ensure_redis
 ensure_plain_server
+ensure_build_tools
 ensure_wasm_opt
 ensure_cargo_tool wasm-bindgen "$(wasm_bindgen_version)" wasm-bindgen-cli
 ensure_cargo_tool wasm-pack "$WASM_PACK_VERSION" wasm-pack --locked

@@ -1,5 +1,5 @@
 // Shortens the names of the wasm's imports from wasm-bindgen's JS glue, and of its long
-// exports, in a built dist folder:
+// exports, and minifies the snippets, in a built dist folder:
 //   node scripts/short-names.mjs DIST
 //
 // wasm-bindgen names each import after its binding plus a 16-digit hash
@@ -7,8 +7,9 @@
 // import object carry every name once: some 160 random hashes, which gzip cannot shrink, about
 // 3 KB of the bundle; its closure shims are exported under names built from crate hashes and
 // types. This renames them, in both files alike, to `$0`, `$1`, … and then
-// writes the new sha384 of each changed file into index.html's `integrity` attributes (trunk
-// computed them before). Only imports from the glue's own module (`…_bg.js`) are renamed; a
+// minifies wasm-bindgen's snippets with terser (scripts/build-tools), which trunk leaves as
+// they are, and writes the new sha384 of each changed file into index.html's `integrity`
+// attributes (trunk computed them before). Only imports from the glue's own module (`…_bg.js`) are renamed; a
 // name the glue does not hold exactly once as a key is left alone. Anything it does not
 // understand stops the build with an error, rather than ship a bundle whose names disagree.
 import { createHash } from 'node:crypto';
@@ -185,16 +186,37 @@ if (renamed === 0) {
 writeFileSync(wasmPath, Buffer.concat(parts));
 writeFileSync(jsPath, js);
 
-// index.html's integrity attributes for the two files, as trunk wrote them.
+// wasm-bindgen's snippets (the crate's `inline_js`), which trunk copies as they are: minified.
+const { minify } = await import(new URL('./build-tools/node_modules/terser/main.js', import.meta.url));
+const changed = [jsName, wasmName];
+let snippetBytes = [0, 0];
+for (const dir of readdirSync(join(dist, 'snippets'), { withFileTypes: true })) {
+  if (!dir.isDirectory()) continue;
+  for (const file of readdirSync(join(dist, 'snippets', dir.name))) {
+    if (!file.endsWith('.js')) continue;
+    const path = join(dist, 'snippets', dir.name, file);
+    const source = readFileSync(path, 'utf8');
+    const { code } = await minify(source, { module: true, compress: true, mangle: true });
+    if (!code) throw new Error(`terser gave nothing for ${path}`);
+    writeFileSync(path, code);
+    snippetBytes = [snippetBytes[0] + source.length, snippetBytes[1] + code.length];
+    changed.push(`snippets/${dir.name}/${file}`);
+  }
+}
+
+// index.html's integrity attributes for the changed files, as trunk wrote them.
 const htmlPath = join(dist, 'index.html');
 let html = readFileSync(htmlPath, 'utf8');
-for (const file of [jsName, wasmName]) {
+for (const file of changed) {
   const digest = createHash('sha384').update(readFileSync(join(dist, file))).digest('base64');
-  const link = new RegExp(`(href="?/?${file.replace(/\./g, '\\.')}"? integrity="?sha384-)[A-Za-z0-9+/=]+`);
+  const link = new RegExp(`(href="?/?${file.replace(/[./]/g, '\\$&')}"? integrity="?sha384-)[A-Za-z0-9+/=]+`);
   if (!link.test(html)) {
     throw new Error(`index.html has no integrity attribute for ${file}`);
   }
   html = html.replace(link, `$1${digest}`);
 }
 writeFileSync(htmlPath, html);
-console.log(`short-names: ${renamed} imports renamed, ${kept} kept, ${exported} exports renamed, in ${wasmName} and ${jsName}`);
+console.log(
+  `short-names: ${renamed} imports renamed, ${kept} kept, ${exported} exports renamed, in ${wasmName} and ${jsName}; ` +
+    `snippets minified from ${snippetBytes[0]} to ${snippetBytes[1]} bytes`,
+);
