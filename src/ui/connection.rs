@@ -207,15 +207,12 @@ pub(crate) fn use_placed_connection(
             move || drop(driver.borrow_mut().take())
         });
     }
-    {
-        // After each render: where the reader stopped, for the engine to tell the server.
-        let (live, driver) = (live.clone(), driver.clone());
-        use_effect(move || {
-            let seq = live.borrow_mut().state.take_read_report();
-            if let (Some(seq), Some(driver)) = (seq, driver.borrow().as_ref()) {
-                driver.handle(EngineEvent::UserRead { seq });
-            }
-        });
+    // Where the reader stopped, for the engine to tell the server: taken as each render starts
+    // (every change that moves it renders), and not in an effect, which would cost the bundle
+    // its own code. Nothing of the state is borrowed here yet.
+    let read = live.borrow_mut().state.take_read_report();
+    if let (Some(seq), Some(driver)) = (read, driver.borrow().as_ref()) {
+        driver.handle(EngineEvent::UserRead { seq });
     }
     let view = {
         let (weak, driver) = (Rc::downgrade(&live), Rc::downgrade(&driver));

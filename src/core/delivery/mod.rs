@@ -32,6 +32,7 @@ pub mod failed;
 mod negotiation;
 pub mod older;
 pub mod outbox;
+pub mod people;
 pub mod presence;
 pub mod read;
 pub mod saved_outbox;
@@ -146,7 +147,7 @@ pub struct Delivery {
     /// What the room was told of this chat's typing.
     own_typing: typing::OwnTyping,
     /// The others typing, as the server relayed it.
-    typists: typing::Typists,
+    typists: people::People,
     /// Who is in the room, as the server told it.
     roster: presence::Roster,
     /// Where the reader stopped, as told to the server.
@@ -184,7 +185,7 @@ impl Delivery {
             own_user: None,
             older: older::OlderPaging::Idle,
             own_typing: typing::OwnTyping::default(),
-            typists: typing::Typists::default(),
+            typists: people::People::new(typing::MAX_TYPISTS, Some(typing::EXPIRES)),
             roster: presence::Roster::default(),
             read_report: read::ReadReport::default(),
         };

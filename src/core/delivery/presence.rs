@@ -3,8 +3,10 @@
 //! server tells nothing, and the chat shows nothing of it.
 
 use super::envelopes::shown_sender;
+use super::people::People;
 use super::Delivery;
 use crate::core::boundary::Effect;
+use crate::core::time::Moment;
 use crate::core::view::update::ChatUpdate;
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -13,27 +15,27 @@ use std::rc::Rc;
 /// and one that lists more cannot make the chat hold them all.
 pub const MAX_LISTED: usize = 500;
 
-/// The room's people as told, in the order they were first told.
-#[derive(Debug, Default)]
+/// The room's people as told, in the order they were first told, and how many there are.
+#[derive(Debug)]
 pub struct Roster {
-    people: Vec<(String, Rc<str>)>,
+    people: People,
     /// How many are in the room; `None` until the server said.
     count: Option<u32>,
 }
 
-impl Roster {
-    /// `who` is in the room, shown as `name`.
-    pub fn present(&mut self, who: String, name: Rc<str>) {
-        let full = self.people.len() >= MAX_LISTED;
-        match self.people.iter_mut().find(|(w, _)| *w == who) {
-            Some(person) => person.1 = name,
-            None if !full => self.people.push((who, name)),
-            None => {}
+impl Default for Roster {
+    fn default() -> Self {
+        Roster {
+            people: People::new(MAX_LISTED, None),
+            count: None,
         }
     }
+}
 
-    pub fn absent(&mut self, who: &str) {
-        self.people.retain(|(w, _)| w != who);
+impl Roster {
+    /// `who` is in the room (shown as `name`), or left.
+    pub fn heard(&mut self, who: String, name: Rc<str>, here: bool) {
+        self.people.heard(who, name, here, Moment::ZERO);
     }
 
     /// The count that ends every batch; unlisted, the people told before are void.
@@ -46,15 +48,14 @@ impl Roster {
 
     /// Forgets everything (the connection is gone); whether anything was known.
     pub fn clear(&mut self) -> bool {
-        let known = self.count.is_some();
-        *self = Roster::default();
-        known
+        self.people.clear();
+        self.count.take().is_some()
     }
 
     /// What the chat shows.
     pub fn update(&self) -> ChatUpdate {
         ChatUpdate::Presence {
-            names: self.people.iter().map(|(_, name)| name.clone()).collect(),
+            names: self.people.names(),
             count: self.count,
         }
     }
@@ -67,9 +68,9 @@ impl Delivery {
         match heard {
             PresenceHeard::Present { who, from, guest } => {
                 let name = shown_sender(from, None, guest).unwrap_or_else(|| "Someone".into());
-                self.roster.present(who, name);
+                self.roster.heard(who, name, true);
             }
-            PresenceHeard::Absent { who } => self.roster.absent(&who),
+            PresenceHeard::Absent { who } => self.roster.heard(who, "".into(), false),
             PresenceHeard::Count { count, listed } => {
                 self.roster.counted(count, listed);
                 out.push_back(Effect::Ui(self.roster.update()));
@@ -115,11 +116,11 @@ mod tests {
     #[test]
     fn people_come_are_renamed_go_and_are_bounded() {
         let mut r = Roster::default();
-        r.present("u1".into(), "Ann".into());
-        r.present("u2".into(), "Bob".into());
-        r.present("u1".into(), "Ann B.".into());
-        r.absent("u2");
-        r.absent("nobody");
+        r.heard("u1".into(), "Ann".into(), true);
+        r.heard("u2".into(), "Bob".into(), true);
+        r.heard("u1".into(), "Ann B.".into(), true);
+        r.heard("u2".into(), "".into(), false);
+        r.heard("nobody".into(), "".into(), false);
         r.counted(1, true);
         assert_eq!(names(&r), ["Ann B."]);
         assert_eq!(
@@ -132,7 +133,7 @@ mod tests {
         r.counted(300, false);
         assert!(names(&r).is_empty());
         for i in 0..10_000 {
-            r.present(format!("u{i}"), "x".into());
+            r.heard(format!("u{i}"), "x".into(), true);
         }
         assert_eq!(names(&r).len(), MAX_LISTED);
         assert!(r.clear());

@@ -12,7 +12,6 @@ use crate::core::boundary::Effect;
 use crate::core::time::Moment;
 use crate::core::view::update::ChatUpdate;
 use std::collections::VecDeque;
-use std::rc::Rc;
 use std::time::Duration;
 use ws_chat_protocol::{ClientFrame, TYPING_EXPIRES_MS, TYPING_REPEAT_MS};
 
@@ -22,9 +21,10 @@ pub const IDLE: Duration = Duration::from_secs(3);
 pub const MIN_START_GAP: Duration = Duration::from_secs(1);
 /// The most typers kept: in a room where more type at once, the latest are left out.
 pub const MAX_TYPISTS: usize = 50;
+/// A typer not repeated within this long has stopped.
+pub const EXPIRES: Duration = Duration::from_millis(TYPING_EXPIRES_MS);
 
 const REPEAT: Duration = Duration::from_millis(TYPING_REPEAT_MS);
-const EXPIRES: Duration = Duration::from_millis(TYPING_EXPIRES_MS);
 
 /// This chat's typing, as far as the room was told.
 #[derive(Debug, Default)]
@@ -76,69 +76,6 @@ impl OwnTyping {
             Some(at) if self.told => at.saturating_add(REPEAT),
             Some(at) => at.saturating_add(MIN_START_GAP),
         }
-    }
-}
-
-/// The others typing in the room, in the order they started.
-#[derive(Debug, Default)]
-pub struct Typists {
-    list: Vec<Typist>,
-}
-
-#[derive(Debug)]
-struct Typist {
-    who: String,
-    name: Rc<str>,
-    until: Moment,
-}
-
-impl Typists {
-    /// `who` (shown as `name`) is typing or stopped, at `now`; whether the names changed.
-    pub fn heard(&mut self, who: String, name: Rc<str>, active: bool, now: Moment) -> bool {
-        let at = self.list.iter().position(|t| t.who == who);
-        match (at, active) {
-            (Some(i), true) => {
-                let typist = &mut self.list[i];
-                typist.until = now.saturating_add(EXPIRES);
-                let renamed = typist.name != name;
-                typist.name = name;
-                renamed
-            }
-            (Some(i), false) => {
-                self.list.remove(i);
-                true
-            }
-            (None, true) if self.list.len() < MAX_TYPISTS => {
-                let until = now.saturating_add(EXPIRES);
-                self.list.push(Typist { who, name, until });
-                true
-            }
-            (None, _) => false,
-        }
-    }
-
-    /// Forgets those not heard from in time; whether any were.
-    pub fn expire(&mut self, now: Moment) -> bool {
-        let before = self.list.len();
-        self.list.retain(|t| t.until > now);
-        self.list.len() != before
-    }
-
-    /// Forgets everyone (the connection is gone); whether anyone was typing.
-    pub fn clear(&mut self) -> bool {
-        let any = !self.list.is_empty();
-        self.list.clear();
-        any
-    }
-
-    /// When the first typer expires.
-    pub fn poll_timeout(&self) -> Option<Moment> {
-        self.list.iter().map(|t| t.until).min()
-    }
-
-    /// Their names, in the order they started.
-    pub fn names(&self) -> Vec<Rc<str>> {
-        self.list.iter().map(|t| t.name.clone()).collect()
     }
 }
 

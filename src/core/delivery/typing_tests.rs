@@ -1,4 +1,5 @@
 use super::*;
+use crate::core::delivery::people::People;
 
 fn at(ms: u64) -> Moment {
     Moment::from_origin(Duration::from_millis(ms))
@@ -65,8 +66,8 @@ fn a_flood_of_keystrokes_is_one_start_per_repeat() {
 
 #[test]
 fn typists_come_refresh_go_and_expire() {
-    let mut t = Typists::default();
-    let names = |t: &Typists| t.names().iter().map(|n| n.to_string()).collect::<Vec<_>>();
+    let mut t = People::new(MAX_TYPISTS, Some(EXPIRES));
+    let names = |t: &People| t.names().iter().map(|n| n.to_string()).collect::<Vec<_>>();
     assert!(t.heard("u1".into(), "Ann".into(), true, at(0)));
     assert!(t.heard("u2".into(), "Bob".into(), true, at(100)));
     // A repeat changes nothing shown, but keeps Ann.
@@ -84,7 +85,7 @@ fn typists_come_refresh_go_and_expire() {
 
 #[test]
 fn typists_are_bounded() {
-    let mut t = Typists::default();
+    let mut t = People::new(MAX_TYPISTS, Some(EXPIRES));
     for i in 0..1_000 {
         t.heard(format!("u{i}"), "x".into(), true, at(0));
     }
