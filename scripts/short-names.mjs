@@ -13,7 +13,7 @@
 // name the glue does not hold exactly once as a key is left alone. Anything it does not
 // understand stops the build with an error, rather than ship a bundle whose names disagree.
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const dist = process.argv[2];
@@ -190,7 +190,11 @@ writeFileSync(jsPath, js);
 const { minify } = await import(new URL('./build-tools/node_modules/terser/main.js', import.meta.url));
 const changed = [jsName, wasmName];
 let snippetBytes = [0, 0];
-for (const dir of readdirSync(join(dist, 'snippets'), { withFileTypes: true })) {
+// An app without `inline_js` has no snippets folder.
+const snippetDirs = existsSync(join(dist, 'snippets'))
+  ? readdirSync(join(dist, 'snippets'), { withFileTypes: true })
+  : [];
+for (const dir of snippetDirs) {
   if (!dir.isDirectory()) continue;
   for (const file of readdirSync(join(dist, 'snippets', dir.name))) {
     if (!file.endsWith('.js')) continue;

@@ -6,8 +6,8 @@
 //! connection's typing reaches its room and its read position the store (`gates`), one
 //! connection's task (`connection`), the socket whose sends have a deadline (`timed_socket`),
 //! `keepalive`, and what each dialect does with a frame it receives (`plain`, `wschat`, and
-//! `older` for a page of older messages). Files import downward only: `endpoint` →
-//! `connection` → `plain`, `wschat` → `older` → `timed_socket`, with `handshake`,
+//! `older` for a page of older messages, `catch_up` for a `hello`'s). Files import downward only: `endpoint` →
+//! `connection` → `plain`, `wschat` → `older`, `catch_up` → `timed_socket`, with `handshake`,
 //! `keepalive`, `gates` and `rate_limits` → `limits` below their users.
 //!
 //! May import: `crate::auth` (what a connection may do), `crate::rooms` (a connection is a
@@ -15,6 +15,7 @@
 //! the protocol crate. Never `crate::http`: the origin check in front of `/ws` is put on where
 //! the routes are put together ([`crate::Server`]).
 
+mod catch_up;
 mod connection;
 mod endpoint;
 mod gates;

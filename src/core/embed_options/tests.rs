@@ -35,6 +35,7 @@ fn every_attribute_is_read() {
             ("title", "Lobby"),
             ("history-cap", "20"),
             ("allow-query-url", ""),
+            ("title-badge", "true"),
             ("reconnect-initial-ms", "100"),
             ("reconnect-max-ms", " 900 "),
             ("reconnect-multiplier", "1.5"),
@@ -50,6 +51,7 @@ fn every_attribute_is_read() {
     assert_eq!(options.storage_key.as_deref(), Some("ann"));
     assert_eq!(options.title.as_deref(), Some("Lobby"));
     assert!(options.allow_query_url);
+    assert!(options.title_badge);
     let config = options.engine_config();
     let b = &config.reconnect.backoff;
     assert_eq!(
@@ -191,6 +193,7 @@ fn script_options_are_typed() {
         ("name", Absent),
         ("historyCap", Number(5.0)),
         ("allowQueryUrl", Flag(true)),
+        ("titleBadge", Flag(true)),
         ("reconnectJitter", Number(0.25)),
         ("maxAttempts", Number(0.0)),
     ])
@@ -198,7 +201,7 @@ fn script_options_are_typed() {
     assert_eq!(options.url.as_deref(), Some("ws://h/ws"));
     assert_eq!(options.name, None);
     assert_eq!(options.history_cap, Some(5));
-    assert!(options.allow_query_url);
+    assert!(options.allow_query_url && options.title_badge);
     assert_eq!(options.engine_config().reconnect.max_attempts, Some(0));
     let wrong: [(&str, ScriptValue, &str); 9] = [
         (
