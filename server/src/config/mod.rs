@@ -171,6 +171,7 @@ mod tests {
         assert_eq!(c.max_connections, 10_000);
         assert_eq!(c.max_connections_per_ip, 200);
         assert_eq!(c.max_rooms, 10_000);
+        assert_eq!(c.presence_list_max, 100);
         assert_eq!(c.max_queue_bytes, 1024 * 1024);
         assert_eq!(c.header_read_timeout, Duration::from_secs(10));
         assert_eq!(c.send_timeout, Duration::from_secs(10));
