@@ -55,7 +55,7 @@ pub use history::local_redis_server_args;
 use axum::extract::Request;
 use axum::http::{header, HeaderValue};
 use axum::{middleware, Router};
-use history::{Store, StoreError};
+use history::{GroupCommit, Store, StoreError};
 use http::host::{self, HostPolicy};
 use http::origin::{self, OriginPolicy};
 use http::test_tokens::{self, TestMint};
@@ -229,7 +229,11 @@ async fn open_store(config: &Config) -> Result<Store, StoreError> {
         return Store::redis(url, config.history);
     }
     let db = (!config.db_in_memory()).then_some(config.db.as_path());
-    Store::sqlite(db, config.history, config.db_busy_timeout).await
+    let batches = GroupCommit {
+        rows: to_usize(config.db_batch_rows),
+        wait: Duration::from_millis(u64::from(config.db_batch_wait_ms)),
+    };
+    Store::sqlite(db, config.history, config.db_busy_timeout, batches).await
 }
 
 /// A count from a flag; a u32 always fits where this server runs (and saturates elsewhere).

@@ -19,7 +19,7 @@ fn defaults() -> LoadArgs {
         server: PathBuf::from("default-server"),
         node_script: PathBuf::from("default.mjs"),
         setups: SETUPS.to_vec(),
-        growth: Some(SETUPS[1]),
+        growth: SETUPS.iter().find(|s| s.key == "redis").copied(),
     }
 }
 
@@ -34,7 +34,10 @@ fn keys(args: &LoadArgs) -> Vec<&'static str> {
 #[test]
 fn no_arguments_run_every_configuration_and_the_growth_runs() {
     let args = parse(&["--bench"]).expect("parses");
-    assert_eq!(keys(&args), ["sqlite", "redis", "redis2", "node"]);
+    assert_eq!(
+        keys(&args),
+        ["sqlite1", "sqlite", "redis", "redis2", "node"]
+    );
     assert_eq!(args.growth.map(|s| s.key), Some("redis"));
     assert_eq!(args.server, PathBuf::from("default-server"));
 }

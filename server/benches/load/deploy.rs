@@ -9,7 +9,7 @@ use std::process::Command;
 /// Where a configuration keeps its messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StoreKind {
-    /// `ws-chat-server --db FILE`: SQLite on disk, every append fsynced.
+    /// `ws-chat-server --db FILE`: SQLite on disk, every commit fsynced.
     Sqlite,
     /// `ws-chat-server --redis URL`: history, dedupe and fan-out in Redis.
     Redis,
@@ -28,33 +28,46 @@ pub struct Setup {
     /// Servers sharing the load; members of a room are spread over them in turn, so with
     /// two a room's fan-out crosses servers.
     pub servers: usize,
+    /// More flags for each `ws-chat-server`.
+    pub server_flags: &'static [&'static str],
 }
 
 /// Every configuration, in table order; the last is the baseline.
-pub const SETUPS: [Setup; 4] = [
+pub const SETUPS: [Setup; 5] = [
     Setup {
-        key: "sqlite",
-        label: "SQLite, 1 server",
+        key: "sqlite1",
+        label: "SQLite, a commit per message",
         backend: StoreKind::Sqlite,
         servers: 1,
+        server_flags: &["--db-batch-rows", "1"],
+    },
+    Setup {
+        key: "sqlite",
+        label: "SQLite, group commit",
+        backend: StoreKind::Sqlite,
+        servers: 1,
+        server_flags: &[],
     },
     Setup {
         key: "redis",
         label: "Redis, 1 server",
         backend: StoreKind::Redis,
         servers: 1,
+        server_flags: &[],
     },
     Setup {
         key: "redis2",
         label: "Redis, 2 servers",
         backend: StoreKind::Redis,
         servers: 2,
+        server_flags: &[],
     },
     Setup {
         key: "node",
         label: "Node `ws` relay (baseline)",
         backend: StoreKind::NodeRelay,
         servers: 1,
+        server_flags: &[],
     },
 ];
 
@@ -112,6 +125,7 @@ impl Deployment {
                 }
                 (backend, redis) => {
                     let mut server = chat_server(&programs.server, port);
+                    server.args(setup.server_flags);
                     match (backend, redis) {
                         (StoreKind::Redis, Some((_, redis_port))) => {
                             server.args(["--redis", &format!("redis://127.0.0.1:{redis_port}/")])

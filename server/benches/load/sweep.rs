@@ -6,7 +6,7 @@ use crate::step::{self, StepFigures};
 use crate::swarm::{Crowd, Swarm};
 
 /// The total rates tried, in msg/s, lowest first.
-pub const RATES: [u32; 6] = [250, 500, 1000, 2000, 4000, 8000];
+pub const RATES: [u32; 8] = [250, 500, 1000, 2000, 4000, 8000, 12000, 16000];
 /// Tries at a rate before the sweep stops: the machine is shared, and a stall of a few
 /// tens of milliseconds elsewhere (another process's fsync, a compiler) is enough to push one
 /// window's p99 past the bound. Every try is in the table.

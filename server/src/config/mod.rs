@@ -68,6 +68,19 @@ pub struct Config {
     #[arg(long, default_value = "5s", value_parser = parse_duration)]
     pub db_busy_timeout: Duration,
 
+    /// Most messages written to `--db` in one transaction (group commit): appends that queue
+    /// while the previous commit syncs share the next one and its fsync, and each is acked
+    /// only after it. 1 is a transaction per message.
+    #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub db_batch_rows: u32,
+
+    /// Milliseconds the `--db` writer waits for more messages before it commits a batch
+    /// smaller than `--db-batch-rows`. 0 (the default) never waits: a quiet server acks at
+    /// once, and a busy one batches by itself. More trades latency for fewer syncs on a disk
+    /// whose fsync is slow.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=1000))]
+    pub db_batch_wait_ms: u32,
+
     /// Largest WebSocket frame and message accepted, in bytes. The default leaves room for a
     /// 16 KiB text whose every character JSON-escapes to six bytes, so an over-long message
     /// gets a `reject` rather than a 1009 close.

@@ -28,4 +28,5 @@ pub use live::{FanOutReceiver, LiveDelivery, LiveMessage, LiveSignal};
 pub use message::{Appended, Author, NewMessage};
 pub use older::OlderPage;
 pub use page::CatchUpPage;
+pub use sqlite::GroupCommit;
 pub use store::Store;

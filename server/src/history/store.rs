@@ -11,7 +11,7 @@ use super::live::{FanOutReceiver, LiveDelivery};
 use super::message::{Appended, NewMessage};
 use super::page::CatchUpPage;
 use super::redis::{self, RedisStore};
-use super::sqlite::SqliteStore;
+use super::sqlite::{GroupCommit, SqliteStore};
 use std::future::Future;
 use std::path::Path;
 use std::sync::Arc;
@@ -34,13 +34,15 @@ enum Backend {
 
 impl Store {
     /// The history in SQLite at `path` (in memory for `None`), keeping the newest `history`
-    /// messages of each room; see [`SqliteStore::open`].
+    /// messages of each room, with appends batched up to `batches`; see
+    /// [`SqliteStore::open_grouped`].
     pub async fn sqlite(
         path: Option<&Path>,
         history: u32,
         busy_timeout: Duration,
+        batches: GroupCommit,
     ) -> Result<Store, StoreError> {
-        SqliteStore::open(path, history, busy_timeout)
+        SqliteStore::open_grouped(path, history, busy_timeout, batches)
             .await
             .map(|store| Store(Backend::Sqlite(store)))
     }

@@ -26,6 +26,10 @@ pub struct ReconnectConfig {
     /// still untried: short, so a dead server costs the chat a second or so, not a growing
     /// backoff.
     pub hop_delay: Duration,
+    /// After a 1012 (service restart) whose reason names no delay, the wait before coming
+    /// back is random up to this, so the clients of a restarting server return spread out
+    /// rather than all at once.
+    pub restart_spread: Duration,
 }
 
 impl Default for ReconnectConfig {
@@ -38,6 +42,7 @@ impl Default for ReconnectConfig {
             close_policy: ClosePolicy::default(),
             wake_threshold: Duration::from_secs(10),
             hop_delay: Duration::from_millis(200),
+            restart_spread: Duration::from_secs(5),
         }
     }
 }
@@ -50,4 +55,5 @@ setters!(ReconnectConfig {
     close_policy: ClosePolicy,
     wake_threshold: Duration,
     hop_delay: Duration,
+    restart_spread: Duration,
 });

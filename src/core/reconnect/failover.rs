@@ -13,6 +13,9 @@
 //!   a second or so, not a growing backoff. Once every server has failed in a row, the normal
 //!   exponential backoff applies, its exponent counting such rounds.
 //!
+//! - A server that says it is restarting (1012) is left for the next one at once, in a fresh
+//!   round: it is the one server known to be going away.
+//!
 //! "Established" means stable (open for `stable_after`): a server that accepts and at once
 //! drops every connection would otherwise hold the chat on itself forever, since each of its
 //! connections did open. With one server every failure completes a round, so the waits are
@@ -75,6 +78,13 @@ impl Rotation {
     /// which begins a new round that will try every server once.
     pub fn established_lost(&mut self) -> Wait {
         self.complete_round()
+    }
+
+    /// The server in use closed with "service restart": on to the next server, in a new
+    /// round, since nothing has failed.
+    pub fn restarting(&mut self) {
+        self.current = (self.current + 1) % self.servers;
+        self.reset();
     }
 
     fn complete_round(&mut self) -> Wait {

@@ -12,10 +12,10 @@ mod config;
 mod failover;
 pub mod input;
 pub mod phase;
+mod retry;
 
-use crate::core::reconnect::close_code::CloseAction;
 pub use crate::core::reconnect::config::ReconnectConfig;
-use crate::core::reconnect::failover::{Rotation, Wait};
+use crate::core::reconnect::failover::Rotation;
 pub use crate::core::reconnect::input::{Command, Input, ABANDONED};
 pub use crate::core::reconnect::phase::{Phase, StopReason};
 use crate::core::rng::Rng;
@@ -239,52 +239,9 @@ impl Reconnect {
         self.phase = Phase::Stopped(reason);
         self.deadline = None;
     }
-
-    fn lost(&mut self, code: u16, reason: String, now: Moment) {
-        if self.config.close_policy.action(code) == CloseAction::Stop {
-            self.rotation_lost();
-            self.deadline = None;
-            self.stop(StopReason::Refused { code, reason });
-            return;
-        }
-        self.lost_anyway(code, reason, now);
-    }
-
-    /// Counts a lost connection (or a failed attempt) against the rotation.
-    fn rotation_lost(&mut self) -> Wait {
-        if self.established() {
-            self.rotation.established_lost()
-        } else {
-            self.rotation.attempt_failed()
-        }
-    }
-
-    /// A failed attempt or lost connection that is retried, whatever its code.
-    fn lost_anyway(&mut self, code: u16, reason: String, now: Moment) {
-        let wait = self.rotation_lost();
-        self.deadline = None;
-        self.failures = self.failures.saturating_add(1);
-        if !self.online {
-            self.phase = Phase::Offline;
-            return;
-        }
-        if let Some(max) = self.config.max_attempts {
-            if self.failures > max {
-                self.stop(StopReason::GaveUp { attempts: max });
-                return;
-            }
-        }
-        let delay = match wait {
-            Wait::Hop => self.config.hop_delay,
-            Wait::Backoff { rounds } => self.config.backoff.delay(rounds, self.rng.next_f64()),
-        };
-        self.phase = Phase::Waiting {
-            attempt: self.failures,
-            retry_at: now.saturating_add(delay),
-            last_close: Some((code, reason)),
-        };
-    }
 }
 
+#[cfg(test)]
+mod restart_tests;
 #[cfg(test)]
 mod tests;

@@ -2,8 +2,9 @@
 //!
 //! rusqlite is blocking and its `Connection` is not `Sync`, so a single OS thread owns it and
 //! runs jobs sent over a channel; async code awaits the answer and the runtime never blocks
-//! on disk. Every append is its own transaction committed with `synchronous=FULL` before
-//! the caller hears of it, so an acked message survives a SIGKILL or a power cut.
+//! on disk. Appends are committed with `synchronous=FULL` before the caller hears of them, so
+//! an acked message survives a SIGKILL or a power cut; those that queue up together share one
+//! transaction and one fsync (`group_commit`).
 //!
 //! Appends begin `IMMEDIATE`: the write lock is taken first, waiting up to the busy timeout
 //! while another process holds it (a backup, an inspecting `sqlite3` shell). A deferred
@@ -12,6 +13,7 @@
 //! busy timeout. A failed append is an error for the caller, never a lost ack. An append that
 //! finds the lock taken says so in the log before it waits.
 
+use super::group_commit::{self, GroupCommit, PendingAppend};
 use super::{schema, tombstones};
 use crate::history::error::StoreError;
 use crate::history::message::{Appended, Author, HistoryMessage, NewMessage};
@@ -26,15 +28,20 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use ws_chat_protocol::{Millis, Seq};
 
-type Job = Box<dyn FnOnce(&mut Db) + Send>;
+/// What the store thread is asked to do, in order.
+pub(super) enum Job {
+    Run(Box<dyn FnOnce(&mut Db) + Send>),
+    /// Batched with the appends queued behind it.
+    Append(PendingAppend),
+}
 
 /// What the store thread owns.
 pub(super) struct Db {
     pub(super) conn: Connection,
     /// Messages kept per room.
-    history: i64,
+    pub(super) history: i64,
     /// How long an append waits for another process's write lock.
-    busy_timeout: Duration,
+    pub(super) busy_timeout: Duration,
 }
 
 /// A handle to the store thread; cheap to clone. The thread ends when every handle is gone.
@@ -46,11 +53,23 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Opens (creating if needed) the history at `path`, or in memory for `None`, keeping the
     /// newest `history` messages of each room. A locked database is waited for up to
-    /// `busy_timeout` before an operation fails.
+    /// `busy_timeout` before an operation fails. Appends are batched as
+    /// [`GroupCommit::default`].
+    #[cfg(test)]
     pub async fn open(
         path: Option<&Path>,
         history: u32,
         busy_timeout: Duration,
+    ) -> Result<SqliteStore, StoreError> {
+        Self::open_grouped(path, history, busy_timeout, GroupCommit::default()).await
+    }
+
+    /// [`SqliteStore::open`], with appends batched up to `batches`.
+    pub async fn open_grouped(
+        path: Option<&Path>,
+        history: u32,
+        busy_timeout: Duration,
+        batches: GroupCommit,
     ) -> Result<SqliteStore, StoreError> {
         let path = path.map(Path::to_path_buf);
         let (opened_tx, opened_rx) = oneshot::channel();
@@ -70,9 +89,7 @@ impl SqliteStore {
                     }
                 };
                 let _ = opened_tx.send(Ok(()));
-                while let Ok(job) = job_rx.recv() {
-                    job(&mut db);
-                }
+                group_commit::serve(&mut db, &job_rx, batches);
             })
             .map_err(|e| StoreError::new(format!("cannot start the store thread: {e}")))?;
         opened_rx
@@ -85,17 +102,22 @@ impl SqliteStore {
     /// id, or a tombstone unless there is no message to delete (see [`Appended`]); prunes
     /// the room to `history`.
     pub async fn append(&self, message: NewMessage<'_>) -> Result<Appended, StoreError> {
-        let (room, id, text) = (
-            message.room.to_owned(),
-            message.id.map(str::to_owned),
-            message.text.to_owned(),
-        );
-        let (author, ts, deletes) = (message.author.clone(), message.ts, message.deletes);
-        self.run(move |db| {
-            let new = (id.as_deref(), text.as_str(), &author, ts);
-            append(db, &room, new, deletes)
-        })
-        .await
+        let (reply, answer) = oneshot::channel();
+        let pending = PendingAppend {
+            room: message.room.to_owned(),
+            id: message.id.map(str::to_owned),
+            text: message.text.to_owned(),
+            author: message.author.clone(),
+            ts: message.ts,
+            deletes: message.deletes,
+            reply,
+        };
+        self.jobs
+            .send(Job::Append(pending))
+            .map_err(|_| StoreError::new("the store thread has stopped"))?;
+        answer
+            .await
+            .map_err(|_| StoreError::new("the store thread dropped a request"))?
     }
 
     /// Up to `limit` messages after `after`, as [`crate::history::Store::page`].
@@ -115,9 +137,9 @@ impl SqliteStore {
         f: impl FnOnce(&mut Db) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
         let (tx, rx) = oneshot::channel();
-        let job: Job = Box::new(move |db| {
+        let job = Job::Run(Box::new(move |db| {
             let _ = tx.send(f(db));
-        });
+        }));
         self.jobs
             .send(job)
             .map_err(|_| StoreError::new("the store thread has stopped"))?;
@@ -126,7 +148,10 @@ impl SqliteStore {
     }
 }
 
-fn open_connection(path: Option<&Path>, busy_timeout: Duration) -> Result<Connection, StoreError> {
+pub(super) fn open_connection(
+    path: Option<&Path>,
+    busy_timeout: Duration,
+) -> Result<Connection, StoreError> {
     let conn = match path {
         Some(p) => Connection::open(p),
         None => Connection::open_in_memory(),
@@ -140,18 +165,19 @@ fn open_connection(path: Option<&Path>, busy_timeout: Duration) -> Result<Connec
 }
 
 /// A message to append: its id, text, sender and time.
-type Row<'a> = (Option<&'a str>, &'a str, &'a Author, Millis);
+pub(super) type Row<'a> = (Option<&'a str>, &'a str, &'a Author, Millis);
 
-fn append(
-    db: &Db,
+/// Appends one message (or tombstone) inside the caller's transaction, keeping the room to
+/// `history` messages; the caller commits.
+pub(super) fn append_one(
+    tx: &Connection,
+    history: i64,
     room: &str,
     (id, text, author, ts): Row<'_>,
     deletes: Option<Seq>,
 ) -> Result<Appended, StoreError> {
-    let history = db.history;
-    let tx = begin_append(db, room)?;
     if let Some(of) = deletes {
-        if let Some(refused) = tombstones::blank(&tx, room, of)? {
+        if let Some(refused) = tombstones::blank(tx, room, of)? {
             return Ok(refused);
         }
     }
@@ -196,7 +222,6 @@ fn append(
     ])?;
     tx.prepare_cached("DELETE FROM messages WHERE room = ?1 AND seq <= ?2")?
         .execute(params![room, seq - history])?;
-    tx.commit()?;
     Ok(Appended::New(to_seq(seq)))
 }
 
@@ -204,7 +229,7 @@ fn append(
 /// connection holds the lock, the wait for it (up to the busy timeout) is logged first: a
 /// write that has to wait is worth knowing about, for an operator and for a test that must
 /// know the append is waiting before it lets go of the lock.
-fn begin_append<'c>(db: &'c Db, room: &str) -> Result<Transaction<'c>, StoreError> {
+pub(super) fn begin_append<'c>(db: &'c Db, room: &str) -> Result<Transaction<'c>, StoreError> {
     db.conn.busy_timeout(Duration::ZERO)?;
     let first = Transaction::new_unchecked(&db.conn, TransactionBehavior::Immediate);
     db.conn.busy_timeout(db.busy_timeout)?;

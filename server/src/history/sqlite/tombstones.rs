@@ -4,12 +4,12 @@
 
 use crate::history::error::StoreError;
 use crate::history::message::Appended;
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension};
 use ws_chat_protocol::Seq;
 
 /// Blanks the message at `of`; returns why not, when there is no such message or it was
 /// deleted already (a tombstone cannot be deleted: it is no message).
-pub fn blank(tx: &Transaction<'_>, room: &str, of: Seq) -> Result<Option<Appended>, StoreError> {
+pub fn blank(tx: &Connection, room: &str, of: Seq) -> Result<Option<Appended>, StoreError> {
     let of = i64::try_from(of).unwrap_or(i64::MAX);
     let target: Option<(String, Option<i64>)> = tx
         .prepare_cached("SELECT text, deletes FROM messages WHERE room = ?1 AND seq = ?2")?
