@@ -87,7 +87,7 @@ fn after_a_restart_the_backoff_starts_afresh_and_the_round_covers_every_server()
         Phase::Waiting {
             attempt, retry_at, ..
         } => {
-            assert_eq!(*attempt, 1, "the restart itself was no failure");
+            assert_eq!(*attempt, 2, "the retry after the restart, then this one");
             assert_eq!(
                 retry_at.saturating_duration_since(at(10_200)),
                 ReconnectConfig::default().hop_delay

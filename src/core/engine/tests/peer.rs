@@ -369,7 +369,7 @@ fn a_server_whose_history_started_over_has_its_new_messages_shown() {
         },
     );
     // Restarted without its history file: numbering begins again at 1.
-    h.at(5, closed(1012)).tick(2_000).open(2_001, SUBPROTOCOL);
+    h.at(5, closed(1001)).tick(2_000).open(2_001, SUBPROTOCOL);
     h.server(
         2_002,
         ServerFrame::Synced {
