@@ -58,15 +58,15 @@ start_servers() {
     --message-rate 2 --message-burst 3 --hello-rate 0 || return 1
   start "plain ws server" "$work/plain.log" "listening on" \
     env PORT=9110 node tests/plain-server/server.mjs || return 1
-  # Two servers sharing one Redis (run durably, as the README asks), one of them supervised
-  # so a test can SIGKILL it.
+  # Two servers sharing one Redis (run durably, as the README asks), each supervised so a test
+  # can SIGKILL or SIGTERM (drain) it and start it again.
   mkdir -p "$work/redis"
   start "redis" "$work/redis.log" "Ready to accept connections" \
     redis-server --port 9120 --bind 127.0.0.1 --dir "$work/redis" \
     --appendonly yes --appendfsync always --save '' || return 1
-  start "shared server" "$work/shared.log" "listening on" \
-    "$bin/ws-chat-server" --listen 127.0.0.1:9121 --redis redis://127.0.0.1:9120/ --fault-injection \
-    "${unlimited[@]}" || return 1
+  start "shared server" "$work/shared.log" "control on" \
+    "$bin/ws-chat-supervisor" --control 127.0.0.1:9124 -- \
+    --listen 127.0.0.1:9121 --redis redis://127.0.0.1:9120/ --fault-injection "${unlimited[@]}" || return 1
   start "supervised shared server" "$work/shared-supervisor.log" "control on" \
     "$bin/ws-chat-supervisor" --control 127.0.0.1:9123 -- \
     --listen 127.0.0.1:9122 --redis redis://127.0.0.1:9120/ --fault-injection "${unlimited[@]}" || return 1
@@ -80,7 +80,8 @@ browser_tests() {
   WS_CHAT_TEST_SERVER=127.0.0.1:9101 WS_CHAT_TEST_CRASH_SERVER=127.0.0.1:9102 \
   WS_CHAT_TEST_SUPERVISOR=127.0.0.1:9103 WS_CHAT_TEST_PLAIN_SERVER=127.0.0.1:9110 \
   WS_CHAT_TEST_SHARED_SERVER=127.0.0.1:9121 WS_CHAT_TEST_SHARED_CRASH_SERVER=127.0.0.1:9122 \
-  WS_CHAT_TEST_SHARED_SUPERVISOR=127.0.0.1:9123 WS_CHAT_TEST_SIGNING_SERVER=127.0.0.1:9104 \
+  WS_CHAT_TEST_SHARED_SUPERVISOR=127.0.0.1:9123 WS_CHAT_TEST_SHARED_SERVER_SUPERVISOR=127.0.0.1:9124 \
+  WS_CHAT_TEST_SIGNING_SERVER=127.0.0.1:9104 \
   WS_CHAT_TEST_LIMITED_SERVER=127.0.0.1:9105 \
   WASM_BINDGEN_TEST_TIMEOUT=900 \
     wasm-pack test --headless "$@" --mode no-install . --test browser -- --nocapture

@@ -35,10 +35,12 @@
 mod auth;
 mod clock;
 mod config;
+mod drain;
 mod history;
 mod http;
 mod log_safe;
 mod rooms;
+mod shutdown;
 mod signals;
 mod sync;
 mod ws;
@@ -55,6 +57,8 @@ pub use history::local_redis_server_args;
 use axum::extract::Request;
 use axum::http::{header, HeaderValue};
 use axum::{middleware, Router};
+use config::DrainFlags;
+use drain::Drain;
 use history::{GroupCommit, Store, StoreError};
 use http::host::{self, HostPolicy};
 use http::origin::{self, OriginPolicy};
@@ -67,17 +71,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use ws::{ConnectionLimits, ConnectionRules, Timing};
-
-/// How long shutdown waits for HTTP requests in flight.
-const HTTP_DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// How long shutdown waits for WebSocket connections to finish their closing handshake.
-const WS_DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A server whose history is open, ready to serve on a listener.
 pub struct Server {
@@ -89,6 +88,11 @@ pub struct Server {
     shutdown: CancellationToken,
     /// Every connection's task and the fan-out, so shutdown can wait for them to end.
     tasks: TaskTracker,
+    /// Which connections have been told to go; see [`shutdown`].
+    drain: Arc<Drain>,
+    drain_flags: DrainFlags,
+    /// Written to the end before the server returns.
+    store: Store,
 }
 
 impl Server {
@@ -103,8 +107,10 @@ impl Server {
                 "--max-queue-bytes must be at least --max-message-bytes: a queue must hold one message",
             ));
         }
+        config.drain.check().map_err(io::Error::other)?;
         let shutdown = CancellationToken::new();
         let tasks = TaskTracker::new();
+        let drain = Drain::new(config.drain.drain_spread);
         let sign_in = config.auth.session_rules().map_err(io::Error::other)?;
         let admin_token = config.auth.admin_token().map_err(io::Error::other)?;
         let registry = Registry::new(
@@ -113,6 +119,7 @@ impl Server {
             to_usize(config.max_rooms),
             sign_in.bans.clone(),
             to_usize(config.presence_list_max),
+            drain.clone(),
         );
         // Kicks and revocations from before a restart hold again from the first connection.
         // A shared store reads them again whenever its fan-out subscribes.
@@ -175,11 +182,15 @@ impl Server {
             hosts,
             shutdown,
             tasks,
+            drain,
+            drain_flags: config.drain,
+            store,
         })
     }
 
-    /// Serves until `shutdown` completes, then closes every WebSocket with 1001 (Going Away)
-    /// and waits (a few seconds at most) for the connections to end.
+    /// Serves until `shutdown` completes, then drains (see [`shutdown`]): not ready at once,
+    /// every WebSocket closed with 1012 in batches, the history written, all within
+    /// `--drain-timeout`.
     pub async fn serve(
         self,
         listener: TcpListener,
@@ -189,19 +200,25 @@ impl Server {
         let stop = self.shutdown;
         let server = accept::serve(listener, self.app, stop.clone(), self.header_read_timeout);
         let mut server = std::pin::pin!(server);
+        let mut deadline = Instant::now() + self.drain_flags.drain_timeout;
         tokio::select! {
             () = &mut server => {}
             () = shutdown => {
-                tracing::info!("shutting down");
+                deadline = Instant::now() + self.drain_flags.drain_timeout;
+                // The server keeps answering (`/readyz` says 503) while its connections go.
+                tokio::select! {
+                    () = &mut server => {}
+                    () = shutdown::drain_connections(&self.drain, &self.drain_flags) => {}
+                }
                 stop.cancel();
-                if tokio::time::timeout(HTTP_DRAIN_TIMEOUT, &mut server).await.is_err() {
+                if tokio::time::timeout_at(deadline, &mut server).await.is_err() {
                     tracing::warn!("HTTP requests still open after shutdown; leaving them");
                 }
             }
         }
         let tasks = self.tasks;
         tasks.close();
-        if tokio::time::timeout(WS_DRAIN_TIMEOUT, tasks.wait())
+        if tokio::time::timeout_at(deadline, tasks.wait())
             .await
             .is_err()
         {
@@ -209,6 +226,11 @@ impl Server {
                 connections = tasks.len(),
                 "WebSocket connections still open after shutdown; leaving them"
             );
+        }
+        match tokio::time::timeout_at(deadline, self.store.flush()).await {
+            Ok(Ok(())) => tracing::info!("history written; exiting"),
+            Ok(Err(e)) => tracing::warn!("history store at exit: {e}"),
+            Err(_) => tracing::warn!("history store still writing at the drain timeout"),
         }
         Ok(())
     }

@@ -6,6 +6,7 @@ use common::{assert_silent, connect, http, join, next_message, recv, recv_text, 
 use futures_util::{SinkExt, StreamExt};
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::Message;
+use ws_chat_protocol::close_code::restart_delay_ms;
 use ws_chat_protocol::{ClientFrame, ServerFrame};
 use ws_chat_server::Config;
 
@@ -159,15 +160,18 @@ async fn a_client_close_is_answered_and_the_connection_removed() {
 }
 
 #[tokio::test]
-async fn shutdown_closes_connections_with_going_away() {
+async fn shutdown_closes_connections_with_service_restart() {
     let s = TestServer::start().await;
     let mut plain = connect(&s.ws_url("a"), false).await;
     let (mut chat, _) = join(&s.ws_url("b"), None).await;
     let stopping = tokio::spawn(s.stop());
     for ws in [&mut plain, &mut chat] {
         match next_message(ws).await {
-            Message::Close(Some(frame)) => assert_eq!(frame.code, CloseCode::Away),
-            other => panic!("expected a 1001 close, got {other:?}"),
+            Message::Close(Some(frame)) => {
+                assert_eq!(frame.code, CloseCode::Restart);
+                assert!(restart_delay_ms(&frame.reason).is_some(), "{frame:?}");
+            }
+            other => panic!("expected a 1012 close, got {other:?}"),
         }
         // Reading on sends the close reply; then the server ends the connection.
         assert!(ws.next().await.is_none());

@@ -132,9 +132,9 @@ async fn sigterm_stops_the_server_cleanly() {
     signal(&server.child, "-TERM");
     match common::next_message(&mut ws).await {
         tokio_tungstenite::tungstenite::Message::Close(Some(f)) => {
-            assert_eq!(u16::from(f.code), 1001);
+            assert_eq!(u16::from(f.code), 1012);
         }
-        other => panic!("expected 1001, got {other:?}"),
+        other => panic!("expected 1012, got {other:?}"),
     }
     drop(ws);
     let exit = tokio::time::timeout(Duration::from_secs(10), server.child.wait())

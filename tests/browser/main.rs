@@ -25,6 +25,7 @@ mod peers;
 mod presence;
 mod reconnect;
 mod render;
+mod rolling_restart;
 mod scrollback;
 mod storage;
 mod typing;

@@ -31,8 +31,8 @@ pub const PLAIN_SERVER: &str = match option_env!("WS_CHAT_TEST_PLAIN_SERVER") {
     None => "127.0.0.1:9110",
 };
 
-/// Two companion servers on one Redis (`--redis`): one plain, one run by a supervisor that
-/// can SIGKILL and restart it.
+/// Two companion servers on one Redis (`--redis`), each run by a supervisor that can SIGKILL
+/// or SIGTERM it and start it again.
 pub const SHARED_SERVER: &str = match option_env!("WS_CHAT_TEST_SHARED_SERVER") {
     Some(s) => s,
     None => "127.0.0.1:9121",
@@ -45,6 +45,12 @@ pub const SHARED_SUPERVISOR: &str = match option_env!("WS_CHAT_TEST_SHARED_SUPER
     Some(s) => s,
     None => "127.0.0.1:9123",
 };
+/// The supervisor of [`SHARED_SERVER`].
+pub const SHARED_SERVER_SUPERVISOR: &str =
+    match option_env!("WS_CHAT_TEST_SHARED_SERVER_SUPERVISOR") {
+        Some(s) => s,
+        None => "127.0.0.1:9124",
+    };
 
 /// A companion server that checks tokens (`--jwt-secret-file`, `--anonymous none`, 1 s of
 /// grace) and mints them for the tests at `/_test/token`.

@@ -6,6 +6,9 @@
 //!
 //! - `POST /kill?down_ms=N`: SIGKILL the child, wait N ms (default 1000), start it again;
 //!   answers once it listens, with the restart count.
+//! - `POST /restart?down_ms=N`: the same with SIGTERM, as a deploy would: the server drains
+//!   (its clients are closed with 1012 and come back spread out) and exits by itself; the
+//!   answer also says how long the drain took.
 //! - `GET /status`: `up` or `down`, and the restart count.
 
 use axum::extract::{Query, State};
@@ -29,6 +32,9 @@ use ws_chat_server::shutdown_signal;
 
 /// What `ws-chat-server` prints once it accepts connections.
 const LISTENING_MARKER: &str = "ws-chat-server listening on";
+
+/// How long a SIGTERMed server may take to drain and exit before it is killed.
+const TERM_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// How long a (re)started server may take to open its database and listen.
 const START_TIMEOUT: Duration = Duration::from_secs(30);
@@ -111,6 +117,23 @@ impl Supervisor {
             .is_some_and(|c| matches!(c.try_wait(), Ok(None)))
     }
 
+    /// SIGTERMs the child and waits for it to exit by itself (SIGKILL after
+    /// [`TERM_TIMEOUT`]); returns how long it took.
+    async fn terminate_child(&self, child: &mut Option<Child>) -> Duration {
+        let started = std::time::Instant::now();
+        if let Some(mut c) = child.take() {
+            if let Some(pid) = c.id().and_then(|pid| i32::try_from(pid).ok()) {
+                terminate(pid);
+            }
+            if tokio::time::timeout(TERM_TIMEOUT, c.wait()).await.is_err() {
+                eprintln!("ws-chat-supervisor: the server ignored SIGTERM; killing it");
+                let _ = c.start_kill();
+                let _ = c.wait().await;
+            }
+        }
+        started.elapsed()
+    }
+
     /// SIGKILLs the child and waits for it to be gone.
     async fn kill_child(&self, child: &mut Option<Child>) {
         if let Some(mut c) = child.take() {
@@ -145,6 +168,18 @@ fn die_with_parent(command: &mut Command) {
 #[cfg(not(target_os = "linux"))]
 fn die_with_parent(_command: &mut Command) {}
 
+/// SIGTERM to `pid`.
+#[cfg(target_os = "linux")]
+fn terminate(pid: i32) {
+    // SAFETY: kill(2) has no memory-safety preconditions; the pid is our own child's.
+    unsafe {
+        libc::kill(pid, libc::SIGTERM);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn terminate(_pid: i32) {}
+
 #[derive(Deserialize)]
 struct KillQuery {
     down_ms: Option<u64>,
@@ -159,6 +194,30 @@ async fn kill(State(sup): State<Arc<Supervisor>>, Query(q): Query<KillQuery>) ->
         "ws-chat-supervisor: server killed; restarting in {} ms",
         down.as_millis()
     );
+    start_again(&sup, &mut child, down, String::new()).await
+}
+
+async fn restart(State(sup): State<Arc<Supervisor>>, Query(q): Query<KillQuery>) -> Response {
+    let down = Duration::from_millis(q.down_ms.unwrap_or(1000));
+    let mut child = sup.child.lock().await;
+    sup.restarting.store(true, Ordering::SeqCst);
+    let drained = sup.terminate_child(&mut child).await;
+    eprintln!(
+        "ws-chat-supervisor: server exited {} ms after SIGTERM; restarting in {} ms",
+        drained.as_millis(),
+        down.as_millis()
+    );
+    let drained = format!(" drained_ms={}", drained.as_millis());
+    start_again(&sup, &mut child, down, drained).await
+}
+
+/// After `down`, starts the server again; answers with the restart count and `note`.
+async fn start_again(
+    sup: &Supervisor,
+    child: &mut Option<Child>,
+    down: Duration,
+    note: String,
+) -> Response {
     tokio::time::sleep(down).await;
     let result = sup.start().await;
     sup.restarting.store(false, Ordering::SeqCst);
@@ -166,7 +225,7 @@ async fn kill(State(sup): State<Arc<Supervisor>>, Query(q): Query<KillQuery>) ->
         Ok(new) => {
             *child = Some(new);
             let n = sup.restarts.fetch_add(1, Ordering::SeqCst) + 1;
-            n.to_string().into_response()
+            format!("{n}{note}").into_response()
         }
         Err(e) => (
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -209,6 +268,7 @@ async fn run(args: SupervisorArgs) -> io::Result<()> {
 
     let app = Router::new()
         .route("/kill", post(kill))
+        .route("/restart", post(restart))
         .route("/status", get(status))
         .layer(CorsLayer::permissive())
         .with_state(sup.clone());

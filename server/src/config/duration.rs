@@ -41,9 +41,33 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(duration)
 }
 
+/// A duration flag that may be zero (`0s`): a step that can be left out.
+pub fn parse_duration_or_zero(text: &str) -> Result<Duration, String> {
+    if text
+        .strip_suffix("ms")
+        .or_else(|| text.strip_suffix('s'))
+        .or_else(|| text.strip_suffix('m'))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b == b'0'))
+    {
+        return Ok(Duration::ZERO);
+    }
+    parse_duration(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn some_durations_may_be_zero() {
+        for zero in ["0s", "0ms", "0m", "00s"] {
+            assert_eq!(parse_duration_or_zero(zero), Ok(Duration::ZERO), "{zero}");
+        }
+        assert_eq!(parse_duration_or_zero("3s"), Ok(Duration::from_secs(3)));
+        for bad in ["", "0", "s", "-0s", "0h"] {
+            assert!(parse_duration_or_zero(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn durations_need_a_unit() {

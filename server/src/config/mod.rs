@@ -3,10 +3,12 @@
 //! how a duration is written in `duration`.
 
 mod auth_flags;
+mod drain_flags;
 mod duration;
 mod rate_flags;
 
 pub use auth_flags::AuthFlags;
+pub use drain_flags::DrainFlags;
 use duration::parse_duration;
 pub use rate_flags::RateFlags;
 
@@ -142,6 +144,9 @@ pub struct Config {
 
     #[command(flatten)]
     pub rates: RateFlags,
+
+    #[command(flatten)]
+    pub drain: DrainFlags,
 }
 
 impl Default for Config {

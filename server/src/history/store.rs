@@ -160,6 +160,15 @@ impl Store {
         }
     }
 
+    /// Waits until everything asked of the store before this call is written: for a server
+    /// going away. A shared store writes each request before answering it.
+    pub async fn flush(&self) -> Result<(), StoreError> {
+        match &self.0 {
+            Backend::Sqlite(store) => store.flush().await,
+            Backend::Redis(_) => Ok(()),
+        }
+    }
+
     /// This server's number among those sharing the store (0 for a store of its own): with
     /// a connection's number, it names the connection across servers.
     pub fn node(&self) -> u64 {

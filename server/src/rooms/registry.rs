@@ -11,6 +11,7 @@ use super::room::Room;
 use super::roster::PresenceBook;
 use crate::auth::{Ban, BanList};
 use crate::clock::now_millis;
+use crate::drain::Drain;
 use crate::history::{FanOutReceiver, LiveDelivery, LiveMessage, LiveSignal, Store, StoreError};
 use crate::sync::lock;
 use std::collections::HashMap;
@@ -40,6 +41,8 @@ pub struct Registry {
     bans: Arc<BanList>,
     /// Who is in each room.
     presence: PresenceBook,
+    /// Whether the server is going away; see [`Registry::accepting`].
+    drain: Arc<Drain>,
 }
 
 impl Registry {
@@ -49,6 +52,7 @@ impl Registry {
         max_rooms: usize,
         bans: Arc<BanList>,
         max_listed: usize,
+        drain: Arc<Drain>,
     ) -> Arc<Registry> {
         Arc::new(Registry {
             max_queue_bytes,
@@ -62,6 +66,7 @@ impl Registry {
             bans,
             store,
             presence: PresenceBook::new(max_listed),
+            drain,
         })
     }
 
@@ -117,11 +122,17 @@ impl Registry {
         &self.faults
     }
 
-    /// Whether new members are taken: whether live delivery works. Always with a store that
-    /// delivers after each append; with one that delivers from a fan-out, while its
-    /// subscription is up (see [`FanOutReceiver`]). Upgrades are refused when it does not.
+    /// Whether new members are taken: whether live delivery works and the server is not
+    /// draining. Live delivery works always with a store that delivers after each append;
+    /// with one that delivers from a fan-out, while its subscription is up (see
+    /// [`FanOutReceiver`]). Upgrades are refused, and `/readyz` answers 503, when not.
     pub fn accepting(&self) -> bool {
-        self.accepting.load(Ordering::Acquire)
+        self.accepting.load(Ordering::Acquire) && !self.drain.draining()
+    }
+
+    /// The server's drain, which each connection enlists in.
+    pub fn drain(&self) -> &Arc<Drain> {
+        &self.drain
     }
 
     pub fn store(&self) -> &Store {

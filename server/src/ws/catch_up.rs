@@ -2,8 +2,8 @@
 //! `synced`, handing over to live delivery without a gap or a repeat.
 
 use super::timed_socket::{End, TimedSocket};
+use crate::drain::Leave;
 use crate::rooms::Membership;
-use tokio_util::sync::CancellationToken;
 use ws_chat_protocol::{Seq, ServerFrame};
 
 /// Messages per store read of a catch-up: what one connection holds of the history at a
@@ -27,7 +27,7 @@ pub async fn hello(
     socket: &mut TimedSocket,
     member: &Membership,
     after: Option<Seq>,
-    shutdown: &CancellationToken,
+    leave: &Leave,
 ) -> Result<(), End> {
     member.start_catch_up();
     let mut cursor = after;
@@ -76,8 +76,9 @@ pub async fn hello(
         } else {
             stalled = 0;
         }
-        if shutdown.is_cancelled() {
-            return Err(End::shutdown());
+        if leave.is_told() {
+            let (code, reason) = leave.farewell();
+            return Err(End::Close(code, reason));
         }
     }
 }

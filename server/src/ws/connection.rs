@@ -12,6 +12,7 @@ use super::timed_socket::{End, TimedSocket};
 use super::{plain, wschat};
 use crate::auth::Session;
 use crate::clock::now_millis;
+use crate::drain::Leave;
 use crate::log_safe::Escaped;
 use crate::rooms::{Dialect, Fault, Membership, Overflow};
 use axum::body::Bytes;
@@ -19,7 +20,6 @@ use axum::extract::ws::{close_code, Message, Utf8Bytes, WebSocket};
 use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::time::Instant;
-use tokio_util::sync::CancellationToken;
 use ws_chat_protocol::{ClientFrame, Millis, ServerFrame};
 
 /// The clocks of a connection (flags; short in tests).
@@ -33,7 +33,8 @@ pub struct Timing {
     pub pong_timeout: Duration,
 }
 
-/// Serves one upgraded connection of `member` until it ends, or until `shutdown`.
+/// Serves one upgraded connection of `member` until it ends, or until it is told to `leave`
+/// (a drain's batch, or shutdown).
 /// `welcome`: the connection speaks wschat.v1 in band (no sub-protocol selected), so the
 /// server speaks first with `welcome`.
 pub async fn run(
@@ -43,7 +44,7 @@ pub async fn run(
     rates: ConnectionRates,
     welcome: Option<ServerFrame>,
     timing: Timing,
-    shutdown: CancellationToken,
+    leave: Leave,
 ) {
     let dialect = member.dialect();
     let mut socket = TimedSocket::new(socket, timing.send_timeout);
@@ -55,7 +56,7 @@ pub async fn run(
         &rates,
         welcome,
         timing,
-        &shutdown,
+        &leave,
     )
     .await
     {
@@ -76,7 +77,8 @@ pub async fn run(
 
 /// What woke the connection's task up.
 enum Wakeup {
-    Shutdown,
+    /// A drain's batch, or shutdown.
+    Leave,
     Fault(Result<Fault, RecvError>),
     Outgoing(Result<Utf8Bytes, Overflow>),
     Incoming(Option<Result<Message, axum::Error>>),
@@ -95,7 +97,7 @@ async fn serve(
     rates: &ConnectionRates,
     welcome: Option<ServerFrame>,
     timing: Timing,
-    shutdown: &CancellationToken,
+    leave: &Leave,
 ) -> Result<(), End> {
     // A wschat.v1 member is not live before its `hello`, so nothing of the room can come
     // before this frame: the client sends nothing until it has seen it.
@@ -130,7 +132,7 @@ async fn serve(
             biased;
             wakeup = async {
                 tokio::select! {
-                    () = shutdown.cancelled() => Wakeup::Shutdown,
+                    () = leave.told() => Wakeup::Leave,
                     fault = member.faults.recv() => Wakeup::Fault(fault),
                     outgoing = queue.pop() => Wakeup::Outgoing(outgoing),
                     incoming = socket.recv() => Wakeup::Incoming(incoming),
@@ -141,8 +143,9 @@ async fn serve(
             () = &mut timer => Wakeup::KeepaliveDue,
         };
         match wakeup {
-            Wakeup::Shutdown | Wakeup::Fault(Err(RecvError::Closed)) => {
-                return Err(End::shutdown());
+            Wakeup::Leave | Wakeup::Fault(Err(RecvError::Closed)) => {
+                let (code, reason) = leave.farewell();
+                return Err(End::Close(code, reason));
             }
             Wakeup::Fault(Ok(Fault::Drop)) => return Err(End::Drop),
             Wakeup::Fault(Ok(Fault::Close { code, reason })) => {
@@ -213,7 +216,7 @@ async fn serve(
                                     rates,
                                     gates: &mut gates,
                                 };
-                                wschat::on_frame(socket, member, session, frame, shutdown).await?;
+                                wschat::on_frame(socket, member, session, frame, leave).await?;
                             }
                         }
                     }

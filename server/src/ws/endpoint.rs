@@ -76,7 +76,8 @@ pub struct ConnectionRules {
 struct Endpoint {
     registry: Arc<Registry>,
     rules: Arc<ConnectionRules>,
-    /// Cancelled when the server shuts down: connections then close with 1001.
+    /// Cancelled when the server shuts down: connections then close (see
+    /// [`crate::drain::Leave`]).
     shutdown: CancellationToken,
     /// Where each connection's task is tracked, so shutdown can wait for them.
     tasks: TaskTracker,
@@ -174,10 +175,10 @@ async fn upgrade(
         .protocols(subprotocol)
         .on_failed_upgrade(|e| tracing::debug!("upgrade failed: {e}"));
     let Endpoint {
+        registry,
         rules,
         shutdown,
         tasks,
-        ..
     } = endpoint;
     let timing = rules.timing;
     let rates = ConnectionRates::new(rules.rates.clone(), peer.ip());
@@ -187,9 +188,10 @@ async fn upgrade(
         guest: session.checks_tokens(),
         ..Author::default()
     });
+    let leave = registry.drain().enlist(member.id(), &shutdown);
     ws.on_upgrade(move |socket| {
         tasks.track_future(async move {
-            connection::run(socket, member, session, rates, welcome, timing, shutdown).await;
+            connection::run(socket, member, session, rates, welcome, timing, leave).await;
             drop(slot);
         })
     })

@@ -24,11 +24,6 @@ pub enum End {
 }
 
 impl End {
-    /// The server is going away: 1001, and the client comes back when it is up again.
-    pub fn shutdown() -> End {
-        End::Close(close_code::AWAY, "server shutting down".into())
-    }
-
     /// The server cannot do what the connection needs right now: 1011, which the client
     /// retries. The details go to the log; `why` is short and says nothing of the internals.
     pub fn server_error(why: &str) -> End {

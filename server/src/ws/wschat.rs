@@ -7,10 +7,10 @@ use super::rate_limits::{spoken_ms, Action, ConnectionRates};
 use super::timed_socket::{End, TimedSocket};
 use crate::auth::{PostVerdict, Refusal, Session};
 use crate::clock::now_millis;
+use crate::drain::Leave;
 use crate::history::{Appended, Author};
 use crate::rooms::Membership;
 use axum::extract::ws::Message;
-use tokio_util::sync::CancellationToken;
 use ws_chat_protocol::{clean_name, ClientFrame, Seq, ServerFrame, MAX_TEXT_BYTES};
 
 /// Longest message id accepted; ids are client-made and end up in the database.
@@ -34,7 +34,7 @@ pub async fn on_frame(
     member: &mut Membership,
     session: &mut Session,
     frame: Frame<'_>,
-    shutdown: &CancellationToken,
+    leave: &Leave,
 ) -> Result<(), End> {
     let Frame {
         message,
@@ -72,7 +72,7 @@ pub async fn on_frame(
                     socket.send_frame(&ServerFrame::Read { seq }).await?;
                 }
             }
-            hello(socket, member, after, shutdown).await?;
+            hello(socket, member, after, leave).await?;
             // After `synced`: the member is live, so every later change reaches it too.
             if member.watching() {
                 send_all(socket, member.presence_snapshot()).await?;

@@ -120,6 +120,11 @@ impl SqliteStore {
             .map_err(|_| StoreError::new("the store thread dropped a request"))?
     }
 
+    /// Completes once the store thread has done every job sent before it.
+    pub async fn flush(&self) -> Result<(), StoreError> {
+        self.run(|_| Ok(())).await
+    }
+
     /// Up to `limit` messages after `after`, as [`crate::history::Store::page`].
     pub async fn page(
         &self,
