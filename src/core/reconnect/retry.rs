@@ -3,7 +3,7 @@
 use super::close_code::CloseAction;
 use super::failover::Wait;
 use super::{Phase, Reconnect, StopReason};
-use crate::core::time::Moment;
+use crate::core::time::{duration_from_secs_f64, Moment};
 use std::time::Duration;
 use ws_chat_protocol::close_code::{restart_delay_ms, SERVICE_RESTART};
 
@@ -30,7 +30,9 @@ impl Reconnect {
     fn restarting(&mut self, reason: String, now: Moment) {
         let spread = match restart_delay_ms(&reason) {
             Some(ms) => Duration::from_millis(ms),
-            None => self.config.restart_spread.mul_f64(self.rng.next_f64()),
+            None => duration_from_secs_f64(
+                self.config.restart_spread.as_secs_f64() * self.rng.next_f64(),
+            ),
         };
         let wait = if self.established() {
             self.rotation.restarting();
