@@ -39,6 +39,7 @@ mod drain;
 mod history;
 mod http;
 mod log_safe;
+mod metrics;
 mod rooms;
 mod shutdown;
 mod signals;
@@ -63,7 +64,7 @@ use history::{GroupCommit, Store, StoreError};
 use http::host::{self, HostPolicy};
 use http::origin::{self, OriginPolicy};
 use http::test_tokens::{self, TestMint};
-use http::{accept, admin, health, static_files, test_endpoints};
+use http::{accept, admin, health, metrics_route, static_files, test_endpoints};
 use rooms::Registry;
 use std::future::Future;
 use std::io;
@@ -93,6 +94,8 @@ pub struct Server {
     drain_flags: DrainFlags,
     /// Written to the end before the server returns.
     store: Store,
+    /// `--metrics-listen`'s listener and its route, when it has one of its own.
+    metrics: Option<(TcpListener, Router)>,
 }
 
 impl Server {
@@ -154,6 +157,23 @@ impl Server {
                 middleware::from_fn_with_state(origins.clone(), origin::refuse_foreign),
             );
         app = app.merge(health::router(registry.clone()));
+        let mut metrics = None;
+        if let Some(addr) = &config.metrics_listen {
+            let handle = metrics::install().map_err(io::Error::other)?;
+            tasks.spawn(upkeep(handle.clone(), shutdown.clone()));
+            let route = metrics_route::router(handle, registry.clone());
+            if *addr == config.listen {
+                app = app.merge(route);
+            } else {
+                let listener = TcpListener::bind(addr).await.map_err(|e| {
+                    io::Error::new(
+                        e.kind(),
+                        format!("cannot listen on {addr} for metrics: {e}"),
+                    )
+                })?;
+                metrics = Some((listener, route));
+            }
+        }
         if let Some(token) = admin_token {
             app = app.merge(admin::router(token, registry.clone()));
         }
@@ -185,7 +205,15 @@ impl Server {
             drain,
             drain_flags: config.drain,
             store,
+            metrics,
         })
+    }
+
+    /// Where `/metrics` is served on a listener of its own (`--metrics-listen`), if it is.
+    pub fn metrics_addr(&self) -> Option<std::net::SocketAddr> {
+        self.metrics
+            .as_ref()
+            .and_then(|(listener, _)| listener.local_addr().ok())
     }
 
     /// Serves until `shutdown` completes, then drains (see [`shutdown`]): not ready at once,
@@ -198,6 +226,16 @@ impl Server {
     ) -> io::Result<()> {
         self.hosts.bind(listener.local_addr()?);
         let stop = self.shutdown;
+        if let Some((listener, route)) = self.metrics {
+            // Until the very end: a scrape during the drain sees it.
+            let served =
+                axum::serve(listener, route).with_graceful_shutdown(stop.clone().cancelled_owned());
+            self.tasks.spawn(async move {
+                if let Err(e) = served.await {
+                    tracing::error!("metrics listener: {e}");
+                }
+            });
+        }
         let server = accept::serve(listener, self.app, stop.clone(), self.header_read_timeout);
         let mut server = std::pin::pin!(server);
         let mut deadline = Instant::now() + self.drain_flags.drain_timeout;
@@ -256,6 +294,17 @@ async fn open_store(config: &Config) -> Result<Store, StoreError> {
         wait: Duration::from_millis(u64::from(config.db_batch_wait_ms)),
     };
     Store::sqlite(db, config.history, config.db_busy_timeout, batches).await
+}
+
+/// Keeps the histograms of the metrics recorder from growing while nobody scrapes.
+async fn upkeep(handle: metrics_exporter_prometheus::PrometheusHandle, stop: CancellationToken) {
+    let mut every = tokio::time::interval(Duration::from_secs(5));
+    loop {
+        tokio::select! {
+            () = stop.cancelled() => return,
+            _ = every.tick() => handle.run_upkeep(),
+        }
+    }
 }
 
 /// A count from a flag; a u32 always fits where this server runs (and saturates elsewhere).

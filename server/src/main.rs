@@ -19,6 +19,9 @@ async fn main() -> ExitCode {
         Ok(server) => server,
         Err(e) => return fail(&format!("cannot open the history: {e}")),
     };
+    if let Some(addr) = server.metrics_addr() {
+        tracing::info!("metrics on http://{addr}/metrics");
+    }
     let listener = match tokio::net::TcpListener::bind(&listen).await {
         Ok(listener) => listener,
         Err(e) => return fail(&format!("cannot listen on {listen}: {e}")),

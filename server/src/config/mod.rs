@@ -135,6 +135,12 @@ pub struct Config {
     #[arg(long, default_value = "20s", value_parser = parse_duration)]
     pub pong_timeout: Duration,
 
+    /// Address (`host:port`) of a listener of its own serving Prometheus metrics at
+    /// `/metrics`; off by default. The same address as `--listen` serves them on the public
+    /// port, which only that asks for.
+    #[arg(long, value_name = "ADDR")]
+    pub metrics_listen: Option<String>,
+
     /// Adds the `/_test/*` endpoints that drop, close or refuse connections on demand.
     #[arg(long)]
     pub fault_injection: bool,

@@ -12,10 +12,11 @@ use super::message::{Appended, NewMessage};
 use super::page::CatchUpPage;
 use super::redis::{self, RedisStore};
 use super::sqlite::{GroupCommit, SqliteStore};
+use crate::metrics;
 use std::future::Future;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 use ws_chat_protocol::{Millis, Seq};
 
@@ -73,10 +74,19 @@ impl Store {
     /// tombstone (`deletes`) unless there is no such message to delete; with a shared store,
     /// what is stored is also published to every server's fan-out.
     pub async fn append(&self, message: NewMessage<'_>) -> Result<Appended, StoreError> {
-        match &self.0 {
+        let started = Instant::now();
+        let bytes = message.text.len();
+        let outcome = match &self.0 {
             Backend::Sqlite(store) => store.append(message).await,
             Backend::Redis(store) => store.append(message).await,
+        };
+        let stored = matches!(outcome, Ok(Appended::New(_)));
+        metrics::appended(started.elapsed(), stored.then_some(bytes), outcome.is_err());
+        if stored && matches!(self.0, Backend::Redis(_)) {
+            // The append script publishes what it stores, in the same step.
+            metrics::published();
         }
+        outcome
     }
 
     /// Up to `limit` messages after `after` (none for `None`: just the head), the head, and

@@ -86,6 +86,7 @@ pub async fn refuse_foreign(
                 path = req.uri().path(),
                 "refused: origin not allowed"
             );
+            crate::metrics::refused("origin");
             return (
                 StatusCode::FORBIDDEN,
                 "origin not allowed; start the server with --allowed-origin to allow it\n",

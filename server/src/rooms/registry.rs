@@ -130,6 +130,12 @@ impl Registry {
         self.accepting.load(Ordering::Acquire) && !self.drain.draining()
     }
 
+    /// Whether live delivery works: the store takes messages and, with a fan-out, it is
+    /// subscribed. Unlike [`Registry::accepting`], a drain does not change it.
+    pub fn store_up(&self) -> bool {
+        self.accepting.load(Ordering::Acquire)
+    }
+
     /// The server's drain, which each connection enlists in.
     pub fn drain(&self) -> &Arc<Drain> {
         &self.drain

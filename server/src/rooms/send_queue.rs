@@ -55,6 +55,8 @@ impl SendQueue {
             return Err(Overflow);
         }
         if s.bytes.saturating_add(frame.len()) > self.limit {
+            // Counted here, once: the reader may be stuck in a send for a while yet.
+            crate::metrics::overflowed();
             s.overflowed = true;
             s.frames = VecDeque::new();
             s.bytes = 0;

@@ -14,6 +14,7 @@ use crate::auth::Session;
 use crate::clock::now_millis;
 use crate::drain::Leave;
 use crate::log_safe::Escaped;
+use crate::metrics;
 use crate::rooms::{Dialect, Fault, Membership, Overflow};
 use axum::body::Bytes;
 use axum::extract::ws::{close_code, Message, Utf8Bytes, WebSocket};
@@ -68,6 +69,7 @@ pub async fn run(
         End::Drop => "dropped (fault injection)",
         End::Close(code, reason) => {
             tracing::debug!(conn = member.id(), code, reason, "closing");
+            metrics::closed(code);
             socket.close(code, reason).await;
             "closed by server"
         }
@@ -152,7 +154,10 @@ async fn serve(
                 return Err(End::Close(code, reason))
             }
             Wakeup::Fault(Err(RecvError::Lagged(_))) => {}
-            Wakeup::Outgoing(Ok(text)) => socket.send(Message::Text(text)).await?,
+            Wakeup::Outgoing(Ok(text)) => {
+                metrics::sent(text.len());
+                socket.send(Message::Text(text)).await?
+            }
             // The client is welcome back once it keeps up (and catches up).
             Wakeup::Outgoing(Err(Overflow)) => return Err(End::too_slow("outgoing queue full")),
             Wakeup::SessionDue => {
@@ -185,7 +190,9 @@ async fn serve(
                 timer.as_mut().reset(keepalive.deadline());
             }
             Wakeup::Incoming(incoming) => {
-                keepalive.heard(Instant::now());
+                if let Some(rtt) = keepalive.heard(Instant::now()) {
+                    metrics::ping_answered(rtt);
+                }
                 match incoming {
                     Some(Ok(Message::Close(_))) => {
                         socket.finish_close().await;

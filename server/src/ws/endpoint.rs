@@ -30,6 +30,7 @@ use crate::auth::{Session, SessionRules};
 use crate::clock::now_millis;
 use crate::history::Author;
 use crate::log_safe::Escaped;
+use crate::metrics;
 use crate::rooms::{Dialect, Membership, Registry, RoomsFull};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
@@ -111,16 +112,22 @@ async fn upgrade(
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
     if let Err(e) = handshake::check(&headers) {
+        metrics::refused("handshake");
         return e.into_response();
     }
     let Ok(Query(query)) = query.map_err(|e| tracing::debug!("bad query: {e}")) else {
+        metrics::refused("query");
         return (StatusCode::BAD_REQUEST, "bad query string\n").into_response();
     };
     let room = match room_name(&query) {
         Ok(room) => room,
-        Err(reason) => return (StatusCode::BAD_REQUEST, reason).into_response(),
+        Err(reason) => {
+            metrics::refused("room_name");
+            return (StatusCode::BAD_REQUEST, reason).into_response();
+        }
     };
     if endpoint.registry.faults().refusing() {
+        metrics::refused("fault_injection");
         return (
             StatusCode::SERVICE_UNAVAILABLE,
             "refusing WebSocket upgrades for now (fault injection)\n",
@@ -128,12 +135,17 @@ async fn upgrade(
             .into_response();
     }
     if !endpoint.registry.accepting() {
+        metrics::refused("not_ready");
         return store_unavailable();
     }
     let slot = match endpoint.rules.limits.admit(peer.ip()) {
         Ok(slot) => slot,
         Err(refused) => {
             tracing::warn!(%peer, ?refused, "WebSocket refused: too many connections");
+            metrics::refused(match refused {
+                Refused::Total => "connections",
+                Refused::PerAddress => "connections_per_address",
+            });
             return busy(match refused {
                 Refused::Total => "too many connections to this server; try again later\n",
                 Refused::PerAddress => "too many connections from your address; try again later\n",
@@ -142,11 +154,15 @@ async fn upgrade(
     };
     let ws = match upgrade {
         Ok(ws) => ws,
-        Err(rejection) => return rejection.into_response(),
+        Err(rejection) => {
+            metrics::refused("handshake");
+            return rejection.into_response();
+        }
     };
     let subprotocol = handshake::select_subprotocol(&headers);
     let (dialect, welcome) = dialect(subprotocol, &query);
     if dialect == Dialect::Plain && !endpoint.rules.sign_in.admits_plain_peers() {
+        metrics::refused("needs_token");
         return (
             StatusCode::UNAUTHORIZED,
             "this server needs a token, which a plain WebSocket client cannot send: \
@@ -160,14 +176,17 @@ async fn upgrade(
         Ok(member) => member,
         Err(RoomsFull) => {
             tracing::warn!(room = %Escaped(&room), "WebSocket refused: too many rooms open");
+            metrics::refused("rooms");
             return busy("too many rooms open on this server; try again later\n");
         }
     };
     // Checked again now that the member can hear a fault: had Redis gone between the first
     // check and the join, the close sent to every connection would have missed this one.
     if !endpoint.registry.accepting() {
+        metrics::refused("not_ready");
         return store_unavailable();
     }
+    metrics::opened();
     let ws = ws
         .read_buffer_size(READ_BUFFER_BYTES)
         .max_frame_size(endpoint.rules.max_message_bytes)

@@ -33,6 +33,8 @@ pub struct Keepalive {
     timeout: Duration,
     last_heard: Instant,
     pinged: bool,
+    /// When the Ping went out, while it is unanswered.
+    pinged_at: Option<Instant>,
 }
 
 impl Keepalive {
@@ -42,13 +44,18 @@ impl Keepalive {
             timeout,
             last_heard: now,
             pinged: false,
+            pinged_at: None,
         }
     }
 
-    /// A frame arrived from the peer.
-    pub fn heard(&mut self, now: Instant) {
+    /// A frame arrived from the peer; returns the round trip when it is the first since a
+    /// Ping (any frame counts as the answer, so this is an upper bound on the Pong's).
+    pub fn heard(&mut self, now: Instant) -> Option<Duration> {
         self.last_heard = now;
         self.pinged = false;
+        self.pinged_at
+            .take()
+            .map(|at| now.saturating_duration_since(at))
     }
 
     /// When [`Keepalive::due`] may next have something to do. Hearing from the peer moves it
@@ -78,6 +85,7 @@ impl Keepalive {
             Due::Dead
         } else {
             self.pinged = true;
+            self.pinged_at = Some(now);
             Due::Ping
         }
     }
@@ -105,7 +113,10 @@ mod tests {
     fn any_frame_resets_the_clock_and_the_ping() {
         let t0 = Instant::now();
         let mut k = Keepalive::new(t0, 20 * S, 20 * S);
-        assert_eq!(k.due(t0 + 20 * S), Due::Ping);
+        assert_eq!(k.heard(t0 + 10 * S), None, "no Ping out yet");
+        assert_eq!(k.due(t0 + 30 * S), Due::Ping);
+        assert_eq!(k.heard(t0 + 35 * S), Some(5 * S), "the Ping's round trip");
+        assert_eq!(k.heard(t0 + 36 * S), None, "counted once");
         k.heard(t0 + 25 * S);
         assert_eq!(k.deadline(), t0 + 45 * S);
         // The timer set for the old deadline fires early: nothing to do.

@@ -30,6 +30,9 @@ pub async fn on_frame(
             return Err(End::Close(AGAIN, reason));
         }
     }
+    if let Message::Text(text) = &message {
+        crate::metrics::received(text.len());
+    }
     match message {
         Message::Text(text) if storable(text.as_str()) => {
             if let Err(e) = member.publish(None, text.as_str()).await {

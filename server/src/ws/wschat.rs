@@ -221,6 +221,7 @@ fn close(refusal: Refusal) -> End {
 }
 
 async fn send(member: &Membership, id: String, text: String) -> ServerFrame {
+    crate::metrics::received(text.len());
     let reject = |reason: String| ServerFrame::Reject {
         id: id.clone(),
         reason,

@@ -21,6 +21,7 @@ use super::store::RedisStore;
 use crate::clock::now_millis;
 use crate::history::error::StoreError;
 use crate::history::live::FanOutReceiver;
+use crate::metrics;
 use futures_util::StreamExt;
 use std::future::Future;
 use std::sync::Arc;
@@ -88,10 +89,12 @@ async fn run(
                     return;
                 }
                 tracing::error!("redis: {why}; closing every connection until it is back");
+                metrics::broker_error();
                 let closed = to.disconnect_all();
                 tracing::info!(closed, "redis: connections closed");
             }
             Err(e) if !reported => {
+                metrics::broker_error();
                 reported = true;
                 tracing::error!("redis: cannot subscribe ({e}); refusing connections, retrying");
             }
@@ -140,19 +143,27 @@ async fn relay(
                 };
                 let payload = String::from_utf8_lossy(message.get_payload_bytes());
                 if message.get_channel_name() == store.bans_channel() {
+                    metrics::heard(None);
                     to.ban(&payload);
                     continue;
                 }
                 if message.get_channel_name() == store.signals_channel() {
                     match parse_signal(&payload, store.server()) {
-                        Some(signal) => to.signal(signal),
-                        None => tracing::warn!("redis: ignoring a malformed signal"),
+                        Some(signal) => {
+                            metrics::heard(None);
+                            to.signal(signal);
+                        }
+                        None => malformed("signal"),
                     }
                     continue;
                 }
                 match parse(&payload) {
-                    Some((seq, published)) => to.message(published.into_live(seq, store.server())),
-                    None => tracing::warn!("redis: ignoring a malformed fan-out message"),
+                    Some((seq, published)) => {
+                        let lag = now_millis().saturating_sub(published.ts);
+                        metrics::heard(Some(Duration::from_millis(lag)));
+                        to.message(published.into_live(seq, store.server()));
+                    }
+                    None => malformed("fan-out message"),
                 }
             }
             _ = ping.tick() => {
@@ -170,4 +181,9 @@ async fn relay(
             () = stop.cancelled() => return "shutting down".into(),
         }
     }
+}
+
+fn malformed(what: &str) {
+    metrics::broker_error();
+    tracing::warn!("redis: ignoring a malformed {what}");
 }

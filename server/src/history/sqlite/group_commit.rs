@@ -106,6 +106,7 @@ fn collect(
 
 /// Writes `batch` in one transaction and answers each append once it is committed.
 fn write(db: &mut Db, batch: Vec<PendingAppend>) {
+    crate::metrics::batch(batch.len());
     match write_batch(db, &batch) {
         Ok(outcomes) => {
             for (append, outcome) in batch.into_iter().zip(outcomes) {

@@ -1,0 +1,44 @@
+//! `GET /metrics`: the counters of [`crate::metrics`] as Prometheus text, on the address of
+//! `--metrics-listen` (its own listener, so it is never public by accident).
+//!
+//! The gauges that describe the present (connections, rooms, store up, draining) are read from
+//! the registry as the scrape comes in, so they can never drift from the truth.
+
+use crate::metrics;
+use crate::rooms::Registry;
+use axum::extract::State;
+use axum::http::{header, HeaderValue};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use metrics_exporter_prometheus::PrometheusHandle;
+use std::sync::Arc;
+
+#[derive(Clone)]
+struct Scrape {
+    handle: PrometheusHandle,
+    registry: Arc<Registry>,
+}
+
+pub fn router(handle: PrometheusHandle, registry: Arc<Registry>) -> Router {
+    Router::new()
+        .route("/metrics", get(scrape))
+        .with_state(Scrape { handle, registry })
+}
+
+async fn scrape(State(scrape): State<Scrape>) -> impl IntoResponse {
+    let registry = &scrape.registry;
+    metrics::gauges(
+        registry.connections(None),
+        registry.rooms(),
+        registry.store_up(),
+        registry.drain().draining(),
+    );
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+        )],
+        scrape.handle.render(),
+    )
+}
