@@ -46,7 +46,7 @@ mod signals;
 mod sync;
 mod ws;
 
-pub use config::{Config, IN_MEMORY_DB};
+pub use config::{Config, LogFormat, IN_MEMORY_DB};
 pub use signals::shutdown_signal;
 pub use ws::DEFAULT_ROOM;
 

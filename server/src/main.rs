@@ -1,19 +1,28 @@
 //! `ws-chat-server`: parse flags, open the history, bind, announce, serve until a signal.
 
 use clap::Parser;
+use std::io::IsTerminal;
 use std::io::Write;
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
-use ws_chat_server::{shutdown_signal, Config, Server};
+use ws_chat_server::{shutdown_signal, Config, LogFormat, Server};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    // Logs go to stderr: stdout carries only the "listening" line that scripts wait for.
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
-        .init();
     let config = Config::parse();
+    // Logs go to stderr: stdout carries only the "listening" line that scripts wait for.
+    let logs = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()));
+    match config.log_format {
+        LogFormat::Text => logs.with_ansi(std::io::stderr().is_terminal()).init(),
+        // Each line names the connection it is about: its span, flattened in.
+        LogFormat::Json => logs
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .init(),
+    }
     let listen = config.listen.clone();
     let server = match Server::open(config).await {
         Ok(server) => server,

@@ -16,6 +16,15 @@ use clap::Parser;
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines, coloured on a terminal.
+    Text,
+    /// One JSON object a line: time, level, message, fields, and the connection's span.
+    Json,
+}
+
 /// The `--db` value that keeps history in memory only (for tests): nothing survives a restart.
 pub const IN_MEMORY_DB: &str = ":memory:";
 
@@ -134,6 +143,11 @@ pub struct Config {
     /// a dead peer lasts at most `--ping-interval` + `--pong-timeout`.
     #[arg(long, default_value = "20s", value_parser = parse_duration)]
     pub pong_timeout: Duration,
+
+    /// How log lines (on stderr) are written: `text` for people, `json` (one object a line)
+    /// for a log pipeline. `RUST_LOG` picks what is logged (default `info`).
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
 
     /// Address (`host:port`) of a listener of its own serving Prometheus metrics at
     /// `/metrics`; off by default. The same address as `--listen` serves them on the public

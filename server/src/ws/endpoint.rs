@@ -44,6 +44,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
+use tracing::Instrument;
 use ws_chat_protocol::{ServerFrame, IN_BAND_NONCE, IN_BAND_QUERY};
 
 /// The room of a `/ws` request without `?room=`.
@@ -208,11 +209,16 @@ async fn upgrade(
         ..Author::default()
     });
     let leave = registry.drain().enlist(member.id(), &shutdown);
+    // Every line the connection's task logs carries its number.
+    let span = tracing::info_span!("connection", conn = member.id());
     ws.on_upgrade(move |socket| {
-        tasks.track_future(async move {
-            connection::run(socket, member, session, rates, welcome, timing, leave).await;
-            drop(slot);
-        })
+        tasks.track_future(
+            async move {
+                connection::run(socket, member, session, rates, welcome, timing, leave).await;
+                drop(slot);
+            }
+            .instrument(span),
+        )
     })
 }
 
