@@ -30,16 +30,29 @@ pub struct Setup {
     pub servers: usize,
     /// More flags for each `ws-chat-server`.
     pub server_flags: &'static [&'static str],
+    /// How a room's members are spread over the servers.
+    pub placement: Placement,
+}
+
+/// Where each connection goes when there are several servers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    /// A room's members alternate between the servers: every message crosses servers.
+    SpreadMembers,
+    /// Each room lives on one server (rooms alternate): servers share no room, the case
+    /// per-room fan-out is for.
+    WholeRooms,
 }
 
 /// Every configuration, in table order; the last is the baseline.
-pub const SETUPS: [Setup; 5] = [
+pub const SETUPS: [Setup; 6] = [
     Setup {
         key: "sqlite1",
         label: "SQLite, a commit per message",
         backend: StoreKind::Sqlite,
         servers: 1,
         server_flags: &["--db-batch-rows", "1"],
+        placement: Placement::SpreadMembers,
     },
     Setup {
         key: "sqlite",
@@ -47,6 +60,7 @@ pub const SETUPS: [Setup; 5] = [
         backend: StoreKind::Sqlite,
         servers: 1,
         server_flags: &[],
+        placement: Placement::SpreadMembers,
     },
     Setup {
         key: "redis",
@@ -54,6 +68,7 @@ pub const SETUPS: [Setup; 5] = [
         backend: StoreKind::Redis,
         servers: 1,
         server_flags: &[],
+        placement: Placement::SpreadMembers,
     },
     Setup {
         key: "redis2",
@@ -61,6 +76,15 @@ pub const SETUPS: [Setup; 5] = [
         backend: StoreKind::Redis,
         servers: 2,
         server_flags: &[],
+        placement: Placement::SpreadMembers,
+    },
+    Setup {
+        key: "redis2rooms",
+        label: "Redis, 2 servers, disjoint rooms",
+        backend: StoreKind::Redis,
+        servers: 2,
+        server_flags: &[],
+        placement: Placement::WholeRooms,
     },
     Setup {
         key: "node",
@@ -68,6 +92,7 @@ pub const SETUPS: [Setup; 5] = [
         backend: StoreKind::NodeRelay,
         servers: 1,
         server_flags: &[],
+        placement: Placement::SpreadMembers,
     },
 ];
 

@@ -7,6 +7,7 @@
 //! `start + (i + k·n) / r` for k = 0, 1, 2 …, so the sends of all connections interleave.
 
 use crate::children::LoadResult;
+use crate::deploy::Placement;
 use crate::tally::{MessageId, Tally};
 use futures_util::{SinkExt, StreamExt};
 use std::net::SocketAddr;
@@ -55,9 +56,11 @@ pub struct Swarm {
 
 impl Swarm {
     /// Opens every connection: connection `i` is in room `i / room_size` (named with
-    /// `room_prefix`) on server `i % servers`, so a room's members alternate between servers.
+    /// `room_prefix`) on server `i % servers`, so a room's members alternate between servers,
+    /// or with [`Placement::WholeRooms`] on server `room % servers`.
     pub async fn join(
         endpoints: &[SocketAddr],
+        placement: Placement,
         wschat: bool,
         crowd: Crowd,
         room_prefix: &str,
@@ -67,7 +70,11 @@ impl Swarm {
         let gate = Arc::new(Semaphore::new(JOINING_AT_ONCE));
         let mut joining = tokio::task::JoinSet::new();
         for i in 0..crowd.connections {
-            let addr = endpoints[i % endpoints.len()];
+            let server = match placement {
+                Placement::SpreadMembers => i,
+                Placement::WholeRooms => i / crowd.room_size,
+            };
+            let addr = endpoints[server % endpoints.len()];
             let room = format!("{room_prefix}-{}", i / crowd.room_size);
             let gate = gate.clone();
             joining.spawn(async move {

@@ -76,7 +76,15 @@ pub async fn sweep(setup: Setup, programs: &Programs) -> Sweep {
     let pids = deployment.server_pids();
     let wschat = deployment.speaks_wschat;
     let room_prefix = format!("sweep-{}", setup.key);
-    let swarm = match Swarm::join(&deployment.endpoints, wschat, SWEEP_CROWD, &room_prefix).await {
+    let swarm = match Swarm::join(
+        &deployment.endpoints,
+        setup.placement,
+        wschat,
+        SWEEP_CROWD,
+        &room_prefix,
+    )
+    .await
+    {
         Ok(swarm) => swarm,
         Err(e) => {
             sweep.failure = Some(format!("joining: {e}"));
@@ -122,9 +130,15 @@ pub async fn growth_point(
     let pids = deployment.server_pids();
     let wschat = deployment.speaks_wschat;
     let prefix = format!("growth-{}-{}", crowd.connections, crowd.room_size);
-    let swarm = Swarm::join(&deployment.endpoints, wschat, crowd, &prefix)
-        .await
-        .map_err(|e| format!("joining: {e}; {}", deployment.problems().join("; ")))?;
+    let swarm = Swarm::join(
+        &deployment.endpoints,
+        setup.placement,
+        wschat,
+        crowd,
+        &prefix,
+    )
+    .await
+    .map_err(|e| format!("joining: {e}; {}", deployment.problems().join("; ")))?;
     let mut tries = Vec::new();
     for step in 1..=TRIES {
         tries.push(step::run(&swarm, wschat, &pids, step, GROWTH_RATE).await);

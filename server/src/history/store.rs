@@ -104,6 +104,30 @@ impl Store {
         }
     }
 
+    /// `room` opened on this server: with a shared store, its fan-out listens to the room from
+    /// now on (until [`Store::forget`]).
+    pub fn listen(&self, room: &str) {
+        if let Backend::Redis(store) = &self.0 {
+            store.listen(room);
+        }
+    }
+
+    /// `room` closed on this server: its fan-out no longer listens to it.
+    pub fn forget(&self, room: &str) {
+        if let Backend::Redis(store) = &self.0 {
+            store.forget(room);
+        }
+    }
+
+    /// Completes once live delivery to `room`'s members works here: at once for a store of
+    /// this process alone; with a shared store, once the fan-out listens to the room.
+    pub async fn ready(&self, room: &str) -> Result<(), StoreError> {
+        match &self.0 {
+            Backend::Sqlite(_) => Ok(()),
+            Backend::Redis(store) => store.ready(room).await,
+        }
+    }
+
     /// Keeps a kick or revocation `record` (made and read by the layer above) until `until`;
     /// a shared store also publishes it to every server's fan-out
     /// ([`FanOutReceiver::ban`]). What ran out by `now` is dropped.

@@ -74,6 +74,13 @@ impl Membership {
         &self.room.name
     }
 
+    /// Completes once the room's live delivery works on this server (with a shared store, once
+    /// the fan-out listens to the room); before that, a member could miss a message stored
+    /// after its catch-up.
+    pub async fn ready_for_live(&self) -> Result<(), StoreError> {
+        self.registry.store().ready(&self.room.name).await
+    }
+
     /// What this connection speaks.
     pub fn dialect(&self) -> Dialect {
         self.dialect

@@ -77,10 +77,14 @@ impl Registry {
         let room = match rooms.get(room) {
             Some(open) => open.clone(),
             None if rooms.len() >= self.max_rooms => return Err(RoomsFull),
-            None => rooms
-                .entry(room.to_owned())
-                .or_insert_with(|| Arc::new(Room::new(room)))
-                .clone(),
+            None => {
+                // Told under the lock, so the fan-out hears opens and closes in their order.
+                self.store.listen(room);
+                rooms
+                    .entry(room.to_owned())
+                    .or_insert_with(|| Arc::new(Room::new(room)))
+                    .clone()
+            }
         };
         let id = self.next_conn_id.fetch_add(1, Ordering::Relaxed);
         lock(&room.members).insert(id, member);
@@ -95,6 +99,7 @@ impl Registry {
         let still_listed = rooms.get(&room.name).is_some_and(|r| Arc::ptr_eq(r, room));
         if members.is_empty() && still_listed {
             rooms.remove(&room.name);
+            self.store.forget(&room.name);
         }
     }
 

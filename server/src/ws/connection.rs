@@ -101,6 +101,14 @@ async fn serve(
     timing: Timing,
     leave: &Leave,
 ) -> Result<(), End> {
+    if let Err(e) = member.ready_for_live().await {
+        tracing::warn!(conn = member.id(), "room not followed: {e}");
+        // 1013: the client comes back, as it does while Redis is away.
+        return Err(End::Close(
+            close_code::AGAIN,
+            "the room's live delivery is not ready; try again later".into(),
+        ));
+    }
     // A wschat.v1 member is not live before its `hello`, so nothing of the room can come
     // before this frame: the client sends nothing until it has seen it.
     let mut first_in_band = welcome.is_some();

@@ -1,9 +1,11 @@
 //! Fan-out between servers sharing one Redis: every stored message comes back to every server
-//! (its own included) on one pub/sub channel per Redis database, and each server hands it to
-//! its rooms through a [`FanOutReceiver`]. Signals that are never stored (who is typing) come
-//! the same way on a channel of their own, and are lost with the subscription, which they may
-//! be. Kicks and revocations come on a third channel; on every subscribe the kept ones are read again, so none published
-//! while this server was not subscribed is missed.
+//! holding its room (its own included) on the room's pub/sub channel, and each server hands it
+//! to its rooms through a [`FanOutReceiver`]. A server subscribes to a room's channels while it
+//! holds the room (`interest`), so it hears nothing of rooms it does not hold. Signals that are
+//! never stored (who is typing) come the same way on the room's signals channel, and are lost
+//! with the subscription, which they may be. Kicks and revocations come on one channel for
+//! every server; on every subscribe the kept ones are read again, so none published while this
+//! server was not subscribed is missed.
 //!
 //! The append script publishes inside the same atomic step that assigns the seq, and one
 //! subscription delivers in publish order, so each room's messages arrive here in seq order;
@@ -15,6 +17,7 @@
 //! until the subscription is back. Clients come back with `hello {after}` and catch up from the
 //! room's stream, which loses nothing.
 
+use super::interest::{Change, Interest, Listening};
 use super::published::parse;
 use super::signals::parse_signal;
 use super::store::RedisStore;
@@ -26,6 +29,7 @@ use futures_util::StreamExt;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 /// How often the subscription and the command connection are pinged: Redis that stops
@@ -46,7 +50,9 @@ pub async fn start_fan_out(
     to: Arc<dyn FanOutReceiver>,
     stop: CancellationToken,
 ) -> impl Future<Output = ()> + Send + 'static {
-    let first = match subscribe(&store).await {
+    let interests = store.interests().take();
+    let mut listening = Listening::default();
+    let first = match subscribe(&store, &listening).await {
         Ok(subscription) => Some(subscription),
         Err(e) => {
             tracing::error!(
@@ -55,16 +61,22 @@ pub async fn start_fan_out(
             None
         }
     };
-    run(store, to, stop, first)
+    let (_, never) = mpsc::unbounded_channel();
+    let mut interests = interests.unwrap_or(never);
+    async move {
+        run(&store, to, &stop, first, &mut listening, &mut interests).await;
+    }
 }
 
 /// Keeps the subscription up while the server runs; see the module docs.
 /// `first`: a subscription made before the server started listening, used first.
 async fn run(
-    store: RedisStore,
+    store: &RedisStore,
     to: Arc<dyn FanOutReceiver>,
-    stop: CancellationToken,
+    stop: &CancellationToken,
     mut first: Option<(redis::aio::PubSub, Vec<String>)>,
+    listening: &mut Listening,
+    interests: &mut mpsc::UnboundedReceiver<Interest>,
 ) {
     let mut reported = false;
     loop {
@@ -72,7 +84,7 @@ async fn run(
             Some(ready) => Ok(ready),
             None => tokio::select! {
                 () = stop.cancelled() => return,
-                subscribed = subscribe(&store) => subscribed,
+                subscribed = subscribe(store, listening) => subscribed,
             },
         };
         match subscription {
@@ -83,7 +95,7 @@ async fn run(
                 }
                 to.subscribed();
                 tracing::info!("redis: subscribed, serving");
-                let why = relay(subscription, &store, &*to, &stop).await;
+                let why = relay(subscription, store, &*to, stop, listening, interests).await;
                 to.unsubscribed();
                 if stop.is_cancelled() {
                     return;
@@ -100,24 +112,41 @@ async fn run(
             }
             Err(_) => {}
         }
-        tokio::select! {
-            () = stop.cancelled() => return,
-            () = tokio::time::sleep(RETRY) => {}
+        // Away: rooms still open and close, and nobody is told a room is ready.
+        let retry = tokio::time::sleep(RETRY);
+        tokio::pin!(retry);
+        loop {
+            tokio::select! {
+                () = stop.cancelled() => return,
+                () = &mut retry => break,
+                Some(interest) = interests.recv() => {
+                    if let Change::Answer(answer, outcome) = listening.apply(interest, false) {
+                        let _ = answer.send(outcome);
+                    }
+                }
+            }
         }
     }
 }
 
-/// Subscribes to the store's channel on a connection of its own, once the store's command
-/// connection answers too: a server is ready when it can both store and hear. Bounded in
-/// time as a whole, since a Redis that accepts and then hangs would otherwise hold it.
-/// Returns the subscription and the kicks and revocations kept when it began.
-async fn subscribe(store: &RedisStore) -> Result<(redis::aio::PubSub, Vec<String>), StoreError> {
+/// Subscribes to the kicks' channel and every open room's channels on a connection of its
+/// own, once the store's command connection answers too: a server is ready when it can both
+/// store and hear. Bounded in time as a whole, since a Redis that accepts and then hangs would
+/// otherwise hold it. Returns the subscription and the kicks and revocations kept when it
+/// began.
+async fn subscribe(
+    store: &RedisStore,
+    listening: &Listening,
+) -> Result<(redis::aio::PubSub, Vec<String>), StoreError> {
     let steps = async {
         store.ping().await?;
         let mut pubsub = store.client().get_async_pubsub().await?;
-        pubsub.subscribe(store.channel()).await?;
         pubsub.subscribe(store.bans_channel()).await?;
-        pubsub.subscribe(store.signals_channel()).await?;
+        for room in listening.rooms() {
+            pubsub
+                .subscribe(&[store.room_channel(room), store.room_signals_channel(room)])
+                .await?;
+        }
         let bans = store.bans(now_millis()).await?;
         Ok((pubsub, bans))
     };
@@ -126,12 +155,15 @@ async fn subscribe(store: &RedisStore) -> Result<(redis::aio::PubSub, Vec<String
         .map_err(|_| StoreError::new("no answer from redis"))?
 }
 
-/// Hands every published message to `to` until the subscription fails; returns why.
+/// Hands every published message to `to`, and follows the rooms opening and closing here,
+/// until the subscription fails; returns why.
 async fn relay(
     pubsub: redis::aio::PubSub,
     store: &RedisStore,
     to: &dyn FanOutReceiver,
     stop: &CancellationToken,
+    listening: &mut Listening,
+    interests: &mut mpsc::UnboundedReceiver<Interest>,
 ) -> String {
     let (mut sink, mut messages) = pubsub.split();
     let mut ping = tokio::time::interval(PING_INTERVAL);
@@ -141,29 +173,24 @@ async fn relay(
                 let Some(message) = message else {
                     return "subscription lost".into();
                 };
-                let payload = String::from_utf8_lossy(message.get_payload_bytes());
-                if message.get_channel_name() == store.bans_channel() {
-                    metrics::heard(None);
-                    to.ban(&payload);
-                    continue;
-                }
-                if message.get_channel_name() == store.signals_channel() {
-                    match parse_signal(&payload, store.server()) {
-                        Some(signal) => {
-                            metrics::heard(None);
-                            to.signal(signal);
-                        }
-                        None => malformed("signal"),
+                hand_over(&message, store, to);
+            }
+            Some(interest) = interests.recv() => {
+                let changed = match listening.apply(interest, true) {
+                    Change::Subscribe(room) => sink
+                        .subscribe(&[store.room_channel(&room), store.room_signals_channel(&room)])
+                        .await,
+                    Change::Unsubscribe(room) => sink
+                        .unsubscribe(&[store.room_channel(&room), store.room_signals_channel(&room)])
+                        .await,
+                    Change::Answer(answer, outcome) => {
+                        let _ = answer.send(outcome);
+                        Ok(())
                     }
-                    continue;
-                }
-                match parse(&payload) {
-                    Some((seq, published)) => {
-                        let lag = now_millis().saturating_sub(published.ts);
-                        metrics::heard(Some(Duration::from_millis(lag)));
-                        to.message(published.into_live(seq, store.server()));
-                    }
-                    None => malformed("fan-out message"),
+                    Change::Nothing => Ok(()),
+                };
+                if let Err(e) = changed {
+                    return format!("cannot follow a room: {e}");
                 }
             }
             _ = ping.tick() => {
@@ -179,6 +206,33 @@ async fn relay(
                 }
             }
             () = stop.cancelled() => return "shutting down".into(),
+        }
+    }
+}
+
+/// One message heard on the subscription, to the rooms: a kick, a signal or a stored message.
+fn hand_over(message: &redis::Msg, store: &RedisStore, to: &dyn FanOutReceiver) {
+    let payload = String::from_utf8_lossy(message.get_payload_bytes());
+    let channel = message.get_channel_name();
+    if channel == store.bans_channel() {
+        metrics::heard(None);
+        to.ban(&payload);
+    } else if store.is_signals_channel(channel) {
+        match parse_signal(&payload, store.server()) {
+            Some(signal) => {
+                metrics::heard(None);
+                to.signal(signal);
+            }
+            None => malformed("signal"),
+        }
+    } else {
+        match parse(&payload) {
+            Some((seq, published)) => {
+                let lag = now_millis().saturating_sub(published.ts);
+                metrics::heard(Some(Duration::from_millis(lag)));
+                to.message(published.into_live(seq, store.server()));
+            }
+            None => malformed("fan-out message"),
         }
     }
 }

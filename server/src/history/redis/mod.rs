@@ -1,8 +1,9 @@
 //! The history in Redis, shared by every server started with the same `--redis`.
 //!
 //! Owns [`RedisStore`] (the keys, the Lua scripts in `scripts`, appends and pages, the kicks
-//! and revocations in `bans`), the fan-out subscription that brings every server's stored
-//! messages and kicks back to this one (`fanout`), the format of what is published (`published`), the signals never stored (`signals`: who is typing), who is in each room
+//! and revocations in `bans`), the fan-out subscription that brings the stored messages of
+//! this server's rooms and every kick back to this one (`fanout`), which rooms it listens to
+//! (`interest`), the format of what is published (`published`), the signals never stored (`signals`: who is typing), who is in each room
 //! across servers (`presence`), where each user stopped reading (`read_positions`), and the `redis-server` flags the
 //! store's durability depends on (`server_flags`).
 //!
@@ -12,6 +13,7 @@
 
 mod bans;
 mod fanout;
+mod interest;
 mod presence;
 mod published;
 mod read_positions;

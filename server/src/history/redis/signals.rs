@@ -1,5 +1,5 @@
-//! Signals in Redis: what the room hears but never stores (who is typing), published on a
-//! channel of their own to every server sharing the Redis. Pub/sub forgets what it could not
+//! Signals in Redis: what the room hears but never stores (who is typing), published on the
+//! room's signals channel to every server holding the room. Pub/sub forgets what it could not
 //! deliver, which suits them: a lost signal is one a receiver expires anyway.
 
 use super::store::RedisStore;
@@ -38,7 +38,7 @@ impl RedisStore {
         };
         let payload = serde_json::to_string(&signal).map_err(|e| StoreError::new(e.to_string()))?;
         redis::cmd("PUBLISH")
-            .arg(self.signals_channel())
+            .arg(self.room_signals_channel(room))
             .arg(payload)
             .query_async::<i64>(&mut self.conn())
             .await?;

@@ -4,7 +4,8 @@
 //! are the seqs), `…:ids` (message id to seq, for dedupe) and `…:deleted` (the seqs of deleted
 //! messages, whose text a page then leaves out); the braces are a hash tag for the
 //! usual room name, though Redis Cluster is not supported. One Lua script assigns the seq, checks the
-//! id, appends, prunes to `--history` and publishes the message for fan-out. Redis runs a
+//! id, appends, prunes to `--history` and publishes the message on the room's own channel
+//! (`interest`: only the servers holding the room listen). Redis runs a
 //! script atomically, so two servers can never give two messages one seq or one message two,
 //! and messages are published in seq order.
 //!
@@ -12,6 +13,7 @@
 //! `appendfsync always`: it then writes and fsyncs its log before replying. With any laxer
 //! setting an ack can be lost in a crash of Redis (see the README).
 
+use super::interest::{Interest, Interests};
 use super::published::Published;
 use super::scripts::{APPEND, PAGE};
 use crate::history::error::StoreError;
@@ -34,13 +36,13 @@ pub struct RedisStore {
     history: u32,
     /// This server among those sharing the Redis: a sender is known by server and connection.
     server: u64,
-    /// The fan-out channel: one per Redis database, since pub/sub ignores the database and
-    /// deployments on two databases of one Redis must not hear each other.
-    channel: String,
-    /// The channel kicks and revocations are published on, per database likewise.
+    /// The Redis database: pub/sub ignores it, so every channel's name holds it, and
+    /// deployments on two databases of one Redis do not hear each other.
+    db: i64,
+    /// The channel kicks and revocations are published on, for every server.
     bans_channel: String,
-    /// The channel signals (never stored) are published on, per database likewise.
-    signals_channel: String,
+    /// Rooms opening and closing here, for the fan-out's subscriptions.
+    interests: Interests,
 }
 
 impl RedisStore {
@@ -61,9 +63,9 @@ impl RedisStore {
             conn,
             history,
             server: server_number(),
-            channel: format!("wschat:fanout:{db}"),
+            db,
             bans_channel: format!("wschat:bans:{db}"),
-            signals_channel: format!("wschat:signals:{db}"),
+            interests: Interests::default(),
         })
     }
 
@@ -72,19 +74,53 @@ impl RedisStore {
         &self.client
     }
 
-    /// The channel stored messages are published on.
-    pub fn channel(&self) -> &str {
-        &self.channel
+    /// The channel `room`'s stored messages are published on; its hash tag is the room's.
+    pub fn room_channel(&self, room: &str) -> String {
+        format!("wschat:{{{room}}}:live:{}", self.db)
+    }
+
+    /// The channel `room`'s signals (never stored) are published on.
+    pub fn room_signals_channel(&self, room: &str) -> String {
+        format!("wschat:{{{room}}}:signals:{}", self.db)
+    }
+
+    /// Whether a fan-out message came on a signals channel.
+    pub fn is_signals_channel(&self, channel: &str) -> bool {
+        channel
+            .strip_suffix(&format!(":signals:{}", self.db))
+            .is_some_and(|rest| rest.starts_with("wschat:{"))
+    }
+
+    /// `room` opened here: its channels are listened to from now on.
+    pub fn listen(&self, room: &str) {
+        self.interests.send(Interest::Join(room.to_owned()));
+    }
+
+    /// `room` closed here: its channels are no longer listened to.
+    pub fn forget(&self, room: &str) {
+        self.interests.send(Interest::Leave(room.to_owned()));
+    }
+
+    /// Completes once `room`'s channels are listened to, or fails when they cannot be (Redis
+    /// away): live delivery to a member of the room relies on them.
+    pub async fn ready(&self, room: &str) -> Result<(), StoreError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.interests.send(Interest::Ready(room.to_owned(), tx));
+        match tokio::time::timeout(RESPONSE_TIMEOUT, rx).await {
+            Ok(Ok(outcome)) => outcome,
+            Ok(Err(_)) => Err(StoreError::new("redis: the fan-out has stopped")),
+            Err(_) => Err(StoreError::new("redis: no subscription in time")),
+        }
+    }
+
+    /// What the registry says of its rooms, for the one fan-out task.
+    pub(super) fn interests(&self) -> &Interests {
+        &self.interests
     }
 
     /// The channel kicks and revocations are published on.
     pub fn bans_channel(&self) -> &str {
         &self.bans_channel
-    }
-
-    /// The channel signals are published on (see `signals`).
-    pub fn signals_channel(&self) -> &str {
-        &self.signals_channel
     }
 
     /// The command connection (it reconnects on its own).
@@ -141,7 +177,7 @@ impl RedisStore {
             .arg(author.from.as_deref().unwrap_or(""))
             .arg(ts)
             .arg(self.history)
-            .arg(&self.channel)
+            .arg(self.room_channel(room))
             .arg(payload)
             .arg(id_key(author.user.as_deref(), id.unwrap_or("")))
             .arg(author.user.as_deref().unwrap_or(""))

@@ -1,0 +1,183 @@
+//! Which rooms this server listens to on the fan-out: each room has channels of its own, and a
+//! server subscribes to them while it holds the room (from its first local member to its last),
+//! so a server decodes only the messages of its own rooms, however many servers and rooms
+//! share the Redis.
+//!
+//! The registry says when a room opens and closes here ([`Interest::Join`], [`Interest::Leave`],
+//! sent without waiting); a connection asks [`Interest::Ready`] before it relies on live
+//! delivery, and is answered once the room's subscription is in place. One task (the
+//! fan-out's) takes them in order, so a room that closes and opens again is unsubscribed and
+//! subscribed again in that order. [`Listening`] is that task's bookkeeping, without I/O.
+
+use crate::history::error::StoreError;
+use crate::sync::lock;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tokio::sync::{mpsc, oneshot};
+
+/// What the fan-out task is asked, in order.
+#[derive(Debug)]
+pub enum Interest {
+    /// A room opened here.
+    Join(String),
+    /// A room closed here.
+    Leave(String),
+    /// Is the room's subscription in place? Answered once it is, or with why not.
+    Ready(String, oneshot::Sender<Result<(), StoreError>>),
+}
+
+/// The sending side, held by the store; the receiving side is taken once by the fan-out task.
+#[derive(Clone)]
+pub struct Interests {
+    tx: mpsc::UnboundedSender<Interest>,
+    rx: Arc<Mutex<Option<mpsc::UnboundedReceiver<Interest>>>>,
+}
+
+impl Default for Interests {
+    fn default() -> Self {
+        let (tx, rx) = mpsc::unbounded_channel();
+        Interests {
+            tx,
+            rx: Arc::new(Mutex::new(Some(rx))),
+        }
+    }
+}
+
+impl Interests {
+    pub fn send(&self, interest: Interest) {
+        // Only fails once the fan-out task is gone, when the server is stopping.
+        let _ = self.tx.send(interest);
+    }
+
+    /// The receiving side, for the one fan-out task.
+    pub fn take(&self) -> Option<mpsc::UnboundedReceiver<Interest>> {
+        lock(&self.rx).take()
+    }
+}
+
+/// What the fan-out must do about an interest.
+#[derive(Debug)]
+pub enum Change {
+    Subscribe(String),
+    Unsubscribe(String),
+    /// Answer a [`Interest::Ready`].
+    Answer(
+        oneshot::Sender<Result<(), StoreError>>,
+        Result<(), StoreError>,
+    ),
+    Nothing,
+}
+
+/// The rooms open here, each with how many times it was joined and not yet left (one, unless
+/// a registry race made it more: a room is subscribed from its first join to its last leave).
+#[derive(Debug, Default)]
+pub struct Listening {
+    rooms: HashMap<String, usize>,
+}
+
+impl Listening {
+    /// What `interest` changes; `subscribed`: whether the fan-out is up, so that a new room can
+    /// be subscribed now (when it is not, every open room is subscribed when it comes back).
+    pub fn apply(&mut self, interest: Interest, subscribed: bool) -> Change {
+        match interest {
+            Interest::Join(room) => {
+                let joins = self.rooms.entry(room.clone()).or_insert(0);
+                *joins += 1;
+                if *joins == 1 && subscribed {
+                    Change::Subscribe(room)
+                } else {
+                    Change::Nothing
+                }
+            }
+            Interest::Leave(room) => match self.rooms.get_mut(&room) {
+                Some(joins) if *joins > 1 => {
+                    *joins -= 1;
+                    Change::Nothing
+                }
+                Some(_) => {
+                    self.rooms.remove(&room);
+                    if subscribed {
+                        Change::Unsubscribe(room)
+                    } else {
+                        Change::Nothing
+                    }
+                }
+                None => Change::Nothing,
+            },
+            Interest::Ready(room, answer) => {
+                let outcome = if !subscribed {
+                    Err(StoreError::new("redis: not subscribed; try again later"))
+                } else if self.rooms.contains_key(&room) {
+                    Ok(())
+                } else {
+                    Err(StoreError::new("redis: the room is not open here"))
+                };
+                Change::Answer(answer, outcome)
+            }
+        }
+    }
+
+    /// Every open room, for a subscription starting over.
+    pub fn rooms(&self) -> impl Iterator<Item = &str> {
+        self.rooms.keys().map(String::as_str)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ready(l: &mut Listening, room: &str, subscribed: bool) -> Result<(), StoreError> {
+        let (tx, mut rx) = oneshot::channel();
+        match l.apply(Interest::Ready(room.into(), tx), subscribed) {
+            Change::Answer(answer, outcome) => {
+                let _ = answer.send(outcome);
+            }
+            other => panic!("{other:?}"),
+        }
+        rx.try_recv().expect("answered")
+    }
+
+    fn show(change: Change) -> String {
+        match change {
+            Change::Subscribe(r) => format!("+{r}"),
+            Change::Unsubscribe(r) => format!("-{r}"),
+            Change::Answer(..) => "answer".into(),
+            Change::Nothing => String::new(),
+        }
+    }
+
+    #[test]
+    fn a_room_is_subscribed_from_its_first_join_to_its_last_leave() {
+        let mut l = Listening::default();
+        let steps = [
+            (Interest::Join("a".into()), "+a"),
+            (Interest::Join("b".into()), "+b"),
+            (Interest::Join("a".into()), ""),
+            (Interest::Leave("a".into()), ""),
+            (Interest::Leave("a".into()), "-a"),
+            (Interest::Leave("a".into()), ""),
+            (Interest::Join("a".into()), "+a"),
+        ];
+        for (i, (interest, want)) in steps.into_iter().enumerate() {
+            assert_eq!(show(l.apply(interest, true)), want, "step {i}");
+        }
+        let mut open: Vec<&str> = l.rooms().collect();
+        open.sort_unstable();
+        assert_eq!(open, ["a", "b"]);
+        assert_eq!(ready(&mut l, "a", true), Ok(()));
+        assert!(ready(&mut l, "c", true).is_err(), "not open here");
+    }
+
+    #[test]
+    fn while_the_fan_out_is_down_rooms_are_counted_and_nobody_is_told_ready() {
+        let mut l = Listening::default();
+        assert_eq!(show(l.apply(Interest::Join("a".into()), false)), "");
+        assert_eq!(show(l.apply(Interest::Join("b".into()), false)), "");
+        assert_eq!(show(l.apply(Interest::Leave("b".into()), false)), "");
+        assert!(ready(&mut l, "a", false).is_err());
+        // Back up: "a" is among the rooms subscribed again, "b" is not.
+        assert_eq!(l.rooms().collect::<Vec<_>>(), ["a"]);
+        assert_eq!(ready(&mut l, "a", true), Ok(()));
+    }
+}
