@@ -1,5 +1,6 @@
-//! The ws-chat companion server: WebSocket chat rooms at `/ws`, the built app at `/`, counts
-//! at `/healthz`.
+//! The ws-chat companion server: WebSocket chat rooms at `/ws`, the built app at `/`,
+//! readiness at `/readyz` (and `/healthz`), liveness at `/livez`, Prometheus metrics on a
+//! listener of their own.
 //!
 //! A connection that selects the `wschat.v1` sub-protocol, or that selects none but asks for
 //! it in band (`?wschat=v1`), speaks the JSON envelopes of [`ws_chat_protocol`] (durable
@@ -15,7 +16,7 @@
 //!
 //! - `lib.rs`: [`Server`], which puts the layers together, owns shutdown (a cancellation
 //!   token) and the tasks it waits for (every connection and the fan-out), and serves.
-//!   Beside it: `config` (the flags) and `signals`.
+//!   Beside it: `config` (the flags), `signals`, and `shutdown` (the drain's steps).
 //! - `http/`: the accept loop, the `Host` and `Origin` policies, the built app, `/healthz`,
 //!   the admin API (`/admin/*`) and the `/_test/*` endpoints.
 //! - `ws/`: `/ws`: the checks before the upgrade, connection limits, one connection's task,
@@ -30,7 +31,8 @@
 //!   types and rules both share, and how a store orders live delivery. It knows nothing of
 //!   rooms: a shared store's fan-out hands its messages to a receiver the rooms implement.
 //! - At the bottom, imported by any layer: `sync` (locking a mutex), `clock` (the wall
-//!   clock) and `log_safe` (client text in logs).
+//!   clock), `log_safe` (client text in logs), `drain` (which connections have been told to
+//!   go, and with what) and `metrics` (every metric's name, and the call that records it).
 
 mod auth;
 mod clock;
