@@ -161,9 +161,7 @@ impl Server {
         app = app.merge(health::router(registry.clone()));
         let mut metrics = None;
         if let Some(addr) = &config.metrics_listen {
-            let handle = metrics::install().map_err(io::Error::other)?;
-            tasks.spawn(upkeep(handle.clone(), shutdown.clone()));
-            let route = metrics_route::router(handle, registry.clone());
+            let route = metrics_route::start(registry.clone(), &tasks, &shutdown)?;
             if *addr == config.listen {
                 app = app.merge(route);
             } else {
@@ -296,17 +294,6 @@ async fn open_store(config: &Config) -> Result<Store, StoreError> {
         wait: Duration::from_millis(u64::from(config.db_batch_wait_ms)),
     };
     Store::sqlite(db, config.history, config.db_busy_timeout, batches).await
-}
-
-/// Keeps the histograms of the metrics recorder from growing while nobody scrapes.
-async fn upkeep(handle: metrics_exporter_prometheus::PrometheusHandle, stop: CancellationToken) {
-    let mut every = tokio::time::interval(Duration::from_secs(5));
-    loop {
-        tokio::select! {
-            () = stop.cancelled() => return,
-            _ = every.tick() => handle.run_upkeep(),
-        }
-    }
 }
 
 /// A count from a flag; a u32 always fits where this server runs (and saturates elsewhere).

@@ -36,7 +36,14 @@ fn no_arguments_run_every_configuration_and_the_growth_runs() {
     let args = parse(&["--bench"]).expect("parses");
     assert_eq!(
         keys(&args),
-        ["sqlite1", "sqlite", "redis", "redis2", "redis2rooms", "node"]
+        [
+            "sqlite1",
+            "sqlite",
+            "redis",
+            "redis2",
+            "redis2rooms",
+            "node"
+        ]
     );
     assert_eq!(args.growth.map(|s| s.key), Some("redis"));
     assert_eq!(args.server, PathBuf::from("default-server"));

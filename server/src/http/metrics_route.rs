@@ -12,7 +12,11 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use metrics_exporter_prometheus::PrometheusHandle;
+use std::io;
 use std::sync::Arc;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 #[derive(Clone)]
 struct Scrape {
@@ -20,10 +24,29 @@ struct Scrape {
     registry: Arc<Registry>,
 }
 
-pub fn router(handle: PrometheusHandle, registry: Arc<Registry>) -> Router {
-    Router::new()
+/// Installs the recorder (once per process), keeps it tidy on `tasks` until `stop`, and
+/// returns the `/metrics` route.
+pub fn start(
+    registry: Arc<Registry>,
+    tasks: &TaskTracker,
+    stop: &CancellationToken,
+) -> io::Result<Router> {
+    let handle = metrics::install().map_err(io::Error::other)?;
+    tasks.spawn(upkeep(handle.clone(), stop.clone()));
+    Ok(Router::new()
         .route("/metrics", get(scrape))
-        .with_state(Scrape { handle, registry })
+        .with_state(Scrape { handle, registry }))
+}
+
+/// Keeps the recorder's histograms from growing while nobody scrapes.
+async fn upkeep(handle: PrometheusHandle, stop: CancellationToken) {
+    let mut every = tokio::time::interval(Duration::from_secs(5));
+    loop {
+        tokio::select! {
+            () = stop.cancelled() => return,
+            _ = every.tick() => handle.run_upkeep(),
+        }
+    }
 }
 
 async fn scrape(State(scrape): State<Scrape>) -> impl IntoResponse {

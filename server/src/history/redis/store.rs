@@ -13,7 +13,7 @@
 //! `appendfsync always`: it then writes and fsyncs its log before replying. With any laxer
 //! setting an ack can be lost in a crash of Redis (see the README).
 
-use super::interest::{Interest, Interests};
+use super::interest::Interests;
 use super::published::Published;
 use super::scripts::{APPEND, PAGE};
 use crate::history::error::StoreError;
@@ -25,7 +25,7 @@ use ws_chat_protocol::Seq;
 
 /// Longest wait for Redis to answer one command. Past it the message is not acked (the
 /// client sends it again, and the dedupe recognises it if it was stored after all).
-const RESPONSE_TIMEOUT: Duration = Duration::from_secs(3);
+pub(super) const RESPONSE_TIMEOUT: Duration = Duration::from_secs(3);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// A handle to the shared history; cheap to clone.
@@ -38,11 +38,11 @@ pub struct RedisStore {
     server: u64,
     /// The Redis database: pub/sub ignores it, so every channel's name holds it, and
     /// deployments on two databases of one Redis do not hear each other.
-    db: i64,
+    pub(super) db: i64,
     /// The channel kicks and revocations are published on, for every server.
     bans_channel: String,
     /// Rooms opening and closing here, for the fan-out's subscriptions.
-    interests: Interests,
+    pub(super) interests: Interests,
 }
 
 impl RedisStore {
@@ -72,50 +72,6 @@ impl RedisStore {
     /// The Redis client, for the fan-out subscription.
     pub fn client(&self) -> &redis::Client {
         &self.client
-    }
-
-    /// The channel `room`'s stored messages are published on; its hash tag is the room's.
-    pub fn room_channel(&self, room: &str) -> String {
-        format!("wschat:{{{room}}}:live:{}", self.db)
-    }
-
-    /// The channel `room`'s signals (never stored) are published on.
-    pub fn room_signals_channel(&self, room: &str) -> String {
-        format!("wschat:{{{room}}}:signals:{}", self.db)
-    }
-
-    /// Whether a fan-out message came on a signals channel.
-    pub fn is_signals_channel(&self, channel: &str) -> bool {
-        channel
-            .strip_suffix(&format!(":signals:{}", self.db))
-            .is_some_and(|rest| rest.starts_with("wschat:{"))
-    }
-
-    /// `room` opened here: its channels are listened to from now on.
-    pub fn listen(&self, room: &str) {
-        self.interests.send(Interest::Join(room.to_owned()));
-    }
-
-    /// `room` closed here: its channels are no longer listened to.
-    pub fn forget(&self, room: &str) {
-        self.interests.send(Interest::Leave(room.to_owned()));
-    }
-
-    /// Completes once `room`'s channels are listened to, or fails when they cannot be (Redis
-    /// away): live delivery to a member of the room relies on them.
-    pub async fn ready(&self, room: &str) -> Result<(), StoreError> {
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        self.interests.send(Interest::Ready(room.to_owned(), tx));
-        match tokio::time::timeout(RESPONSE_TIMEOUT, rx).await {
-            Ok(Ok(outcome)) => outcome,
-            Ok(Err(_)) => Err(StoreError::new("redis: the fan-out has stopped")),
-            Err(_) => Err(StoreError::new("redis: no subscription in time")),
-        }
-    }
-
-    /// What the registry says of its rooms, for the one fan-out task.
-    pub(super) fn interests(&self) -> &Interests {
-        &self.interests
     }
 
     /// The channel kicks and revocations are published on.

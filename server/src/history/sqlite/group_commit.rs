@@ -14,9 +14,11 @@
 //! see the ones before them in the batch, so an id re-sent within one batch is a duplicate
 //! as it would be across two.
 
-use super::store::{append_one, begin_append, Db, Job};
+use super::store::{append_one, Db, Job};
 use crate::history::error::StoreError;
 use crate::history::message::{Appended, Author};
+use crate::log_safe::Escaped;
+use rusqlite::{ErrorCode, Transaction, TransactionBehavior};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
@@ -148,6 +150,30 @@ fn write_batch(
     }
     tx.commit()?;
     Ok(outcomes)
+}
+
+/// Begins an append's transaction, write lock first (see the module docs). When another
+/// connection holds the lock, the wait for it (up to the busy timeout) is logged first: a
+/// write that has to wait is worth knowing about, for an operator and for a test that must
+/// know the append is waiting before it lets go of the lock.
+fn begin_append<'c>(db: &'c Db, room: &str) -> Result<Transaction<'c>, StoreError> {
+    db.conn.busy_timeout(Duration::ZERO)?;
+    let first = Transaction::new_unchecked(&db.conn, TransactionBehavior::Immediate);
+    db.conn.busy_timeout(db.busy_timeout)?;
+    match first {
+        Err(e) if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy) => {
+            tracing::info!(
+                room = %Escaped(room),
+                timeout = ?db.busy_timeout,
+                "history store: the database is locked by another connection; waiting for it"
+            );
+            Ok(Transaction::new_unchecked(
+                &db.conn,
+                TransactionBehavior::Immediate,
+            )?)
+        }
+        first => Ok(first?),
+    }
 }
 
 #[cfg(test)]

@@ -18,10 +18,7 @@ use super::{schema, tombstones};
 use crate::history::error::StoreError;
 use crate::history::message::{Appended, Author, HistoryMessage, NewMessage};
 use crate::history::page::CatchUpPage;
-use crate::log_safe::Escaped;
-use rusqlite::{
-    params, Connection, ErrorCode, OptionalExtension, Transaction, TransactionBehavior,
-};
+use rusqlite::{params, Connection, OptionalExtension};
 use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
@@ -228,30 +225,6 @@ pub(super) fn append_one(
     tx.prepare_cached("DELETE FROM messages WHERE room = ?1 AND seq <= ?2")?
         .execute(params![room, seq - history])?;
     Ok(Appended::New(to_seq(seq)))
-}
-
-/// Begins an append's transaction, write lock first (see the module docs). When another
-/// connection holds the lock, the wait for it (up to the busy timeout) is logged first: a
-/// write that has to wait is worth knowing about, for an operator and for a test that must
-/// know the append is waiting before it lets go of the lock.
-pub(super) fn begin_append<'c>(db: &'c Db, room: &str) -> Result<Transaction<'c>, StoreError> {
-    db.conn.busy_timeout(Duration::ZERO)?;
-    let first = Transaction::new_unchecked(&db.conn, TransactionBehavior::Immediate);
-    db.conn.busy_timeout(db.busy_timeout)?;
-    match first {
-        Err(e) if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy) => {
-            tracing::info!(
-                room = %Escaped(room),
-                timeout = ?db.busy_timeout,
-                "history store: the database is locked by another connection; waiting for it"
-            );
-            Ok(Transaction::new_unchecked(
-                &db.conn,
-                TransactionBehavior::Immediate,
-            )?)
-        }
-        first => Ok(first?),
-    }
 }
 
 fn page(
