@@ -86,8 +86,8 @@ pub struct Server {
     app: Router,
     header_read_timeout: Duration,
     hosts: Arc<HostPolicy>,
-    /// Cancelled when the server shuts down: the accept loop stops, connections close with
-    /// 1001, the fan-out lets go of Redis.
+    /// Cancelled when the drain is over: the accept loop stops, connections still open close
+    /// (with 1012 if they were not told yet), the fan-out lets go of Redis.
     shutdown: CancellationToken,
     /// Every connection's task and the fan-out, so shutdown can wait for them to end.
     tasks: TaskTracker,
@@ -227,7 +227,7 @@ impl Server {
         self.hosts.bind(listener.local_addr()?);
         let stop = self.shutdown;
         if let Some((listener, route)) = self.metrics {
-            // Until the very end: a scrape during the drain sees it.
+            // Through the drain, so a scrape sees it; it stops with the accept loop.
             let served =
                 axum::serve(listener, route).with_graceful_shutdown(stop.clone().cancelled_owned());
             self.tasks.spawn(async move {
@@ -244,9 +244,10 @@ impl Server {
             () = shutdown => {
                 deadline = Instant::now() + self.drain_flags.drain_timeout;
                 // The server keeps answering (`/readyz` says 503) while its connections go.
+                let drain = shutdown::drain_connections(&self.drain, &self.drain_flags);
                 tokio::select! {
                     () = &mut server => {}
-                    () = shutdown::drain_connections(&self.drain, &self.drain_flags) => {}
+                    _ = tokio::time::timeout_at(deadline, drain) => {}
                 }
                 stop.cancel();
                 if tokio::time::timeout_at(deadline, &mut server).await.is_err() {

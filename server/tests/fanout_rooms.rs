@@ -1,6 +1,6 @@
 //! Per-room fan-out on Redis: a server listens to a room's channels from its first local
-//! member to its last, so servers with disjoint rooms hear nothing of each other's, and a room
-//! shared across servers still reaches every member.
+//! member until a grace (5 s) after its last, so servers with disjoint rooms hear nothing of
+//! each other's, and a room shared across servers still reaches every member.
 
 mod common;
 
@@ -79,7 +79,8 @@ async fn a_server_listens_only_to_the_rooms_it_holds() {
         other => panic!("{other:?}"),
     }
 
-    // The last member leaving a server's room ends its listening there, not elsewhere.
+    // The last member leaving a server's room ends its listening there (after the grace), not
+    // elsewhere.
     drop(cy);
     until_listeners(&redis, "a", 1).await;
     drop(ann);

@@ -18,7 +18,8 @@ pub struct DrainFlags {
     pub drain_window: Duration,
 
     /// Each closed connection is told to come back after a delay spread evenly up to this,
-    /// so its clients return spread out and not in one instant. `0s`: at once.
+    /// so its clients return spread out and not in one instant. `0s`: at once; at most `60s`
+    /// (clients wait no longer).
     #[arg(long, default_value = "2s", value_parser = parse_duration_or_zero)]
     pub drain_spread: Duration,
 
@@ -31,6 +32,14 @@ pub struct DrainFlags {
 impl DrainFlags {
     /// Refuses a timeout that leaves the delay and the window no time to run.
     pub fn check(&self) -> Result<(), String> {
+        // The client waits at most this long, so a longer spread would bunch clients there.
+        let most = Duration::from_millis(ws_chat_protocol::close_code::MAX_RESTART_DELAY_MS);
+        if self.drain_spread > most {
+            return Err(format!(
+                "--drain-spread ({:?}) may be at most {most:?}: clients wait no longer",
+                self.drain_spread
+            ));
+        }
         if self.drain_delay + self.drain_window >= self.drain_timeout {
             return Err(format!(
                 "--drain-timeout ({:?}) must be more than --drain-delay ({:?}) and --drain-window ({:?}) together",

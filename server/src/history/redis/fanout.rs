@@ -30,6 +30,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 /// How often the subscription and the command connection are pinged: Redis that stops
@@ -39,6 +40,9 @@ const PING_INTERVAL: Duration = Duration::from_secs(1);
 const PING_TIMEOUT: Duration = Duration::from_secs(2);
 /// Wait between attempts to subscribe while Redis is away.
 const RETRY: Duration = Duration::from_millis(250);
+/// Channels named in one SUBSCRIBE or UNSUBSCRIBE: a server holding thousands of rooms
+/// subscribes again after a lost connection in a few commands, not one round trip a room.
+const CHANNELS_PER_COMMAND: usize = 1000;
 /// Longest time to connect, ping and subscribe.
 const SUBSCRIBE_TIMEOUT: Duration = Duration::from_secs(3);
 
@@ -96,6 +100,7 @@ async fn run(
                 to.subscribed();
                 tracing::info!("redis: subscribed, serving");
                 let why = relay(subscription, store, &*to, stop, listening, interests).await;
+                listening.lost();
                 to.unsubscribed();
                 if stop.is_cancelled() {
                     return;
@@ -120,7 +125,8 @@ async fn run(
                 () = stop.cancelled() => return,
                 () = &mut retry => break,
                 Some(interest) = interests.recv() => {
-                    if let Change::Answer(answer, outcome) = listening.apply(interest, false) {
+                    let change = listening.apply(interest, false, std::time::Instant::now());
+                    if let Change::Answer(answer, outcome) = change {
                         let _ = answer.send(outcome);
                     }
                 }
@@ -142,10 +148,9 @@ async fn subscribe(
         store.ping().await?;
         let mut pubsub = store.client().get_async_pubsub().await?;
         pubsub.subscribe(store.bans_channel()).await?;
-        for room in listening.rooms() {
-            pubsub
-                .subscribe(&[store.room_channel(room), store.room_signals_channel(room)])
-                .await?;
+        let channels = channels(store, listening.rooms());
+        for some in channels.chunks(CHANNELS_PER_COMMAND) {
+            pubsub.subscribe(some).await?;
         }
         let bans = store.bans(now_millis()).await?;
         Ok((pubsub, bans))
@@ -168,6 +173,10 @@ async fn relay(
     let (mut sink, mut messages) = pubsub.split();
     let mut ping = tokio::time::interval(PING_INTERVAL);
     loop {
+        let due = listening.poll_timeout();
+        let grace_over = tokio::time::sleep_until(
+            due.map_or_else(|| Instant::now() + PING_INTERVAL, Instant::from_std),
+        );
         tokio::select! {
             message = messages.next() => {
                 let Some(message) = message else {
@@ -176,13 +185,8 @@ async fn relay(
                 hand_over(&message, store, to);
             }
             Some(interest) = interests.recv() => {
-                let changed = match listening.apply(interest, true) {
-                    Change::Subscribe(room) => sink
-                        .subscribe(&[store.room_channel(&room), store.room_signals_channel(&room)])
-                        .await,
-                    Change::Unsubscribe(room) => sink
-                        .unsubscribe(&[store.room_channel(&room), store.room_signals_channel(&room)])
-                        .await,
+                let changed = match listening.apply(interest, true, std::time::Instant::now()) {
+                    Change::Subscribe(room) => follow(&mut sink, store, &[room], true).await,
                     Change::Answer(answer, outcome) => {
                         let _ = answer.send(outcome);
                         Ok(())
@@ -191,6 +195,12 @@ async fn relay(
                 };
                 if let Err(e) = changed {
                     return format!("cannot follow a room: {e}");
+                }
+            }
+            () = grace_over, if due.is_some() => {
+                let gone = listening.handle_timeout(std::time::Instant::now());
+                if let Err(e) = follow(&mut sink, store, &gone, false).await {
+                    return format!("cannot stop following a room: {e}");
                 }
             }
             _ = ping.tick() => {
@@ -208,6 +218,39 @@ async fn relay(
             () = stop.cancelled() => return "shutting down".into(),
         }
     }
+}
+
+/// Every channel of `rooms`: the messages' and the signals'.
+fn channels<'r>(store: &RedisStore, rooms: impl Iterator<Item = &'r str>) -> Vec<String> {
+    rooms
+        .flat_map(|room| [store.room_channel(room), store.room_signals_channel(room)])
+        .collect()
+}
+
+/// Subscribes to (`on`) or unsubscribes from the channels of `rooms`, a bounded number of
+/// channels per command, each answered within [`PING_TIMEOUT`]: a Redis that stops answering
+/// must not hold the fan-out (and with it every room's readiness) for longer than a ping.
+async fn follow(
+    sink: &mut redis::aio::PubSubSink,
+    store: &RedisStore,
+    rooms: &[String],
+    on: bool,
+) -> Result<(), StoreError> {
+    let channels = channels(store, rooms.iter().map(String::as_str));
+    for some in channels.chunks(CHANNELS_PER_COMMAND) {
+        let command = async {
+            if on {
+                sink.subscribe(some).await
+            } else {
+                sink.unsubscribe(some).await
+            }
+        };
+        match tokio::time::timeout(PING_TIMEOUT, command).await {
+            Ok(outcome) => outcome?,
+            Err(_) => return Err(StoreError::new("no answer to a subscription change")),
+        }
+    }
+    Ok(())
 }
 
 /// One message heard on the subscription, to the rooms: a kick, a signal or a stored message.

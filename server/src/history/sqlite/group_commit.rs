@@ -7,10 +7,15 @@
 //! batch is syncing, the next one queues; the writer then takes all of it, up to
 //! [`GroupCommit::rows`], and waits up to [`GroupCommit::wait`] for more only if asked.
 //!
-//! Each append runs in a savepoint of the batch's transaction: one that fails (a constraint,
-//! a full disk on that row) is undone alone and answered with its error, the others go on.
-//! Nobody hears of their append before the commit that holds it has returned, so an ack still
-//! means on disk; a failed commit answers every append of the batch with the error. Appends
+//! Each append runs in a savepoint of the batch's transaction: one that fails (a constraint)
+//! is undone alone and answered with its error, the others go on. An error that makes SQLite
+//! roll back the whole transaction (a full disk, an I/O error) fails the whole batch: nothing
+//! of it is stored, and every append of it is answered with the error. Nobody hears of their
+//! append before the commit that holds it has returned, so an ack still means on disk.
+//!
+//! A room's appends are ordered by the room (its order lock is held from the append to the
+//! delivery), so one room has one append in flight at a time: batches gather the appends of
+//! many rooms, which is where a busy server's load comes from. Appends
 //! see the ones before them in the batch, so an id re-sent within one batch is a duplicate
 //! as it would be across two.
 
@@ -142,10 +147,17 @@ fn write_batch(
         );
         let savepoint = tx.savepoint()?;
         let outcome = append_one(&savepoint, db.history, &append.room, row, append.deletes);
-        if outcome.is_ok() {
-            savepoint.commit()?;
+        match &outcome {
+            Ok(_) => savepoint.commit()?,
+            // Its savepoint rolls back as it drops.
+            Err(e) => {
+                drop(savepoint);
+                if db.conn.is_autocommit() {
+                    // SQLite rolled back the whole transaction: what looked stored is not.
+                    return Err(StoreError::new(format!("the batch was rolled back: {e}")));
+                }
+            }
         }
-        // A failed one's savepoint rolls back as it drops.
         outcomes.push(outcome);
     }
     tx.commit()?;
