@@ -18,8 +18,8 @@ use super::store::{RedisStore, RESPONSE_TIMEOUT};
 use crate::history::error::StoreError;
 use crate::sync::lock;
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot};
 
 /// What the fan-out task is asked, in order.
@@ -210,7 +210,12 @@ impl RedisStore {
 mod tests {
     use super::*;
 
-    fn ready(l: &mut Listening, room: &str, subscribed: bool, now: Instant) -> Result<(), StoreError> {
+    fn ready(
+        l: &mut Listening,
+        room: &str,
+        subscribed: bool,
+        now: Instant,
+    ) -> Result<(), StoreError> {
         let (tx, mut rx) = oneshot::channel();
         match l.apply(Interest::Ready(room.into(), tx), subscribed, now) {
             Change::Answer(answer, outcome) => {
@@ -271,7 +276,10 @@ mod tests {
         let mut l = Listening::default();
         assert_eq!(show(l.apply(join("a"), true, t0)), "+a");
         assert_eq!(show(l.apply(leave("a"), true, t0)), "");
-        assert_eq!(show(l.apply(join("a"), true, t0 + UNSUBSCRIBE_GRACE / 2)), "");
+        assert_eq!(
+            show(l.apply(join("a"), true, t0 + UNSUBSCRIBE_GRACE / 2)),
+            ""
+        );
         assert_eq!(l.poll_timeout(), None, "nothing to unsubscribe");
         assert!(l.handle_timeout(t0 + 2 * UNSUBSCRIBE_GRACE).is_empty());
         assert_eq!(ready(&mut l, "a", true, t0), Ok(()));
