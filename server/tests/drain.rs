@@ -109,7 +109,7 @@ async fn a_draining_server_is_not_ready_keeps_serving_then_closes_in_batches_wit
 }
 
 #[tokio::test]
-async fn a_drain_timeout_shorter_than_its_steps_is_refused_at_start() {
+async fn drain_flags_that_cannot_work_are_refused_at_start() {
     let mut config = draining();
     config.drain.drain_timeout = Duration::from_millis(900);
     let refused = ws_chat_server::Server::open(config)
@@ -117,4 +117,12 @@ async fn a_drain_timeout_shorter_than_its_steps_is_refused_at_start() {
         .err()
         .expect("refused");
     assert!(refused.to_string().contains("--drain-timeout"), "{refused}");
+    // Clients wait at most a minute: a longer spread would bunch them up there.
+    let mut config = draining();
+    config.drain.drain_spread = Duration::from_secs(61);
+    let refused = ws_chat_server::Server::open(config)
+        .await
+        .err()
+        .expect("refused");
+    assert!(refused.to_string().contains("--drain-spread"), "{refused}");
 }
