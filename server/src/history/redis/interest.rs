@@ -14,7 +14,6 @@
 //! unsubscribe and a subscribe whose stale messages, still on their way from the old one, would
 //! reach the new room and look like a broken sequence.
 
-use super::store::{RedisStore, RESPONSE_TIMEOUT};
 use crate::history::error::StoreError;
 use crate::sync::lock;
 use std::collections::HashMap;
@@ -157,52 +156,6 @@ impl Listening {
             self.closing.remove(room);
         }
         due
-    }
-}
-
-impl RedisStore {
-    /// The channel `room`'s stored messages are published on; its hash tag is the room's.
-    pub fn room_channel(&self, room: &str) -> String {
-        format!("wschat:{{{room}}}:live:{}", self.db)
-    }
-
-    /// The channel `room`'s signals (never stored) are published on.
-    pub fn room_signals_channel(&self, room: &str) -> String {
-        format!("wschat:{{{room}}}:signals:{}", self.db)
-    }
-
-    /// Whether a fan-out message came on a signals channel.
-    pub fn is_signals_channel(&self, channel: &str) -> bool {
-        channel
-            .strip_suffix(&format!(":signals:{}", self.db))
-            .is_some_and(|rest| rest.starts_with("wschat:{"))
-    }
-
-    /// `room` opened here: its channels are listened to from now on.
-    pub fn listen(&self, room: &str) {
-        self.interests.send(Interest::Join(room.to_owned()));
-    }
-
-    /// `room` closed here: its channels are no longer listened to.
-    pub fn forget(&self, room: &str) {
-        self.interests.send(Interest::Leave(room.to_owned()));
-    }
-
-    /// Completes once `room`'s channels are listened to, or fails when they cannot be (Redis
-    /// away): live delivery to a member of the room relies on them.
-    pub async fn ready(&self, room: &str) -> Result<(), StoreError> {
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        self.interests.send(Interest::Ready(room.to_owned(), tx));
-        match tokio::time::timeout(RESPONSE_TIMEOUT, rx).await {
-            Ok(Ok(outcome)) => outcome,
-            Ok(Err(_)) => Err(StoreError::new("redis: the fan-out has stopped")),
-            Err(_) => Err(StoreError::new("redis: no subscription in time")),
-        }
-    }
-
-    /// What the registry says of its rooms, for the one fan-out task.
-    pub(super) fn interests(&self) -> &Interests {
-        &self.interests
     }
 }
 

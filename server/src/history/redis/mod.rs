@@ -3,9 +3,11 @@
 //! Owns [`RedisStore`] (the keys, the Lua scripts in `scripts`, appends and pages, the kicks
 //! and revocations in `bans`), the fan-out subscription that brings the stored messages of
 //! this server's rooms and every kick back to this one (`fanout`), which rooms it listens to
-//! (`interest`), the format of what is published (`published`), the signals never stored (`signals`: who is typing), who is in each room
-//! across servers (`presence`), where each user stopped reading (`read_positions`), and the `redis-server` flags the
-//! store's durability depends on (`server_flags`).
+//! (`interest`, without I/O) and each room's channels (`room_channels`), the format of what is
+//! published (`published`), the signals never stored (`signals`: who is typing), who is in
+//! each room across servers (`presence`), where each user stopped reading
+//! (`read_positions`), and the `redis-server` flags the store's durability depends on
+//! (`server_flags`).
 //!
 //! May import: the shared history types (`crate::history::{error, message, page, live}`) and
 //! the protocol crate. Not the SQLite store, not the layers above: the fan-out hands its
@@ -17,6 +19,7 @@ mod interest;
 mod presence;
 mod published;
 mod read_positions;
+mod room_channels;
 mod scripts;
 mod server_flags;
 mod signals;

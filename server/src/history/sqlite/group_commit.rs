@@ -19,7 +19,7 @@
 //! see the ones before them in the batch, so an id re-sent within one batch is a duplicate
 //! as it would be across two.
 
-use super::store::{append_one, Db, Job};
+use super::db::{append_one, Db};
 use crate::history::error::StoreError;
 use crate::history::message::{Appended, Author};
 use crate::log_safe::Escaped;
@@ -48,6 +48,13 @@ impl Default for GroupCommit {
             wait: Duration::ZERO,
         }
     }
+}
+
+/// What the store thread is asked to do, in order.
+pub(super) enum Job {
+    Run(Box<dyn FnOnce(&mut Db) + Send>),
+    /// Batched with the appends queued behind it.
+    Append(PendingAppend),
 }
 
 /// One append waiting for the writer, with where its answer goes.

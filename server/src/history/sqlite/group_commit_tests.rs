@@ -1,7 +1,7 @@
 //! Batches as the writer forms them, and what one transaction of several appends answers.
 
 use super::*;
-use crate::history::sqlite::store::open_connection;
+use crate::history::sqlite::db::open_connection;
 use std::sync::mpsc;
 
 fn pending(

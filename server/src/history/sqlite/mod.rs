@@ -1,7 +1,8 @@
 //! The history in SQLite, in this process: the default store.
 //!
-//! Owns [`SqliteStore`] (a thread that owns the connection, and the queries), how that thread
-//! writes queued appends in one transaction (`group_commit`), the kicks and revocations it
+//! Owns [`SqliteStore`] (a thread that owns the connection, and the queries), what the thread
+//! owns and appends with (`db`), how that thread writes queued appends in one transaction
+//! (`group_commit`), the kicks and revocations it
 //! keeps (`bans`), where each user stopped reading (`read_positions`), deleting a message
 //! (`tombstones`), and the schema with its migrations (`schema`, which only this store reads).
 //!
@@ -9,6 +10,7 @@
 //! helpers and the protocol crate. Not the Redis store, not the layers above.
 
 mod bans;
+mod db;
 mod group_commit;
 mod read_positions;
 mod schema;

@@ -1,6 +1,7 @@
 //! The store against an in-memory or temporary database.
 
 use super::*;
+use ws_chat_protocol::Millis;
 
 const BUSY: Duration = Duration::from_secs(5);
 const TS: Millis = 1_795_000_000_000;
