@@ -6,26 +6,8 @@ mod common;
 
 use common::tokens::{auth_server, auth_server_with, hello, signed_in, token_for};
 use common::TestRedis;
-use common::{connect, recv, send, TestServer, TestSocket};
-use ws_chat_protocol::{ClientFrame, ServerFrame};
-
-async fn post(ws: &mut TestSocket, id: &str, text: &str) -> ServerFrame {
-    send(
-        ws,
-        &ClientFrame::Send {
-            id: id.into(),
-            text: text.into(),
-        },
-    )
-    .await;
-    // The room's live messages may come first.
-    loop {
-        match recv(ws).await {
-            ServerFrame::Msg { .. } => continue,
-            answer => return answer,
-        }
-    }
-}
+use common::{connect, post, TestServer};
+use ws_chat_protocol::ServerFrame;
 
 fn acked_at(frame: &ServerFrame) -> Option<u64> {
     match frame {

@@ -3,11 +3,11 @@
 
 mod common;
 
-use common::{http, join, next_message, recv, send, TestServer};
+use common::{http, join, next_message, post, TestServer};
 use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::{self, Message};
 use ws_chat_protocol::close_code::{restart_delay_ms, SERVICE_RESTART};
-use ws_chat_protocol::{ClientFrame, ServerFrame};
+use ws_chat_protocol::ServerFrame;
 use ws_chat_server::Config;
 
 const DELAY: Duration = Duration::from_millis(400);
@@ -49,19 +49,9 @@ async fn a_draining_server_is_not_ready_keeps_serving_then_closes_in_batches_wit
     }
 
     // Connections already open still work during the delay: a message is stored and acked.
-    send(
-        &mut members[0],
-        &ClientFrame::Send {
-            id: "during".into(),
-            text: "sent while draining".into(),
-        },
-    )
-    .await;
-    loop {
-        if let ServerFrame::Ack { id, seq, .. } = recv(&mut members[0]).await {
-            assert_eq!((id.as_str(), seq), ("during", 1));
-            break;
-        }
+    match post(&mut members[0], "during", "sent while draining").await {
+        ServerFrame::Ack { id, seq, .. } => assert_eq!((id.as_str(), seq), ("during", 1)),
+        other => panic!("expected an ack, got {other:?}"),
     }
 
     // Then each gets 1012, naming a delay within the spread, in batches over the window.

@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use std::time::{Duration, Instant};
-use ws_chat_protocol::{ClientFrame, ServerFrame};
+use ws_chat_protocol::ServerFrame;
 use ws_chat_server::Config;
 
 async fn on(redis: &TestRedis) -> TestServer {
@@ -65,15 +65,8 @@ async fn a_server_listens_only_to_the_rooms_it_holds() {
     // A room on both servers is listened to by both, and a message crosses.
     let (mut cy, _) = join(&two.ws_url("a"), Some(0)).await;
     assert_eq!(listeners(&redis, "a").await, 2);
-    send(
-        &mut ann,
-        &ClientFrame::Send {
-            id: "x".into(),
-            text: "to both servers".into(),
-        },
-    )
-    .await;
-    assert!(matches!(recv(&mut ann).await, ServerFrame::Ack { .. }));
+    let answer = post(&mut ann, "x", "to both servers").await;
+    assert!(matches!(answer, ServerFrame::Ack { .. }), "{answer:?}");
     match recv(&mut cy).await {
         ServerFrame::Msg { text, .. } => assert_eq!(text, "to both servers"),
         other => panic!("{other:?}"),
@@ -99,15 +92,8 @@ async fn a_server_listens_only_to_the_rooms_it_holds() {
     let (mut last, _) = join(&server.ws_url("churn"), Some(0)).await;
     until_listeners(&redis, "churn", 1).await;
     // And it works: its own message comes back through the room's channel as an ack.
-    send(
-        &mut last,
-        &ClientFrame::Send {
-            id: "y".into(),
-            text: "still heard".into(),
-        },
-    )
-    .await;
-    assert!(matches!(recv(&mut last).await, ServerFrame::Ack { .. }));
+    let answer = post(&mut last, "y", "still heard").await;
+    assert!(matches!(answer, ServerFrame::Ack { .. }), "{answer:?}");
     drop(last);
     until_listeners(&redis, "churn", 0).await;
 }

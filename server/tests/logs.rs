@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{address_in, join, send, TIMEOUT};
+use common::{address_in, join, post, send, TIMEOUT};
 use std::process::Stdio;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::process::Command;
@@ -51,19 +51,8 @@ async fn json_lines_name_their_connection_and_hold_no_text_or_token() {
     // A guest says something, then tries a token that is no good.
     let url = format!("ws://{addr}/ws?room=logs");
     let (mut ws, _) = join(&url, Some(0)).await;
-    send(
-        &mut ws,
-        &ClientFrame::Send {
-            id: "x1".into(),
-            text: SECRET_TEXT.into(),
-        },
-    )
-    .await;
-    loop {
-        if let ServerFrame::Ack { .. } = common::recv(&mut ws).await {
-            break;
-        }
-    }
+    let answer = post(&mut ws, "x1", SECRET_TEXT).await;
+    assert!(matches!(answer, ServerFrame::Ack { .. }), "{answer:?}");
     send(
         &mut ws,
         &ClientFrame::Auth {

@@ -5,7 +5,7 @@
 mod common;
 
 use common::{
-    connect, connect_slow_reader, http, join, next_message, raw, recv, send, upgrade_request,
+    connect, connect_slow_reader, http, join, next_message, post, raw, recv, upgrade_request,
     TestRedis, TestSocket, TIMEOUT,
 };
 use futures_util::SinkExt;
@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 use tokio::sync::{oneshot, Mutex};
 use tokio_tungstenite::tungstenite::Message;
-use ws_chat_protocol::{ClientFrame, ServerFrame};
+use ws_chat_protocol::ServerFrame;
 use ws_chat_server::{Config, Server};
 
 /// One test at a time: the gauges and counters are the process's.
@@ -101,22 +101,10 @@ impl Samples {
     }
 }
 
-async fn say(ws: &mut TestSocket, id: &str, text: &str) -> ServerFrame {
-    send(
-        ws,
-        &ClientFrame::Send {
-            id: id.into(),
-            text: text.into(),
-        },
-    )
-    .await;
-    loop {
-        match recv(ws).await {
-            ack @ ServerFrame::Ack { .. } => return ack,
-            ServerFrame::Msg { .. } => {}
-            other => panic!("expected an ack, got {other:?}"),
-        }
-    }
+/// Sends a message and checks it is acked.
+async fn say(ws: &mut TestSocket, id: &str, text: &str) {
+    let answer = post(ws, id, text).await;
+    assert!(matches!(answer, ServerFrame::Ack { .. }), "{answer:?}");
 }
 
 #[tokio::test]

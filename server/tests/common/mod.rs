@@ -178,6 +178,26 @@ pub async fn join_as(
     }
 }
 
+/// Sends `text` as message `id` and returns the server's answer to it (an ack, a reject, an
+/// error), past the room's live messages that may come first.
+pub async fn post(ws: &mut TestSocket, id: &str, text: &str) -> ServerFrame {
+    send(
+        ws,
+        &ClientFrame::Send {
+            id: id.into(),
+            text: text.into(),
+        },
+    )
+    .await;
+    // The room's live messages may come first.
+    loop {
+        match recv(ws).await {
+            ServerFrame::Msg { .. } => continue,
+            answer => return answer,
+        }
+    }
+}
+
 pub async fn send(ws: &mut TestSocket, frame: &ClientFrame) {
     ws.send(Message::text(frame.encode())).await.expect("send");
 }
