@@ -17,10 +17,12 @@ impl RedisStore {
     }
 
     /// Whether a fan-out message came on a signals channel.
+    /// Checked for every message heard, so without building a name: the database's number
+    /// after `:signals:`.
     pub fn is_signals_channel(&self, channel: &str) -> bool {
         channel
-            .strip_suffix(&format!(":signals:{}", self.db))
-            .is_some_and(|rest| rest.starts_with("wschat:{"))
+            .rsplit_once(":signals:")
+            .is_some_and(|(rest, db)| rest.starts_with("wschat:{") && db.parse() == Ok(self.db))
     }
 
     /// `room` opened here: its channels are listened to from now on.
@@ -48,5 +50,24 @@ impl RedisStore {
     /// What the registry says of its rooms, for the one fan-out task.
     pub(super) fn interests(&self) -> &Interests {
         &self.interests
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_rooms_channels_are_told_apart_and_carry_the_database() {
+        let store = RedisStore::open("redis://127.0.0.1:1/3", 10).expect("a lazy store");
+        let signals = store.room_signals_channel("a:signals:3");
+        assert_eq!(signals, "wschat:{a:signals:3}:signals:3");
+        assert!(store.is_signals_channel(&signals));
+        assert!(!store.is_signals_channel(&store.room_channel("a:signals:3")));
+        assert!(
+            !store.is_signals_channel("wschat:{a}:signals:4"),
+            "another database"
+        );
+        assert!(!store.is_signals_channel(store.bans_channel()));
     }
 }
