@@ -63,13 +63,14 @@ ensure_browsers() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver firefox-esr >/dev/null
 }
 
-# Redis for the companion server's --redis mode, which the tests run against a real one.
+# Redis for the companion server's --redis mode, which the tests run against a real one, and
+# redis-cli, which joins the cluster tests' nodes into a Redis Cluster.
 ensure_redis() {
-  if [ -x /usr/bin/redis-server ]; then return; fi
-  say "installing redis-server from Debian"
+  if [ -x /usr/bin/redis-server ] && [ -x /usr/bin/redis-cli ]; then return; fi
+  say "installing redis-server and redis-tools from Debian"
   local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq redis-server >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq redis-server redis-tools >/dev/null
   # The package starts a system-wide Redis on port 6379; the tests start their own.
 }
 

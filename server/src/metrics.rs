@@ -41,6 +41,8 @@ pub const STORE_APPEND_SECONDS: &str = "wschat_store_append_seconds";
 pub const STORE_BATCH_ROWS: &str = "wschat_store_batch_rows";
 /// Failed appends and reads.
 pub const STORE_ERRORS: &str = "wschat_store_errors_total";
+/// Appends a Redis Cluster stored but no replica confirmed in time (`WAIT`): not acked.
+pub const STORE_UNREPLICATED: &str = "wschat_store_unreplicated_total";
 /// 1 while the store takes messages (with Redis: while its fan-out is subscribed).
 pub const STORE_UP: &str = "wschat_store_up";
 /// Messages published to the Redis fan-out by this server.
@@ -137,6 +139,10 @@ fn describe() {
         "appends written in one SQLite transaction"
     );
     describe_counter!(STORE_ERRORS, "failed appends and reads");
+    describe_counter!(
+        STORE_UNREPLICATED,
+        "cluster appends no replica confirmed in time, not acked"
+    );
     describe_gauge!(STORE_UP, "1 while the store takes messages");
     describe_counter!(BROKER_PUBLISHED, "messages published to the Redis fan-out");
     describe_counter!(
@@ -208,6 +214,11 @@ pub fn appended(took: Duration, stored_bytes: Option<usize>, failed: bool) {
 /// One SQLite transaction wrote `rows` appends.
 pub fn batch(rows: usize) {
     histogram!(STORE_BATCH_ROWS).record(rows as f64);
+}
+
+/// A cluster append no replica confirmed in time.
+pub fn unreplicated() {
+    counter!(STORE_UNREPLICATED).increment(1);
 }
 
 /// A stored message was published to the fan-out.

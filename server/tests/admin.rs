@@ -6,7 +6,7 @@
 mod common;
 
 use common::tokens::{closed, hello, now_secs, signed_in, token, token_for, SECRET};
-use common::{connect, next_message, recv, send, TestRedis, TestServer, TestSocket};
+use common::{connect, next_message, recv, send, TestCluster, TestRedis, TestServer, TestSocket};
 use common::{raw, RawResponse};
 use serde_json::{json, Value};
 use std::net::SocketAddr;
@@ -234,7 +234,21 @@ async fn a_kick_reaches_the_other_server_of_a_redis_pair() {
     let Some(redis) = TestRedis::start() else {
         return;
     };
-    let url = redis.url();
+    kick_across(&redis.url()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kick_reaches_the_other_server_on_a_redis_cluster() {
+    let Some(cluster) = tokio::task::block_in_place(TestCluster::start) else {
+        return;
+    };
+    kick_across(&cluster.url()).await;
+}
+
+/// A kick made on one server of `url`'s Redis closes the member on the other, and a server
+/// started later reads it from Redis.
+async fn kick_across(url: &str) {
+    let url = url.to_owned();
     let dir = tempfile::tempdir().unwrap();
     let a = admin_server(&dir, ":memory:", &["--redis", &url]).await;
     let b = admin_server(&dir, ":memory:", &["--redis", &url]).await;

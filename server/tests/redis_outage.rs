@@ -41,20 +41,6 @@ async fn acks_until_closed(ws: &mut TestSocket) -> (BTreeMap<String, u64>, Optio
     }
 }
 
-/// Connects until the server takes connections again (it refuses them while Redis is away).
-async fn join_when_back(url: &str) -> Vec<ServerFrame> {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        match tokio_tungstenite::connect_async(url).await {
-            Ok(_) => return join(url, Some(0)).await.1,
-            Err(tungstenite::Error::Http(response)) => assert_eq!(response.status(), 503),
-            Err(e) => panic!("{e}"),
-        }
-        assert!(Instant::now() < deadline, "the server did not recover");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 #[tokio::test]
 async fn losing_redis_closes_with_1013_refuses_upgrades_and_recovers() {
     let Some(mut redis) = TestRedis::start() else {

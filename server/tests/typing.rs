@@ -8,7 +8,8 @@ mod common;
 use common::tokens::{auth_server_with, signed_in, token_for};
 use common::watch::{next_other, only_presence_for, watch_and_hello, Roster};
 use common::{
-    assert_silent, connect, join, join_as, recv, send, TestRedis, TestServer, TestSocket,
+    assert_silent, connect, join, join_as, recv, send, TestCluster, TestRedis, TestServer,
+    TestSocket,
 };
 use serde_json::json;
 use std::time::Duration;
@@ -148,8 +149,22 @@ async fn a_redis_pair_relays_typing_between_servers() {
     let Some(redis) = TestRedis::start() else {
         return;
     };
+    relays_typing_between(&redis.url()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redis_cluster_relays_typing_between_servers() {
+    let Some(cluster) = tokio::task::block_in_place(TestCluster::start) else {
+        return;
+    };
+    relays_typing_between(&cluster.url()).await;
+}
+
+/// Typing on one server of `url`'s Redis, and its stop when the typer leaves, reach the
+/// watching members of both.
+async fn relays_typing_between(url: &str) {
     let on_redis = || Config {
-        redis: Some(redis.url()),
+        redis: Some(url.to_owned()),
         ..common::flooding()
     };
     let (a, b) = (

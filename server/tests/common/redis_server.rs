@@ -11,6 +11,8 @@ pub struct TestRedis {
     pub port: u16,
     dir: tempfile::TempDir,
     child: Option<Child>,
+    /// Flags past the durable ones (a cluster node's).
+    extra: Vec<String>,
 }
 
 impl TestRedis {
@@ -19,6 +21,11 @@ impl TestRedis {
     /// tests. `scripts/test.sh` sets `WS_CHAT_REDIS_REQUIRED=1` (and installs Redis), so there
     /// a missing Redis fails them instead.
     pub fn start() -> Option<TestRedis> {
+        TestRedis::start_with(Vec::new)
+    }
+
+    /// [`TestRedis::start`] with more flags, made once the port is known.
+    pub fn start_with(extra: impl FnOnce() -> Vec<String>) -> Option<TestRedis> {
         if !redis_available() {
             let required = std::env::var("WS_CHAT_REDIS_REQUIRED").is_ok_and(|v| v == "1");
             assert!(
@@ -38,6 +45,7 @@ impl TestRedis {
             port: super::free_port(),
             dir: tempfile::tempdir().expect("temp dir"),
             child: None,
+            extra: extra(),
         };
         redis.launch();
         Some(redis)
@@ -87,6 +95,7 @@ impl TestRedis {
                 self.port,
                 self.dir.path(),
             ))
+            .args(&self.extra)
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -117,6 +126,15 @@ impl Drop for TestRedis {
 /// The Redis server binary: `WS_CHAT_REDIS_SERVER`, else `redis-server` on the PATH.
 fn program() -> String {
     std::env::var("WS_CHAT_REDIS_SERVER").unwrap_or("redis-server".into())
+}
+
+/// The Redis command-line client: `redis-cli` beside the server binary.
+pub fn cli() -> String {
+    let server = program();
+    match server.rsplit_once('/') {
+        Some((dir, _)) => format!("{dir}/redis-cli"),
+        None => "redis-cli".into(),
+    }
 }
 
 /// Whether the Redis server binary can be run at all.

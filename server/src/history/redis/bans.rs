@@ -9,7 +9,7 @@ use crate::history::error::StoreError;
 use ws_chat_protocol::Millis;
 
 /// The sorted set, one per database like every key.
-const BANS_KEY: &str = "wschat:bans";
+pub(super) const BANS_KEY: &str = "wschat:bans";
 
 impl RedisStore {
     /// Keeps `record` until `until`, drops those that ran out by `now`, and publishes it.
@@ -25,6 +25,7 @@ impl RedisStore {
             .arg(until)
             .arg(now)
             .arg(self.bans_channel())
+            .arg(self.publish_command())
             .invoke_async::<i64>(&mut self.conn())
             .await?;
         Ok(())

@@ -21,11 +21,11 @@ use super::interest::{Change, Interest, Listening};
 use super::published::parse;
 use super::signals::parse_signal;
 use super::store::RedisStore;
+use super::subscription::Subscription;
 use crate::clock::now_millis;
 use crate::history::error::StoreError;
 use crate::history::live::FanOutReceiver;
 use crate::metrics;
-use futures_util::StreamExt;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -40,9 +40,6 @@ const PING_INTERVAL: Duration = Duration::from_secs(1);
 const PING_TIMEOUT: Duration = Duration::from_secs(2);
 /// Wait between attempts to subscribe while Redis is away.
 const RETRY: Duration = Duration::from_millis(250);
-/// Channels named in one SUBSCRIBE or UNSUBSCRIBE: a server holding thousands of rooms
-/// subscribes again after a lost connection in a few commands, not one round trip a room.
-const CHANNELS_PER_COMMAND: usize = 1000;
 /// Longest time to connect, ping and subscribe.
 const SUBSCRIBE_TIMEOUT: Duration = Duration::from_secs(3);
 
@@ -78,7 +75,7 @@ async fn run(
     store: &RedisStore,
     to: Arc<dyn FanOutReceiver>,
     stop: &CancellationToken,
-    mut first: Option<(redis::aio::PubSub, Vec<String>)>,
+    mut first: Option<(Subscription, Vec<String>)>,
     listening: &mut Listening,
     interests: &mut mpsc::UnboundedReceiver<Interest>,
 ) {
@@ -143,17 +140,15 @@ async fn run(
 async fn subscribe(
     store: &RedisStore,
     listening: &Listening,
-) -> Result<(redis::aio::PubSub, Vec<String>), StoreError> {
+) -> Result<(Subscription, Vec<String>), StoreError> {
     let steps = async {
         store.ping().await?;
-        let mut pubsub = store.client().get_async_pubsub().await?;
-        pubsub.subscribe(store.bans_channel()).await?;
-        let channels = channels(store, listening.rooms());
-        for some in channels.chunks(CHANNELS_PER_COMMAND) {
-            pubsub.subscribe(some).await?;
-        }
+        let mut subscription = Subscription::open(store.target()).await?;
+        let mut groups = vec![vec![store.bans_channel().to_owned()]];
+        groups.extend(groups_of(store, listening.rooms()));
+        subscription.change(&groups, true).await?;
         let bans = store.bans(now_millis()).await?;
-        Ok((pubsub, bans))
+        Ok((subscription, bans))
     };
     tokio::time::timeout(SUBSCRIBE_TIMEOUT, steps)
         .await
@@ -163,14 +158,13 @@ async fn subscribe(
 /// Hands every published message to `to`, and follows the rooms opening and closing here,
 /// until the subscription fails; returns why.
 async fn relay(
-    pubsub: redis::aio::PubSub,
+    mut subscription: Subscription,
     store: &RedisStore,
     to: &dyn FanOutReceiver,
     stop: &CancellationToken,
     listening: &mut Listening,
     interests: &mut mpsc::UnboundedReceiver<Interest>,
 ) -> String {
-    let (mut sink, mut messages) = pubsub.split();
     let mut ping = tokio::time::interval(PING_INTERVAL);
     loop {
         let due = listening.poll_timeout();
@@ -178,7 +172,7 @@ async fn relay(
             due.map_or_else(|| Instant::now() + PING_INTERVAL, Instant::from_std),
         );
         tokio::select! {
-            message = messages.next() => {
+            message = subscription.next() => {
                 let Some(message) = message else {
                     return "subscription lost".into();
                 };
@@ -186,7 +180,7 @@ async fn relay(
             }
             Some(interest) = interests.recv() => {
                 let changed = match listening.apply(interest, true, std::time::Instant::now()) {
-                    Change::Subscribe(room) => follow(&mut sink, store, &[room], true).await,
+                    Change::Subscribe(room) => follow(&mut subscription, store, &[room], true).await,
                     Change::Answer(answer, outcome) => {
                         let _ = answer.send(outcome);
                         Ok(())
@@ -199,14 +193,14 @@ async fn relay(
             }
             () = grace_over, if due.is_some() => {
                 let gone = listening.handle_timeout(std::time::Instant::now());
-                if let Err(e) = follow(&mut sink, store, &gone, false).await {
+                if let Err(e) = follow(&mut subscription, store, &gone, false).await {
                     return format!("cannot stop following a room: {e}");
                 }
             }
             _ = ping.tick() => {
                 // Both connections: readiness means the server can hear and store.
                 let both = async {
-                    sink.ping::<redis::Value>().await.map_err(StoreError::from)?;
+                    subscription.ping().await.map_err(StoreError::from)?;
                     store.ping().await
                 };
                 match tokio::time::timeout(PING_TIMEOUT, both).await {
@@ -220,37 +214,27 @@ async fn relay(
     }
 }
 
-/// Every channel of `rooms`: the messages' and the signals'.
-fn channels<'r>(store: &RedisStore, rooms: impl Iterator<Item = &'r str>) -> Vec<String> {
+/// The channels of each of `rooms`: its messages' and its signals', which share its hash tag.
+fn groups_of<'r>(store: &RedisStore, rooms: impl Iterator<Item = &'r str>) -> Vec<Vec<String>> {
     rooms
-        .flat_map(|room| [store.room_channel(room), store.room_signals_channel(room)])
+        .map(|room| vec![store.room_channel(room), store.room_signals_channel(room)])
         .collect()
 }
 
-/// Subscribes to (`on`) or unsubscribes from the channels of `rooms`, a bounded number of
-/// channels per command, each answered within [`PING_TIMEOUT`]: a Redis that stops answering
-/// must not hold the fan-out (and with it every room's readiness) for longer than a ping.
+/// Subscribes to (`on`) or unsubscribes from the channels of `rooms`, answered within
+/// [`PING_TIMEOUT`]: a Redis that stops answering must not hold the fan-out (and with it
+/// every room's readiness) for longer than a ping.
 async fn follow(
-    sink: &mut redis::aio::PubSubSink,
+    subscription: &mut Subscription,
     store: &RedisStore,
     rooms: &[String],
     on: bool,
 ) -> Result<(), StoreError> {
-    let channels = channels(store, rooms.iter().map(String::as_str));
-    for some in channels.chunks(CHANNELS_PER_COMMAND) {
-        let command = async {
-            if on {
-                sink.subscribe(some).await
-            } else {
-                sink.unsubscribe(some).await
-            }
-        };
-        match tokio::time::timeout(PING_TIMEOUT, command).await {
-            Ok(outcome) => outcome?,
-            Err(_) => return Err(StoreError::new("no answer to a subscription change")),
-        }
+    let groups = groups_of(store, rooms.iter().map(String::as_str));
+    match tokio::time::timeout(PING_TIMEOUT, subscription.change(&groups, on)).await {
+        Ok(outcome) => Ok(outcome?),
+        Err(_) => Err(StoreError::new("no answer to a subscription change")),
     }
-    Ok(())
 }
 
 /// One message heard on the subscription, to the rooms: a kick, a signal or a stored message.

@@ -1,7 +1,8 @@
 //! The history in Redis, shared by every server started with the same `--redis`.
 //!
 //! Owns [`RedisStore`] (the keys, the Lua scripts in `scripts`, appends and pages, the kicks
-//! and revocations in `bans`), the fan-out subscription that brings the stored messages of
+//! and revocations in `bans`), how Redis is reached, one server or a cluster (`connection`,
+//! and `subscription` for the connection that listens), the fan-out subscription that brings the stored messages of
 //! this server's rooms and every kick back to this one (`fanout`), which rooms it listens to
 //! (`interest`, without I/O) and each room's channels (`room_channels`), the format of what is
 //! published (`published`), the signals never stored (`signals`: who is typing), who is in
@@ -14,6 +15,7 @@
 //! messages up through a [`crate::history::FanOutReceiver`].
 
 mod bans;
+mod connection;
 mod fanout;
 mod interest;
 mod presence;
@@ -24,6 +26,7 @@ mod scripts;
 mod server_flags;
 mod signals;
 mod store;
+mod subscription;
 
 pub use fanout::start_fan_out;
 pub use server_flags::local_redis_server_args;

@@ -7,7 +7,8 @@ use std::sync::LazyLock;
 /// KEYS: seq, log, ids, deleted (the seqs of deleted messages). ARGV: id ('' for none),
 /// text, from ('' for none), ts, history, channel, the published message without its seq, the
 /// id's key in the ids hash (the id scoped to its sender, see `id_key`), user ('' for none),
-/// guest ('1' or ''), deletes ('' for a message; for a tombstone, the seq it deletes).
+/// guest ('1' or ''), deletes ('' for a message; for a tombstone, the seq it deletes), and
+/// the publishing command (`PUBLISH`, or `SPUBLISH` on a cluster).
 /// Returns `{'new', seq}`, `{'dup', seq, ts}`, `{'taken'}`, or for a tombstone `{'missing'}`
 /// (no such message: never, pruned, or a tombstone) or `{'already'}` (deleted before), all
 /// strings. A stream entry cannot be changed, so a deleted message stays in the log and its
@@ -89,7 +90,7 @@ if excess > 0 then
     redis.call('XDEL', KEYS[2], old[1])
   end
 end
-redis.call('PUBLISH', ARGV[6], seq .. ' ' .. ARGV[7])
+redis.call(ARGV[12], ARGV[6], seq .. ' ' .. ARGV[7])
 return {'new', seq}
 ";
 
@@ -124,7 +125,7 @@ pub static APPEND: LazyLock<Script> = LazyLock::new(|| Script::new(APPEND_LUA));
 pub static PAGE: LazyLock<Script> = LazyLock::new(|| Script::new(PAGE_LUA));
 
 /// KEYS: the bans sorted set (records scored by the ms they hold until). ARGV: record, until,
-/// now, channel. Drops what ran out, keeps the record (a later `until` wins), lets the whole
+/// now, channel, publishing command. Drops what ran out, keeps the record (a later `until` wins), lets the whole
 /// key expire with its last record, and publishes the record to every server.
 pub const KEEP_BAN_LUA: &str = r"
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
@@ -134,7 +135,7 @@ if not held or tonumber(held) < tonumber(ARGV[2]) then
 end
 local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
 redis.call('PEXPIREAT', KEYS[1], last[2])
-redis.call('PUBLISH', ARGV[4], ARGV[1])
+redis.call(ARGV[5], ARGV[4], ARGV[1])
 return 1
 ";
 

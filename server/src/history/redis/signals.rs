@@ -37,7 +37,7 @@ impl RedisStore {
             user: to_user.map(str::to_owned),
         };
         let payload = serde_json::to_string(&signal).map_err(|e| StoreError::new(e.to_string()))?;
-        redis::cmd("PUBLISH")
+        redis::cmd(self.publish_command())
             .arg(self.room_signals_channel(room))
             .arg(payload)
             .query_async::<i64>(&mut self.conn())

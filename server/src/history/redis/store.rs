@@ -2,37 +2,42 @@
 //!
 //! Each room has four keys, `wschat:{ROOM}:seq` (a counter), `…:log` (a stream whose entry ids
 //! are the seqs), `…:ids` (message id to seq, for dedupe) and `…:deleted` (the seqs of deleted
-//! messages, whose text a page then leaves out); the braces are a hash tag for the
-//! usual room name, though Redis Cluster is not supported. One Lua script assigns the seq, checks the
-//! id, appends, prunes to `--history` and publishes the message on the room's own channel
-//! (`interest`: only the servers holding the room listen). Redis runs a
-//! script atomically, so two servers can never give two messages one seq or one message two,
-//! and messages are published in seq order.
+//! messages, whose text a page then leaves out); the braces are a hash tag, so on a Redis
+//! Cluster a room's keys and channels live on one shard. One Lua script assigns the seq, checks
+//! the id, appends, prunes to `--history` and publishes the message on the room's own channel
+//! (`interest`: only the servers holding the room listen; `SPUBLISH`, sharded pub/sub, on a
+//! cluster). Redis runs a script atomically, so two servers can never give two messages one
+//! seq or one message two, and messages are published in seq order.
 //!
 //! An append is durable when Redis answers only if Redis runs with `appendonly yes` and
 //! `appendfsync always`: it then writes and fsyncs its log before replying. With any laxer
-//! setting an ack can be lost in a crash of Redis (see the README).
+//! setting an ack can be lost in a crash of Redis (see the README). On a cluster an append is
+//! acked only once one replica has it too (`WAIT 1`), so the loss of any one node, its master
+//! included, loses no acked message.
 
+use super::connection::{Commands, RedisTarget};
 use super::interest::Interests;
 use super::published::Published;
 use super::scripts::{APPEND, PAGE};
 use crate::history::error::StoreError;
 use crate::history::message::{Appended, Author, HistoryMessage, NewMessage};
 use crate::history::page::CatchUpPage;
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use crate::metrics;
 use std::time::Duration;
 use ws_chat_protocol::Seq;
 
 /// Longest wait for Redis to answer one command. Past it the message is not acked (the
 /// client sends it again, and the dedupe recognises it if it was stored after all).
 pub(super) const RESPONSE_TIMEOUT: Duration = Duration::from_secs(3);
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
+/// Longest wait for a cluster replica to confirm an append (`WAIT`); past it the message is
+/// not acked.
+const REPLICA_TIMEOUT_MS: u64 = 1_000;
 
 /// A handle to the shared history; cheap to clone.
 #[derive(Clone)]
 pub struct RedisStore {
-    client: redis::Client,
-    conn: ConnectionManager,
+    target: RedisTarget,
+    conn: Commands,
     history: u32,
     /// This server among those sharing the Redis: a sender is known by server and connection.
     server: u64,
@@ -46,32 +51,48 @@ pub struct RedisStore {
 }
 
 impl RedisStore {
-    /// A store on the Redis at `url` (`redis://host:port/db`). Connects lazily and again after
-    /// every failure, so a server starts, and recovers, without Redis being there yet.
+    /// A store on the Redis at `url`: `redis://host:port/db`, or a cluster's seed nodes,
+    /// `redis+cluster://host:port,host:port`. Connects lazily and again after every failure,
+    /// so a server starts, and recovers, without Redis being there yet.
     pub fn open(url: &str, history: u32) -> Result<RedisStore, StoreError> {
-        let client = redis::Client::open(url)
-            .map_err(|e| StoreError::new(format!("invalid --redis URL {url:?}: {e}")))?;
-        let config = ConnectionManagerConfig::new()
-            .set_response_timeout(Some(RESPONSE_TIMEOUT))
-            .set_connection_timeout(Some(CONNECT_TIMEOUT))
-            .set_number_of_retries(2)
-            .set_max_delay(Duration::from_millis(500));
-        let conn = ConnectionManager::new_lazy_with_config(client.clone(), config)?;
-        let db = client.get_connection_info().redis_settings().db();
+        let target = RedisTarget::parse(url)?;
+        let conn = target.commands()?;
+        let db = target.db();
+        // On a cluster, a script may publish only on a channel of its key's slot: the bans'
+        // channel carries the bans key's name as its hash tag there.
+        let bans_channel = match target {
+            RedisTarget::Single(_) => format!("wschat:bans:{db}"),
+            RedisTarget::Cluster(_) => format!("{{{}}}:{db}", super::bans::BANS_KEY),
+        };
         Ok(RedisStore {
-            client,
+            target,
             conn,
             history,
             server: server_number(),
             db,
-            bans_channel: format!("wschat:bans:{db}"),
+            bans_channel,
             interests: Interests::default(),
         })
     }
 
-    /// The Redis client, for the fan-out subscription.
-    pub fn client(&self) -> &redis::Client {
-        &self.client
+    /// Where Redis is, for the fan-out subscription.
+    pub(super) fn target(&self) -> &RedisTarget {
+        &self.target
+    }
+
+    /// Whether Redis is a cluster: pub/sub is sharded there, and appends wait for a replica.
+    pub fn is_cluster(&self) -> bool {
+        matches!(self.target, RedisTarget::Cluster(_))
+    }
+
+    /// The command that publishes on a room's channel: `SPUBLISH` on a cluster, where a
+    /// channel lives on its slot's shard instead of on every node.
+    pub(super) fn publish_command(&self) -> &'static str {
+        if self.is_cluster() {
+            "SPUBLISH"
+        } else {
+            "PUBLISH"
+        }
     }
 
     /// The channel kicks and revocations are published on.
@@ -80,7 +101,7 @@ impl RedisStore {
     }
 
     /// The command connection (it reconnects on its own).
-    pub(super) fn conn(&self) -> ConnectionManager {
+    pub(super) fn conn(&self) -> Commands {
         self.conn.clone()
     }
 
@@ -91,10 +112,7 @@ impl RedisStore {
 
     /// Whether commands reach Redis now (its connection reconnects on its own after a loss).
     pub async fn ping(&self) -> Result<(), StoreError> {
-        redis::cmd("PING")
-            .query_async::<()>(&mut self.conn.clone())
-            .await
-            .map_err(StoreError::from)
+        self.conn.clone().ping().await.map_err(StoreError::from)
     }
 
     /// Stores a message of connection `conn` unless the room already holds `id`, or a
@@ -123,7 +141,8 @@ impl RedisStore {
         let payload = serde_json::to_string(&published)
             .map_err(|e| StoreError::new(format!("cannot encode a message: {e}")))?;
         let keys = RoomKeys::new(room);
-        let reply: Vec<String> = APPEND
+        let mut invocation = APPEND.prepare_invoke();
+        invocation
             .key(&keys.seq)
             .key(&keys.log)
             .key(&keys.ids)
@@ -139,8 +158,8 @@ impl RedisStore {
             .arg(author.user.as_deref().unwrap_or(""))
             .arg(if author.guest { "1" } else { "" })
             .arg(deletes.map_or(String::new(), |of| of.to_string()))
-            .invoke_async(&mut self.conn.clone())
-            .await?;
+            .arg(self.publish_command());
+        let reply = self.append_durably(&invocation).await?;
         match reply.as_slice() {
             [kind, seq] if kind == "new" => Ok(Appended::New(parse_seq(seq)?)),
             [kind, seq, ts] if kind == "dup" => {
@@ -153,6 +172,38 @@ impl RedisStore {
                 "unexpected append reply {other:?}"
             ))),
         }
+    }
+
+    /// Runs the append script. On a cluster, `WAIT 1` follows it on the same connection, so
+    /// the reply comes once a replica has the message too, and an append no replica confirmed
+    /// in time is an error: the client sends it again, and the dedupe knows it.
+    async fn append_durably(
+        &self,
+        invocation: &redis::ScriptInvocation<'_>,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut conn = self.conn();
+        if !self.is_cluster() {
+            return Ok(invocation.invoke_async(&mut conn).await?);
+        }
+        let mut pipe = redis::pipe();
+        pipe.invoke_script(invocation)
+            .cmd("WAIT")
+            .arg(1)
+            .arg(REPLICA_TIMEOUT_MS);
+        let (reply, replicas): (Vec<String>, i64) = match pipe.query_async(&mut conn).await {
+            Err(e) if e.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::NoScript) => {
+                invocation.load_async(&mut conn).await?;
+                pipe.query_async(&mut conn).await?
+            }
+            other => other?,
+        };
+        if replicas < 1 {
+            metrics::unreplicated();
+            return Err(StoreError::new(
+                "redis: no replica confirmed the message in time; not acked",
+            ));
+        }
+        Ok(reply)
     }
 
     /// Up to `limit` messages after `after`, as [`crate::history::Store::page`].
