@@ -6,6 +6,9 @@ mod args;
 #[path = "../benches/load/children.rs"]
 #[allow(dead_code)] // only the configurations' types are needed here
 mod children;
+#[path = "../benches/load/cluster.rs"]
+#[allow(dead_code)]
+mod cluster;
 #[path = "../benches/load/deploy.rs"]
 #[allow(dead_code)]
 mod deploy;
@@ -42,6 +45,7 @@ fn no_arguments_run_every_configuration_and_the_growth_runs() {
             "redis",
             "redis2",
             "redis2rooms",
+            "cluster",
             "node"
         ]
     );

@@ -2,6 +2,7 @@
 //! Redis ones a fresh durable Redis of its own.
 
 use crate::children::{free_port, ChildGuard, LoadResult};
+use crate::cluster::start_cluster;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -13,6 +14,9 @@ pub enum StoreKind {
     Sqlite,
     /// `ws-chat-server --redis URL`: history, dedupe and fan-out in Redis.
     Redis,
+    /// `ws-chat-server --redis redis+cluster://…`: the same in a Redis Cluster of three
+    /// masters and three replicas, an append acked once a replica has it.
+    RedisCluster,
     /// The Node `ws` relay of `tests/plain-server/server.mjs`: no storage, no acks.
     NodeRelay,
 }
@@ -45,7 +49,7 @@ pub enum Placement {
 }
 
 /// Every configuration, in table order; the last is the baseline.
-pub const SETUPS: [Setup; 6] = [
+pub const SETUPS: [Setup; 7] = [
     Setup {
         key: "sqlite1",
         label: "SQLite, a commit per message",
@@ -87,6 +91,14 @@ pub const SETUPS: [Setup; 6] = [
         placement: Placement::WholeRooms,
     },
     Setup {
+        key: "cluster",
+        label: "Redis Cluster (3 masters, 3 replicas), 1 server",
+        backend: StoreKind::RedisCluster,
+        servers: 1,
+        server_flags: &[],
+        placement: Placement::SpreadMembers,
+    },
+    Setup {
         key: "node",
         label: "Node `ws` relay (baseline)",
         backend: StoreKind::NodeRelay,
@@ -113,8 +125,9 @@ pub struct Deployment {
     /// Whether the servers speak wschat.v1 (acks); the Node relay does not.
     pub speaks_wschat: bool,
     servers: Vec<ChildGuard>,
-    /// Declared after `servers`, so the servers stop before their Redis does.
-    redis: Option<ChildGuard>,
+    /// Declared after `servers`, so the servers stop before their Redis does: one, or a
+    /// cluster's nodes.
+    redis: Vec<ChildGuard>,
     _dir: tempfile::TempDir,
 }
 
@@ -125,37 +138,43 @@ impl Deployment {
             .prefix("load-")
             .tempdir_in(&programs.scratch)
             .map_err(|e| format!("scratch dir: {e}"))?;
-        let redis = match setup.backend {
+        if matches!(setup.backend, StoreKind::Redis | StoreKind::RedisCluster)
+            && !server_has_redis_flag(&programs.server)?
+        {
+            return Err(format!(
+                "server has no --redis flag: {} was built without Redis support",
+                programs.server.display()
+            ));
+        }
+        let (redis, redis_url) = match setup.backend {
             StoreKind::Redis => {
-                if !server_has_redis_flag(&programs.server)? {
-                    return Err(format!(
-                        "server has no --redis flag: {} was built without Redis support",
-                        programs.server.display()
-                    ));
-                }
-                Some(start_redis(&programs.redis_server, dir.path())?)
+                let (guard, port) = start_redis(&programs.redis_server, dir.path())?;
+                (vec![guard], Some(format!("redis://127.0.0.1:{port}/")))
             }
-            _ => None,
+            StoreKind::RedisCluster => {
+                let (nodes, ports) = start_cluster(&programs.redis_server, dir.path())?;
+                let seeds: Vec<String> = ports.iter().map(|p| format!("127.0.0.1:{p}")).collect();
+                (nodes, Some(format!("redis+cluster://{}", seeds.join(","))))
+            }
+            _ => (Vec::new(), None),
         };
         let mut servers = Vec::new();
         let mut endpoints = Vec::new();
         for n in 0..setup.servers {
             let port = free_port()?;
-            let (name, command) = match (setup.backend, &redis) {
+            let (name, command) = match (setup.backend, &redis_url) {
                 (StoreKind::NodeRelay, _) => {
                     let mut node = Command::new("node");
                     node.arg(&programs.node_script)
                         .env("PORT", port.to_string());
                     ("node-relay".to_owned(), node)
                 }
-                (backend, redis) => {
+                (_, redis_url) => {
                     let mut server = chat_server(&programs.server, port);
                     server.args(setup.server_flags);
-                    match (backend, redis) {
-                        (StoreKind::Redis, Some((_, redis_port))) => {
-                            server.args(["--redis", &format!("redis://127.0.0.1:{redis_port}/")])
-                        }
-                        _ => server.arg("--db").arg(dir.path().join("history.sqlite3")),
+                    match redis_url {
+                        Some(url) => server.args(["--redis", url]),
+                        None => server.arg("--db").arg(dir.path().join("history.sqlite3")),
                     };
                     (format!("ws-chat-server-{n}"), server)
                 }
@@ -167,7 +186,7 @@ impl Deployment {
             endpoints,
             speaks_wschat: setup.backend != StoreKind::NodeRelay,
             servers,
-            redis: redis.map(|(guard, _)| guard),
+            redis,
             _dir: dir,
         })
     }
@@ -178,21 +197,21 @@ impl Deployment {
         self.servers.iter().map(ChildGuard::pid).collect()
     }
 
-    /// Redis's process id, for the configurations that have one.
-    pub fn redis_pid(&self) -> Option<u32> {
-        self.redis.as_ref().map(ChildGuard::pid)
+    /// The process ids of Redis (a cluster's nodes), for the configurations that have it.
+    pub fn redis_pids(&self) -> Vec<u32> {
+        self.redis.iter().map(ChildGuard::pid).collect()
     }
 
     /// What went wrong in the processes: any that died, and the first lines of each one's
     /// error log (the servers run with `RUST_LOG=warn`: a slow member closed, a store error).
     pub fn problems(&mut self) -> Vec<String> {
         let mut notes = Vec::new();
-        for child in self.servers.iter_mut().chain(self.redis.as_mut()) {
+        for child in self.servers.iter_mut().chain(self.redis.iter_mut()) {
             if !child.alive() {
                 notes.push(format!("{} died", child.name()));
             }
             let head = child.stderr_head(3);
-            if !head.is_empty() && child.name() != "redis-server" {
+            if !head.is_empty() && !child.name().starts_with("redis-") {
                 notes.push(format!("{} logged: {}", child.name(), head.join(" / ")));
             }
         }

@@ -2,19 +2,25 @@
 //! what latency, with 1,000 wschat.v1 connections in 100 rooms of 10, beside the Node `ws`
 //! relay that most chat servers start as.
 //!
-//! Each configuration (SQLite and one server; Redis and one server; Redis and two servers;
-//! the Node relay) runs on a fresh deployment on loopback. Its connections send at a fixed
-//! total rate, open-loop, stepped up from 250 to 8,000 msg/s until the ack p99 passes
-//! 100 ms; each step gives the acks received per second, ack p50/p99 (send → ack at the
-//! sender), fan-out p99 (send → arrival at the 9 other members of the room), and the
+//! Each configuration (SQLite with a commit per message and with group commit; Redis and one
+//! server; Redis and two servers, sharing rooms or not; a Redis Cluster of three masters and
+//! three replicas; the Node relay) runs on a fresh deployment on loopback. Its connections
+//! send at a fixed total rate, open-loop, stepped up from 250 to 16,000 msg/s until the ack
+//! p99 passes 100 ms; each step gives the acks received per second, ack p50/p99 (send → ack
+//! at the sender), fan-out p99 (send → arrival at the 9 other members of the room), and the
 //! server's memory and CPU. A second table holds one configuration at a moderate rate while
-//! the crowd and its rooms grow. Every figure comes from this one run.
+//! the crowd grows to 10,000 connections and its rooms grow, with the server's memory per
+//! connection. Every figure comes from this one run.
+//!
+//! The clients are this process, apart from the servers, and connect from 16 loopback
+//! addresses (127.0.0.1–16), so ephemeral ports do not run out.
 //!
 //! `cargo bench -p ws-chat-server --bench load [-- --server PATH] [--only sqlite,node]
-//! [--growth redis|none]`; Linux only (`/proc`). About five minutes in all.
+//! [--growth redis|none]`; Linux only (`/proc`). About fifteen minutes in all.
 
 mod args;
 mod children;
+mod cluster;
 mod deploy;
 mod disk;
 #[path = "../abuse/procfs.rs"]
@@ -89,7 +95,7 @@ fn main() -> ExitCode {
 fn print_report(
     args: &LoadArgs,
     sweeps: &[sweep::Sweep],
-    growth: &[(swarm::Crowd, Result<Vec<step::StepFigures>, String>)],
+    growth: &[(swarm::Crowd, Result<sweep::GrowthPoint, String>)],
 ) {
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     let crowd = sweep::SWEEP_CROWD;
@@ -132,7 +138,8 @@ fn print_report(
         );
         table::print_growth(growth);
         for (crowd, result) in growth {
-            for note in result.iter().flatten().flat_map(|s| &s.notes) {
+            let tries = result.iter().flat_map(|point| &point.tries);
+            for note in tries.flat_map(|s| &s.notes) {
                 println!(
                     "- {} connections in rooms of {}: {note}",
                     crowd.connections, crowd.room_size

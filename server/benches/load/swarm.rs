@@ -13,7 +13,7 @@ use futures_util::{SinkExt, StreamExt};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::net::TcpStream;
+use tokio::net::{TcpSocket, TcpStream};
 use tokio::sync::{watch, Semaphore};
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -28,6 +28,10 @@ type SwarmSocket = WebSocketStream<TcpStream>;
 const JOIN_TIMEOUT: Duration = Duration::from_secs(20);
 /// Connections opening at once.
 const JOINING_AT_ONCE: usize = 50;
+/// Loopback source addresses the connections come from in turn (127.0.0.1, .2, …): one
+/// address has about 28,000 ephemeral ports, which tens of thousands of connections over
+/// several runs (closed ones linger in TIME_WAIT) would run out of.
+const SOURCE_ADDRESSES: usize = 16;
 /// Bytes of text per message (the id, then padding): a short chat line.
 pub const TEXT_BYTES: usize = 80;
 
@@ -75,11 +79,12 @@ impl Swarm {
                 Placement::WholeRooms => i / crowd.room_size,
             };
             let addr = endpoints[server % endpoints.len()];
+            let source = source_address(i);
             let room = format!("{room_prefix}-{}", i / crowd.room_size);
             let gate = gate.clone();
             joining.spawn(async move {
                 let _permit = gate.acquire_owned().await.map_err(|e| e.to_string())?;
-                let ws = tokio::time::timeout(JOIN_TIMEOUT, open(addr, &room, wschat))
+                let ws = tokio::time::timeout(JOIN_TIMEOUT, open(source, addr, &room, wschat))
                     .await
                     .map_err(|_| format!("connection {i}: no join within {JOIN_TIMEOUT:?}"))??;
                 Ok::<_, String>((i, ws))
@@ -128,8 +133,23 @@ impl Swarm {
 
 /// Opens one connection to `room`; a wschat.v1 one says `hello {after: 0}` and returns once
 /// its catch-up is over (`synced`): from then on it is live.
-async fn open(addr: SocketAddr, room: &str, wschat: bool) -> LoadResult<SwarmSocket> {
-    let stream = TcpStream::connect(addr).await.map_err(|e| e.to_string())?;
+/// The loopback address connection `i` comes from.
+fn source_address(i: usize) -> SocketAddr {
+    let last = u8::try_from(1 + i % SOURCE_ADDRESSES).unwrap_or(1);
+    SocketAddr::from(([127, 0, 0, last], 0))
+}
+
+async fn open(
+    source: SocketAddr,
+    addr: SocketAddr,
+    room: &str,
+    wschat: bool,
+) -> LoadResult<SwarmSocket> {
+    let socket = TcpSocket::new_v4().map_err(|e| e.to_string())?;
+    socket
+        .bind(source)
+        .map_err(|e| format!("bind {source}: {e}"))?;
+    let stream = socket.connect(addr).await.map_err(|e| e.to_string())?;
     // The client's own Nagle delays must not be charged to the server.
     stream.set_nodelay(true).map_err(|e| e.to_string())?;
     let url = match wschat {

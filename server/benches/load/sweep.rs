@@ -18,13 +18,15 @@ pub const SWEEP_CROWD: Crowd = Crowd {
 };
 /// The rate of the growth runs: one most configurations sustain.
 pub const GROWTH_RATE: u32 = 500;
-/// The crowds of the growth runs: more connections in rooms of 10, then other room sizes at
-/// 1,000 connections (1,000 in rooms of 10 is in the first group).
-pub const GROWTH_CROWDS: [Crowd; 7] = [
+/// The crowds of the growth runs: more connections in rooms of 10, up to 10,000, then other
+/// room sizes at 1,000 connections (1,000 in rooms of 10 is in the first group).
+pub const GROWTH_CROWDS: [Crowd; 9] = [
     crowd(250, 10),
     crowd(500, 10),
     crowd(1000, 10),
     crowd(2000, 10),
+    crowd(5000, 10),
+    crowd(10000, 10),
     crowd(1000, 2),
     crowd(1000, 50),
     crowd(1000, 100),
@@ -109,13 +111,35 @@ pub async fn sweep(setup: Setup, programs: &Programs) -> Sweep {
     }
     swarm.close().await;
     sweep.notes = deployment.problems();
-    if let Some(kib) = deployment.redis_pid().and_then(crate::procfs::rss_kib) {
+    let redis_pids = deployment.redis_pids();
+    if !redis_pids.is_empty() {
+        let kib: u64 = redis_pids
+            .iter()
+            .filter_map(|&p| crate::procfs::rss_kib(p))
+            .sum();
         let mb = kib as f64 * 1024.0 / 1e6;
         sweep.notes.push(format!(
             "Redis RSS at the end: {mb:.1} MB (not in the table)"
         ));
     }
     sweep
+}
+
+/// One growth run's figures.
+pub struct GrowthPoint {
+    /// Each try at [`GROWTH_RATE`].
+    pub tries: Vec<StepFigures>,
+    /// The server's memory before any connection, and with every one joined, before any
+    /// message: what a connection costs at rest.
+    pub idle_rss_kib: u64,
+    pub joined_rss_kib: u64,
+}
+
+impl GrowthPoint {
+    /// Server memory per joined connection, in KiB.
+    pub fn kib_per_connection(&self, connections: usize) -> f64 {
+        self.joined_rss_kib.saturating_sub(self.idle_rss_kib) as f64 / connections as f64
+    }
 }
 
 /// One growth run: `crowd` on a fresh deployment of `setup`, at [`GROWTH_RATE`], [`TRIES`]
@@ -125,9 +149,11 @@ pub async fn growth_point(
     setup: Setup,
     programs: &Programs,
     crowd: Crowd,
-) -> Result<Vec<StepFigures>, String> {
+) -> Result<GrowthPoint, String> {
     let mut deployment = Deployment::start(&setup, programs)?;
     let pids = deployment.server_pids();
+    let rss = || -> u64 { pids.iter().filter_map(|&p| crate::procfs::rss_kib(p)).sum() };
+    let idle_rss_kib = rss();
     let wschat = deployment.speaks_wschat;
     let prefix = format!("growth-{}-{}", crowd.connections, crowd.room_size);
     let swarm = Swarm::join(
@@ -139,6 +165,7 @@ pub async fn growth_point(
     )
     .await
     .map_err(|e| format!("joining: {e}; {}", deployment.problems().join("; ")))?;
+    let joined_rss_kib = rss();
     let mut tries = Vec::new();
     for step in 1..=TRIES {
         tries.push(step::run(&swarm, wschat, &pids, step, GROWTH_RATE).await);
@@ -147,5 +174,9 @@ pub async fn growth_point(
     if let Some(last) = tries.last_mut() {
         last.notes.extend(deployment.problems());
     }
-    Ok(tries)
+    Ok(GrowthPoint {
+        tries,
+        idle_rss_kib,
+        joined_rss_kib,
+    })
 }

@@ -2,7 +2,7 @@
 
 use crate::step::{Latency, StepFigures, DRAIN, TARGET_P99};
 use crate::swarm::Crowd;
-use crate::sweep::{Sweep, RATES};
+use crate::sweep::{GrowthPoint, Sweep, RATES};
 
 /// The figure columns every table shares, after its own leading columns.
 const FIGURES: [&str; 7] = [
@@ -59,10 +59,11 @@ pub fn print_steps(sweeps: &[Sweep]) {
 }
 
 /// The growth runs: one row per crowd and try.
-pub fn print_growth(points: &[(Crowd, Result<Vec<StepFigures>, String>)]) {
+pub fn print_growth(points: &[(Crowd, Result<GrowthPoint, String>)]) {
     let mut header = vec!["connections", "room size", "rooms", "try"];
     header.extend(FIGURES);
     header.push("slowest fsync");
+    header.push("RSS per connection");
     let mut rows = Vec::new();
     for (crowd, result) in points {
         let lead = [
@@ -72,12 +73,14 @@ pub fn print_growth(points: &[(Crowd, Result<Vec<StepFigures>, String>)]) {
         ];
         let lead = lead.map(|n| n.to_string()).to_vec();
         match result {
-            Ok(tries) => {
-                for (n, step) in (1..).zip(tries) {
+            Ok(point) => {
+                let per_connection = point.kib_per_connection(crowd.connections);
+                for (n, step) in (1..).zip(&point.tries) {
                     let mut row = lead.clone();
                     row.push(n.to_string());
                     row.extend(figures(step));
                     row.push(latency(step.slowest_fsync));
+                    row.push(format!("{per_connection:.1} KiB"));
                     rows.push(row);
                 }
             }
