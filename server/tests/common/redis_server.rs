@@ -24,8 +24,8 @@ impl TestRedis {
         TestRedis::start_with(Vec::new)
     }
 
-    /// [`TestRedis::start`] with more flags, made once the port is known.
-    pub fn start_with(extra: impl FnOnce() -> Vec<String>) -> Option<TestRedis> {
+    /// [`TestRedis::start`] with more flags, made for each port tried.
+    pub fn start_with(extra: impl Fn() -> Vec<String>) -> Option<TestRedis> {
         if !redis_available() {
             let required = std::env::var("WS_CHAT_REDIS_REQUIRED").is_ok_and(|v| v == "1");
             assert!(
@@ -41,14 +41,20 @@ impl TestRedis {
             );
             return None;
         }
-        let mut redis = TestRedis {
-            port: super::free_port(),
-            dir: tempfile::tempdir().expect("temp dir"),
-            child: None,
-            extra: extra(),
-        };
-        redis.launch();
-        Some(redis)
+        // A port free when asked may be taken before Redis binds it (tests start servers and
+        // connections in parallel): then another port.
+        for _ in 0..5 {
+            let mut redis = TestRedis {
+                port: super::free_port(),
+                dir: tempfile::tempdir().expect("temp dir"),
+                child: None,
+                extra: extra(),
+            };
+            if redis.launch() {
+                return Some(redis);
+            }
+        }
+        panic!("redis-server could not listen on any of 5 free ports");
     }
 
     pub fn url(&self) -> String {
@@ -85,10 +91,12 @@ impl TestRedis {
     /// Starts it again on the same port with the same files, and waits until it answers.
     pub fn restart(&mut self) {
         self.kill();
-        self.launch();
+        assert!(self.launch(), "redis-server did not come back on its port");
     }
 
-    fn launch(&mut self) {
+    /// Starts the process and waits until it answers on its port; `false` if it exited first
+    /// (its port was taken) or another process answers there.
+    fn launch(&mut self) -> bool {
         let program = program();
         let child = Command::new(&program)
             .args(ws_chat_server::local_redis_server_args(
@@ -102,14 +110,22 @@ impl TestRedis {
             .unwrap_or_else(|e| {
                 panic!("cannot start {program} ({e}); scripts/setup.sh installs redis-server")
             });
+        let pid = format!("process_id:{}\r\n", child.id());
         self.child = Some(child);
         let deadline = Instant::now() + Duration::from_secs(20);
         let client = redis::Client::open(self.url()).expect("url");
         loop {
             if let Ok(mut conn) = client.get_connection() {
-                if redis::cmd("PING").query::<String>(&mut conn).is_ok() {
-                    return;
+                if let Ok(info) = redis::cmd("INFO").arg("server").query::<String>(&mut conn) {
+                    if info.contains(&pid) {
+                        return true;
+                    }
                 }
+            }
+            let exited = self.child.as_mut().map(|c| c.try_wait());
+            if matches!(exited, Some(Ok(Some(_)))) {
+                self.child = None;
+                return false;
             }
             assert!(Instant::now() < deadline, "redis-server did not answer");
             std::thread::sleep(Duration::from_millis(20));
