@@ -42,6 +42,8 @@ fn no_arguments_run_every_configuration_and_the_growth_runs() {
         [
             "sqlite1",
             "sqlite",
+            "sqlite1solo",
+            "sqlitesolo",
             "redis",
             "redis2",
             "redis2rooms",

@@ -36,6 +36,9 @@ pub struct Setup {
     pub server_flags: &'static [&'static str],
     /// How a room's members are spread over the servers.
     pub placement: Placement,
+    /// Members per room in the rate sweep: 10, or 1 to measure the store alone (a message
+    /// then goes to nobody but its sender's ack).
+    pub room_size: usize,
 }
 
 /// Where each connection goes when there are several servers.
@@ -49,7 +52,7 @@ pub enum Placement {
 }
 
 /// Every configuration, in table order; the last is the baseline.
-pub const SETUPS: [Setup; 7] = [
+pub const SETUPS: [Setup; 9] = [
     Setup {
         key: "sqlite1",
         label: "SQLite, a commit per message",
@@ -57,6 +60,7 @@ pub const SETUPS: [Setup; 7] = [
         servers: 1,
         server_flags: &["--db-batch-rows", "1"],
         placement: Placement::SpreadMembers,
+        room_size: 10,
     },
     Setup {
         key: "sqlite",
@@ -65,6 +69,25 @@ pub const SETUPS: [Setup; 7] = [
         servers: 1,
         server_flags: &[],
         placement: Placement::SpreadMembers,
+        room_size: 10,
+    },
+    Setup {
+        key: "sqlite1solo",
+        label: "SQLite, a commit per message, rooms of 1",
+        backend: StoreKind::Sqlite,
+        servers: 1,
+        server_flags: &["--db-batch-rows", "1"],
+        placement: Placement::SpreadMembers,
+        room_size: 1,
+    },
+    Setup {
+        key: "sqlitesolo",
+        label: "SQLite, group commit, rooms of 1",
+        backend: StoreKind::Sqlite,
+        servers: 1,
+        server_flags: &[],
+        placement: Placement::SpreadMembers,
+        room_size: 1,
     },
     Setup {
         key: "redis",
@@ -73,6 +96,7 @@ pub const SETUPS: [Setup; 7] = [
         servers: 1,
         server_flags: &[],
         placement: Placement::SpreadMembers,
+        room_size: 10,
     },
     Setup {
         key: "redis2",
@@ -81,6 +105,7 @@ pub const SETUPS: [Setup; 7] = [
         servers: 2,
         server_flags: &[],
         placement: Placement::SpreadMembers,
+        room_size: 10,
     },
     Setup {
         key: "redis2rooms",
@@ -89,6 +114,7 @@ pub const SETUPS: [Setup; 7] = [
         servers: 2,
         server_flags: &[],
         placement: Placement::WholeRooms,
+        room_size: 10,
     },
     Setup {
         key: "cluster",
@@ -97,6 +123,7 @@ pub const SETUPS: [Setup; 7] = [
         servers: 1,
         server_flags: &[],
         placement: Placement::SpreadMembers,
+        room_size: 10,
     },
     Setup {
         key: "node",
@@ -105,6 +132,7 @@ pub const SETUPS: [Setup; 7] = [
         servers: 1,
         server_flags: &[],
         placement: Placement::SpreadMembers,
+        room_size: 10,
     },
 ];
 

@@ -101,7 +101,11 @@ pub async fn run(swarm: &Swarm, wschat: bool, pids: &[u32], step: u32, rate: u32
         quantile(samples, expected, p).map_or(Latency::Missing, Latency::Micros)
     };
     let deliveries = window.sent * swarm.tally.others() as u64;
-    let delivery_p99 = latency(&mut window.delivery_us, deliveries, 0.99);
+    // Rooms of 1: nobody to deliver to.
+    let delivery_p99 = match deliveries {
+        0 => Latency::Absent,
+        _ => latency(&mut window.delivery_us, deliveries, 0.99),
+    };
     let (acked_per_s, ack_p50, ack_p99) = match wschat {
         true => (
             Some(window.acks_arrived as f64 / seconds),

@@ -6,12 +6,12 @@ use crate::step::{self, StepFigures};
 use crate::swarm::{Crowd, Swarm};
 
 /// The total rates tried, in msg/s, lowest first.
-pub const RATES: [u32; 8] = [250, 500, 1000, 2000, 4000, 8000, 12000, 16000];
+pub const RATES: [u32; 10] = [250, 500, 1000, 2000, 4000, 8000, 12000, 16000, 24000, 32000];
 /// Tries at a rate before the sweep stops: the machine is shared, and a stall of a few
 /// tens of milliseconds elsewhere (another process's fsync, a compiler) is enough to push one
 /// window's p99 past the bound. Every try is in the table.
 pub const TRIES: u32 = 2;
-/// The crowd of the rate sweep: 100 rooms of 10.
+/// The crowd of the rate sweep: 100 rooms of 10 (a configuration may ask for rooms of 1).
 pub const SWEEP_CROWD: Crowd = Crowd {
     connections: 1000,
     room_size: 10,
@@ -82,7 +82,10 @@ pub async fn sweep(setup: Setup, programs: &Programs) -> Sweep {
         &deployment.endpoints,
         setup.placement,
         wschat,
-        SWEEP_CROWD,
+        Crowd {
+            room_size: setup.room_size,
+            ..SWEEP_CROWD
+        },
         &room_prefix,
     )
     .await
