@@ -1,7 +1,8 @@
 //! `--redis redis+cluster://…`: servers on a real Redis Cluster (three masters, three
 //! replicas) hear each other's messages through sharded pub/sub, and a master SIGKILLed in
 //! the middle of a run, its replica taking over, loses no acked message: an append is acked
-//! only once a replica has it.
+//! only once a replica has it. The promoted replica, with no replica of its own, acks
+//! nothing until the killed node is back as its replica, while the other shards go on.
 
 mod common;
 
@@ -65,6 +66,13 @@ async fn stream_until_closed(ws: TestSocket, room: String) -> BTreeMap<String, u
     acked
 }
 
+/// Joins `url` once its server takes connections (it may be starting its subscription over)
+/// and its catch-up is done; returns the socket.
+async fn join_when_back_socket(url: &str) -> TestSocket {
+    join_when_back(url).await;
+    join(url, None).await.0
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cluster_shares_rooms_and_a_killed_master_loses_no_acked_message() {
     let Some(mut cluster) = tokio::task::block_in_place(TestCluster::start) else {
@@ -93,6 +101,7 @@ async fn a_cluster_shares_rooms_and_a_killed_master_loses_no_acked_message() {
         assert_eq!(listeners, 2, "{channel}");
     }
     let master = cluster.master_of(&key("c0"));
+    let shards_of_rooms: Vec<u16> = rooms.iter().map(|r| cluster.master_of(&key(r))).collect();
 
     // Every room written at once, half through each server; the master of c0 dies mid-run.
     let mut runs = Vec::new();
@@ -135,6 +144,43 @@ async fn a_cluster_shares_rooms_and_a_killed_master_loses_no_acked_message() {
         total += acked[i].len();
     }
     eprintln!("cluster: {total} acked messages over 12 rooms, none lost when master {master} died");
+
+    // The promoted replica has no replica of its own: its rooms take no message (an ack
+    // would not survive one more failure), while the other shards' rooms go on.
+    let (elsewhere, _) = rooms
+        .iter()
+        .zip(&shards_of_rooms)
+        .find(|(_, shard)| **shard != master)
+        .expect("a room on another shard");
+    let (mut ws, _) = join(&a.ws_url(elsewhere), None).await;
+    let answer = post(&mut ws, &format!("{elsewhere}-after"), "after").await;
+    assert!(matches!(answer, ServerFrame::Ack { .. }), "{answer:?}");
+    let (mut ws, _) = join(&a.ws_url("c0"), None).await;
+    match post(&mut ws, "c0-unreplicated", "kept by its sender").await {
+        ServerFrame::Error {
+            id: Some(id),
+            reason,
+        } => {
+            assert_eq!(id, "c0-unreplicated");
+            assert!(reason.contains("no replica"), "{reason}");
+        }
+        other => panic!("acked without a replica: {other:?}"),
+    }
+    // The killed node comes back as the new master's replica; the room posts again, and
+    // the message the client kept is stored once.
+    tokio::task::block_in_place(|| cluster.restart(master));
+    let answer = post(&mut ws, "c0-unreplicated", "kept by its sender").await;
+    assert!(matches!(answer, ServerFrame::Ack { .. }), "{answer:?}");
+
+    // A manual failover gives c0's slot back to the restarted node: Redis unsubscribes the
+    // servers from c0's channels on the old master, without closing anything. They notice,
+    // start their subscriptions over (closing their connections, which catch up), and the
+    // room is heard across servers again.
+    tokio::task::block_in_place(|| cluster.fail_over_to(master));
+    let mut ann = join_when_back_socket(&a.ws_url("c0")).await;
+    let mut bob = join_when_back_socket(&b.ws_url("c0")).await;
+    heard_across(&mut bob, &mut ann, "c0-moved", "after the failover").await;
+    drop(ws);
     a.abandon();
     b.abandon();
 }

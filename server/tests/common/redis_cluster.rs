@@ -57,17 +57,23 @@ impl TestCluster {
             .status()
             .expect("redis-cli runs");
         assert!(status.success(), "redis-cli --cluster create");
-        cluster.wait_until("every slot served, every master replicated", |c| {
-            c.live().all(|port| {
-                query::<String>(port, &["CLUSTER", "INFO"])
-                    .is_some_and(|info| info.contains("cluster_state:ok"))
-            }) && c.masters().len() == MASTERS
-                && c.masters().iter().all(|&port| {
-                    query::<String>(port, &["INFO", "replication"])
-                        .is_some_and(|info| info.contains("state=online"))
-                })
-        });
+        cluster.wait_until(
+            "every slot served, every master replicated",
+            TestCluster::replicated,
+        );
         Some(cluster)
+    }
+
+    /// Every live node says the cluster is ok, and every master has a replica in sync.
+    fn replicated(&self) -> bool {
+        self.live().all(|port| {
+            query::<String>(port, &["CLUSTER", "INFO"])
+                .is_some_and(|info| info.contains("cluster_state:ok"))
+        }) && self.masters().len() == MASTERS
+            && self.masters().iter().all(|&port| {
+                query::<String>(port, &["INFO", "replication"])
+                    .is_some_and(|info| info.contains("state=online"))
+            })
     }
 
     /// The seed list every node is in.
@@ -102,8 +108,35 @@ impl TestCluster {
 
     /// SIGKILLs the node on `port`.
     pub fn kill(&mut self, port: u16) {
+        self.node(port).kill();
+    }
+
+    /// Starts the node on `port` again with its files: it rejoins, as a replica if its
+    /// master was failed over. Waits until every master has a replica in sync again.
+    pub fn restart(&mut self, port: u16) {
+        self.node(port).restart();
+        self.wait_until("every master replicated again", TestCluster::replicated);
+    }
+
+    /// A manual failover (`CLUSTER FAILOVER`) to the replica on `port`: it takes its master's
+    /// slots over, without any node failing. Waits until it serves them.
+    /// A manual failover that cannot complete in 5 s (the master must pause and the replica
+    /// catch up) is abandoned by Redis, so it is asked for again until it happens.
+    pub fn fail_over_to(&self, port: u16) {
+        let mut asked: Option<Instant> = None;
+        self.wait_until("the manual failover", |c| {
+            if asked.is_none_or(|at| at.elapsed() > Duration::from_secs(6)) {
+                let answer = query::<String>(port, &["CLUSTER", "FAILOVER"]);
+                assert_eq!(answer.as_deref(), Some("OK"), "CLUSTER FAILOVER on {port}");
+                asked = Some(Instant::now());
+            }
+            c.masters().contains(&port) && c.replicated()
+        });
+    }
+
+    fn node(&mut self, port: u16) -> &mut TestRedis {
         let node = self.nodes.iter_mut().find(|n| n.port == port);
-        node.expect("a node of the cluster").kill();
+        node.expect("a node of the cluster")
     }
 
     /// Waits until a live node other than `old` serves `key`'s slot as master.
@@ -133,10 +166,14 @@ impl TestCluster {
             .filter(|&port| query::<String>(port, &["PING"]).is_some())
     }
 
-    fn wait_until(&self, what: &str, done: impl Fn(&TestCluster) -> bool) {
+    fn wait_until(&self, what: &str, mut done: impl FnMut(&TestCluster) -> bool) {
         let deadline = Instant::now() + Duration::from_secs(30);
         while !done(self) {
-            assert!(Instant::now() < deadline, "the cluster: no {what} in 30 s");
+            if Instant::now() > deadline {
+                let port = self.live().next();
+                let nodes = port.and_then(|p| query::<String>(p, &["CLUSTER", "NODES"]));
+                panic!("the cluster: no {what} in 30 s; CLUSTER NODES:\n{nodes:?}");
+            }
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -148,6 +185,8 @@ fn query<T: redis::FromRedisValue>(port: u16, args: &[&str]) -> Option<T> {
     let mut conn = client
         .get_connection_with_timeout(Duration::from_millis(500))
         .ok()?;
+    // A node that accepts and then hangs must not hold the caller past its deadline.
+    conn.set_read_timeout(Some(Duration::from_secs(1))).ok()?;
     let mut cmd = redis::cmd(args[0]);
     cmd.arg(&args[1..]);
     cmd.query(&mut conn).ok()

@@ -115,7 +115,10 @@ impl TestRedis {
         let deadline = Instant::now() + Duration::from_secs(20);
         let client = redis::Client::open(self.url()).expect("url");
         loop {
-            if let Ok(mut conn) = client.get_connection() {
+            let conn = client.get_connection_with_timeout(Duration::from_secs(1));
+            if let Ok(mut conn) = conn {
+                // A process that accepts and then hangs must not hold the test.
+                let _ = conn.set_read_timeout(Some(Duration::from_secs(1)));
                 if let Ok(info) = redis::cmd("INFO").arg("server").query::<String>(&mut conn) {
                     if info.contains(&pid) {
                         return true;

@@ -3,13 +3,24 @@
 //! server (the fan-out subscribes to [`RedisStore::bans_channel`] and reads the set again
 //! whenever it subscribes, so a server that was away misses none).
 
+use super::connection::RedisTarget;
 use super::scripts::KEEP_BAN;
 use super::store::RedisStore;
 use crate::history::error::StoreError;
 use ws_chat_protocol::Millis;
 
 /// The sorted set, one per database like every key.
-pub(super) const BANS_KEY: &str = "wschat:bans";
+const BANS_KEY: &str = "wschat:bans";
+
+/// The channel kicks and revocations are published on, database `db`'s. On a cluster a
+/// script may publish only on a channel of its key's slot, so there the channel carries the
+/// key's name as its hash tag.
+pub fn bans_channel(target: &RedisTarget, db: i64) -> String {
+    match target {
+        RedisTarget::Single(_) => format!("{BANS_KEY}:{db}"),
+        RedisTarget::Cluster(_) => format!("{{{BANS_KEY}}}:{db}"),
+    }
+}
 
 impl RedisStore {
     /// Keeps `record` until `until`, drops those that ran out by `now`, and publishes it.

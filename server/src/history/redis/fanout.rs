@@ -146,7 +146,7 @@ async fn subscribe(
         let mut subscription = Subscription::open(store.target()).await?;
         let mut groups = vec![vec![store.bans_channel().to_owned()]];
         groups.extend(groups_of(store, listening.rooms()));
-        subscription.change(&groups, true).await?;
+        subscription.set_listening(&groups, true).await?;
         let bans = store.bans(now_millis()).await?;
         Ok((subscription, bans))
     };
@@ -231,7 +231,7 @@ async fn follow(
     on: bool,
 ) -> Result<(), StoreError> {
     let groups = groups_of(store, rooms.iter().map(String::as_str));
-    match tokio::time::timeout(PING_TIMEOUT, subscription.change(&groups, on)).await {
+    match tokio::time::timeout(PING_TIMEOUT, subscription.set_listening(&groups, on)).await {
         Ok(outcome) => Ok(outcome?),
         Err(_) => Err(StoreError::new("no answer to a subscription change")),
     }

@@ -1,8 +1,9 @@
 //! The history in Redis, shared by every server started with the same `--redis`.
 //!
 //! Owns [`RedisStore`] (the keys, the Lua scripts in `scripts`, appends and pages, the kicks
-//! and revocations in `bans`), how Redis is reached, one server or a cluster (`connection`,
-//! and `subscription` for the connection that listens), the fan-out subscription that brings the stored messages of
+//! and revocations in `bans`), how Redis is reached, one server or a cluster (`connection`;
+//! `replicated` for a cluster's appends, which wait for a replica; `subscription` for the
+//! connection that listens), the fan-out subscription that brings the stored messages of
 //! this server's rooms and every kick back to this one (`fanout`), which rooms it listens to
 //! (`interest`, without I/O) and each room's channels (`room_channels`), the format of what is
 //! published (`published`), the signals never stored (`signals`: who is typing), who is in
@@ -21,6 +22,7 @@ mod interest;
 mod presence;
 mod published;
 mod read_positions;
+mod replicated;
 mod room_channels;
 mod scripts;
 mod server_flags;

@@ -43,7 +43,7 @@ impl RedisStore {
         drop: &[String],
         now: Millis,
     ) -> Result<Vec<String>, StoreError> {
-        let mut call = SHARE_PRESENCE.key(format!("wschat:{{{room}}}:presence"));
+        let mut call = SHARE_PRESENCE.key(format!("{}:presence", self.target().room_tag(room)));
         call.arg(now).arg(now + PRESENCE_TTL_MS).arg(keep.len());
         for entry in keep.iter().chain(drop) {
             call.arg(entry);

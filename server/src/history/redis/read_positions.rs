@@ -20,16 +20,16 @@ return tostring(held)
 
 static MARK_READ: LazyLock<Script> = LazyLock::new(|| Script::new(MARK_READ_LUA));
 
-fn key(room: &str) -> String {
-    format!("wschat:{{{room}}}:read")
-}
-
 impl RedisStore {
+    fn read_key(&self, room: &str) -> String {
+        format!("{}:read", self.target().room_tag(room))
+    }
+
     /// Moves `user`'s position in `room` to `seq` unless it is past it already; returns the
     /// position now.
     pub async fn mark_read(&self, room: &str, user: &str, seq: Seq) -> Result<Seq, StoreError> {
         let now: String = MARK_READ
-            .key(key(room))
+            .key(self.read_key(room))
             .arg(user)
             .arg(seq)
             .invoke_async(&mut self.conn())
@@ -41,7 +41,7 @@ impl RedisStore {
     /// `user`'s position in `room`, if it has one.
     pub async fn read_position(&self, room: &str, user: &str) -> Result<Option<Seq>, StoreError> {
         let held: Option<String> = redis::cmd("HGET")
-            .arg(key(room))
+            .arg(self.read_key(room))
             .arg(user)
             .query_async(&mut self.conn())
             .await?;

@@ -1,19 +1,20 @@
 //! A room's channels, and the store's side of [`super::interest`]: telling the fan-out task
 //! which rooms open and close here, and waiting until a room is listened to.
 
+use super::connection::RESPONSE_TIMEOUT;
 use super::interest::{Interest, Interests};
-use super::store::{RedisStore, RESPONSE_TIMEOUT};
+use super::store::RedisStore;
 use crate::history::error::StoreError;
 
 impl RedisStore {
     /// The channel `room`'s stored messages are published on; its hash tag is the room's.
     pub fn room_channel(&self, room: &str) -> String {
-        format!("wschat:{{{room}}}:live:{}", self.db)
+        format!("{}:live:{}", self.target().room_tag(room), self.db)
     }
 
     /// The channel `room`'s signals (never stored) are published on.
     pub fn room_signals_channel(&self, room: &str) -> String {
-        format!("wschat:{{{room}}}:signals:{}", self.db)
+        format!("{}:signals:{}", self.target().room_tag(room), self.db)
     }
 
     /// Whether a fan-out message came on a signals channel.

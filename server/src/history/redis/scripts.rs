@@ -36,7 +36,12 @@ if id ~= '' then
       for i = 1, #f, 2 do
         if f[i] == 'text' then text = f[i + 1] elseif f[i] == 'ts' then ts = f[i + 1] end
       end
-      if text == ARGV[2] then return {'dup', prev, ts} end
+      if text == ARGV[2] then
+        -- A write all the same: on a cluster the `WAIT` after this script then covers the
+        -- first append too, which may not have reached a replica yet.
+        redis.call('HSET', KEYS[3], key, prev)
+        return {'dup', prev, ts}
+      end
       return {'taken'}
     end
   end

@@ -15,29 +15,23 @@
 //! acked only once one replica has it too (`WAIT 1`), so the loss of any one node, its master
 //! included, loses no acked message.
 
-use super::connection::{Commands, RedisTarget};
+use super::connection::{CommandConn, RedisTarget};
 use super::interest::Interests;
 use super::published::Published;
+use super::replicated::ReplicatedAppends;
 use super::scripts::{APPEND, PAGE};
 use crate::history::error::StoreError;
 use crate::history::message::{Appended, Author, HistoryMessage, NewMessage};
 use crate::history::page::CatchUpPage;
-use crate::metrics;
-use std::time::Duration;
 use ws_chat_protocol::Seq;
-
-/// Longest wait for Redis to answer one command. Past it the message is not acked (the
-/// client sends it again, and the dedupe recognises it if it was stored after all).
-pub(super) const RESPONSE_TIMEOUT: Duration = Duration::from_secs(3);
-/// Longest wait for a cluster replica to confirm an append (`WAIT`); past it the message is
-/// not acked.
-const REPLICA_TIMEOUT_MS: u64 = 1_000;
 
 /// A handle to the shared history; cheap to clone.
 #[derive(Clone)]
 pub struct RedisStore {
     target: RedisTarget,
-    conn: Commands,
+    conn: CommandConn,
+    /// On a cluster, the connections appends wait for a replica on.
+    replicated: Option<ReplicatedAppends>,
     history: u32,
     /// This server among those sharing the Redis: a sender is known by server and connection.
     server: u64,
@@ -57,16 +51,16 @@ impl RedisStore {
     pub fn open(url: &str, history: u32) -> Result<RedisStore, StoreError> {
         let target = RedisTarget::parse(url)?;
         let conn = target.commands()?;
-        let db = target.db();
-        // On a cluster, a script may publish only on a channel of its key's slot: the bans'
-        // channel carries the bans key's name as its hash tag there.
-        let bans_channel = match target {
-            RedisTarget::Single(_) => format!("wschat:bans:{db}"),
-            RedisTarget::Cluster(_) => format!("{{{}}}:{db}", super::bans::BANS_KEY),
+        let replicated = match &target {
+            RedisTarget::Single(_) => None,
+            RedisTarget::Cluster(seeds) => Some(ReplicatedAppends::open(seeds)?),
         };
+        let db = target.db();
+        let bans_channel = super::bans::bans_channel(&target, db);
         Ok(RedisStore {
             target,
             conn,
+            replicated,
             history,
             server: server_number(),
             db,
@@ -101,7 +95,7 @@ impl RedisStore {
     }
 
     /// The command connection (it reconnects on its own).
-    pub(super) fn conn(&self) -> Commands {
+    pub(super) fn conn(&self) -> CommandConn {
         self.conn.clone()
     }
 
@@ -140,7 +134,7 @@ impl RedisStore {
         };
         let payload = serde_json::to_string(&published)
             .map_err(|e| StoreError::new(format!("cannot encode a message: {e}")))?;
-        let keys = RoomKeys::new(room);
+        let keys = RoomKeys::new(&self.target.room_tag(room));
         let mut invocation = APPEND.prepare_invoke();
         invocation
             .key(&keys.seq)
@@ -159,7 +153,10 @@ impl RedisStore {
             .arg(if author.guest { "1" } else { "" })
             .arg(deletes.map_or(String::new(), |of| of.to_string()))
             .arg(self.publish_command());
-        let reply = self.append_durably(&invocation).await?;
+        let reply = match &self.replicated {
+            Some(replicated) => replicated.append(&invocation).await?,
+            None => invocation.invoke_async(&mut self.conn()).await?,
+        };
         match reply.as_slice() {
             [kind, seq] if kind == "new" => Ok(Appended::New(parse_seq(seq)?)),
             [kind, seq, ts] if kind == "dup" => {
@@ -174,38 +171,6 @@ impl RedisStore {
         }
     }
 
-    /// Runs the append script. On a cluster, `WAIT 1` follows it on the same connection, so
-    /// the reply comes once a replica has the message too, and an append no replica confirmed
-    /// in time is an error: the client sends it again, and the dedupe knows it.
-    async fn append_durably(
-        &self,
-        invocation: &redis::ScriptInvocation<'_>,
-    ) -> Result<Vec<String>, StoreError> {
-        let mut conn = self.conn();
-        if !self.is_cluster() {
-            return Ok(invocation.invoke_async(&mut conn).await?);
-        }
-        let mut pipe = redis::pipe();
-        pipe.invoke_script(invocation)
-            .cmd("WAIT")
-            .arg(1)
-            .arg(REPLICA_TIMEOUT_MS);
-        let (reply, replicas): (Vec<String>, i64) = match pipe.query_async(&mut conn).await {
-            Err(e) if e.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::NoScript) => {
-                invocation.load_async(&mut conn).await?;
-                pipe.query_async(&mut conn).await?
-            }
-            other => other?,
-        };
-        if replicas < 1 {
-            metrics::unreplicated();
-            return Err(StoreError::new(
-                "redis: no replica confirmed the message in time; not acked",
-            ));
-        }
-        Ok(reply)
-    }
-
     /// Up to `limit` messages after `after`, as [`crate::history::Store::page`].
     pub async fn page(
         &self,
@@ -213,7 +178,7 @@ impl RedisStore {
         after: Option<Seq>,
         limit: usize,
     ) -> Result<CatchUpPage, StoreError> {
-        let keys = RoomKeys::new(room);
+        let keys = RoomKeys::new(&self.target.room_tag(room));
         // Stream ids are `seq-0`; the first one wanted is `after + 1`. Done here, not in Lua,
         // whose numbers are doubles: a client may send any u64 as `after`.
         let start = after.map_or(String::new(), |a| format!("{}-0", a.saturating_add(1)));
@@ -284,8 +249,7 @@ struct RoomKeys {
 }
 
 impl RoomKeys {
-    fn new(room: &str) -> RoomKeys {
-        let tag = format!("wschat:{{{room}}}");
+    fn new(tag: &str) -> RoomKeys {
         RoomKeys {
             seq: format!("{tag}:seq"),
             log: format!("{tag}:log"),

@@ -4,14 +4,17 @@
 //!
 //! Either way a lost node connection is the end of the subscription: pub/sub forgets what it
 //! could not deliver, so the fan-out starts over (see `fanout`) rather than let the client
-//! library quietly subscribe again after a gap.
+//! library quietly subscribe again after a gap. So is a channel Redis unsubscribes by itself
+//! (its slot moved to another master: a reshard, a manual failover), which the client library
+//! would not follow.
 
 use super::connection::{ping_every_master, RedisTarget, CONNECT_TIMEOUT};
 use crate::history::error::StoreError;
 use futures_util::{stream, StreamExt, TryStreamExt};
 use redis::aio::{PubSubSink, PubSubStream};
 use redis::cluster_async::ClusterConnection;
-use redis::{Msg, ProtocolVersion, PushInfo, PushKind, RedisResult};
+use redis::{Msg, ProtocolVersion, PushInfo, PushKind, RedisResult, Value};
+use std::collections::HashSet;
 use tokio::sync::mpsc;
 
 /// Channels named in one SUBSCRIBE or UNSUBSCRIBE on one server: a server holding thousands
@@ -31,6 +34,9 @@ pub enum Subscription {
     Cluster {
         conn: ClusterConnection,
         pushes: mpsc::UnboundedReceiver<PushInfo>,
+        /// The channels subscribed to, as far as this side asked: an unsubscribe push for one
+        /// of them came from Redis.
+        wanted: HashSet<Vec<u8>>,
     },
 }
 
@@ -51,14 +57,18 @@ impl Subscription {
                     .push_sender(tx)
                     .build()?;
                 let conn = client.get_async_connection().await?;
-                Ok(Subscription::Cluster { conn, pushes })
+                Ok(Subscription::Cluster {
+                    conn,
+                    pushes,
+                    wanted: HashSet::new(),
+                })
             }
         }
     }
 
     /// Subscribes to (`on`) or unsubscribes from `groups` of channels, each group the
     /// channels of one slot (of one room).
-    pub async fn change(&mut self, groups: &[Vec<String>], on: bool) -> RedisResult<()> {
+    pub async fn set_listening(&mut self, groups: &[Vec<String>], on: bool) -> RedisResult<()> {
         match self {
             Subscription::Single { sink, .. } => {
                 let channels: Vec<&String> = groups.iter().flatten().collect();
@@ -71,7 +81,15 @@ impl Subscription {
                 }
                 Ok(())
             }
-            Subscription::Cluster { conn, .. } => {
+            Subscription::Cluster { conn, wanted, .. } => {
+                // Before the command: its own unsubscribe pushes are then not Redis's.
+                for channel in groups.iter().flatten() {
+                    if on {
+                        wanted.insert(channel.as_bytes().to_vec());
+                    } else {
+                        wanted.remove(channel.as_bytes());
+                    }
+                }
                 stream::iter(groups.iter().map(Ok))
                     .try_for_each_concurrent(ROOMS_IN_FLIGHT, |group| {
                         let mut conn = conn.clone();
@@ -93,7 +111,7 @@ impl Subscription {
     pub async fn next(&mut self) -> Option<Msg> {
         match self {
             Subscription::Single { messages, .. } => messages.next().await,
-            Subscription::Cluster { pushes, .. } => loop {
+            Subscription::Cluster { pushes, wanted, .. } => loop {
                 let push = pushes.recv().await?;
                 match push.kind {
                     PushKind::Disconnection => return None,
@@ -102,8 +120,17 @@ impl Subscription {
                             return Some(message);
                         }
                     }
-                    // Confirmations, and a slot moving away (Redis unsubscribes its channels
-                    // and the client follows them to the new owner).
+                    PushKind::SUnsubscribe => {
+                        let channel = match push.data.first() {
+                            Some(Value::BulkString(name)) => name.as_slice(),
+                            _ => &[],
+                        };
+                        if wanted.contains(channel) {
+                            tracing::warn!("redis: a channel's slot moved to another master");
+                            return None;
+                        }
+                    }
+                    // Confirmations.
                     _ => {}
                 }
             },
