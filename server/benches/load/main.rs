@@ -5,7 +5,7 @@
 //! Each configuration (SQLite with a commit per message and with group commit; Redis and one
 //! server; Redis and two servers, sharing rooms or not; a Redis Cluster of three masters and
 //! three replicas; the Node relay) runs on a fresh deployment on loopback. Its connections
-//! send at a fixed total rate, open-loop, stepped up from 250 to 16,000 msg/s until the ack
+//! send at a fixed total rate, open-loop, stepped up from 250 to 32,000 msg/s until the ack
 //! p99 passes 100 ms; each step gives the acks received per second, ack p50/p99 (send → ack
 //! at the sender), fan-out p99 (send → arrival at the 9 other members of the room), and the
 //! server's memory and CPU. A second table holds one configuration at a moderate rate while
