@@ -7,11 +7,8 @@
 mod common;
 
 use common::*;
-use futures_util::{SinkExt, StreamExt};
-use std::collections::BTreeMap;
 use std::time::Duration;
-use tokio_tungstenite::tungstenite::Message;
-use ws_chat_protocol::{ClientFrame, ServerFrame};
+use ws_chat_protocol::ServerFrame;
 use ws_chat_server::Config;
 
 async fn cluster_server(cluster: &TestCluster) -> TestServer {
@@ -31,39 +28,6 @@ async fn heard_across(ann: &mut TestSocket, bob: &mut TestSocket, id: &str, text
         ServerFrame::Msg { text: got, .. } => assert_eq!(got, text),
         other => panic!("expected the message on the other server, got {other:?}"),
     }
-}
-
-/// Streams sends on `ws` without waiting for acks, so appends are in flight when a node dies;
-/// returns the acks, by id, read until the server closes the connection.
-async fn stream_until_closed(ws: TestSocket, room: String) -> BTreeMap<String, u64> {
-    let (mut sink, mut stream) = ws.split();
-    let sender = tokio::spawn(async move {
-        for i in 0.. {
-            let frame = ClientFrame::Send {
-                id: format!("{room}-{i}"),
-                text: format!("{room} text {i}"),
-            };
-            if sink.send(Message::text(frame.encode())).await.is_err() {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-    });
-    let mut acked = BTreeMap::new();
-    loop {
-        let next = tokio::time::timeout(Duration::from_secs(30), stream.next()).await;
-        match next.expect("the connection ends once a master dies") {
-            Some(Ok(Message::Text(text))) => {
-                if let Ok(ServerFrame::Ack { id, seq, .. }) = ServerFrame::decode(&text) {
-                    acked.insert(id, seq);
-                }
-            }
-            Some(Ok(_)) => {}
-            Some(Err(_)) | None => break,
-        }
-    }
-    sender.abort();
-    acked
 }
 
 /// Joins `url` once its server takes connections (it may be starting its subscription over)
@@ -108,7 +72,9 @@ async fn a_cluster_shares_rooms_and_a_killed_master_loses_no_acked_message() {
     for (i, room) in rooms.iter().enumerate() {
         let server = if i % 2 == 0 { &a } else { &b };
         let (ws, _) = join(&server.ws_url(room), Some(0)).await;
-        runs.push(tokio::spawn(stream_until_closed(ws, room.clone())));
+        let writer = AckedStream::start(ws, &format!("{room}-"), Duration::from_millis(5));
+        // Until the server closes it, once a master dies.
+        runs.push(tokio::spawn(writer.until_closed(Duration::from_secs(30))));
     }
     tokio::time::sleep(Duration::from_millis(1_500)).await;
     cluster.kill(master);
@@ -122,24 +88,7 @@ async fn a_cluster_shares_rooms_and_a_killed_master_loses_no_acked_message() {
     let mut total = 0;
     for (i, room) in rooms.iter().enumerate() {
         let server = if i % 2 == 0 { &b } else { &a };
-        let history: BTreeMap<String, u64> = join_when_back(&server.ws_url(room))
-            .await
-            .into_iter()
-            .filter_map(|f| match f {
-                ServerFrame::Msg { seq, id, .. } => Some((id.expect("id"), seq)),
-                _ => None,
-            })
-            .collect();
-        let lost: Vec<_> = acked[i]
-            .iter()
-            .filter(|(id, seq)| history.get(*id) != Some(seq))
-            .collect();
-        assert!(
-            lost.is_empty(),
-            "{room}: {} of {} acked messages lost: {lost:?}",
-            lost.len(),
-            acked[i].len()
-        );
+        assert_none_lost(&server.ws_url(room), &acked[i], room).await;
         assert!(acked[i].len() > 20, "{room}: only {} acked", acked[i].len());
         total += acked[i].len();
     }

@@ -95,66 +95,12 @@ async fn a_sigkill_of_redis_loses_no_acked_message() {
     };
     let server = redis_server(&redis).await;
     let (ws, _) = join(&server.ws_url("r"), None).await;
-    let (mut sink, mut stream) = ws.split();
-    // Sends without waiting for acks, so appends are in flight when Redis dies.
-    let sender = tokio::spawn(async move {
-        use futures_util::SinkExt;
-        for i in 0.. {
-            let frame = ClientFrame::Send {
-                id: format!("m{i}"),
-                text: format!("text {i}"),
-            };
-            if sink.send(Message::text(frame.encode())).await.is_err() {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(2)).await;
-        }
-    });
-    let mut acked = BTreeMap::new();
-    while acked.len() < 200 {
-        let next = tokio::time::timeout(TIMEOUT, stream.next()).await;
-        if let Some(Ok(Message::Text(text))) = next.expect("acks keep coming") {
-            if let Ok(ServerFrame::Ack { id, seq, .. }) = ServerFrame::decode(&text) {
-                acked.insert(id, seq);
-            }
-        }
-    }
+    let mut writer = AckedStream::start(ws, "m", Duration::from_millis(2));
+    writer.until_acked(200).await;
     redis.kill();
-    // Acks still on their way count too: each one promises a stored message.
-    loop {
-        match tokio::time::timeout(TIMEOUT, stream.next())
-            .await
-            .expect("closed in time")
-        {
-            Some(Ok(Message::Text(text))) => {
-                if let Ok(ServerFrame::Ack { id, seq, .. }) = ServerFrame::decode(&text) {
-                    acked.insert(id, seq);
-                }
-            }
-            Some(Ok(_)) => {}
-            Some(Err(_)) | None => break,
-        }
-    }
-    sender.abort();
+    let acked = writer.until_closed(TIMEOUT).await;
     redis.restart();
-    let history: BTreeMap<String, u64> = join_when_back(&server.ws_url("r"))
-        .await
-        .into_iter()
-        .filter_map(|f| match f {
-            ServerFrame::Msg { seq, id, .. } => Some((id.expect("id"), seq)),
-            _ => None,
-        })
-        .collect();
-    let lost: Vec<_> = acked
-        .iter()
-        .filter(|(id, seq)| history.get(*id) != Some(seq))
-        .collect();
-    assert!(
-        lost.is_empty(),
-        "{} of {} acked messages lost: {lost:?}",
-        lost.len(),
-        acked.len()
-    );
+    assert_none_lost(&server.ws_url("r"), &acked, "r").await;
     server.abandon();
 }
 

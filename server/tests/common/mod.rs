@@ -18,6 +18,7 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use ws_chat_protocol::{ClientFrame, ServerFrame};
 use ws_chat_server::Config;
 
+mod acked;
 mod logs;
 mod raw;
 mod redis_cluster;
@@ -25,6 +26,8 @@ mod redis_server;
 pub mod tokens;
 pub mod watch;
 #[allow(unused_imports)] // each test file uses its own subset
+pub use acked::{assert_none_lost, join_when_back, AckedStream};
+#[allow(unused_imports)]
 pub use logs::Logs;
 #[allow(unused_imports)]
 pub use raw::*;
@@ -318,26 +321,6 @@ pub async fn spawn_until(program: &str, args: &[&str], marker: &str) -> (Proc, S
     .await
     .expect("announced in time");
     (Proc { child, lines }, addr)
-}
-
-/// Connects until the server takes connections again (it refuses them with 503 while its
-/// Redis is away), then joins from the start; returns what the join brought.
-pub async fn join_when_back(url: &str) -> Vec<ServerFrame> {
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    loop {
-        match tokio_tungstenite::connect_async(url).await {
-            Ok(_) => return join(url, Some(0)).await.1,
-            Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
-                assert_eq!(response.status(), 503)
-            }
-            Err(e) => panic!("{e}"),
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the server did not recover"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 /// The address of a `... on http://ADDR` line.
