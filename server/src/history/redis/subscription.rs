@@ -14,7 +14,7 @@ use futures_util::{stream, StreamExt, TryStreamExt};
 use redis::aio::{PubSubSink, PubSubStream};
 use redis::cluster_async::ClusterConnection;
 use redis::{Msg, ProtocolVersion, PushInfo, PushKind, RedisResult, Value};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use tokio::sync::mpsc;
 
 /// Channels named in one SUBSCRIBE or UNSUBSCRIBE on one server: a server holding thousands
@@ -37,6 +37,9 @@ pub enum Subscription {
         /// The channels subscribed to, as far as this side asked: an unsubscribe push for one
         /// of them came from Redis.
         wanted: HashSet<Vec<u8>>,
+        /// Unsubscribe confirmations still to come for channels this side left, which may
+        /// arrive after it has joined the channel again.
+        leaving: HashMap<Vec<u8>, usize>,
     },
 }
 
@@ -61,6 +64,7 @@ impl Subscription {
                     conn,
                     pushes,
                     wanted: HashSet::new(),
+                    leaving: HashMap::new(),
                 })
             }
         }
@@ -81,13 +85,20 @@ impl Subscription {
                 }
                 Ok(())
             }
-            Subscription::Cluster { conn, wanted, .. } => {
-                // Before the command: its own unsubscribe pushes are then not Redis's.
+            Subscription::Cluster {
+                conn,
+                wanted,
+                leaving,
+                ..
+            } => {
+                // Before the command: its own unsubscribe pushes are then known as such.
                 for channel in groups.iter().flatten() {
+                    let channel = channel.as_bytes().to_vec();
                     if on {
-                        wanted.insert(channel.as_bytes().to_vec());
+                        wanted.insert(channel);
                     } else {
-                        wanted.remove(channel.as_bytes());
+                        wanted.remove(&channel);
+                        *leaving.entry(channel).or_default() += 1;
                     }
                 }
                 stream::iter(groups.iter().map(Ok))
@@ -111,7 +122,12 @@ impl Subscription {
     pub async fn next(&mut self) -> Option<Msg> {
         match self {
             Subscription::Single { messages, .. } => messages.next().await,
-            Subscription::Cluster { pushes, wanted, .. } => loop {
+            Subscription::Cluster {
+                pushes,
+                wanted,
+                leaving,
+                ..
+            } => loop {
                 let push = pushes.recv().await?;
                 match push.kind {
                     PushKind::Disconnection => return None,
@@ -125,7 +141,12 @@ impl Subscription {
                             Some(Value::BulkString(name)) => name.as_slice(),
                             _ => &[],
                         };
-                        if wanted.contains(channel) {
+                        if let Some(left) = leaving.get_mut(channel) {
+                            *left -= 1;
+                            if *left == 0 {
+                                leaving.remove(channel);
+                            }
+                        } else if wanted.contains(channel) {
                             tracing::warn!("redis: a channel's slot moved to another master");
                             return None;
                         }
