@@ -1,15 +1,12 @@
 //! Helpers shared by the integration tests: an in-process server, raw HTTP (in `raw.rs`), a
 //! WebSocket client, the server's log (in `logs.rs`), and the server binary as a child
-//! process.
+//! process (in `process.rs`).
 #![allow(dead_code)] // each test file uses its own subset
 
 use futures_util::{SinkExt, StreamExt};
 use std::net::SocketAddr;
-use std::process::Stdio;
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::process::{Child, Command};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -20,6 +17,7 @@ use ws_chat_server::Config;
 
 mod acked;
 mod logs;
+mod process;
 mod raw;
 mod redis_cluster;
 mod redis_server;
@@ -29,6 +27,8 @@ pub mod watch;
 pub use acked::{assert_none_lost, join_when_back, AckedStream};
 #[allow(unused_imports)]
 pub use logs::Logs;
+#[allow(unused_imports)]
+pub use process::{address_in, free_port, spawn_until, Proc};
 #[allow(unused_imports)]
 pub use raw::*;
 #[allow(unused_imports)]
@@ -277,64 +277,4 @@ pub async fn assert_silent(ws: &mut TestSocket, ms: u64) {
     if let Ok(Some(m)) = tokio::time::timeout(Duration::from_millis(ms), ws.next()).await {
         panic!("expected silence, got {m:?}");
     }
-}
-
-/// The server binary (or the supervisor) as a child process.
-pub struct Proc {
-    pub child: Child,
-    /// Stdout lines after the one that was waited for.
-    pub lines: tokio::sync::mpsc::UnboundedReceiver<String>,
-}
-
-/// Starts `program` and waits for a stdout line containing `marker`; returns the process
-/// and the `http://ADDR` address at the end of that line.
-pub async fn spawn_until(program: &str, args: &[&str], marker: &str) -> (Proc, SocketAddr) {
-    let mut child = Command::new(program)
-        .args(args)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("spawn");
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, mut lines) = tokio::sync::mpsc::unbounded_channel();
-    tokio::spawn(async move {
-        let mut reader = BufReader::new(stdout).lines();
-        while let Ok(Some(line)) = reader.next_line().await {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let addr = tokio::time::timeout(Duration::from_secs(30), async {
-        loop {
-            let line = lines
-                .recv()
-                .await
-                .expect("process ended before announcing itself");
-            if line.contains(marker) {
-                return address_in(&line);
-            }
-        }
-    })
-    .await
-    .expect("announced in time");
-    (Proc { child, lines }, addr)
-}
-
-/// The address of a `... on http://ADDR` line.
-pub fn address_in(line: &str) -> SocketAddr {
-    line.rsplit("http://")
-        .next()
-        .and_then(|a| a.trim().parse().ok())
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-}
-
-/// A port free right now (for processes that must get the same port back on restart).
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
 }
