@@ -99,6 +99,8 @@ async fn one_entry_per_user_across_tabs_and_a_leave_after_the_grace() {
 async fn a_killed_server_of_a_redis_pair_takes_its_users_with_it() {
     let room = room("presence-pair");
     let ann = mount_named(&room_url(SHARED_SERVER, &room), "presence-pair-a", "Ann");
+    // Ann is here before Bob comes, so her list is in the order she was told: Ann, Bob.
+    wait_count(&ann, 1, SHORT).await;
     let bob = mount_named(
         &room_url(SHARED_CRASH_SERVER, &room),
         "presence-pair-b",
